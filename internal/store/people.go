@@ -1,0 +1,566 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"doorway/internal/problem"
+)
+
+// Clinic is one tenant. Nothing of one clinic's data is ever shown to another.
+type Clinic struct {
+	ID           string
+	ShortName    string
+	Name         string
+	TimeZone     string
+	ContactEmail string
+	ContactPhone string
+	Address      string
+	Demo         bool
+	CreatedAt    time.Time
+}
+
+// Location returns the clinic's time zone, UTC if it cannot be loaded.
+func (c Clinic) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Role is a staff role. One person may hold several.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"
+	RoleTherapist  Role = "therapist"
+	RolePrescriber Role = "prescriber"
+)
+
+// Roles lists the staff roles in display order.
+var Roles = []Role{RoleAdmin, RoleTherapist, RolePrescriber}
+
+// ParseRole accepts a role name as typed on the command line or a form.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if strings.EqualFold(strings.TrimSpace(s), string(r)) {
+			return r, nil
+		}
+	}
+	return "", problem.Invalidf("role", "The role must be admin, therapist or prescriber.")
+}
+
+// User is someone who signs in: a staff member or a client with a portal account.
+type User struct {
+	ID            string
+	ClinicID      string
+	Email         string
+	Name          string
+	Kind          string // "staff" or "client"
+	PasswordHash  string
+	TOTPSecret    string
+	TOTPLastStep  int64
+	TOTPEnabledAt *time.Time
+	DisabledAt    *time.Time
+	Demo          bool
+	CreatedAt     time.Time
+	Roles         []Role
+}
+
+// HasRole reports whether the user holds r.
+func (u User) HasRole(r Role) bool {
+	for _, x := range u.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Client is a person in care at a clinic. A client may or may not have a
+// portal account (UserID).
+type Client struct {
+	ID            string
+	ClinicID      string
+	UserID        string
+	GivenName     string
+	FamilyName    string
+	PreferredName string
+	DateOfBirth   string // YYYY-MM-DD, or empty
+	Email         string
+	Phone         string
+	CreatedAt     time.Time
+}
+
+// DisplayName is how the client is named on pages.
+func (c Client) DisplayName() string {
+	given := c.GivenName
+	if c.PreferredName != "" {
+		given = c.PreferredName
+	}
+	return strings.TrimSpace(given + " " + c.FamilyName)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// NormalizeEmail lower-cases and trims an address; it is how emails are stored
+// and looked up.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidateEmail is a plain check: something@something.something, no spaces.
+func ValidateEmail(s string) error {
+	s = NormalizeEmail(s)
+	at := strings.LastIndex(s, "@")
+	if len(s) > 254 || at < 1 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>\"") ||
+		!strings.Contains(s[at+1:], ".") {
+		return problem.Invalidf("email", "Please enter an email address such as name@example.org.")
+	}
+	return nil
+}
+
+// --- clinics ---
+
+// CreateClinic stores a new clinic.
+func (t *Tx) CreateClinic(ctx context.Context, c *Clinic) error {
+	if strings.TrimSpace(c.Name) == "" {
+		return problem.Invalidf("name", "The clinic needs a name.")
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
+		return problem.Invalidf("time_zone", "The time zone must be a name such as America/Los_Angeles.")
+	}
+	_, err := t.exec(ctx, `INSERT INTO clinics (id, short_name, name, time_zone, contact_email, contact_phone, address, demo, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ShortName, c.Name, c.TimeZone, c.ContactEmail, c.ContactPhone, c.Address, b2i(c.Demo), c.CreatedAt)
+	if isUniqueViolation(err) {
+		return problem.Invalidf("short_name", "A clinic with the short name %q already exists.", c.ShortName)
+	}
+	return err
+}
+
+// UpdateClinic saves the editable settings of a clinic.
+func (t *Tx) UpdateClinic(ctx context.Context, c *Clinic) error {
+	if strings.TrimSpace(c.Name) == "" {
+		return problem.Invalidf("name", "The clinic needs a name.")
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
+		return problem.Invalidf("time_zone", "The time zone must be a name such as America/Los_Angeles.")
+	}
+	_, err := t.exec(ctx, `UPDATE clinics SET name = ?, time_zone = ?, contact_email = ?, contact_phone = ?, address = ? WHERE id = ?`,
+		c.Name, c.TimeZone, c.ContactEmail, c.ContactPhone, c.Address, c.ID)
+	return err
+}
+
+const clinicCols = `id, short_name, name, time_zone, contact_email, contact_phone, address, demo, created_at`
+
+func scanClinic(sc interface{ Scan(...any) error }) (Clinic, error) {
+	var c Clinic
+	var demo int
+	err := sc.Scan(&c.ID, &c.ShortName, &c.Name, &c.TimeZone, &c.ContactEmail, &c.ContactPhone, &c.Address, &demo, &c.CreatedAt)
+	c.Demo = demo == 1
+	return c, err
+}
+
+// Clinic loads a clinic by id.
+func (t *Tx) Clinic(ctx context.Context, id string) (Clinic, error) {
+	c, err := scanClinic(t.queryRow(ctx, `SELECT `+clinicCols+` FROM clinics WHERE id = ?`, id))
+	return c, notFound(err, "The clinic")
+}
+
+// ClinicByRef finds a clinic by id or short name.
+func (t *Tx) ClinicByRef(ctx context.Context, ref string) (Clinic, error) {
+	c, err := scanClinic(t.queryRow(ctx, `SELECT `+clinicCols+` FROM clinics WHERE id = ? OR short_name = ?`, ref, ref))
+	return c, notFound(err, "The clinic "+ref)
+}
+
+// FirstClinic is the clinic created first; commands default to it.
+func (t *Tx) FirstClinic(ctx context.Context) (Clinic, error) {
+	c, err := scanClinic(t.queryRow(ctx, `SELECT `+clinicCols+` FROM clinics ORDER BY created_at, id LIMIT 1`))
+	return c, notFound(err, "A clinic")
+}
+
+// Clinics lists every clinic.
+func (t *Tx) Clinics(ctx context.Context) ([]Clinic, error) {
+	rows, err := t.query(ctx, `SELECT `+clinicCols+` FROM clinics ORDER BY created_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Clinic
+	for rows.Next() {
+		c, err := scanClinic(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// --- users ---
+
+// CreateUser stores a user and their roles.
+func (t *Tx) CreateUser(ctx context.Context, u *User) error {
+	u.Email = NormalizeEmail(u.Email)
+	if err := ValidateEmail(u.Email); err != nil {
+		return err
+	}
+	if strings.TrimSpace(u.Name) == "" {
+		return problem.Invalidf("name", "Please give the person's name.")
+	}
+	_, err := t.exec(ctx, `INSERT INTO users (id, clinic_id, email, name, kind, password_hash, demo, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.ClinicID, u.Email, strings.TrimSpace(u.Name), u.Kind, u.PasswordHash, b2i(u.Demo), u.CreatedAt)
+	if isUniqueViolation(err) {
+		return problem.Invalidf("email", "The email address %s is already in use.", u.Email)
+	}
+	if err != nil {
+		return err
+	}
+	return t.SetRoles(ctx, u.ID, u.Roles)
+}
+
+// SetRoles replaces a user's roles.
+func (t *Tx) SetRoles(ctx context.Context, userID string, roles []Role) error {
+	if _, err := t.exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if _, err := ParseRole(string(r)); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, userID, string(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const userCols = `id, clinic_id, email, name, kind, password_hash, totp_secret, totp_last_step, totp_enabled_at, disabled_at, demo, created_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var en, dis sql.NullTime
+	var demo int
+	err := sc.Scan(&u.ID, &u.ClinicID, &u.Email, &u.Name, &u.Kind, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &en, &dis, &demo, &u.CreatedAt)
+	u.TOTPEnabledAt = nullTime(en)
+	u.DisabledAt = nullTime(dis)
+	u.Demo = demo == 1
+	return u, err
+}
+
+func nullTime(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time.UTC()
+	return &t
+}
+
+func (t *Tx) loadRoles(ctx context.Context, u *User) error {
+	rows, err := t.query(ctx, `SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`, u.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	u.Roles = nil
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return err
+		}
+		u.Roles = append(u.Roles, Role(r))
+	}
+	return rows.Err()
+}
+
+// User loads a user with roles.
+func (t *Tx) User(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return u, notFound(err, "The user")
+	}
+	return u, t.loadRoles(ctx, &u)
+}
+
+// UserByEmail loads a user by email address.
+func (t *Tx) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, NormalizeEmail(email)))
+	if err != nil {
+		return u, notFound(err, "The user")
+	}
+	return u, t.loadRoles(ctx, &u)
+}
+
+// Staff lists a clinic's staff, disabled ones too.
+func (t *Tx) Staff(ctx context.Context, clinicID string) ([]User, error) {
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE clinic_id = ? AND kind = 'staff' ORDER BY name, id`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := t.loadRoles(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SetPassword stores a new password hash.
+func (t *Tx) SetPassword(ctx context.Context, userID, hash string) error {
+	_, err := t.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+	return err
+}
+
+// SetUserName renames a user.
+func (t *Tx) SetUserName(ctx context.Context, userID, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return problem.Invalidf("name", "Please give the person's name.")
+	}
+	_, err := t.exec(ctx, `UPDATE users SET name = ? WHERE id = ?`, strings.TrimSpace(name), userID)
+	return err
+}
+
+// SetDisabled disables or re-enables an account; disabling also ends its
+// sessions and revokes its API tokens, so access stops at once.
+func (t *Tx) SetDisabled(ctx context.Context, userID string, at *time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, userID); err != nil {
+		return err
+	}
+	if at == nil {
+		return nil
+	}
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, *at, userID)
+	return err
+}
+
+// SetTOTP stores a TOTP secret; enabledAt nil means set up but not yet confirmed.
+func (t *Tx) SetTOTP(ctx context.Context, userID, secret string, enabledAt *time.Time) error {
+	_, err := t.exec(ctx, `UPDATE users SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = 0 WHERE id = ?`, secret, enabledAt, userID)
+	return err
+}
+
+// UseTOTPStep records the time step of an accepted code. It refuses a step not
+// newer than the last one, so a code cannot be replayed.
+func (t *Tx) UseTOTPStep(ctx context.Context, userID string, step int64) error {
+	res, err := t.exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return problem.New(problem.Unauthorized, "That code has already been used. Wait for the next one.")
+	}
+	return nil
+}
+
+// ReplaceRecoveryCodes stores fresh recovery-code hashes, dropping the old ones.
+func (t *Tx) ReplaceRecoveryCodes(ctx context.Context, userID string, hashes []string) error {
+	if _, err := t.exec(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		if _, err := t.exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UnusedRecoveryCodes lists the hashes of codes not yet used.
+func (t *Tx) UnusedRecoveryCodes(ctx context.Context, userID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT code_hash FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// UseRecoveryCode marks a code used; it fails if it was used already.
+func (t *Tx) UseRecoveryCode(ctx context.Context, userID, hash string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`, at, userID, hash)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return problem.New(problem.Unauthorized, "That recovery code is not valid.")
+	}
+	return nil
+}
+
+// --- clients and care teams ---
+
+// CreateClient stores a client.
+func (t *Tx) CreateClient(ctx context.Context, c *Client) error {
+	if strings.TrimSpace(c.GivenName) == "" {
+		return problem.Invalidf("given_name", "Please give the client's first name.")
+	}
+	if strings.TrimSpace(c.FamilyName) == "" {
+		return problem.Invalidf("family_name", "Please give the client's last name.")
+	}
+	if c.Email != "" {
+		c.Email = NormalizeEmail(c.Email)
+		if err := ValidateEmail(c.Email); err != nil {
+			return err
+		}
+	}
+	if c.DateOfBirth != "" {
+		if _, err := time.Parse("2006-01-02", c.DateOfBirth); err != nil {
+			return problem.Invalidf("date_of_birth", "The date of birth must be a date such as 1980-04-23.")
+		}
+	}
+	var uid any
+	if c.UserID != "" {
+		uid = c.UserID
+	}
+	_, err := t.exec(ctx, `INSERT INTO clients (id, clinic_id, user_id, given_name, family_name, preferred_name, date_of_birth, email, phone, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ClinicID, uid, strings.TrimSpace(c.GivenName), strings.TrimSpace(c.FamilyName), c.PreferredName, c.DateOfBirth, c.Email, c.Phone, c.CreatedAt)
+	return err
+}
+
+// LinkClientUser attaches a portal account to a client.
+func (t *Tx) LinkClientUser(ctx context.Context, clientID, userID string) error {
+	_, err := t.exec(ctx, `UPDATE clients SET user_id = ? WHERE id = ?`, userID, clientID)
+	return err
+}
+
+const clientCols = `id, clinic_id, user_id, given_name, family_name, preferred_name, date_of_birth, email, phone, created_at`
+
+func scanClient(sc interface{ Scan(...any) error }) (Client, error) {
+	var c Client
+	var uid sql.NullString
+	err := sc.Scan(&c.ID, &c.ClinicID, &uid, &c.GivenName, &c.FamilyName, &c.PreferredName, &c.DateOfBirth, &c.Email, &c.Phone, &c.CreatedAt)
+	c.UserID = uid.String
+	return c, err
+}
+
+// Client loads a client by id, within a clinic: a client of another clinic is
+// not found.
+func (t *Tx) Client(ctx context.Context, clinicID, id string) (Client, error) {
+	c, err := scanClient(t.queryRow(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ? AND clinic_id = ?`, id, clinicID))
+	return c, notFound(err, "The client")
+}
+
+// ClientByUser loads the client record behind a portal account.
+func (t *Tx) ClientByUser(ctx context.Context, userID string) (Client, error) {
+	c, err := scanClient(t.queryRow(ctx, `SELECT `+clientCols+` FROM clients WHERE user_id = ?`, userID))
+	return c, notFound(err, "The client")
+}
+
+// ClientFilter narrows a client listing.
+type ClientFilter struct {
+	ClinicID string
+	// CareTeamOf, when set, keeps only clients on that staff member's care teams.
+	CareTeamOf string
+	// Name matches given, family or preferred name (case-insensitive prefix).
+	Name   string
+	Limit  int
+	Offset int
+}
+
+// Clients lists clients, ordered by family then given name.
+func (t *Tx) Clients(ctx context.Context, f ClientFilter) ([]Client, int, error) {
+	where := ` FROM clients c WHERE c.clinic_id = ?`
+	args := []any{f.ClinicID}
+	if f.CareTeamOf != "" {
+		where += ` AND EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = c.id AND ct.user_id = ?)`
+		args = append(args, f.CareTeamOf)
+	}
+	if f.Name != "" {
+		p := strings.ToLower(f.Name) + "%"
+		where += ` AND (LOWER(c.given_name) LIKE ? OR LOWER(c.family_name) LIKE ? OR LOWER(c.preferred_name) LIKE ?)`
+		args = append(args, p, p, p)
+	}
+	var total int
+	if err := t.queryRow(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT c.id, c.clinic_id, c.user_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, c.email, c.phone, c.created_at` +
+		where + ` ORDER BY c.family_name, c.given_name, c.id LIMIT ? OFFSET ?`
+	rows, err := t.query(ctx, q, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// AddToCareTeam puts a staff member on a client's care team (idempotent).
+func (t *Tx) AddToCareTeam(ctx context.Context, clientID, userID string, at time.Time) error {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO care_team (client_id, user_id, added_at) VALUES (?, ?, ?)`, clientID, userID, at)
+	return err
+}
+
+// RemoveFromCareTeam takes a staff member off a client's care team.
+func (t *Tx) RemoveFromCareTeam(ctx context.Context, clientID, userID string) error {
+	_, err := t.exec(ctx, `DELETE FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID)
+	return err
+}
+
+// CareTeam lists the staff ids on a client's care team.
+func (t *Tx) CareTeam(ctx context.Context, clientID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT user_id FROM care_team WHERE client_id = ? ORDER BY user_id`, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

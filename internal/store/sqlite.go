@@ -1,0 +1,55 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, one static binary
+)
+
+// The SQLite driver choice and its settings live in this file alone.
+//
+// Pragmas go in the DSN so that every pooled connection gets them. busy_timeout
+// comes first so the others wait rather than fail while another process (a
+// backup, `doorway user add`) holds the lock. synchronous=FULL because a lost
+// vitals reading is a lost clinical record. mmap_size mattered more for read
+// speed than the choice of driver.
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "mmap_size(268435456)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// BEGIN IMMEDIATE: a write transaction takes the lock at its start, so
+		// two processes never deadlock upgrading a read lock.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// openSQLite opens one writer connection and a small pool of readers: SQLite
+// allows one writer at a time, and queuing writers in Go is kinder than
+// SQLITE_BUSY.
+func openSQLite(path string) (w, r *sql.DB, err error) {
+	w, err = sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err = sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return w, r, nil
+}
