@@ -167,8 +167,8 @@ func totalResult(in *Instrument, a Answers) Result {
 	return Result{InstrumentID: in.ID, Total: total, HasTotal: true, Band: band}
 }
 
-// label returns the label of the answer given to key, for flag reasons.
-func label(in *Instrument, key string, a Answers) string {
+// answerLabel returns the label of the answer given to key, for flag reasons.
+func answerLabel(in *Instrument, key string, a Answers) string {
 	it, ok := in.ItemByKey(key)
 	if !ok {
 		return ""
