@@ -1,0 +1,103 @@
+package screening
+
+import (
+	"strings"
+	"testing"
+)
+
+// The table in CLINICAL.md §1 has 6 exclude, 13 review and 3 info lines; each
+// line is one rule, with the sources the table gives it.
+func TestRulesMatchClinicalTable(t *testing.T) {
+	want := map[string]string{
+		"exclude.aneurysm_avm":        "[V R4]",
+		"exclude.ich":                 "[V R4]",
+		"exclude.hypersensitivity":    "[V R4]",
+		"exclude.pregnancy":           "[V R10] [V R17a]",
+		"exclude.psychosis_mania":     "[V R18]",
+		"exclude.uncontrolled_bp":     "[V R12]",
+		"review.psychosis_history":    "[V R16] [V R3]",
+		"review.substance_use":        "[V R16] [V R17a]",
+		"review.benzodiazepine":       "[V R23] [S]",
+		"review.maoi_stimulant":       "[V R10] [V R6]",
+		"review.opioid_sedative":      "[V R10]",
+		"review.cardiovascular":       "[V R11] [V R18]",
+		"review.raised_pressure":      "[V R11]",
+		"review.liver":                "[C]",
+		"review.bmi":                  "[V R17a]",
+		"review.sleep_apnoea":         "[V R19]",
+		"review.hyperthyroidism":      "[V R12]",
+		"review.personality_disorder": "[V R16]",
+		"review.suicidality":          "[V R16] [V R46a]",
+		"info.lamotrigine":            "[V R21]",
+		"info.age":                    "[V R9]",
+		"info.no_indication":          "[V R16]",
+	}
+	rs := Rules()
+	if len(rs) != len(want) {
+		t.Fatalf("got %d rules, want %d", len(rs), len(want))
+	}
+	seen := map[string]bool{}
+	last := Exclude
+	for _, r := range rs {
+		if seen[r.ID] {
+			t.Errorf("duplicate rule id %q", r.ID)
+		}
+		seen[r.ID] = true
+		tags, ok := want[r.ID]
+		if !ok {
+			t.Errorf("unexpected rule %q", r.ID)
+			continue
+		}
+		if !strings.HasPrefix(r.ID, string(r.Tier)+".") {
+			t.Errorf("%s: tier %q does not match the id prefix", r.ID, r.Tier)
+		}
+		// Shown exclude first, info last.
+		if r.Tier.MoreSevere(last) {
+			t.Errorf("%s: tier %s listed after a less severe rule", r.ID, r.Tier)
+		}
+		last = r.Tier
+		if r.Title == "" || len(r.Reason) < 40 || len(r.Facts) == 0 || r.check == nil {
+			t.Errorf("%s: title, reason, facts and check are all required", r.ID)
+		}
+		var got []string
+		for _, s := range r.Sources {
+			got = append(got, "["+strings.TrimSpace(string(s.Tag)+" "+s.Ref)+"]")
+			if s.Citation == "" {
+				t.Errorf("%s: source %s has no citation (R-number missing from references?)", r.ID, s.Ref)
+			}
+		}
+		if strings.Join(got, " ") != tags {
+			t.Errorf("%s: sources %s, want %s", r.ID, strings.Join(got, " "), tags)
+		}
+		for _, f := range r.Facts {
+			if _, ok := factLabels[f]; !ok {
+				t.Errorf("%s: fact %q has no label", r.ID, f)
+			}
+		}
+	}
+}
+
+func TestSourceText(t *testing.T) {
+	r, ok := RuleByID("exclude.uncontrolled_bp")
+	if !ok {
+		t.Fatal("exclude.uncontrolled_bp not found")
+	}
+	if got, want := r.SourceText(), "[V R12] Swiss ketamine label (oddb.org, reg. 67199)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	r, _ = RuleByID("review.benzodiazepine")
+	if got := r.SourceText(); !strings.HasPrefix(got, "[V R23] Frontiers in Psychiatry 2020") || !strings.Contains(got, "; [S] Ashton manual") {
+		t.Errorf("benzodiazepine sources = %q", got)
+	}
+	if _, ok := RuleByID("exclude.nothing"); ok {
+		t.Error("RuleByID found a rule that does not exist")
+	}
+}
+
+func TestRulesReturnsACopy(t *testing.T) {
+	rs := Rules()
+	rs[0].Tier = Info
+	if r, _ := RuleByID(rs[0].ID); r.Tier != Exclude {
+		t.Error("changing the slice from Rules changed the rule table")
+	}
+}
