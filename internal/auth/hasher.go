@@ -80,4 +80,3 @@ func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
 	_, err := h.Verify(ctx, password, h.dummy)
 	return err
 }
-

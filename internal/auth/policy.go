@@ -33,8 +33,8 @@ var commonPasswords = func() map[string]struct{} {
 }()
 
 // localPartMinContains is the shortest email local part that a password may
-// not contain. Shorter ones ("jo", "x") would refuse half the dictionary, so
-// for them only an exact match is refused.
+// not contain. Shorter ones ("jo", "x") would refuse half the dictionary, and
+// cannot equal a password of the minimum length anyway.
 const localPartMinContains = 4
 
 // CheckPassword applies the password policy: 8 to 128 characters, not one of
@@ -56,7 +56,7 @@ func CheckPassword(password, email string) error {
 		return problem.Invalidf("password", "That password is one of the most common ones, so it would be among the first guessed. Please choose another.")
 	}
 	for _, part := range localParts(email) {
-		if lower == part || (utf8.RuneCountInString(part) >= localPartMinContains && strings.Contains(lower, part)) {
+		if utf8.RuneCountInString(part) >= localPartMinContains && strings.Contains(lower, part) {
 			return problem.Invalidf("password", "Please choose a password that does not contain your email address; it is easy to guess from it.")
 		}
 	}
