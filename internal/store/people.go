@@ -92,6 +92,9 @@ type Client struct {
 	Email         string
 	Phone         string
 	CreatedAt     time.Time
+	// Portal is the state of the client's portal account: "none", "invited"
+	// (no password chosen yet), "active" or "disabled".
+	Portal string
 }
 
 // DisplayName is how the client is named on pages.
@@ -455,12 +458,17 @@ func (t *Tx) LinkClientUser(ctx context.Context, clientID, userID string) error 
 	return err
 }
 
-const clientCols = `id, clinic_id, user_id, given_name, family_name, preferred_name, date_of_birth, email, phone, created_at`
+// clientSelect reads clients with the state of their portal account.
+const clientSelect = `SELECT c.id, c.clinic_id, c.user_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth,
+	c.email, c.phone, c.created_at,
+	CASE WHEN u.id IS NULL THEN 'none' WHEN u.disabled_at IS NOT NULL THEN 'disabled'
+	     WHEN u.password_hash = '' THEN 'invited' ELSE 'active' END
+	FROM clients c LEFT JOIN users u ON u.id = c.user_id`
 
 func scanClient(sc interface{ Scan(...any) error }) (Client, error) {
 	var c Client
 	var uid sql.NullString
-	err := sc.Scan(&c.ID, &c.ClinicID, &uid, &c.GivenName, &c.FamilyName, &c.PreferredName, &c.DateOfBirth, &c.Email, &c.Phone, &c.CreatedAt)
+	err := sc.Scan(&c.ID, &c.ClinicID, &uid, &c.GivenName, &c.FamilyName, &c.PreferredName, &c.DateOfBirth, &c.Email, &c.Phone, &c.CreatedAt, &c.Portal)
 	c.UserID = uid.String
 	return c, err
 }
@@ -468,13 +476,13 @@ func scanClient(sc interface{ Scan(...any) error }) (Client, error) {
 // Client loads a client by id, within a clinic: a client of another clinic is
 // not found.
 func (t *Tx) Client(ctx context.Context, clinicID, id string) (Client, error) {
-	c, err := scanClient(t.queryRow(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ? AND clinic_id = ?`, id, clinicID))
+	c, err := scanClient(t.queryRow(ctx, clientSelect+` WHERE c.id = ? AND c.clinic_id = ?`, id, clinicID))
 	return c, notFound(err, "The client")
 }
 
 // ClientByUser loads the client record behind a portal account.
 func (t *Tx) ClientByUser(ctx context.Context, userID string) (Client, error) {
-	c, err := scanClient(t.queryRow(ctx, `SELECT `+clientCols+` FROM clients WHERE user_id = ?`, userID))
+	c, err := scanClient(t.queryRow(ctx, clientSelect+` WHERE c.user_id = ?`, userID))
 	return c, notFound(err, "The client")
 }
 
@@ -491,7 +499,7 @@ type ClientFilter struct {
 
 // Clients lists clients, ordered by family then given name.
 func (t *Tx) Clients(ctx context.Context, f ClientFilter) ([]Client, int, error) {
-	where := ` FROM clients c WHERE c.clinic_id = ?`
+	where := ` WHERE c.clinic_id = ?`
 	args := []any{f.ClinicID}
 	if f.CareTeamOf != "" {
 		where += ` AND EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = c.id AND ct.user_id = ?)`
@@ -503,15 +511,14 @@ func (t *Tx) Clients(ctx context.Context, f ClientFilter) ([]Client, int, error)
 		args = append(args, p, p, p)
 	}
 	var total int
-	if err := t.queryRow(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM clients c`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	q := `SELECT c.id, c.clinic_id, c.user_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, c.email, c.phone, c.created_at` +
-		where + ` ORDER BY c.family_name, c.given_name, c.id LIMIT ? OFFSET ?`
+	q := clientSelect + where + ` ORDER BY c.family_name, c.given_name, c.id LIMIT ? OFFSET ?`
 	rows, err := t.query(ctx, q, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err

@@ -1,0 +1,170 @@
+// Package access makes the one decision that every page, API route and
+// export asks before touching client data: may this principal do this action
+// on this resource? It is pure: the caller loads the facts (the principal's
+// roles, the resource's clinic and care team) and this package decides. Deny
+// is the default: a resource type or action it does not know is refused.
+package access
+
+// Kind is who is asking.
+type Kind string
+
+const (
+	Anonymous Kind = "anonymous"
+	Staff     Kind = "staff"
+	Client    Kind = "client"
+)
+
+// Role is a staff role.
+type Role string
+
+const (
+	Admin      Role = "admin"
+	Therapist  Role = "therapist"
+	Prescriber Role = "prescriber"
+)
+
+// Principal is a signed-in person (or nobody). A disabled account or an
+// expired session never becomes a principal other than Anonymous.
+type Principal struct {
+	Kind     Kind
+	UserID   string
+	ClinicID string
+	Roles    []Role
+	// ClientID is the client record of a client principal.
+	ClientID string
+}
+
+// Has reports whether the principal holds a staff role.
+func (p Principal) Has(r Role) bool {
+	if p.Kind != Staff {
+		return false
+	}
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is what the principal wants to do.
+type Action string
+
+const (
+	Read   Action = "read"
+	Write  Action = "write"
+	List   Action = "list"
+	Export Action = "export"
+)
+
+// Type is the kind of resource.
+type Type string
+
+const (
+	// ClinicSettings, StaffAccounts and AuditLog are the admin's.
+	ClinicSettings Type = "clinic_settings"
+	StaffAccounts  Type = "staff_accounts"
+	AuditLog       Type = "audit_log"
+	// ClientList is the clinic's list of clients (filtered to care teams by the caller).
+	ClientList Type = "client_list"
+	// ClientRecord is a client's chart and everything clinical in it.
+	ClientRecord Type = "client_record"
+	// CareTeam is who is assigned to a client; only admins change it.
+	CareTeam Type = "care_team"
+	// ClientPortal is what the client does in their own portal.
+	ClientPortal Type = "client_portal"
+	// PrescriberOrder is a clinical decision only a prescriber on the care team makes.
+	PrescriberOrder Type = "prescriber_order"
+	// PsychotherapyNote is a therapist's private process note: its author only.
+	PsychotherapyNote Type = "psychotherapy_note"
+	// JournalEntry is the client's; staff on the care team see it only once shared.
+	JournalEntry Type = "journal_entry"
+	// OwnAccount is the principal's own profile, second factor and API tokens.
+	OwnAccount Type = "own_account"
+)
+
+// Resource is what is being acted on, with the facts the decision needs.
+type Resource struct {
+	Type     Type
+	ClinicID string
+	// ClientID is the client the resource belongs to, if any.
+	ClientID string
+	// CareTeam lists the staff user ids on that client's care team.
+	CareTeam []string
+	// OwnerID is the author of a note or the user of an account.
+	OwnerID string
+	// Shared is true for a journal entry the client chose to share.
+	Shared bool
+}
+
+// Allow is the one decision.
+func Allow(p Principal, a Action, r Resource) bool {
+	if p.Kind == Anonymous || p.UserID == "" {
+		return false
+	}
+	if r.Type == OwnAccount {
+		return r.OwnerID == p.UserID
+	}
+	// Nothing crosses between clinics.
+	if r.ClinicID == "" || r.ClinicID != p.ClinicID {
+		return false
+	}
+	switch p.Kind {
+	case Client:
+		return allowClient(p, a, r)
+	case Staff:
+		return allowStaff(p, a, r)
+	}
+	return false
+}
+
+func allowClient(p Principal, a Action, r Resource) bool {
+	own := p.ClientID != "" && r.ClientID == p.ClientID
+	switch r.Type {
+	case ClientPortal, JournalEntry:
+		return own
+	case ClientRecord:
+		// Clients read and export their own record (not psychotherapy notes,
+		// which are a separate type).
+		return own && (a == Read || a == Export)
+	}
+	return false
+}
+
+func allowStaff(p Principal, a Action, r Resource) bool {
+	admin := p.Has(Admin)
+	clinician := p.Has(Therapist) || p.Has(Prescriber)
+	onTeam := contains(r.CareTeam, p.UserID)
+	switch r.Type {
+	case ClinicSettings, StaffAccounts, AuditLog:
+		return admin
+	case ClientList:
+		return a == List && (admin || clinician)
+	case ClientRecord:
+		return admin || onTeam
+	case CareTeam:
+		if a == Write {
+			return admin
+		}
+		return admin || onTeam
+	case PrescriberOrder:
+		if a == Write {
+			return p.Has(Prescriber) && onTeam
+		}
+		return admin || onTeam
+	case PsychotherapyNote:
+		return r.OwnerID == p.UserID && onTeam
+	case JournalEntry:
+		return a == Read && r.Shared && onTeam
+	}
+	return false
+}
+
+func contains(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,76 @@
+package access
+
+import "testing"
+
+func TestAllow(t *testing.T) {
+	const clinic, other = "c1", "c2"
+	admin := Principal{Kind: Staff, UserID: "alex", ClinicID: clinic, Roles: []Role{Admin}}
+	sam := Principal{Kind: Staff, UserID: "sam", ClinicID: clinic, Roles: []Role{Therapist}}
+	robin := Principal{Kind: Staff, UserID: "robin", ClinicID: clinic, Roles: []Role{Therapist}}
+	jordan := Principal{Kind: Staff, UserID: "jordan", ClinicID: clinic, Roles: []Role{Prescriber}}
+	foreignAdmin := Principal{Kind: Staff, UserID: "hadmin", ClinicID: other, Roles: []Role{Admin}}
+	maya := Principal{Kind: Client, UserID: "maya-u", ClinicID: clinic, ClientID: "maya"}
+	dan := Principal{Kind: Client, UserID: "dan-u", ClinicID: clinic, ClientID: "dan"}
+	anon := Principal{Kind: Anonymous}
+
+	record := Resource{Type: ClientRecord, ClinicID: clinic, ClientID: "maya", CareTeam: []string{"sam", "jordan"}}
+	order := record
+	order.Type = PrescriberOrder
+	note := record
+	note.Type, note.OwnerID = PsychotherapyNote, "sam"
+	journal := record
+	journal.Type = JournalEntry
+	shared := journal
+	shared.Shared = true
+	team := record
+	team.Type = CareTeam
+	settings := Resource{Type: ClinicSettings, ClinicID: clinic}
+	list := Resource{Type: ClientList, ClinicID: clinic}
+	ownAccount := Resource{Type: OwnAccount, OwnerID: "sam"}
+
+	cases := []struct {
+		name string
+		p    Principal
+		a    Action
+		r    Resource
+		want bool
+	}{
+		{"anonymous never", anon, Read, record, false},
+		{"assigned therapist reads", sam, Read, record, true},
+		{"assigned therapist writes", sam, Write, record, true},
+		{"unassigned therapist", robin, Read, record, false},
+		{"admin of the clinic reads", admin, Read, record, true},
+		{"admin of another clinic", foreignAdmin, Read, record, false},
+		{"client reads own record", maya, Read, record, true},
+		{"client exports own record", maya, Export, record, true},
+		{"client cannot write record", maya, Write, record, false},
+		{"other client", dan, Read, record, false},
+		{"prescriber on team writes order", jordan, Write, order, true},
+		{"therapist cannot write order", sam, Write, order, false},
+		{"therapist reads order", sam, Read, order, true},
+		{"note author reads", sam, Read, note, true},
+		{"prescriber on team cannot read note", jordan, Read, note, false},
+		{"admin cannot read note", admin, Read, note, false},
+		{"client cannot read note", maya, Read, note, false},
+		{"unshared journal hidden from team", sam, Read, journal, false},
+		{"shared journal visible to team", sam, Read, shared, true},
+		{"shared journal hidden from unassigned", robin, Read, shared, false},
+		{"staff cannot edit journal", sam, Write, shared, false},
+		{"client writes own journal", maya, Write, journal, true},
+		{"admin writes care team", admin, Write, team, true},
+		{"therapist cannot change care team", sam, Write, team, false},
+		{"admin edits settings", admin, Write, settings, true},
+		{"therapist cannot edit settings", sam, Write, settings, false},
+		{"client cannot list clients", maya, List, list, false},
+		{"therapist lists clients", sam, List, list, true},
+		{"own account", sam, Write, ownAccount, true},
+		{"someone else's account", robin, Read, ownAccount, false},
+		{"unknown type refused", admin, Read, Resource{Type: "mystery", ClinicID: clinic}, false},
+		{"resource without clinic refused", admin, Read, Resource{Type: ClientRecord}, false},
+	}
+	for _, c := range cases {
+		if got := Allow(c.p, c.a, c.r); got != c.want {
+			t.Errorf("%s: Allow = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+	"doorway/internal/web/view"
+)
+
+// page builds what every page has. current is the path of the nav item to mark.
+func (s *Server) page(r *http.Request, title, current string) view.Page {
+	v := viewerOf(r.Context())
+	p := view.Page{Title: title, Demo: s.cfg.Demo, RequestID: requestID(r.Context())}
+	if !v.signedIn() {
+		return p
+	}
+	p.UserName = v.User.Name
+	p.ClinicName = v.Clinic.Name
+	for _, n := range navFor(v.P) {
+		n.Current = n.Href == current
+		p.Nav = append(p.Nav, n)
+	}
+	return p
+}
+
+// navFor lists the links each role works with.
+func navFor(p access.Principal) []view.NavItem {
+	var nav []view.NavItem
+	switch p.Kind {
+	case access.Client:
+		nav = append(nav, view.NavItem{Label: "My care", Href: "/portal"})
+	case access.Staff:
+		if p.Has(access.Therapist) || p.Has(access.Prescriber) {
+			nav = append(nav, view.NavItem{Label: "Caseload", Href: "/caseload"})
+		}
+		if p.Has(access.Admin) {
+			nav = append(nav,
+				view.NavItem{Label: "Clients", Href: "/caseload"},
+				view.NavItem{Label: "Staff", Href: "/admin/staff"},
+				view.NavItem{Label: "Settings", Href: "/admin/settings"},
+				view.NavItem{Label: "Audit log", Href: "/admin/audit"})
+			if p.Has(access.Therapist) || p.Has(access.Prescriber) {
+				nav = append(nav[:1], nav[2:]...) // one link to the client list is enough
+			}
+		}
+	}
+	return append(nav, view.NavItem{Label: "Account", Href: "/account"})
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		s.log.Error("render", "request_id", requestID(r.Context()), "err", err)
+	}
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	if message == "" {
+		message = problem.MessageOf(nil)
+	}
+	p := s.page(r, heading, "")
+	p.Narrow = true
+	s.render(w, r, status, view.ErrorPage(p, heading, message))
+}
+
+// fail answers an error from the layers below: a problem.Error with its safe
+// message and status, anything else as a logged internal error.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch problem.CodeOf(err) {
+	case problem.NotFound:
+		s.notFound(w, r)
+	case problem.Invalid, problem.Unprocessable:
+		s.renderError(w, r, http.StatusBadRequest, "Please check what you entered", problem.MessageOf(err))
+	case problem.Conflict:
+		s.renderError(w, r, http.StatusConflict, "That could not be saved", problem.MessageOf(err))
+	case problem.Unauthorized:
+		s.renderError(w, r, http.StatusUnauthorized, "Please sign in again", problem.MessageOf(err))
+	case problem.TooMany:
+		s.renderError(w, r, http.StatusTooManyRequests, "Please wait a little", problem.MessageOf(err))
+	case problem.Unavailable:
+		s.log.Error("unavailable", "request_id", requestID(r.Context()), "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "Doorway is not available just now", problem.MessageOf(err))
+	default:
+		if r.Context().Err() != nil {
+			return // the browser went away
+		}
+		s.log.Error("internal error", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "")
+	}
+}
+
+// record appends one audit entry in its own transaction, filling in who, where
+// and when from the request. Reads of client data are recorded this way.
+func (s *Server) record(r *http.Request, e audit.Entry) {
+	ctx := context.WithoutCancel(r.Context())
+	s.fillAudit(r, &e)
+	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &e) }); err != nil {
+		s.log.Error("audit append failed", "request_id", e.RequestID, "action", e.Action, "err", err)
+	}
+}
+
+// recordTx appends an audit entry inside the caller's write transaction, so the
+// change and its record commit together or not at all.
+func (s *Server) recordTx(ctx context.Context, tx *store.Tx, r *http.Request, e audit.Entry) error {
+	s.fillAudit(r, &e)
+	return tx.AppendAudit(ctx, &e)
+}
+
+func (s *Server) fillAudit(r *http.Request, e *audit.Entry) {
+	v := viewerOf(r.Context())
+	e.Time = s.now()
+	e.RequestID = requestID(r.Context())
+	e.IP = clientIP(r)
+	if e.ActorID == "" {
+		e.ActorID = v.P.UserID
+		e.ActorKind = audit.ActorKind(v.P.Kind)
+		if v.P.Kind == "" {
+			e.ActorKind = "anonymous"
+		}
+	}
+	if e.ClinicID == "" {
+		e.ClinicID = v.P.ClinicID
+	}
+	if e.Outcome == "" {
+		e.Outcome = "ok"
+	}
+	if e.Severity == "" {
+		e.Severity = "info"
+	}
+}

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+)
+
+// Gate is the coarse check a route makes before its handler runs. The fine
+// check (this client, this care team) is access.Allow inside the handler.
+type Gate int
+
+const (
+	Public   Gate = iota // anyone
+	Pending              // a session between password and second factor
+	SignedIn             // any signed-in user
+	StaffOnly            // staff of any role
+	ClientOnly           // a client in their portal
+)
+
+// Route is one page route. The table is the source of truth for the router
+// and for the access-matrix test.
+type Route struct {
+	Method  string
+	Pattern string
+	Gate    Gate
+	handler http.HandlerFunc
+}
+
+func (s *Server) routeTable() []Route {
+	return []Route{
+		{"GET", "/{$}", Public, s.showStart},
+		{"GET", "/healthz", Public, s.healthz},
+		{"GET", "/readyz", Public, s.readyz},
+		{"GET", "/login", Public, s.showLogin},
+		{"POST", "/login", Public, s.doLogin},
+		{"POST", "/logout", Public, s.doLogout},
+		{"GET", "/forgot", Public, s.showForgot},
+		{"POST", "/forgot", Public, s.doForgot},
+		{"GET", "/invite/{token}", Public, s.showSetPassword},
+		{"POST", "/invite/{token}", Public, s.doSetPassword},
+		{"GET", "/reset/{token}", Public, s.showSetPassword},
+		{"POST", "/reset/{token}", Public, s.doSetPassword},
+
+		{"GET", "/login/code", Pending, s.showCode},
+		{"POST", "/login/code", Pending, s.doCode},
+		{"GET", "/login/setup", Pending, s.showEnrol},
+		{"POST", "/login/setup", Pending, s.doEnrol},
+
+		{"GET", "/home", SignedIn, s.home},
+		{"GET", "/account", SignedIn, s.showAccount},
+		{"POST", "/account/password", SignedIn, s.doChangePassword},
+		{"GET", "/account/2fa", SignedIn, s.showEnrol},
+		{"POST", "/account/2fa", SignedIn, s.doEnrol},
+		{"POST", "/account/recovery-codes", SignedIn, s.doNewRecoveryCodes},
+		{"POST", "/account/tokens", SignedIn, s.doCreateToken},
+		{"POST", "/account/tokens/{id}/revoke", SignedIn, s.doRevokeToken},
+
+		{"GET", "/caseload", StaffOnly, s.showCaseload},
+		{"GET", "/clients/new", StaffOnly, s.showNewClient},
+		{"POST", "/clients", StaffOnly, s.doCreateClient},
+		{"GET", "/clients/{id}", StaffOnly, s.showClient},
+		{"POST", "/clients/{id}/invite", StaffOnly, s.doInviteClient},
+		{"POST", "/clients/{id}/care-team", StaffOnly, s.doCareTeam},
+
+		{"GET", "/admin/staff", StaffOnly, s.showStaff},
+		{"POST", "/admin/staff", StaffOnly, s.doInviteStaff},
+		{"GET", "/admin/staff/{id}", StaffOnly, s.showStaffMember},
+		{"POST", "/admin/staff/{id}/roles", StaffOnly, s.doStaffRoles},
+		{"POST", "/admin/staff/{id}/disable", StaffOnly, s.doStaffDisable},
+		{"POST", "/admin/staff/{id}/enable", StaffOnly, s.doStaffEnable},
+		{"POST", "/admin/staff/{id}/reset", StaffOnly, s.doStaffReset},
+		{"GET", "/admin/settings", StaffOnly, s.showSettings},
+		{"POST", "/admin/settings", StaffOnly, s.doSettings},
+		{"GET", "/admin/audit", StaffOnly, s.showAudit},
+		{"GET", "/admin/audit.csv", StaffOnly, s.exportAudit},
+
+		{"GET", "/portal", ClientOnly, s.showPortal},
+		{"GET", "/portal/access", ClientOnly, s.showAccessLog},
+	}
+}
+
+// guard applies a route's Gate before its handler.
+func (s *Server) guard(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := viewerOf(r.Context())
+		switch rt.Gate {
+		case Public:
+		case Pending:
+			if v.P.Kind == access.Anonymous {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			if !v.PendingMFA {
+				http.Redirect(w, r, "/home", http.StatusSeeOther)
+				return
+			}
+		default:
+			if v.P.Kind == access.Anonymous {
+				next := "/login"
+				if r.Method == http.MethodGet {
+					next += "?next=" + url.QueryEscape(r.URL.RequestURI())
+				}
+				http.Redirect(w, r, next, http.StatusSeeOther)
+				return
+			}
+			if v.PendingMFA {
+				http.Redirect(w, r, s.pendingPage(v), http.StatusSeeOther)
+				return
+			}
+			if (rt.Gate == StaffOnly && v.P.Kind != access.Staff) || (rt.Gate == ClientOnly && v.P.Kind != access.Client) {
+				s.deny(w, r, "route", rt.Pattern)
+				return
+			}
+		}
+		rt.handler(w, r)
+	})
+}
+
+// pendingPage is where a half-signed-in session must go next.
+func (s *Server) pendingPage(v *viewer) string {
+	if v.MustEnrol || v.User.TOTPEnabledAt == nil {
+		return "/login/setup"
+	}
+	return "/login/code"
+}
+
+// deny answers 404, as if the thing did not exist, and audits the denial.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, resourceType, resourceID string) {
+	s.record(r, audit.Entry{Action: "access.denied", ResourceType: resourceType, ResourceID: resourceID, Outcome: "denied", Severity: "info"})
+	s.notFound(w, r)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "Not found", "There is nothing here, or you do not have access to it.")
+}

@@ -1,0 +1,122 @@
+// Package web serves Doorway's pages: the router, the middleware every
+// request passes through (request id, security headers, CSRF protection, body
+// limits, the signed-in principal), and one small handler per concern.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"doorway/internal/auth"
+	"doorway/internal/mail"
+	"doorway/internal/store"
+	"doorway/internal/web/static"
+)
+
+// Config is what the web layer needs from the application.
+type Config struct {
+	Store  *store.Store
+	Hasher *auth.Hasher
+	// Mailer sends invitations and password resets; nil when SMTP is not
+	// configured, in which case links are shown to the admin who made them.
+	Mailer mail.Sender
+	// BaseURL is the public address used in emailed links, such as
+	// https://doorway.example.org. Empty: taken from the request.
+	BaseURL string
+	// Secure marks cookies Secure and adds HSTS: set when served over TLS or
+	// behind a TLS-terminating proxy.
+	Secure bool
+	// Demo marks every page as a demo and lets demo accounts skip the second factor.
+	Demo   bool
+	Logger *slog.Logger
+	// Now is the clock; tests move it.
+	Now func() time.Time
+	// Extra routes mounted under the same middleware (the FHIR API).
+	Mounts []Mount
+}
+
+// Mount attaches another handler under a path prefix, such as /fhir/r4/.
+type Mount struct {
+	Pattern string
+	Handler http.Handler
+}
+
+// Timeouts from SECURITY.md: idle 15 minutes for staff, 30 for clients;
+// 12 hours at most for any session.
+const (
+	staffIdle       = 15 * time.Minute
+	clientIdle      = 30 * time.Minute
+	sessionLifetime = 12 * time.Hour
+	inviteLifetime  = 7 * 24 * time.Hour
+	resetLifetime   = time.Hour
+	maxFormBytes    = 64 << 10
+)
+
+// Server is the web application.
+type Server struct {
+	cfg    Config
+	st     *store.Store
+	log    *slog.Logger
+	routes []Route
+	mux    *http.ServeMux
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger}
+	s.routes = s.routeTable()
+	s.mux = http.NewServeMux()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+	}
+	s.mux.Handle("GET /static/", static.Handler())
+	for _, m := range cfg.Mounts {
+		s.mux.Handle(m.Pattern, m.Handler)
+	}
+	// Anything else gets the friendly page, not the router's plain text.
+	s.mux.HandleFunc("/", s.notFound)
+	return s
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
+
+// Handler is the whole site with its middleware.
+func (s *Server) Handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+			"The request came from another site, so it was refused. Please go back, reload the page and try again.")
+	}))
+	var h http.Handler = s.mux
+	h = s.withPrincipal(h)
+	h = csrf.Handler(h)
+	h = s.withLimits(h)
+	h = s.withHeaders(h)
+	h = s.withRecover(h)
+	h = s.withRequestID(h)
+	return h
+}
+
+// Routes lists the page routes, for the access-matrix test.
+func (s *Server) Routes() []Route { return s.routes }
+
+// ctxKey keys request-scoped values.
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyViewer
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}

@@ -1,0 +1,12 @@
+package view
+
+import "strconv"
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
