@@ -243,8 +243,12 @@ func (s *Server) setStaffDisabled(w http.ResponseWriter, r *http.Request, disabl
 	s.renderStaffMember(w, r, http.StatusOK, u, nil, notice)
 }
 
-func (s *Server) doStaffDisable(w http.ResponseWriter, r *http.Request) { s.setStaffDisabled(w, r, true) }
-func (s *Server) doStaffEnable(w http.ResponseWriter, r *http.Request)  { s.setStaffDisabled(w, r, false) }
+func (s *Server) doStaffDisable(w http.ResponseWriter, r *http.Request) {
+	s.setStaffDisabled(w, r, true)
+}
+func (s *Server) doStaffEnable(w http.ResponseWriter, r *http.Request) {
+	s.setStaffDisabled(w, r, false)
+}
 
 func (s *Server) doStaffReset(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.withStaffMember(w, r, access.Write)

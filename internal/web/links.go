@@ -213,4 +213,3 @@ func linkNotice(who string, l issuedLink) string {
 	}
 	return "Email is not set up, so please give " + who + " this one-time link yourself: " + l.URL
 }
-

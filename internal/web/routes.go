@@ -13,11 +13,11 @@ import (
 type Gate int
 
 const (
-	Public   Gate = iota // anyone
-	Pending              // a session between password and second factor
-	SignedIn             // any signed-in user
-	StaffOnly            // staff of any role
-	ClientOnly           // a client in their portal
+	Public     Gate = iota // anyone
+	Pending                // a session between password and second factor
+	SignedIn               // any signed-in user
+	StaffOnly              // staff of any role
+	ClientOnly             // a client in their portal
 )
 
 // Route is one page route. The table is the source of truth for the router

@@ -18,7 +18,7 @@ import (
 var files embed.FS
 
 type asset struct {
-	body []byte
+	body  []byte
 	ctype string
 }
 

@@ -19,8 +19,8 @@ type NavItem struct {
 // Page is what every page needs: its title, who is looking, the navigation
 // for their roles, and messages.
 type Page struct {
-	Title     string
-	Demo      bool
+	Title      string
+	Demo       bool
 	ClinicName string
 	// UserName is empty when nobody is signed in.
 	UserName  string
