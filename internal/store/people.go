@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/access"
 	"doorway/internal/problem"
 )
 
@@ -570,4 +571,19 @@ func (t *Tx) CareTeam(ctx context.Context, clientID string) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// Principal is who this user is to the access decision. clientID is the
+// client record behind a client's account (empty for staff).
+func (u User) Principal(clientID string) access.Principal {
+	p := access.Principal{UserID: u.ID, ClinicID: u.ClinicID}
+	if u.Kind == "client" {
+		p.Kind, p.ClientID = access.Client, clientID
+		return p
+	}
+	p.Kind = access.Staff
+	for _, r := range u.Roles {
+		p.Roles = append(p.Roles, access.Role(r))
+	}
+	return p
 }

@@ -106,15 +106,7 @@ func (s *Server) loadViewer(r *http.Request) *viewer {
 	if now.Sub(v.Session.LastSeenAt) > time.Minute {
 		s.st.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now) })
 	}
-	v.P.UserID, v.P.ClinicID = v.User.ID, v.User.ClinicID
-	if v.User.Kind == "client" {
-		v.P.Kind = access.Client
-	} else {
-		v.P.Kind = access.Staff
-		for _, r := range v.User.Roles {
-			v.P.Roles = append(v.P.Roles, access.Role(r))
-		}
-	}
+	v.P = v.User.Principal(v.P.ClientID)
 	v.MustEnrol = s.mfaRequired(v.User) && v.User.TOTPEnabledAt == nil
 	v.PendingMFA = !v.Session.MFADone
 	return &v
