@@ -1,0 +1,187 @@
+package fhir
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"doorway/internal/store"
+)
+
+var updateMatrix = flag.Bool("update-fhir-matrix", false, "rewrite testdata/access_matrix.txt from what the API does")
+
+const matrixFile = "testdata/access_matrix.txt"
+
+// deniedStatus reports whether a status gave the caller nothing.
+func deniedStatus(code int) bool { return code == 401 || code == 403 || code == 404 || code == 405 }
+
+// cell names what a principal got: the status, and for a Bundle which of the
+// fixture's clients it held (A, B, other, and +N for the five extra clients
+// on the assigned therapist's care team).
+func (f *fixture) cell(code int, body []byte) (string, []string) {
+	if code != 200 {
+		return fmt.Sprint(code), nil
+	}
+	var b struct {
+		ResourceType string
+		Entry        []struct {
+			Resource struct{ ResourceType, ID string }
+		}
+	}
+	if json.Unmarshal(body, &b) != nil || b.ResourceType != "Bundle" {
+		return "200", nil
+	}
+	var named []string
+	extra := 0
+	for _, e := range b.Entry {
+		switch l := f.label(e.Resource.ID); l {
+		case "A", "B", "other":
+			named = append(named, l)
+		default:
+			extra++
+		}
+	}
+	sort.Strings(named)
+	items := append([]string(nil), named...)
+	if extra > 0 {
+		items = append(items, fmt.Sprintf("+%d", extra))
+	}
+	return "200[" + strings.Join(items, ",") + "]", named
+}
+
+// pathFor fills a route's wildcards with client A's id.
+func (f *fixture) pathFor(pattern string) string {
+	return strings.ReplaceAll(pattern, "{id}", f.clients["A"].ID)
+}
+
+// TestAccessMatrix sends every API route × every principal of SECURITY.md
+// and compares what happened with the committed table. A route missing from
+// the table fails, so every new route must be thought about. It also proves
+// that client A's planted marker reaches nobody who may not see A, and that
+// every response is valid FHIR.
+func TestAccessMatrix(t *testing.T) {
+	f := newFixture(t, store.Config{DataDir: t.TempDir()})
+	got := map[string]string{}
+	var routes []string
+	leaks, checks := 0, 0
+	for _, rt := range f.api.Routes() {
+		key := rt.Method + " " + rt.Pattern
+		routes = append(routes, key)
+		var cells []string
+		for _, p := range principals {
+			rec := f.do(p, rt.Method, f.pathFor(rt.Pattern))
+			body := rec.Body.Bytes()
+			mustFHIR(t, body)
+			o, named := f.cell(rec.Code, body)
+			cells = append(cells, p+"="+o)
+			checks++
+			seesA := rec.Code == 200 && (strings.Contains(rt.Pattern, "{id}") || contains(named, "A"))
+			if !seesA && strings.Contains(string(body), marker) {
+				leaks++
+				t.Errorf("%s as %s: %s, but the body holds client A's data", key, p, o)
+			}
+		}
+		got[key] = strings.Join(cells, " ")
+	}
+	sort.Strings(routes)
+	if *updateMatrix {
+		var b strings.Builder
+		b.WriteString("# Every FHIR API route x every principal: the outcome expected.\n" +
+			"# 401 = no valid token; 404 = refused as if absent; 200[...] = a Bundle holding these clients\n" +
+			"# (A, B, other; +N = the extra clients on the assigned therapist's care team).\n")
+		for _, k := range routes {
+			fmt.Fprintf(&b, "%s | %s\n", k, got[k])
+		}
+		if err := os.WriteFile(matrixFile, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want := readMatrix(t)
+	unexpectedAllows := 0
+	for _, k := range routes {
+		w, ok := want[k]
+		if !ok {
+			t.Errorf("route %s is not in %s: decide who may use it and add it (go test -run TestAccessMatrix -update-fhir-matrix, then review the diff)", k, matrixFile)
+			continue
+		}
+		wc, gc := strings.Fields(w), strings.Fields(got[k])
+		if len(wc) != len(gc) {
+			t.Errorf("%s: %s has %d principals, the test has %d", k, matrixFile, len(wc), len(gc))
+			continue
+		}
+		for i := range gc {
+			if wc[i] == gc[i] {
+				continue
+			}
+			if widens(wc[i], gc[i]) {
+				unexpectedAllows++
+			}
+			t.Errorf("%s: expected %s, got %s", k, wc[i], gc[i])
+		}
+	}
+	for k := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s lists %s, which is no longer a route", matrixFile, k)
+		}
+	}
+	if unexpectedAllows > 0 {
+		t.Errorf("%d unexpected allows", unexpectedAllows)
+	}
+	t.Logf("FHIR access matrix: %d routes x %d principals = %d requests; %d unexpected allows; %d leaks of the planted marker",
+		len(routes), len(principals), checks, unexpectedAllows, leaks)
+}
+
+// widens reports whether got gives more than want: a refusal became an
+// answer, or a Bundle holds something the table does not allow.
+func widens(want, got string) bool {
+	_, wo, _ := strings.Cut(want, "=")
+	_, g, _ := strings.Cut(got, "=")
+	wStatus, wItems, _ := strings.Cut(wo, "[")
+	gStatus, gItems, _ := strings.Cut(g, "[")
+	var wCode, gCode int
+	fmt.Sscan(wStatus, &wCode)
+	fmt.Sscan(gStatus, &gCode)
+	if deniedStatus(wCode) {
+		return !deniedStatus(gCode)
+	}
+	allowed := strings.Split(strings.TrimSuffix(wItems, "]"), ",")
+	for _, it := range strings.Split(strings.TrimSuffix(gItems, "]"), ",") {
+		if it != "" && !contains(allowed, it) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func readMatrix(t *testing.T) map[string]string {
+	data, err := os.ReadFile(matrixFile)
+	if err != nil {
+		t.Fatalf("read %s: %v", matrixFile, err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, " | ")
+		if !ok {
+			t.Fatalf("%s: malformed line %q", matrixFile, line)
+		}
+		out[k] = v
+	}
+	return out
+}
