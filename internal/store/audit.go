@@ -146,12 +146,13 @@ func (t *Tx) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 	return out, rows.Err()
 }
 
-// SaveCheckpoint stores a signed checkpoint of the chain's head.
+// SaveCheckpoint stores a signed checkpoint unless one for the same entry
+// exists, as happens when two instances checkpoint the same head. ON CONFLICT
+// DO NOTHING (which both engines accept) rather than catching the unique
+// violation: on PostgreSQL a failed statement aborts the whole transaction.
 func (t *Tx) SaveCheckpoint(ctx context.Context, cp audit.Checkpoint) error {
-	_, err := t.exec(ctx, `INSERT INTO audit_checkpoints (seq, head_hash, at, signature) VALUES (?, ?, ?, ?)`, cp.Seq, cp.Hash, cp.Time, cp.Signature)
-	if isUniqueViolation(err) {
-		return nil // another instance checkpointed the same head
-	}
+	_, err := t.exec(ctx, `INSERT INTO audit_checkpoints (seq, head_hash, at, signature) VALUES (?, ?, ?, ?)
+		ON CONFLICT (seq) DO NOTHING`, cp.Seq, cp.Hash, cp.Time, cp.Signature)
 	return err
 }
 

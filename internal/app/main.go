@@ -1,0 +1,251 @@
+// Package app is the Doorway program: its configuration, the keys in its data
+// directory, the HTTP server and its lifecycle, the periodic audit
+// checkpoints, and the operations behind the command line (adding a user,
+// issuing a token, backups, verifying the audit log). cmd/doorway only parses
+// flags and calls into it, so tests boot the real program on a random port.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"doorway/internal/auth"
+	"doorway/internal/fhir"
+	"doorway/internal/mail"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+	"doorway/internal/web"
+)
+
+// Main is the running program. Set its fields, Open it, Run it, Close it.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	// Demo marks every page as a demo and lets demo accounts skip the second factor.
+	Demo bool
+	// Now is the clock.
+	Now func() time.Time
+	// CheckpointEvery is how often the audit chain is verified and a signed
+	// checkpoint saved while serving; it is also done at shutdown.
+	CheckpointEvery time.Duration
+	// ShutdownTimeout bounds how long requests in flight may take to finish
+	// once a stop is asked for.
+	ShutdownTimeout time.Duration
+	// Mounts are further handlers served under the same middleware.
+	Mounts []web.Mount
+
+	// Set by Open.
+	Store  *store.Store
+	Keys   Keys
+	Hasher *auth.Hasher
+	Mailer mail.Sender
+}
+
+// NewMain returns a Main with the usual settings for cfg.
+func NewMain(cfg Config) *Main {
+	return &Main{
+		Config:          cfg,
+		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Now:             func() time.Time { return time.Now().UTC() },
+		CheckpointEvery: 10 * time.Minute,
+		ShutdownTimeout: 30 * time.Second,
+	}
+}
+
+func (m *Main) now() time.Time { return m.Now().UTC() }
+
+// Open connects to the database, applies migrations, and loads the keys,
+// creating them on first start. It is what serve, demo, migrate and the
+// commands that change data need.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return problem.New(problem.Invalid, "%s", err.Error())
+	}
+	if m.Config.SMTPURL != "" {
+		s, err := mail.Parse(m.Config.SMTPURL)
+		if err != nil {
+			return err
+		}
+		m.Mailer = s // only when set: a nil *SMTP in the interface would not be nil
+	}
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	if err := m.Store.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	keys, err := LoadKeys(m.Config, true)
+	if err != nil {
+		return err
+	}
+	m.Keys = keys
+	if loose := looseKeyFiles(m.Config.DataDir); len(loose) > 0 {
+		m.Logger.Warn("key files are readable by other users; chmod 600 them", "files", loose)
+	}
+	m.Hasher = auth.NewHasher(0)
+	return nil
+}
+
+// OpenExisting connects to a database that must already exist, without
+// migrating it or creating keys: for commands that only read (backup, audit
+// verify), which should neither change a database nor start a new one in a
+// mistyped directory.
+func (m *Main) OpenExisting(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return problem.New(problem.Invalid, "%s", err.Error())
+	}
+	if !m.Config.Postgres() {
+		if _, err := os.Stat(filepath.Join(m.Config.DataDir, store.SQLiteFile)); err != nil {
+			return problem.New(problem.NotFound, "there is no Doorway database in %s", m.Config.DataDir)
+		}
+	}
+	return m.openStore(ctx)
+}
+
+func (m *Main) openStore(ctx context.Context) error {
+	if m.Store != nil {
+		return errors.New("app: already open")
+	}
+	st, err := store.Open(ctx, m.Config.StoreConfig())
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	return nil
+}
+
+// Close releases the database.
+func (m *Main) Close() error {
+	if m.Store == nil {
+		return nil
+	}
+	err := m.Store.Close()
+	m.Store = nil
+	return err
+}
+
+// Handler is the whole site: the pages, and the FHIR API under /fhir/r4/.
+func (m *Main) Handler() http.Handler {
+	api := fhir.New(fhir.Config{Store: m.Store, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
+	mounts := append([]web.Mount{{Pattern: "/fhir/r4/", Handler: api.Handler()}}, m.Mounts...)
+	return web.New(web.Config{
+		Store:   m.Store,
+		Hasher:  m.Hasher,
+		Mailer:  m.Mailer,
+		BaseURL: m.Config.BaseURL,
+		Secure:  m.Config.Secure(),
+		Demo:    m.Demo,
+		Logger:  m.Logger,
+		Now:     m.Now,
+		Mounts:  mounts,
+	}).Handler()
+}
+
+// Listen opens the configured address, so that a caller can print where the
+// server is before it starts serving.
+func (m *Main) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return nil, problem.New(problem.Unavailable, "cannot listen on %s: %s", m.Config.Addr, causeOf(err))
+	}
+	return ln, nil
+}
+
+// ListenAndServe listens on the configured address and runs until ctx ends.
+func (m *Main) ListenAndServe(ctx context.Context) error {
+	ln, err := m.Listen()
+	if err != nil {
+		return err
+	}
+	return m.Run(ctx, ln)
+}
+
+// Run serves on ln until ctx ends (a signal) or the server fails, then stops
+// taking connections, lets the requests in flight finish (up to
+// ShutdownTimeout), and saves a last audit checkpoint. It closes ln.
+func (m *Main) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           m.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute, // exports and PDFs can be slow to write
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	if m.Config.TLS() {
+		cert, err := tls.LoadX509KeyPair(m.Config.TLSCert, m.Config.TLSKey)
+		if err != nil {
+			ln.Close()
+			return problem.New(problem.Invalid, "cannot load the TLS certificate and key: %s", causeOf(err))
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+
+	served := make(chan error, 1)
+	go func() {
+		if m.Config.TLS() {
+			served <- srv.ServeTLS(ln, "", "")
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
+	loopDone := make(chan struct{})
+	go func() {
+		defer close(loopDone)
+		m.checkpointLoop(loopCtx)
+	}()
+	m.Logger.Info("serving", "url", m.Config.PublicURL(ln.Addr().String()), "database", m.Store.Engine(), "demo", m.Demo)
+
+	var err error
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("stopping: finishing requests in flight", "timeout", m.ShutdownTimeout)
+	case err = <-served:
+		err = fmt.Errorf("server: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.ShutdownTimeout)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		m.Logger.Warn("requests still running at the shutdown timeout were cut off", "err", serr)
+		srv.Close()
+	}
+	stopLoop()
+	<-loopDone
+	// A last checkpoint, after the last request, pins everything this run
+	// wrote. It has its own time limit: the shutdown's may be spent.
+	cctx, cancelCP := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancelCP()
+	if _, err := m.Checkpoint(cctx); err != nil {
+		m.Logger.Error("audit checkpoint at shutdown failed", "err", err)
+	}
+	m.Logger.Info("stopped")
+	return err
+}
+
+// causeOf keeps the last, most specific part of a system error, such as
+// "address already in use", without the operation and path before it.
+func causeOf(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,148 @@
+// Package demo seeds the demo practice of DEMO.md: Stillwater Ketamine
+// Therapy with its staff and clients, and Harbor Psychiatry beside it to
+// show that nothing crosses between clinics. The seed runs once; later calls
+// find it and only report the logins.
+//
+// The seed is built in parts, one function each, run in order in a single
+// transaction. A later part (screening, courses, sessions, measures,
+// journals) adds its data to the same people, reaching them through the
+// seeder's maps by their short keys ("maya", "sam").
+package demo
+
+import (
+	"context"
+	"time"
+
+	"doorway/internal/audit"
+	"doorway/internal/auth"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+)
+
+// Password is every demo account's password. It passes the password policy.
+const Password = "stillwater-demo"
+
+// ShortName is the main demo clinic's short name; its presence means the
+// demo is seeded.
+const ShortName = "stillwater"
+
+// Login is one demo account, printed when the demo starts.
+type Login struct {
+	Clinic   string // the clinic's name
+	Role     string // "admin", "prescriber", "therapist", "admin, therapist" or "client"
+	Name     string
+	Email    string
+	Password string
+}
+
+// part is one piece of the seed.
+type part func(ctx context.Context, s *seeder) error
+
+// parts run in this order; later issues append theirs.
+var parts = []part{
+	seedStillwater,
+	seedHarbor,
+}
+
+// seeder carries what the parts share.
+type seeder struct {
+	tx   *store.Tx
+	now  time.Time
+	hash string // the demo password's hash, made once: argon2 is slow on purpose
+
+	clinics map[string]store.Clinic // by short name
+	staff   map[string]store.User   // by key, such as "sam"
+	clients map[string]store.Client // by key, such as "maya"
+}
+
+// Seed creates the demo practice unless it exists, and returns its logins
+// either way. now anchors every date, so the demo always looks current.
+func Seed(ctx context.Context, st *store.Store, hasher *auth.Hasher, now time.Time) ([]Login, error) {
+	now = now.UTC().Truncate(time.Microsecond)
+	seeded := false
+	err := st.Read(ctx, func(tx *store.Tx) error {
+		_, err := tx.ClinicByRef(ctx, ShortName)
+		if err == nil {
+			seeded = true
+			return nil
+		}
+		if problem.CodeOf(err) != problem.NotFound {
+			return err
+		}
+		// A real practice's database is no place for invented people.
+		if cs, err := tx.Clinics(ctx); err != nil || len(cs) > 0 {
+			if err != nil {
+				return err
+			}
+			return problem.New(problem.Conflict,
+				"this database already holds a clinic that is not the demo; give the demo a data directory (or database) of its own")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !seeded {
+		hash, err := hasher.Hash(ctx, Password)
+		if err != nil {
+			return nil, err
+		}
+		err = st.Write(ctx, func(tx *store.Tx) error {
+			s := &seeder{tx: tx, now: now, hash: hash,
+				clinics: map[string]store.Clinic{}, staff: map[string]store.User{}, clients: map[string]store.Client{}}
+			for _, p := range parts {
+				if err := p(ctx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return Logins(), nil
+}
+
+// Logins lists every demo account, staff first, in the order of DEMO.md.
+func Logins() []Login {
+	var out []Login
+	for _, c := range clinics {
+		for _, p := range c.staff {
+			out = append(out, Login{Clinic: c.name, Role: roleText(p.roles), Name: p.name, Email: p.email, Password: Password})
+		}
+		for _, p := range c.clients {
+			out = append(out, Login{Clinic: c.name, Role: "client", Name: p.given + " " + p.family, Email: p.email, Password: Password})
+		}
+	}
+	return out
+}
+
+func roleText(roles []store.Role) string {
+	s := ""
+	for i, r := range roles {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(r)
+	}
+	return s
+}
+
+// days is a duration of whole days, for dates relative to now.
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// record writes one audit entry for the seed, as the system.
+func (s *seeder) record(ctx context.Context, clinicID string, e audit.Entry) error {
+	e.Time = s.now
+	e.ActorKind = audit.ActorSystem
+	e.ClinicID = clinicID
+	e.Outcome = audit.OK
+	if e.Severity == "" {
+		e.Severity = audit.Info
+	}
+	if e.Detail == "" {
+		e.Detail = "demo seed"
+	}
+	return s.tx.AppendAudit(ctx, &e)
+}
