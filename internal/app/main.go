@@ -87,6 +87,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Keys = keys
+	if err := m.Store.SetMasterKey(keys.Master); err != nil {
+		return err
+	}
 	if loose := looseKeyFiles(m.Config.DataDir); len(loose) > 0 {
 		m.Logger.Warn("key files are readable by other users; chmod 600 them", "files", loose)
 	}

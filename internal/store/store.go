@@ -34,6 +34,8 @@ type Store struct {
 	r   *sql.DB // reads (a pool; the same pool as w on PostgreSQL)
 	// path is the SQLite file, for backups.
 	path string
+	// keys seals and opens encrypted columns (sealing.go).
+	keys keyring
 }
 
 // SQLiteFile is the database's file name inside the data directory.
@@ -109,6 +111,7 @@ func (s *Store) Ping(ctx context.Context) error {
 type Tx struct {
 	tx  *sql.Tx
 	eng engine
+	s   *Store
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -130,7 +133,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return s.classify(err)
 	}
-	t := &Tx{tx: tx, eng: s.eng}
+	t := &Tx{tx: tx, eng: s.eng, s: s}
 	if err := fn(t); err != nil {
 		tx.Rollback()
 		return s.classify(err)
@@ -147,7 +150,7 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return s.classify(err)
 	}
-	t := &Tx{tx: tx, eng: s.eng}
+	t := &Tx{tx: tx, eng: s.eng, s: s}
 	defer tx.Rollback()
 	if err := fn(t); err != nil {
 		return s.classify(err)

@@ -15,6 +15,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"doorway/internal/seal"
 	"doorway/internal/store"
 )
 
@@ -86,6 +87,10 @@ func OpenConfig(t testing.TB, cfg store.Config) *store.Store {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// Every test store can seal: a fresh master key each time.
+	if err := s.SetMasterKey(seal.NewKey()); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
