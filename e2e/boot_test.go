@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"doorway/internal/app"
+	"doorway/internal/demo"
+	"doorway/internal/store"
+)
+
+// boot runs the real program, as `doorway demo` does, on a free port of
+// 127.0.0.1 with the database cfg names: app.Main opens and migrates it,
+// the demo practice is seeded, and Main.Run serves until stop is called.
+func boot(cfg store.Config) (*server, func(), error) {
+	ctx := context.Background()
+	c, err := app.NewConfig(func(string) string { return "" }) // the defaults, not this machine's environment
+	if err != nil {
+		return nil, nil, err
+	}
+	c.Addr = "127.0.0.1:0"
+	c.DataDir, c.DatabaseURL = cfg.DataDir, cfg.URL
+	m := app.NewMain(c)
+	m.Demo = true
+	// Errors only: they are what explains a failing page.
+	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	m.ShutdownTimeout = 5 * time.Second
+	if err := m.Open(ctx); err != nil {
+		return nil, nil, fmt.Errorf("open: %w", err)
+	}
+	seeded, err := demo.Seed(ctx, m.Store, m.Hasher, m.Now())
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("seed the demo: %w", err)
+	}
+	ln, err := m.Listen()
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx, ln) }()
+	stop := func() {
+		cancel()
+		<-done
+		m.Close()
+	}
+	srv := &server{URL: "http://" + ln.Addr().String(), Store: m.Store, Logins: byFirstName(seeded)}
+	if err := waitReady(srv.URL); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return srv, stop, nil
+}
+
+// waitReady waits until /readyz answers 200: the listener is open before
+// Run starts serving, so this is quick, but not instant.
+func waitReady(base string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return errors.New("the server did not become ready within 10 s")
+}
+
+// byFirstName keys the main demo clinic's logins by first name ("Jordan"
+// for "Dr. Jordan Lee"), which is how DEMO.md and the tests name people.
+func byFirstName(logins []demo.Login) map[string]demoLogin {
+	out := map[string]demoLogin{}
+	for _, l := range logins {
+		if l.Clinic != "Stillwater Ketamine Therapy" {
+			continue // Harbor Psychiatry is there only to prove isolation
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(l.Name, "Dr. "), " ")
+		out[first] = demoLogin{Name: l.Name, Email: l.Email, Password: l.Password}
+	}
+	return out
+}
