@@ -81,6 +81,13 @@ const (
 	JournalEntry Type = "journal_entry"
 	// OwnAccount is the principal's own profile, second factor and API tokens.
 	OwnAccount Type = "own_account"
+	// SafetyFlag is a suicide-risk flag raised by a client's answers. The care
+	// team reads it like the record; only a clinician (therapist or
+	// prescriber) on the team, or a clinician who is also an admin,
+	// acknowledges it, since that is a clinical judgement.
+	SafetyFlag Type = "safety_flag"
+	// ClinicOutcomes is the clinic's de-identified outcomes summary: the admin's.
+	ClinicOutcomes Type = "clinic_outcomes"
 )
 
 // Resource is what is being acted on, with the facts the decision needs.
@@ -136,7 +143,7 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 	clinician := p.Has(Therapist) || p.Has(Prescriber)
 	onTeam := contains(r.CareTeam, p.UserID)
 	switch r.Type {
-	case ClinicSettings, StaffAccounts, AuditLog:
+	case ClinicSettings, StaffAccounts, AuditLog, ClinicOutcomes:
 		return admin
 	case ClientList:
 		return a == List && (admin || clinician)
@@ -150,6 +157,11 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 	case PrescriberOrder:
 		if a == Write {
 			return p.Has(Prescriber) && onTeam
+		}
+		return admin || onTeam
+	case SafetyFlag:
+		if a == Write {
+			return clinician && (onTeam || admin)
 		}
 		return admin || onTeam
 	case PsychotherapyNote:

@@ -27,6 +27,10 @@ func TestAllow(t *testing.T) {
 	settings := Resource{Type: ClinicSettings, ClinicID: clinic}
 	list := Resource{Type: ClientList, ClinicID: clinic}
 	ownAccount := Resource{Type: OwnAccount, OwnerID: "sam"}
+	flag := record
+	flag.Type = SafetyFlag
+	outcomes := Resource{Type: ClinicOutcomes, ClinicID: clinic}
+	clinicianAdmin := Principal{Kind: Staff, UserID: "casey", ClinicID: clinic, Roles: []Role{Admin, Therapist}}
 
 	cases := []struct {
 		name string
@@ -65,6 +69,16 @@ func TestAllow(t *testing.T) {
 		{"therapist lists clients", sam, List, list, true},
 		{"own account", sam, Write, ownAccount, true},
 		{"someone else's account", robin, Read, ownAccount, false},
+		{"therapist on team acknowledges a flag", sam, Write, flag, true},
+		{"prescriber on team acknowledges a flag", jordan, Write, flag, true},
+		{"admin reads a flag", admin, Read, flag, true},
+		{"admin without a clinical role cannot acknowledge", admin, Write, flag, false},
+		{"clinician admin acknowledges off the team", clinicianAdmin, Write, flag, true},
+		{"unassigned therapist cannot see a flag", robin, Read, flag, false},
+		{"client cannot acknowledge own flag", maya, Write, flag, false},
+		{"admin reads outcomes", admin, Read, outcomes, true},
+		{"therapist cannot read clinic outcomes", sam, Read, outcomes, false},
+		{"foreign admin cannot read outcomes", foreignAdmin, Read, outcomes, false},
 		{"unknown type refused", admin, Read, Resource{Type: "mystery", ClinicID: clinic}, false},
 		{"resource without clinic refused", admin, Read, Resource{Type: ClientRecord}, false},
 	}

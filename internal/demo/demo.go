@@ -42,6 +42,7 @@ type part func(ctx context.Context, s *seeder) error
 var parts = []part{
 	seedStillwater,
 	seedHarbor,
+	seedMeasures, // measures.go
 }
 
 // seeder carries what the parts share.

@@ -37,7 +37,9 @@ func (f *fixture) pathFor(pattern string) string {
 		"/clients/{id}", "/clients/"+f.clients["A"].ID,
 		"/admin/staff/{id}", "/admin/staff/"+f.users["assigned"].ID,
 		"/account/tokens/{id}", "/account/tokens/"+f.tokenID,
-		"{token}", "not-a-real-token")
+		"{token}", "not-a-real-token",
+		"{instrument}", "phq9",
+		"{flag}", f.measures.flagID)
 	return r.Replace(pattern)
 }
 

@@ -75,6 +75,10 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	for _, c := range clients {
 		cv.Clients = append(cv.Clients, view.ClientRow{ID: c.ID, Name: c.DisplayName(), Email: c.Email, Portal: c.Portal})
 	}
+	if err := s.caseloadMeasures(ctx, clients, &cv); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, view.Caseload(s.page(r, cv.Heading, "/caseload"), cv))
 }
 
@@ -191,6 +195,11 @@ func (s *Server) showClient(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showClientWith(w http.ResponseWriter, r *http.Request, id, notice string) {
+	s.showClientPage(w, r, id, chartOpts{Notice: notice})
+}
+
+// showClientPage renders a client's chart, with what a form post left to say.
+func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id string, o chartOpts) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	c, team, err := s.clientRecord(ctx, id, access.ClientRecord, access.Read)
@@ -203,8 +212,13 @@ func (s *Server) showClientWith(w http.ResponseWriter, r *http.Request, id, noti
 		s.fail(w, r, err)
 		return
 	}
+	ms, err := s.chartMeasures(ctx, c, team, o)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.record(r, audit.Entry{Action: "client.read", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID})
-	cv := view.ClientView{ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone, Portal: c.Portal,
+	cv := view.ClientView{Measures: ms, ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone, Portal: c.Portal,
 		CanEditTeam: access.Allow(v.P, access.Write, access.Resource{Type: access.CareTeam, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}),
 		CanInvite:   c.Portal != "active" && c.Portal != "disabled"}
 	onTeam := map[string]bool{}
@@ -221,10 +235,14 @@ func (s *Server) showClientWith(w http.ResponseWriter, r *http.Request, id, noti
 		cv.Team = append(cv.Team, view.TeamMember{ID: u.ID, Name: u.Name, Roles: roleList(u.Roles), OnTeam: onTeam[u.ID]})
 	}
 	p := s.page(r, c.DisplayName(), "/caseload")
-	if notice != "" {
-		p.Flash, p.FlashKind = notice, "ok"
+	if o.Notice != "" {
+		p.Flash, p.FlashKind = o.Notice, "ok"
 	}
-	s.render(w, r, http.StatusOK, view.ClientChart(p, cv))
+	status := o.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.render(w, r, status, view.ClientChart(p, cv))
 }
 
 func roleList(roles []store.Role) string {

@@ -32,6 +32,9 @@ type fixture struct {
 	cookies map[string]string       // principal -> session token
 	clients map[string]store.Client // "A", "B", "other"
 	tokenID string                  // an API token of the assigned therapist
+	// measures is client A's course, scores and open safety flag
+	// (measures_fixture_test.go).
+	measures measuresFixture
 }
 
 var testHasher = auth.NewHasher(2)
@@ -66,6 +69,7 @@ func newFixture(t testing.TB, cfg store.Config) *fixture {
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
+	f.seedMeasures()
 	f.srv = New(Config{Store: st, Hasher: testHasher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return f.now }})
 	f.h = f.srv.Handler()

@@ -37,7 +37,12 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 	for _, id := range team {
 		onTeam[id] = true
 	}
-	pv := view.PortalView{FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone}
+	due, err := s.portalDue(ctx, c.ClinicID, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pv := view.PortalView{FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
 	for _, u := range staff {
 		if onTeam[u.ID] && u.DisabledAt == nil {
 			pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")

@@ -65,6 +65,14 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/clients/{id}/invite", StaffOnly, s.doInviteClient},
 		{"POST", "/clients/{id}/care-team", StaffOnly, s.doCareTeam},
 
+		// Measurement-based care, the care team's side.
+		{"POST", "/clients/{id}/assignments", StaffOnly, s.doAssign},
+		{"POST", "/clients/{id}/flags/{flag}/acknowledge", StaffOnly, s.doAckFlag},
+		{"GET", "/clients/{id}/measures/{instrument}", StaffOnly, s.showTrends},
+		{"GET", "/clients/{id}/measures/{instrument}/paper", StaffOnly, s.showPaperForm},
+		{"POST", "/clients/{id}/measures/{instrument}/paper", StaffOnly, s.doPaperSubmit},
+		{"GET", "/clients/{id}/measures.pdf", StaffOnly, s.showMeasuresPDF},
+
 		{"GET", "/admin/staff", StaffOnly, s.showStaff},
 		{"POST", "/admin/staff", StaffOnly, s.doInviteStaff},
 		{"GET", "/admin/staff/{id}", StaffOnly, s.showStaffMember},
@@ -76,9 +84,15 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/admin/settings", StaffOnly, s.doSettings},
 		{"GET", "/admin/audit", StaffOnly, s.showAudit},
 		{"GET", "/admin/audit.csv", StaffOnly, s.exportAudit},
+		{"GET", "/admin/measures", StaffOnly, s.showMeasureSettings},
+		{"POST", "/admin/measures", StaffOnly, s.doMeasureSettings},
+		{"GET", "/admin/outcomes", StaffOnly, s.showOutcomes},
+		{"GET", "/admin/outcomes.csv", StaffOnly, s.exportOutcomes},
 
 		{"GET", "/portal", ClientOnly, s.showPortal},
 		{"GET", "/portal/access", ClientOnly, s.showAccessLog},
+		{"GET", "/portal/measures/{instrument}", ClientOnly, s.showMeasureForm},
+		{"POST", "/portal/measures/{instrument}", ClientOnly, s.doMeasureSubmit},
 	}
 }
 

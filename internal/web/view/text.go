@@ -10,3 +10,5 @@ func plural(n int, one, many string) string {
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func itoaView(n int) string { return strconv.Itoa(n) }

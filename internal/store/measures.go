@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"doorway/internal/measures"
+	"doorway/internal/problem"
+)
+
+// Occasions an assignment is made for. The schedule's occasions
+// (measures.Occasion) are stored as they are; these two are the others.
+const (
+	OccasionAssigned = "assigned" // a clinician asked for it
+	OccasionPaper    = "paper"    // a paper form entered by staff
+)
+
+// Assignment asks a client to complete one instrument. A response answers
+// exactly one assignment, and an assignment is answered at most once.
+type Assignment struct {
+	ID           string
+	ClinicID     string
+	ClientID     string
+	CourseID     string // "" when the client has no course
+	InstrumentID string
+	Occasion     string // a measures.Occasion, OccasionAssigned or OccasionPaper
+	DueAt        time.Time
+	AssignedBy   string // the staff user; "" when the schedule made it
+	CreatedAt    time.Time
+	CompletedAt  *time.Time
+}
+
+// Response is a completed instrument with the score computed from its
+// answers when it was submitted.
+type Response struct {
+	ID           string
+	AssignmentID string
+	ClinicID     string
+	ClientID     string
+	CourseID     string
+	InstrumentID string
+	Answers      measures.Answers
+	Total        int
+	HasTotal     bool
+	BandKey      string
+	Tier         string // C-SSRS only
+	EnteredBy    string // the user who submitted it: the client, or staff for paper
+	OnPaper      bool
+	// CompletedAt is when the client answered: the submit time, or the date
+	// written on a paper form.
+	CompletedAt time.Time
+	RecordedAt  time.Time
+}
+
+// SafetyFlag is raised by a response and stays open until a clinician
+// acknowledges it with a note.
+type SafetyFlag struct {
+	ID             string
+	ClinicID       string
+	ClientID       string
+	ResponseID     string
+	InstrumentID   string
+	Kind           string
+	Severity       string
+	Reason         string
+	RaisedAt       time.Time
+	AcknowledgedAt *time.Time
+	AcknowledgedBy string
+	AckNote        string
+}
+
+// Open reports whether the flag still waits for a clinician.
+func (f SafetyFlag) Open() bool { return f.AcknowledgedAt == nil }
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CreateAssignment stores an assignment.
+func (t *Tx) CreateAssignment(ctx context.Context, a *Assignment) error {
+	if _, ok := measures.ByID(a.InstrumentID); !ok {
+		return problem.Invalidf("instrument", "Choose a questionnaire from the list.")
+	}
+	_, err := t.exec(ctx, `INSERT INTO instrument_assignments (id, clinic_id, client_id, course_id, instrument_id, occasion, due_at, assigned_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.ClinicID, a.ClientID, nullString(a.CourseID), a.InstrumentID, a.Occasion, a.DueAt, a.AssignedBy, a.CreatedAt)
+	return err
+}
+
+const assignmentCols = `id, clinic_id, client_id, course_id, instrument_id, occasion, due_at, assigned_by, created_at, completed_at`
+
+func scanAssignment(sc interface{ Scan(...any) error }) (Assignment, error) {
+	var a Assignment
+	var course sql.NullString
+	var done sql.NullTime
+	err := sc.Scan(&a.ID, &a.ClinicID, &a.ClientID, &course, &a.InstrumentID, &a.Occasion, &a.DueAt, &a.AssignedBy, &a.CreatedAt, &done)
+	a.CourseID = course.String
+	a.DueAt, a.CreatedAt = a.DueAt.UTC(), a.CreatedAt.UTC()
+	a.CompletedAt = nullTime(done)
+	return a, err
+}
+
+// Assignment loads one of a client's assignments; another client's is not found.
+func (t *Tx) Assignment(ctx context.Context, clinicID, clientID, id string) (Assignment, error) {
+	a, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM instrument_assignments
+		WHERE id = ? AND clinic_id = ? AND client_id = ?`, id, clinicID, clientID))
+	return a, notFound(err, "That questionnaire")
+}
+
+// OpenAssignments lists a client's assignments not yet answered, oldest due first.
+func (t *Tx) OpenAssignments(ctx context.Context, clinicID, clientID string) ([]Assignment, error) {
+	rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM instrument_assignments
+		WHERE clinic_id = ? AND client_id = ? AND completed_at IS NULL ORDER BY due_at, created_at, id`, clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Assignment
+	for rows.Next() {
+		a, err := scanAssignment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OpenAssignmentsOfClinic lists every unanswered assignment in a clinic, for
+// the caseload board's due list.
+func (t *Tx) OpenAssignmentsOfClinic(ctx context.Context, clinicID string) ([]Assignment, error) {
+	rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM instrument_assignments
+		WHERE clinic_id = ? AND completed_at IS NULL ORDER BY due_at, created_at, id`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Assignment
+	for rows.Next() {
+		a, err := scanAssignment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveResponse stores a scored response, closes its assignment and raises
+// its flags, all in the caller's transaction. A second response to the same
+// assignment is refused with a Conflict, whichever engine and however close
+// together the two arrive: the assignment is closed with a conditional
+// UPDATE, and assignment_id is UNIQUE besides.
+func (t *Tx) SaveResponse(ctx context.Context, r *Response, flags []SafetyFlag) error {
+	answers, err := json.Marshal(r.Answers)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE instrument_assignments SET completed_at = ?
+		WHERE id = ? AND clinic_id = ? AND client_id = ? AND instrument_id = ? AND completed_at IS NULL`,
+		r.CompletedAt, r.AssignmentID, r.ClinicID, r.ClientID, r.InstrumentID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return problem.New(problem.Conflict, "This questionnaire has already been answered, so it cannot be answered again.")
+	}
+	_, err = t.exec(ctx, `INSERT INTO instrument_responses (id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers,
+		total, has_total, band_key, tier, entered_by, entered_on_paper, completed_at, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.AssignmentID, r.ClinicID, r.ClientID, nullString(r.CourseID), r.InstrumentID, string(answers),
+		r.Total, b2i(r.HasTotal), r.BandKey, r.Tier, r.EnteredBy, b2i(r.OnPaper), r.CompletedAt, r.RecordedAt)
+	if isUniqueViolation(err) {
+		return problem.New(problem.Conflict, "This questionnaire has already been answered, so it cannot be answered again.")
+	}
+	if err != nil {
+		return err
+	}
+	for i := range flags {
+		f := &flags[i]
+		f.ClinicID, f.ClientID, f.ResponseID, f.InstrumentID = r.ClinicID, r.ClientID, r.ID, r.InstrumentID
+		if _, err := t.exec(ctx, `INSERT INTO safety_flags (id, clinic_id, client_id, response_id, instrument_id, kind, severity, reason, raised_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			f.ID, f.ClinicID, f.ClientID, f.ResponseID, f.InstrumentID, f.Kind, f.Severity, f.Reason, f.RaisedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const responseCols = `id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers, total, has_total, band_key, tier,
+	entered_by, entered_on_paper, completed_at, recorded_at`
+
+func scanResponse(sc interface{ Scan(...any) error }) (Response, error) {
+	var r Response
+	var course sql.NullString
+	var answers string
+	var hasTotal, paper int
+	err := sc.Scan(&r.ID, &r.AssignmentID, &r.ClinicID, &r.ClientID, &course, &r.InstrumentID, &answers, &r.Total, &hasTotal,
+		&r.BandKey, &r.Tier, &r.EnteredBy, &paper, &r.CompletedAt, &r.RecordedAt)
+	if err != nil {
+		return r, err
+	}
+	r.CourseID, r.HasTotal, r.OnPaper = course.String, hasTotal == 1, paper == 1
+	r.CompletedAt, r.RecordedAt = r.CompletedAt.UTC(), r.RecordedAt.UTC()
+	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func (t *Tx) responses(ctx context.Context, where string, args ...any) ([]Response, error) {
+	rows, err := t.query(ctx, `SELECT `+responseCols+` FROM instrument_responses WHERE `+where+` ORDER BY completed_at, recorded_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Response
+	for rows.Next() {
+		r, err := scanResponse(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Responses lists a client's responses, oldest first; instrumentID "" means
+// every instrument.
+func (t *Tx) Responses(ctx context.Context, clinicID, clientID, instrumentID string) ([]Response, error) {
+	if instrumentID == "" {
+		return t.responses(ctx, `clinic_id = ? AND client_id = ?`, clinicID, clientID)
+	}
+	return t.responses(ctx, `clinic_id = ? AND client_id = ? AND instrument_id = ?`, clinicID, clientID, instrumentID)
+}
+
+// Response loads one response of a client.
+func (t *Tx) Response(ctx context.Context, clinicID, clientID, id string) (Response, error) {
+	rs, err := t.responses(ctx, `clinic_id = ? AND client_id = ? AND id = ?`, clinicID, clientID, id)
+	if err == nil && len(rs) == 0 {
+		err = problem.New(problem.NotFound, "That response was not found.")
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	return rs[0], nil
+}
+
+// ClinicResponses lists every response of a clinic with a total, oldest
+// first, for the de-identified outcomes summary.
+func (t *Tx) ClinicResponses(ctx context.Context, clinicID string) ([]Response, error) {
+	return t.responses(ctx, `clinic_id = ? AND has_total = 1`, clinicID)
+}
+
+// Administrations lists when each instrument was completed, by client, for
+// a clinic: what the schedule needs to say what is due.
+func (t *Tx) Administrations(ctx context.Context, clinicID string) (map[string][]measures.Administration, error) {
+	rows, err := t.query(ctx, `SELECT client_id, instrument_id, completed_at FROM instrument_responses WHERE clinic_id = ? ORDER BY completed_at`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]measures.Administration{}
+	for rows.Next() {
+		var client string
+		var a measures.Administration
+		if err := rows.Scan(&client, &a.InstrumentID, &a.At); err != nil {
+			return nil, err
+		}
+		a.At = a.At.UTC()
+		out[client] = append(out[client], a)
+	}
+	return out, rows.Err()
+}
+
+const flagCols = `id, clinic_id, client_id, response_id, instrument_id, kind, severity, reason, raised_at, acknowledged_at, acknowledged_by, ack_note`
+
+func scanFlag(sc interface{ Scan(...any) error }) (SafetyFlag, error) {
+	var f SafetyFlag
+	var ack sql.NullTime
+	err := sc.Scan(&f.ID, &f.ClinicID, &f.ClientID, &f.ResponseID, &f.InstrumentID, &f.Kind, &f.Severity, &f.Reason, &f.RaisedAt,
+		&ack, &f.AcknowledgedBy, &f.AckNote)
+	f.RaisedAt = f.RaisedAt.UTC()
+	f.AcknowledgedAt = nullTime(ack)
+	return f, err
+}
+
+func (t *Tx) flags(ctx context.Context, where string, args ...any) ([]SafetyFlag, error) {
+	rows, err := t.query(ctx, `SELECT `+flagCols+` FROM safety_flags WHERE `+where+` ORDER BY raised_at DESC, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SafetyFlag
+	for rows.Next() {
+		f, err := scanFlag(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ClientFlags lists a client's safety flags, newest first.
+func (t *Tx) ClientFlags(ctx context.Context, clinicID, clientID string) ([]SafetyFlag, error) {
+	return t.flags(ctx, `clinic_id = ? AND client_id = ?`, clinicID, clientID)
+}
+
+// OpenFlags lists every unacknowledged flag of a clinic, newest first.
+func (t *Tx) OpenFlags(ctx context.Context, clinicID string) ([]SafetyFlag, error) {
+	return t.flags(ctx, `clinic_id = ? AND acknowledged_at IS NULL`, clinicID)
+}
+
+// AcknowledgeFlag records a clinician's acknowledgement of an open flag with
+// their note. A flag already acknowledged is a Conflict: the first note stands.
+func (t *Tx) AcknowledgeFlag(ctx context.Context, clinicID, clientID, flagID, by, note string, at time.Time) error {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return problem.Invalidf("note", "Please write a note saying what was done, such as who spoke with the client and what was agreed.")
+	}
+	if len(note) > maxSettingValueBytes {
+		return problem.Invalidf("note", "The note is too long: keep it under %d characters.", maxSettingValueBytes)
+	}
+	res, err := t.exec(ctx, `UPDATE safety_flags SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ?
+		WHERE id = ? AND clinic_id = ? AND client_id = ? AND acknowledged_at IS NULL`, at, by, note, flagID, clinicID, clientID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM safety_flags WHERE id = ? AND clinic_id = ? AND client_id = ?`, flagID, clinicID, clientID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return problem.New(problem.NotFound, "That safety flag was not found.")
+	}
+	return problem.New(problem.Conflict, "This safety flag has already been acknowledged.")
+}

@@ -1,0 +1,352 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorway/internal/audit"
+	"doorway/internal/auth"
+	"doorway/internal/measures"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+)
+
+// What the measures pages share: the clinic's measures settings, the list of
+// what a client has due, and submitting a response (scored here, from the
+// answers only, and stored with its flags and audit entry in one transaction).
+
+// DefaultCrisisText is shown to a client whose answers raised a safety flag,
+// until the clinic writes its own (the clinic's phone is added below it).
+const DefaultCrisisText = "If you are thinking about ending your life or hurting yourself, please reach out now. " +
+	"In the US, call or text 988 to reach the 988 Suicide & Crisis Lifeline, any time of day or night. " +
+	"If you are in immediate danger, call 911 or go to your nearest emergency department."
+
+// measureConfig is a clinic's measures settings with the defaults filled in.
+type measureConfig struct {
+	CrisisText   string
+	Scoring      measures.Settings
+	Thresholds   measures.Thresholds
+	QIDS         bool
+	CSSRS        bool
+	CSSRSLicence string
+	// RCI holds the clinic's reliable-change references, by instrument.
+	RCI      map[string]measures.Reference
+	Protocol measures.Protocol
+}
+
+func loadMeasureConfig(ctx context.Context, tx *store.Tx, clinicID string) (measureConfig, error) {
+	m, err := tx.ClinicSettings(ctx, clinicID)
+	if err != nil {
+		return measureConfig{}, err
+	}
+	mc := measureConfig{
+		CrisisText:   strings.TrimSpace(m[store.SettingCrisisText]),
+		Scoring:      measures.Settings{PCL5Cutoff: store.SettingInt(m, store.SettingPCL5Cutoff, measures.DefaultPCL5Cutoff)},
+		Thresholds:   measures.DefaultThresholds(),
+		QIDS:         store.SettingBool(m, store.SettingQIDSEnabled),
+		CSSRS:        store.SettingBool(m, store.SettingCSSRSEnabled),
+		CSSRSLicence: m[store.SettingCSSRSLicence],
+		RCI:          map[string]measures.Reference{},
+		Protocol:     measures.DefaultProtocol(),
+	}
+	if mc.CrisisText == "" {
+		mc.CrisisText = DefaultCrisisText
+	}
+	for _, in := range measures.All() {
+		sdKey, rKey := store.SettingRCI(in.ID)
+		sd, ok1 := store.SettingFloat(m, sdKey)
+		rel, ok2 := store.SettingFloat(m, rKey)
+		if ok1 && ok2 {
+			mc.RCI[in.ID] = measures.Reference{SD: sd, Reliability: rel}
+		}
+	}
+	return mc, nil
+}
+
+// enabled reports whether the clinic uses an instrument. Those shipped off
+// (QIDS-SR16, both C-SSRS versions) need the clinic to switch them on.
+func (mc measureConfig) enabled(in *measures.Instrument) bool {
+	switch in.ID {
+	case measures.QIDSSR16:
+		return mc.QIDS
+	case measures.CSSRSScreen, measures.CSSRSScreenSLC:
+		return mc.CSSRS
+	}
+	return in.DefaultEnabled
+}
+
+// enabledInstrument looks an instrument up by id and refuses one the clinic
+// has not switched on, as if it did not exist.
+func (mc measureConfig) enabledInstrument(id string) (*measures.Instrument, error) {
+	in, ok := measures.ByID(id)
+	if !ok || !mc.enabled(in) {
+		return nil, problem.New(problem.NotFound, "That questionnaire is not used at this clinic.")
+	}
+	return in, nil
+}
+
+// upcomingSessions are the medicine sessions of a course still to come, for
+// the schedule's pre-session measures and the chart's markers. Medicine
+// sessions arrive in a later issue; until then a course has none.
+func upcomingSessions(store.Course) []time.Time { return nil }
+
+// courseSessions are all medicine sessions of a course, for chart markers.
+// The same later issue fills this in.
+func courseSessions(store.Course) []time.Time { return nil }
+
+// dueItem is one questionnaire a client should complete: a clinician's
+// assignment, or an occasion of the clinic's schedule.
+type dueItem struct {
+	Instrument   *measures.Instrument
+	AssignmentID string // "" for a scheduled occasion (no row until answered)
+	Occasion     string
+	Reason       string
+	DueAt        time.Time
+	Deadline     time.Time
+	Overdue      bool
+}
+
+// clientMeasures is what the schedule needs to know about one client.
+type clientMeasures struct {
+	Course    store.Course
+	HasCourse bool
+	Done      []measures.Administration
+	Open      []store.Assignment
+}
+
+// loadClientMeasures reads a client's course, administrations and open
+// assignments.
+func loadClientMeasures(ctx context.Context, tx *store.Tx, clinicID, clientID string) (clientMeasures, error) {
+	var cm clientMeasures
+	var err error
+	if cm.Course, cm.HasCourse, err = tx.CurrentCourse(ctx, clinicID, clientID); err != nil {
+		return cm, err
+	}
+	rs, err := tx.Responses(ctx, clinicID, clientID, "")
+	if err != nil {
+		return cm, err
+	}
+	for _, r := range rs {
+		cm.Done = append(cm.Done, measures.Administration{InstrumentID: r.InstrumentID, At: r.CompletedAt})
+	}
+	cm.Open, err = tx.OpenAssignments(ctx, clinicID, clientID)
+	return cm, err
+}
+
+// due lists what the client should complete now: every open assignment, then
+// each instrument the schedule says is due and no assignment already covers.
+// It only reads; a scheduled occasion becomes a row when it is answered.
+func (mc measureConfig) due(cm clientMeasures, now time.Time) []dueItem {
+	var out []dueItem
+	covered := map[string]bool{}
+	for _, a := range cm.Open {
+		in, ok := measures.ByID(a.InstrumentID)
+		if !ok || !mc.enabled(in) {
+			continue
+		}
+		covered[in.ID] = true
+		deadline := a.DueAt.Add(mc.Protocol.Grace)
+		out = append(out, dueItem{Instrument: in, AssignmentID: a.ID, Occasion: a.Occasion, Reason: "asked for by your care team",
+			DueAt: a.DueAt, Deadline: deadline, Overdue: now.After(deadline)})
+	}
+	if !cm.HasCourse {
+		return out
+	}
+	c := measures.Course{Start: cm.Course.StartedAt, Phase: string(cm.Course.State), Sessions: upcomingSessions(cm.Course), End: cm.Course.End()}
+	for _, d := range measures.DueNow(mc.Protocol, c, cm.Done, now) {
+		in, ok := measures.ByID(d.InstrumentID)
+		if !ok || !mc.enabled(in) || covered[in.ID] {
+			continue
+		}
+		out = append(out, dueItem{Instrument: in, Occasion: string(d.Occasion), Reason: d.Reason, DueAt: d.DueAt, Deadline: d.Deadline, Overdue: d.Overdue})
+	}
+	return out
+}
+
+// formAnswers reads a questionnaire form: each item's answer arrives as
+// "a.<item key>". Every other field (a "total", say) is ignored: the score
+// is worked out from the answers alone. missing names, in form order, the
+// items that are asked, not optional and not answered.
+func formAnswers(in *measures.Instrument, form url.Values) (a measures.Answers, missing []string, err error) {
+	a = measures.Answers{}
+	for name, vals := range form {
+		key, ok := strings.CutPrefix(name, "a.")
+		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		it, known := in.ItemByKey(key)
+		v, convErr := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if !known || convErr != nil || len(vals) > 1 {
+			number := key
+			if known {
+				number = it.Number
+			}
+			return nil, nil, problem.Invalidf(key, "The answer to question %s could not be read. Please choose one of the answers shown.", number)
+		}
+		a[key] = v
+	}
+	for _, it := range in.Items {
+		if _, ok := a[it.Key]; !ok && !it.Optional && it.Enabled(a) {
+			missing = append(missing, it.Key)
+		}
+	}
+	return a, missing, nil
+}
+
+// submission is a scored response ready to store.
+type submission struct {
+	Instrument *measures.Instrument
+	Answers    measures.Answers
+	Result     measures.Result
+	ClientID   string
+	EnteredBy  string
+	OnPaper    bool
+	At         time.Time // when it was completed
+	// AssignmentID names the assignment answered; "" means the schedule's
+	// occasion for this instrument, which must be due at submit time.
+	AssignmentID string
+	// DueAt is the scheduled occasion's due time as the form showed it, so a
+	// form left open across two occasions cannot answer the wrong one.
+	DueAt string
+}
+
+// score recomputes the result from the answers with the clinic's settings.
+func (mc measureConfig) score(in *measures.Instrument, a measures.Answers) (measures.Result, error) {
+	return measures.ScoreWith(in, a, mc.Scoring)
+}
+
+// saveSubmission stores a response in tx: it finds (or, for a scheduled
+// occasion or a paper form, creates) the assignment it answers, stores the
+// response with its score, raises its flags and audits it all.
+func (s *Server) saveSubmission(ctx context.Context, tx *store.Tx, r *http.Request, mc measureConfig, clinicID string, sub submission) (store.Response, []store.SafetyFlag, error) {
+	cm, err := loadClientMeasures(ctx, tx, clinicID, sub.ClientID)
+	if err != nil {
+		return store.Response{}, nil, err
+	}
+	now := s.now()
+	var asg store.Assignment
+	create := true // a paper form and a scheduled occasion get their row now
+	switch {
+	case sub.OnPaper:
+		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: sub.ClientID, InstrumentID: sub.Instrument.ID,
+			Occasion: store.OccasionPaper, DueAt: sub.At, AssignedBy: sub.EnteredBy, CreatedAt: now}
+	case sub.AssignmentID != "":
+		create = false
+		if asg, err = tx.Assignment(ctx, clinicID, sub.ClientID, sub.AssignmentID); err != nil {
+			return store.Response{}, nil, err
+		}
+		if asg.InstrumentID != sub.Instrument.ID {
+			return store.Response{}, nil, problem.New(problem.NotFound, "That questionnaire was not found.")
+		}
+		if asg.CompletedAt != nil {
+			return store.Response{}, nil, problem.New(problem.Conflict, "You have already answered this questionnaire. Thank you.")
+		}
+	default:
+		var found *dueItem
+		for _, d := range mc.due(cm, now) {
+			if d.Instrument.ID == sub.Instrument.ID && d.AssignmentID == "" && dueKey(d.DueAt) == sub.DueAt {
+				found = &d
+				break
+			}
+		}
+		if found == nil {
+			return store.Response{}, nil, problem.New(problem.Conflict, "This questionnaire is not due just now; you may already have answered it. Thank you.")
+		}
+		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: sub.ClientID, InstrumentID: sub.Instrument.ID,
+			Occasion: found.Occasion, DueAt: found.DueAt, CreatedAt: now}
+	}
+	if create {
+		if cm.HasCourse {
+			asg.CourseID = cm.Course.ID
+		}
+		if err := tx.CreateAssignment(ctx, &asg); err != nil {
+			return store.Response{}, nil, err
+		}
+	}
+	res := sub.Result
+	resp := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: clinicID, ClientID: sub.ClientID, CourseID: asg.CourseID,
+		InstrumentID: sub.Instrument.ID, Answers: sub.Answers, Total: res.Total, HasTotal: res.HasTotal, BandKey: res.Band.Key,
+		Tier: string(res.Tier), EnteredBy: sub.EnteredBy, OnPaper: sub.OnPaper, CompletedAt: sub.At, RecordedAt: now}
+	var flags []store.SafetyFlag
+	for _, f := range res.Flags {
+		flags = append(flags, store.SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: now})
+	}
+	if err := tx.SaveResponse(ctx, &resp, flags); err != nil {
+		return store.Response{}, nil, err
+	}
+	detail := sub.Instrument.ShortTitle
+	if sub.OnPaper {
+		detail += "; paper form entered by staff"
+	}
+	if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "measure.submit", ResourceType: "instrument_response", ResourceID: resp.ID,
+		ClientID: sub.ClientID, Detail: detail}); err != nil {
+		return store.Response{}, nil, err
+	}
+	for _, f := range flags {
+		if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
+			ClientID: sub.ClientID, Severity: audit.High, Detail: sub.Instrument.ShortTitle + " " + f.Severity}); err != nil {
+			return store.Response{}, nil, err
+		}
+	}
+	return resp, flags, nil
+}
+
+// dueKey identifies a scheduled occasion in a form: its due time.
+func dueKey(t time.Time) string { return strconv.FormatInt(t.UTC().Unix(), 10) }
+
+// scoreText is a response's score as people read it: "14 · Moderate",
+// "Tier: high" for the C-SSRS.
+func scoreText(in *measures.Instrument, r store.Response) string {
+	if !r.HasTotal {
+		if r.Tier != "" {
+			return "Risk tier: " + r.Tier
+		}
+		return "—"
+	}
+	s := strconv.Itoa(r.Total)
+	if b, ok := in.BandFor(r.Total); ok && len(in.Bands) > 0 {
+		s += " · " + b.Label
+	}
+	return s
+}
+
+// bandLabel is the label of a response's band, "" without bands.
+func bandLabel(in *measures.Instrument, r store.Response) string {
+	if !r.HasTotal || len(in.Bands) == 0 {
+		return ""
+	}
+	b, _ := in.BandFor(r.Total)
+	return b.Label
+}
+
+// occasionText says an occasion in words for staff.
+func occasionText(o string) string {
+	switch o {
+	case string(measures.OccasionBaseline):
+		return "baseline"
+	case string(measures.OccasionBeforeSession):
+		return "before a medicine session"
+	case string(measures.OccasionRepeat):
+		return "weekly"
+	case string(measures.OccasionCourseEnd):
+		return "course end"
+	case store.OccasionAssigned:
+		return "assigned"
+	case store.OccasionPaper:
+		return "paper form"
+	}
+	return o
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// dayText is a date in the clinic's zone, as due dates are shown.
+func dayText(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2") }
+
+// dateText is a date with its year, as scores are listed.
+func dateText(t time.Time, loc *time.Location) string { return t.In(loc).Format("Jan 2, 2006") }
