@@ -9,6 +9,7 @@ import (
 
 	"doorway/internal/measures"
 	"doorway/internal/problem"
+	"doorway/internal/seal"
 )
 
 // Occasions an assignment is made for. The schedule's occasions
@@ -171,10 +172,17 @@ func (t *Tx) SaveResponse(ctx context.Context, r *Response, flags []SafetyFlag) 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return problem.New(problem.Conflict, "This questionnaire has already been answered, so it cannot be answered again.")
 	}
+	// The answers say things like "thoughts of being better off dead": they
+	// are sealed; the scores beside them stay plain so charts and outcomes
+	// need no key.
+	sealed, err := t.sealText(ctx, responseBinding(r.ClinicID, r.ID), string(answers))
+	if err != nil {
+		return err
+	}
 	_, err = t.exec(ctx, `INSERT INTO instrument_responses (id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers,
 		total, has_total, band_key, tier, entered_by, entered_on_paper, completed_at, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.AssignmentID, r.ClinicID, r.ClientID, nullString(r.CourseID), r.InstrumentID, string(answers),
+		r.ID, r.AssignmentID, r.ClinicID, r.ClientID, nullString(r.CourseID), r.InstrumentID, sealed,
 		r.Total, b2i(r.HasTotal), r.BandKey, r.Tier, r.EnteredBy, b2i(r.OnPaper), r.CompletedAt, r.RecordedAt)
 	if isUniqueViolation(err) {
 		return problem.New(problem.Conflict, "This questionnaire has already been answered, so it cannot be answered again.")
@@ -197,22 +205,33 @@ func (t *Tx) SaveResponse(ctx context.Context, r *Response, flags []SafetyFlag) 
 const responseCols = `id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers, total, has_total, band_key, tier,
 	entered_by, entered_on_paper, completed_at, recorded_at`
 
-func scanResponse(sc interface{ Scan(...any) error }) (Response, error) {
+func responseBinding(clinicID, id string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "instrument_responses", Column: "answers", RowID: id}
+}
+
+// scanResponse reads a row; its answers are opened by the caller, which has
+// the transaction the keys come from.
+func scanResponse(sc interface{ Scan(...any) error }) (Response, string, error) {
 	var r Response
 	var course sql.NullString
-	var answers string
+	var sealed string
 	var hasTotal, paper int
-	err := sc.Scan(&r.ID, &r.AssignmentID, &r.ClinicID, &r.ClientID, &course, &r.InstrumentID, &answers, &r.Total, &hasTotal,
+	err := sc.Scan(&r.ID, &r.AssignmentID, &r.ClinicID, &r.ClientID, &course, &r.InstrumentID, &sealed, &r.Total, &hasTotal,
 		&r.BandKey, &r.Tier, &r.EnteredBy, &paper, &r.CompletedAt, &r.RecordedAt)
 	if err != nil {
-		return r, err
+		return r, "", err
 	}
 	r.CourseID, r.HasTotal, r.OnPaper = course.String, hasTotal == 1, paper == 1
 	r.CompletedAt, r.RecordedAt = r.CompletedAt.UTC(), r.RecordedAt.UTC()
-	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
-		return r, err
+	return r, sealed, nil
+}
+
+func (t *Tx) openAnswers(ctx context.Context, r *Response, sealed string) error {
+	answers, err := t.openText(ctx, responseBinding(r.ClinicID, r.ID), sealed)
+	if err != nil {
+		return err
 	}
-	return r, nil
+	return json.Unmarshal([]byte(answers), &r.Answers)
 }
 
 func (t *Tx) responses(ctx context.Context, where string, args ...any) ([]Response, error) {
@@ -220,16 +239,26 @@ func (t *Tx) responses(ctx context.Context, where string, args ...any) ([]Respon
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Response
+	var sealed []string
 	for rows.Next() {
-		r, err := scanResponse(rows)
+		r, s, err := scanResponse(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, r)
+		out, sealed = append(out, r), append(sealed, s)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := t.openAnswers(ctx, &out[i], sealed[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Responses lists a client's responses, oldest first; instrumentID "" means
@@ -297,16 +326,29 @@ func (t *Tx) flags(ctx context.Context, where string, args ...any) ([]SafetyFlag
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []SafetyFlag
 	for rows.Next() {
 		f, err := scanFlag(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].AckNote, err = t.openText(ctx, flagNoteBinding(out[i].ClinicID, out[i].ID), out[i].AckNote); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func flagNoteBinding(clinicID, id string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "safety_flags", Column: "ack_note", RowID: id}
 }
 
 // ClientFlags lists a client's safety flags, newest first.
@@ -329,8 +371,12 @@ func (t *Tx) AcknowledgeFlag(ctx context.Context, clinicID, clientID, flagID, by
 	if len(note) > maxSettingValueBytes {
 		return problem.Invalidf("note", "The note is too long: keep it under %d characters.", maxSettingValueBytes)
 	}
+	sealedNote, err := t.sealText(ctx, flagNoteBinding(clinicID, flagID), note)
+	if err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `UPDATE safety_flags SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ?
-		WHERE id = ? AND clinic_id = ? AND client_id = ? AND acknowledged_at IS NULL`, at, by, note, flagID, clinicID, clientID)
+		WHERE id = ? AND clinic_id = ? AND client_id = ? AND acknowledged_at IS NULL`, at, by, sealedNote, flagID, clinicID, clientID)
 	if err != nil {
 		return err
 	}
