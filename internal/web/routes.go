@@ -91,6 +91,7 @@ func (s *Server) routeTable() []Route {
 
 		{"GET", "/portal", ClientOnly, s.showPortal},
 		{"GET", "/portal/access", ClientOnly, s.showAccessLog},
+		{"GET", "/portal/progress", ClientOnly, s.showProgress},
 		{"GET", "/portal/measures/{instrument}", ClientOnly, s.showMeasureForm},
 		{"POST", "/portal/measures/{instrument}", ClientOnly, s.doMeasureSubmit},
 	}
