@@ -47,6 +47,7 @@ var tours = []struct {
 	{"Maya", []tourPage{
 		{"client-portal", "/portal", "Hello, Maya"},
 		{"client-access-log", "/portal/access", "Who has looked at your record"},
+		{"client-progress", "/portal/progress", "My progress"},
 		{"client-account", "/account", "Your account"},
 	}},
 }
