@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"doorway/internal/care"
+	"doorway/internal/problem"
+	"doorway/internal/seal"
+)
+
+// This file loads what care.Gates needs for one course (the store fills the
+// facts; care decides), records prescribers' overrides, and moves a course
+// between states.
+
+// GateOverride is a prescriber's written override of a failed gate.
+type GateOverride struct {
+	ID        string
+	ClinicID  string
+	ClientID  string
+	CourseID  string
+	SessionID string // "" for a course gate
+	GateID    string
+	Reason    string // sealed at rest
+	By        string // user id
+	ByName    string // filled when read
+	At        time.Time
+}
+
+func overrideBinding(clinicID, id string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "gate_overrides", Column: "reason", RowID: id}
+}
+
+// AddGateOverride stores an override. The caller has put it to
+// care.CheckOverride against the gate as it stands; the store checks only
+// what it must hold whatever the caller did.
+func (t *Tx) AddGateOverride(ctx context.Context, o *GateOverride) error {
+	o.Reason = strings.TrimSpace(o.Reason)
+	switch {
+	case o.Reason == "":
+		return problem.Invalidf("reason", "Write the reason for the override.")
+	case len(o.Reason) > 4000:
+		return problem.Invalidf("reason", "Please keep the reason under 4,000 characters.")
+	}
+	sealed, err := t.sealText(ctx, overrideBinding(o.ClinicID, o.ID), o.Reason)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO gate_overrides (id, clinic_id, client_id, course_id, session_id, gate_id, reason, by_user, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.ClinicID, o.ClientID, o.CourseID, o.SessionID, o.GateID, sealed, o.By, o.At)
+	return err
+}
+
+// GateOverrides lists a course's overrides of course gates (not those of a
+// medicine session's day-of checks), oldest first.
+func (t *Tx) GateOverrides(ctx context.Context, clinicID, courseID string) ([]GateOverride, error) {
+	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name, o.at
+		FROM gate_overrides o JOIN users u ON u.id = o.by_user
+		WHERE o.clinic_id = ? AND o.course_id = ? AND o.session_id = '' ORDER BY o.at, o.id`, clinicID, courseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []GateOverride
+	for rows.Next() {
+		var o GateOverride
+		if err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		o.At = o.At.UTC()
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Reason, err = t.openText(ctx, overrideBinding(clinicID, out[i].ID), out[i].Reason); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// GateInput loads everything care.CourseGates reads for one course. PreDose
+// stays nil: the day's checks belong to the medicine session.
+func (t *Tx) GateInput(ctx context.Context, course Course) (care.GateInput, error) {
+	var in care.GateInput
+	var err error
+	if in.Screening, err = t.loadScreeningDecision(ctx, course); err != nil {
+		return in, err
+	}
+	if in.Consents, in.Signatures, err = t.loadConsents(ctx, course); err != nil {
+		return in, err
+	}
+	if in.Baseline, err = t.loadCompletions(ctx, course); err != nil {
+		return in, err
+	}
+	if in.DosingOrder, err = t.loadDosingOrder(ctx, course); err != nil {
+		return in, err
+	}
+	if err = t.queryRow(ctx, `SELECT COUNT(*) FROM prep_notes WHERE clinic_id = ? AND course_id = ? AND addendum_to IS NULL`,
+		course.ClinicID, course.ID).Scan(&in.PreparationSessions); err != nil {
+		return in, err
+	}
+	overrides, err := t.GateOverrides(ctx, course.ClinicID, course.ID)
+	if err != nil {
+		return in, err
+	}
+	prescribers, err := t.prescriberSet(ctx, course.ClinicID)
+	if err != nil {
+		return in, err
+	}
+	for _, o := range overrides {
+		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: prescribers[o.By], At: o.At})
+	}
+	return in, nil
+}
+
+// prescriberSet is the ids of a clinic's prescribers, as they are now.
+func (t *Tx) prescriberSet(ctx context.Context, clinicID string) (map[string]bool, error) {
+	rows, err := t.query(ctx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.clinic_id = ? AND r.role = 'prescriber'`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// loadScreeningDecision is the latest screening decision for the course,
+// with the decider's name and whether they prescribe, which the gate needs.
+func (t *Tx) loadScreeningDecision(ctx context.Context, course Course) (*care.ScreeningDecision, error) {
+	d, ok, err := t.LatestScreeningDecision(ctx, course.ClinicID, course.ID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	by, err := t.User(ctx, d.DecidedBy)
+	if err != nil {
+		return nil, err
+	}
+	prescribers, err := t.prescriberSet(ctx, course.ClinicID)
+	if err != nil {
+		return nil, err
+	}
+	return &care.ScreeningDecision{Kind: d.Kind, Tier: d.Tier, At: d.DecidedAt, By: by.Name,
+		ByPrescriber: prescribers[d.DecidedBy]}, nil
+}
+
+// loadDosingOrder is the course's current dosing order, from the
+// medicine-session part's store (dosing.go): the one place the gate learns
+// of it.
+func (t *Tx) loadDosingOrder(ctx context.Context, course Course) (*care.DosingOrder, error) {
+	o, ok, err := t.CurrentDosingOrder(ctx, course.ClinicID, course.ID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return o.Gate(), nil
+}
+
+// loadConsents is the clinic's required documents at their current versions
+// and every signature the client has given. The gate names a document by its
+// kind, which stays the same from version to version.
+func (t *Tx) loadConsents(ctx context.Context, course Course) ([]care.ConsentDocument, []care.Signature, error) {
+	docs, err := t.CurrentConsentDocuments(ctx, course.ClinicID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []care.ConsentDocument
+	for _, d := range docs {
+		if d.Required {
+			out = append(out, care.ConsentDocument{ID: d.Kind, Title: d.Title, Version: d.Version})
+		}
+	}
+	rows, err := t.query(ctx, `SELECT d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
+		JOIN consent_documents d ON d.id = s.document_id WHERE s.clinic_id = ? AND s.client_id = ? ORDER BY s.signed_at`,
+		course.ClinicID, course.ClientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var sigs []care.Signature
+	for rows.Next() {
+		var s care.Signature
+		var withdrawn sql.NullTime
+		if err := rows.Scan(&s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
+			return nil, nil, err
+		}
+		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
+		sigs = append(sigs, s)
+	}
+	return out, sigs, rows.Err()
+}
+
+// loadCompletions is every measure the client has completed.
+func (t *Tx) loadCompletions(ctx context.Context, course Course) ([]care.Completion, error) {
+	rows, err := t.query(ctx, `SELECT instrument_id, completed_at FROM instrument_responses WHERE clinic_id = ? AND client_id = ?`,
+		course.ClinicID, course.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []care.Completion
+	for rows.Next() {
+		var c care.Completion
+		if err := rows.Scan(&c.Instrument, &c.At); err != nil {
+			return nil, err
+		}
+		c.At = c.At.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CourseByID loads one course of a client.
+func (t *Tx) CourseByID(ctx context.Context, clinicID, clientID, id string) (Course, error) {
+	c, err := scanCourse(t.queryRow(ctx, `SELECT `+courseCols+` FROM courses WHERE clinic_id = ? AND client_id = ? AND id = ?`, clinicID, clientID, id))
+	return c, notFound(err, "The course")
+}
+
+// SetCourseState moves a course from one state to another, if care.Transition
+// allows it and the course is still in from (two people pressing at once
+// cannot both move it). A closing state stamps the course's end.
+func (t *Tx) SetCourseState(ctx context.Context, course Course, to care.State, at time.Time) error {
+	if err := care.Transition(course.State, to); err != nil {
+		return err
+	}
+	var ended *time.Time
+	if to.Closed() {
+		ended = &at
+	}
+	res, err := t.exec(ctx, `UPDATE courses SET state = ?, ended_at = COALESCE(?, ended_at) WHERE clinic_id = ? AND id = ? AND state = ?`,
+		string(to), ended, course.ClinicID, course.ID, string(course.State))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The course changed while you were looking at it; please reload and try again.")
+	}
+	return nil
+}
+
+// Course loads one course of a clinic by its id alone (the FHIR API reads
+// an EpisodeOfCare by id, then asks access about its client).
+func (t *Tx) Course(ctx context.Context, clinicID, id string) (Course, error) {
+	c, err := scanCourse(t.queryRow(ctx, `SELECT `+courseCols+` FROM courses WHERE clinic_id = ? AND id = ?`, clinicID, id))
+	return c, notFound(err, "The course")
+}
+
+// ClientCourses lists every course of a client, oldest first.
+func (t *Tx) ClientCourses(ctx context.Context, clinicID, clientID string) ([]Course, error) {
+	rows, err := t.query(ctx, `SELECT `+courseCols+` FROM courses WHERE clinic_id = ? AND client_id = ? ORDER BY started_at, created_at, id`, clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Course
+	for rows.Next() {
+		c, err := scanCourse(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
