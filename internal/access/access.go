@@ -88,6 +88,15 @@ const (
 	SafetyFlag Type = "safety_flag"
 	// ClinicOutcomes is the clinic's de-identified outcomes summary: the admin's.
 	ClinicOutcomes Type = "clinic_outcomes"
+	// ClinicalCare is the care team's clinical work on a course: moving it
+	// between phases, preparation notes, goals. It reads like the record;
+	// only a clinician (therapist or prescriber) on the care team writes it,
+	// since an admin without a clinical role is not treating the client.
+	ClinicalCare Type = "clinical_care"
+	// Inquiries are messages from the public inquiry form. They are not yet
+	// client records: any staff member of the clinic (therapist, prescriber
+	// or admin) reads, converts and closes them.
+	Inquiries Type = "inquiries"
 )
 
 // Resource is what is being acted on, with the facts the decision needs.
@@ -147,6 +156,8 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 		return admin
 	case ClientList:
 		return a == List && (admin || clinician)
+	case Inquiries:
+		return admin || clinician
 	case ClientRecord:
 		return admin || onTeam
 	case CareTeam:
@@ -162,6 +173,11 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 	case SafetyFlag:
 		if a == Write {
 			return clinician && (onTeam || admin)
+		}
+		return admin || onTeam
+	case ClinicalCare:
+		if a == Write {
+			return clinician && onTeam
 		}
 		return admin || onTeam
 	case PsychotherapyNote:

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -16,8 +18,11 @@ var updateMatrix = flag.Bool("update-fhir-matrix", false, "rewrite testdata/acce
 
 const matrixFile = "testdata/access_matrix.txt"
 
-// deniedStatus reports whether a status gave the caller nothing.
-func deniedStatus(code int) bool { return code == 401 || code == 403 || code == 404 || code == 405 }
+// deniedStatus reports whether a status gave the caller nothing. 422 is a
+// create refused (a subject the caller may not record for).
+func deniedStatus(code int) bool {
+	return code == 401 || code == 403 || code == 404 || code == 405 || code == 422
+}
 
 // cell names what a principal got: the status, and for a Bundle which of the
 // fixture's clients it held (A, B, other, and +N for the five extra clients
@@ -29,7 +34,11 @@ func (f *fixture) cell(code int, body []byte) (string, []string) {
 	var b struct {
 		ResourceType string
 		Entry        []struct {
-			Resource struct{ ResourceType, ID string }
+			Resource struct {
+				ResourceType, ID string
+				Subject          *struct{ Reference string }
+				Patient          *struct{ Reference string } // EpisodeOfCare, Consent
+			}
 		}
 	}
 	if json.Unmarshal(body, &b) != nil || b.ResourceType != "Bundle" {
@@ -38,7 +47,19 @@ func (f *fixture) cell(code int, body []byte) (string, []string) {
 	var named []string
 	extra := 0
 	for _, e := range b.Entry {
-		switch l := f.label(e.Resource.ID); l {
+		id := e.Resource.ID
+		if e.Resource.ResourceType != "Patient" {
+			// A resource about a client is named by its subject; one about
+			// nobody (a Questionnaire) names no one.
+			if e.Resource.Subject == nil && e.Resource.Patient != nil {
+				e.Resource.Subject = e.Resource.Patient
+			}
+			if e.Resource.Subject == nil {
+				continue
+			}
+			id = strings.TrimPrefix(e.Resource.Subject.Reference, "Patient/")
+		}
+		switch l := f.label(id); l {
 		case "A", "B", "other":
 			named = append(named, l)
 		default:
@@ -53,9 +74,27 @@ func (f *fixture) cell(code int, body []byte) (string, []string) {
 	return "200[" + strings.Join(items, ",") + "]", named
 }
 
-// pathFor fills a route's wildcards with client A's id.
+// pathFor fills a route's wildcards with client A's id, or the id of a
+// resource about client A.
 func (f *fixture) pathFor(pattern string) string {
-	return strings.ReplaceAll(pattern, "{id}", f.clients["A"].ID)
+	id := f.clients["A"].ID
+	switch {
+	case strings.Contains(pattern, "/Questionnaire/"):
+		id = "phq9"
+	case strings.Contains(pattern, "/QuestionnaireResponse/"):
+		id = f.responses["A"].ID
+	case strings.Contains(pattern, "/Observation/"):
+		id = scoreIDPrefix + f.responses["A"].ID
+	case strings.Contains(pattern, "/EpisodeOfCare/"):
+		id = f.prep.courseID
+	case strings.Contains(pattern, "/CarePlan/"):
+		id = carePlanPrefix + f.prep.courseID
+	case strings.Contains(pattern, "/Consent/"):
+		id = f.prep.signatureID
+	case strings.Contains(pattern, "/Goal/"):
+		id = f.prep.goalID
+	}
+	return strings.ReplaceAll(pattern, "{id}", id)
 }
 
 // TestAccessMatrix sends every API route × every principal of SECURITY.md
@@ -65,6 +104,8 @@ func (f *fixture) pathFor(pattern string) string {
 // every response is valid FHIR.
 func TestAccessMatrix(t *testing.T) {
 	f := newFixture(t, store.Config{DataDir: t.TempDir()})
+	f.seedResponses()
+	f.seedPreparation()
 	got := map[string]string{}
 	var routes []string
 	leaks, checks := 0, 0
@@ -73,7 +114,15 @@ func TestAccessMatrix(t *testing.T) {
 		routes = append(routes, key)
 		var cells []string
 		for _, p := range principals {
-			rec := f.do(p, rt.Method, f.pathFor(rt.Pattern))
+			var rec *httptest.ResponseRecorder
+			if rt.Method == http.MethodPost {
+				// A create changes what later requests see: each principal
+				// gets a practice of their own, and creates for client A.
+				fresh := newFixture(t, store.Config{DataDir: t.TempDir()})
+				rec = fresh.post(p, rt.Pattern, fresh.createBody(rt.Pattern, fresh.clients["A"].ID))
+			} else {
+				rec = f.do(p, rt.Method, f.pathFor(rt.Pattern))
+			}
 			body := rec.Body.Bytes()
 			mustFHIR(t, body)
 			o, named := f.cell(rec.Code, body)
@@ -91,8 +140,9 @@ func TestAccessMatrix(t *testing.T) {
 	if *updateMatrix {
 		var b strings.Builder
 		b.WriteString("# Every FHIR API route x every principal: the outcome expected.\n" +
-			"# 401 = no valid token; 404 = refused as if absent; 200[...] = a Bundle holding these clients\n" +
-			"# (A, B, other; +N = the extra clients on the assigned therapist's care team).\n")
+			"# 401 = no valid token; 404 = refused as if absent; 200[...] = a Bundle holding resources about these clients\n" +
+			"# (A, B, other; +N = the extra clients on the assigned therapist's care team; one letter per resource).\n" +
+			"# POST: 201 = created for client A; 422 = refused, client A is not the caller's to record for.\n")
 		for _, k := range routes {
 			fmt.Fprintf(&b, "%s | %s\n", k, got[k])
 		}

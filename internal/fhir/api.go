@@ -80,6 +80,15 @@ func New(cfg Config) *API {
 	// Each resource type registers itself here; later types add a line.
 	a.register(a.patientType())
 	a.everything = append(a.everything, a.patientEverything)
+	a.register(a.questionnaireType())
+	a.register(a.questionnaireResponseType())
+	a.register(a.observationType())
+	a.everything = append(a.everything, a.responsesEverything)
+	a.register(a.episodeOfCareType()) // preparation.go: courses, plans, consents, goals
+	a.register(a.carePlanType())
+	a.register(a.consentType())
+	a.register(a.goalType())
+	a.everything = append(a.everything, a.prepEverything)
 
 	a.routes = a.routeTable()
 	a.mux = http.NewServeMux()
@@ -111,6 +120,9 @@ func (a *API) routeTable() []Route {
 		if t.search != nil {
 			routes = append(routes, Route{Method: http.MethodGet, Pattern: basePath + "/" + t.name, handle: a.searchHandler(t)})
 		}
+		if t.create != nil {
+			routes = append(routes, Route{Method: http.MethodPost, Pattern: basePath + "/" + t.name, handle: t.create})
+		}
 		if t.read != nil {
 			routes = append(routes, Route{Method: http.MethodGet, Pattern: basePath + "/" + t.name + "/{id}", handle: a.readHandler(t)})
 		}
@@ -135,7 +147,8 @@ func (a *API) Handler() http.Handler {
 			id = newRequestID()
 			h.Set("X-Request-Id", id)
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		r = r.WithContext(context.WithValue(ctx, baseKey{}, a.base(r)))
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		defer func() {
@@ -158,6 +171,15 @@ type requestIDKey struct{}
 func requestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
+}
+
+// baseKey carries the API's absolute address, for canonical URLs built
+// below the handlers (a Questionnaire's url, a response's questionnaire).
+type baseKey struct{}
+
+func baseOf(ctx context.Context) string {
+	b, _ := ctx.Value(baseKey{}).(string)
+	return b
 }
 
 func newRequestID() string {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -80,7 +79,7 @@ func (a *API) deny(w http.ResponseWriter, r *http.Request, c *caller, action, ty
 	if errors.Is(err, errOutOfScope) {
 		detail = "out of scope"
 	}
-	if !auth.ValidID(id) {
+	if !wellFormedID(id) {
 		// Only well-formed ids go into the log; anything else in a URL is
 		// the caller's text.
 		id, detail = "", "malformed id"

@@ -48,9 +48,10 @@ type CapRestSecure struct {
 	Description string            `json:"description,omitempty"`
 }
 
-// CodeableConcept is used here with text only.
+// CodeableConcept is a concept as codes and, or instead, text.
 type CodeableConcept struct {
-	Text string `json:"text,omitempty"`
+	Coding []Coding `json:"coding,omitempty"`
+	Text   string   `json:"text,omitempty"`
 }
 
 // CapResource is one served resource type.
@@ -107,6 +108,9 @@ func (a *API) capabilityStatement(r *http.Request) CapabilityStatement {
 		res := CapResource{Type: t.name, Profile: "http://hl7.org/fhir/StructureDefinition/" + t.name, Documentation: t.doc}
 		if t.read != nil {
 			res.Interaction = append(res.Interaction, CapInteraction{Code: "read"})
+		}
+		if t.create != nil {
+			res.Interaction = append(res.Interaction, CapInteraction{Code: "create"})
 		}
 		if t.search != nil {
 			res.Interaction = append(res.Interaction, CapInteraction{Code: "search-type"})

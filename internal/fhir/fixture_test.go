@@ -30,6 +30,12 @@ type fixture struct {
 	p       *storetest.Practice
 	clients map[string]store.Client // "A", "B", "other", then "casey", "dana", "emery", "finley", "gray"
 	tokens  map[string]string       // principal -> bearer token
+	// responses are stored questionnaire responses by client key, the
+	// first of each client's; see seedResponses.
+	responses map[string]store.Response
+	// prep is client A's course, consent, goal and intention; see
+	// seedPreparation (preparation_test.go).
+	prep prepIDs
 }
 
 // extraClients are on the assigned therapist's care team alongside client A.

@@ -19,6 +19,8 @@ type Issue struct {
 	Severity    string `json:"severity"`
 	Code        string `json:"code"`
 	Diagnostics string `json:"diagnostics,omitempty"`
+	// Expression points at the element at fault, as FHIRPath.
+	Expression []string `json:"expression,omitempty"`
 }
 
 // Issue type codes (http://hl7.org/fhir/issue-type) that Doorway uses.

@@ -401,6 +401,8 @@ func TestMetadata(t *testing.T) {
 					listed = append(listed, "GET /fhir/r4/"+typ+"/{id}")
 				case "search-type":
 					listed = append(listed, "GET /fhir/r4/"+typ)
+				case "create":
+					listed = append(listed, "POST /fhir/r4/"+typ)
 				default:
 					t.Errorf("%s: unexpected interaction %v", typ, code)
 				}
@@ -435,8 +437,8 @@ func TestErrors(t *testing.T) {
 			status       int
 			code         string
 		}{
-			{"GET", "/fhir/r4/Observation", 404, "not-supported"},
-			{"GET", "/fhir/r4/Observation/abc", 404, "not-supported"},
+			{"GET", "/fhir/r4/Basic", 404, "not-supported"},
+			{"GET", "/fhir/r4/Basic/abc", 404, "not-supported"},
 			{"GET", "/fhir/r4/Patient/abc/def", 404, "not-found"},
 			{"GET", "/fhir/r4/", 404, "not-found"},
 			{"GET", "/fhir/r4/<script>", 404, "not-found"},

@@ -30,6 +30,8 @@ type resourceType struct {
 	search func(ctx context.Context, c *caller, q *searchQuery) (page, error)
 	// operations are instance operations such as $everything.
 	operations []operation
+	// create serves POST /{type}; nil where the type cannot be created.
+	create func(w http.ResponseWriter, r *http.Request, c *caller)
 }
 
 // hit is one resource found, with what the audit needs to know about it.

@@ -1,0 +1,440 @@
+package fhir
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+	"doorway/internal/auth"
+	"doorway/internal/measures"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+)
+
+// maxCreateBody bounds a created resource. A 20-item questionnaire with
+// LOINC codings is about 6 kB.
+const maxCreateBody = 256 << 10
+
+// responseInput is what a QuestionnaireResponse create may hold. Decoding is
+// strict (SECURITY.md): a field not listed here is refused by name. A few
+// fields FHIR clients commonly send are accepted and ignored; they are
+// listed so that they are a decision, not an accident.
+type responseInput struct {
+	ResourceType  string     `json:"resourceType"`
+	Questionnaire string     `json:"questionnaire"`
+	Status        string     `json:"status"`
+	Subject       *Reference `json:"subject"`
+	Authored      string     `json:"authored"`
+	Item          []struct {
+		LinkID string `json:"linkId"`
+		Text   string `json:"text"` // ignored: the instrument's wording is ours
+		Answer []struct {
+			ValueCoding  *Coding `json:"valueCoding"`
+			ValueInteger *int    `json:"valueInteger"`
+		} `json:"answer"`
+	} `json:"item"`
+
+	// Ignored: the server assigns the id and keeps no narrative; author and
+	// source are who the token says they are.
+	ID       string          `json:"id"`
+	Meta     json.RawMessage `json:"meta"`
+	Text     json.RawMessage `json:"text"`
+	Language string          `json:"language"`
+	Author   json.RawMessage `json:"author"`
+	Source   json.RawMessage `json:"source"`
+}
+
+// Where in a QuestionnaireResponse a problem is, as FHIRPath.
+const (
+	atQuestionnaire = "QuestionnaireResponse.questionnaire"
+	atSubject       = "QuestionnaireResponse.subject"
+	atStatus        = "QuestionnaireResponse.status"
+	atAuthored      = "QuestionnaireResponse.authored"
+	atResource      = "QuestionnaireResponse"
+)
+
+// atItem names an item by its linkId; the linkId is the caller's text, so
+// only a plain one is quoted back.
+func atItem(linkID string) string {
+	return "QuestionnaireResponse.item.where(linkId='" + safeToken(linkID) + "')"
+}
+
+// unprocessable is a 422 naming the element at fault.
+type unprocessable struct {
+	at  string
+	msg string
+}
+
+func (e *unprocessable) Error() string { return e.msg }
+
+func reject(at, format string, args ...any) error {
+	return &unprocessable{at: at, msg: fmt.Sprintf(format, args...)}
+}
+
+// createQuestionnaireResponse serves POST /QuestionnaireResponse: it checks,
+// scores and stores a completed instrument with its safety flags and audit
+// entries in one transaction, and answers 201 with the stored response. The
+// score Observation exists from then on, derived from it.
+func (a *API) createQuestionnaireResponse(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	if err := onlyFormat(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	in, err := decodeResponse(w, r)
+	if err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	sub, err := a.checkResponse(ctx, r, c, in)
+	if err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	var resp store.Response
+	err = a.st.Write(ctx, func(tx *store.Tx) (err error) {
+		resp, err = a.saveResponse(ctx, tx, r, c, sub)
+		return err
+	})
+	if err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	w.Header().Set("Location", a.base(r)+"/QuestionnaireResponse/"+resp.ID)
+	a.writeResource(w, r, http.StatusCreated, toQuestionnaireResponse(ctx, resp))
+}
+
+// createFailed answers a refused create: 422 naming the element for what
+// the content got wrong, the usual mapping for everything else.
+func (a *API) createFailed(w http.ResponseWriter, r *http.Request, err error) {
+	var u *unprocessable
+	if errors.As(err, &u) {
+		a.writeResource(w, r, http.StatusUnprocessableEntity, OperationOutcome{ResourceType: "OperationOutcome",
+			Issue: []Issue{{Severity: "error", Code: issueProcessing, Diagnostics: u.msg, Expression: []string{u.at}}}})
+		return
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		a.fail(w, r, http.StatusRequestEntityTooLarge, issueInvalid, "The resource is too large: send at most "+strconv.Itoa(maxCreateBody>>10)+" kB.")
+		return
+	}
+	a.problem(w, r, err)
+}
+
+// decodeResponse reads the body strictly: JSON (application/fhir+json or
+// application/json), one object, no field outside responseInput.
+func decodeResponse(w http.ResponseWriter, r *http.Request) (responseInput, error) {
+	var in responseInput
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/fhir+json" && mt != "application/json") {
+		return in, problem.Invalidf("Content-Type", "Send the resource as JSON, with Content-Type: application/fhir+json.")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
+	if err != nil {
+		return in, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name := safeToken(strings.Trim(field, `"`))
+			return in, problem.Invalidf(name, "The field %s is not accepted in a QuestionnaireResponse here. Send resourceType, questionnaire, status, subject, authored and item (linkId and answer).", name)
+		}
+		return in, problem.Invalidf("", "The body could not be read as a QuestionnaireResponse: it is not well-formed JSON, or a value has the wrong type.")
+	}
+	if dec.More() {
+		return in, problem.Invalidf("", "Send one QuestionnaireResponse, with nothing after it.")
+	}
+	if in.ResourceType != "QuestionnaireResponse" {
+		return in, problem.Invalidf("resourceType", "This endpoint takes a resource with resourceType QuestionnaireResponse.")
+	}
+	return in, nil
+}
+
+// responseSubmission is a checked, scored response ready to store.
+type responseSubmission struct {
+	instrument *measures.Instrument
+	client     store.Client
+	answers    measures.Answers
+	result     measures.Result
+	at         time.Time
+	byStaff    bool
+}
+
+// checkResponse turns the input into a scored submission, or says what is
+// wrong with it. It reads but stores nothing (but the audit entry of a
+// refused subject).
+func (a *API) checkResponse(ctx context.Context, r *http.Request, c *caller, in responseInput) (responseSubmission, error) {
+	var sub responseSubmission
+	if in.Status != "completed" {
+		return sub, reject(atStatus, "Only a completed questionnaire can be recorded: status must be completed.")
+	}
+	instrument := instrumentOf(ctx, in.Questionnaire)
+	if instrument == nil {
+		return sub, reject(atQuestionnaire, "questionnaire must name one of this server's Questionnaires: its url, Questionnaire/{id}, or http://loinc.org/q/<panel code>.")
+	}
+	cl, err := a.subjectForWrite(ctx, r, c, in.Subject)
+	if err != nil {
+		return sub, err
+	}
+	settings, err := a.clinicSettings(ctx, c)
+	if err != nil {
+		return sub, err
+	}
+	if !store.InstrumentEnabled(settings, instrument) {
+		return sub, reject(atQuestionnaire, "The %s is not used at this clinic.", instrument.ShortTitle)
+	}
+	at, err := a.authoredAt(in.Authored, c.Clinic.Location())
+	if err != nil {
+		return sub, err
+	}
+	answers, err := answersOf(instrument, in)
+	if err != nil {
+		return sub, err
+	}
+	// The score comes from the answers alone, with the clinic's cut-off.
+	cutoff := store.SettingInt(settings, store.SettingPCL5Cutoff, measures.DefaultPCL5Cutoff)
+	res, err := measures.ScoreWith(instrument, answers, measures.Settings{PCL5Cutoff: cutoff})
+	if err != nil {
+		if problem.CodeOf(err) == problem.Invalid {
+			return sub, reject(atItem(problem.FieldOf(err)), "%s", problem.MessageOf(err))
+		}
+		return sub, err
+	}
+	return responseSubmission{instrument: instrument, client: cl, answers: answers, result: res, at: at,
+		byStaff: c.P.Kind == access.Staff}, nil
+}
+
+// subjectForWrite loads the client a response is about and asks the access
+// decision whether the caller may record it: a client for themself (their
+// portal), staff for a client whose record they may change. Absent,
+// another clinic's and refused all get the same answer, and the refusal is
+// audited.
+func (a *API) subjectForWrite(ctx context.Context, r *http.Request, c *caller, ref *Reference) (store.Client, error) {
+	const refused = "subject must be Patient/{id} of a client whose questionnaires you may record."
+	if ref == nil || ref.Reference == "" {
+		return store.Client{}, reject(atSubject, refused)
+	}
+	id, ok := strings.CutPrefix(ref.Reference, "Patient/")
+	if !ok || !auth.ValidID(id) {
+		return store.Client{}, reject(atSubject, refused)
+	}
+	var cl store.Client
+	var team []string
+	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if cl, err = tx.Client(ctx, c.P.ClinicID, id); err != nil {
+			return err
+		}
+		team, err = tx.CareTeam(ctx, cl.ID)
+		return err
+	})
+	detail := "out of scope"
+	switch {
+	case problem.CodeOf(err) == problem.NotFound:
+		detail = "no such record"
+	case err != nil:
+		return store.Client{}, err
+	case mayRecordFor(c.P, cl, team):
+		return cl, nil
+	}
+	if err := a.record(r, c, audit.Entry{Action: actionFor("QuestionnaireResponse", "create"), ResourceType: "Patient", ResourceID: id,
+		Outcome: audit.Denied, Detail: detail}); err != nil {
+		return store.Client{}, err
+	}
+	return store.Client{}, reject(atSubject, refused)
+}
+
+// mayRecordFor is who may record a client's questionnaire: the client in
+// their own portal, or staff who may change the client's record.
+func mayRecordFor(p access.Principal, cl store.Client, team []string) bool {
+	if p.Kind == access.Client {
+		return access.Allow(p, access.Write, access.Resource{Type: access.ClientPortal, ClinicID: cl.ClinicID, ClientID: cl.ID})
+	}
+	return access.Allow(p, access.Write, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: team})
+}
+
+// clockSkew is how far in the future authored may be, for a device whose
+// clock runs a little fast; such a time is taken as now.
+const clockSkew = 5 * time.Minute
+
+// authoredAt reads when the questionnaire was completed: a dateTime with
+// its zone, or a day (taken at noon in the clinic's zone, as a paper form's
+// date is). Absent means now.
+func (a *API) authoredAt(v string, loc *time.Location) (time.Time, error) {
+	now := a.now()
+	if v == "" {
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		day, dayErr := time.ParseInLocation(time.DateOnly, v, loc)
+		if dayErr != nil {
+			return time.Time{}, reject(atAuthored, "authored must be a date and time with its zone, such as 2026-03-02T09:30:00-08:00, or a date such as 2026-03-02.")
+		}
+		t = day.Add(12 * time.Hour)
+	}
+	t = t.UTC()
+	if t.After(now.Add(clockSkew)) {
+		return time.Time{}, reject(atAuthored, "authored is in the future.")
+	}
+	if t.After(now) {
+		t = now
+	}
+	return t, nil
+}
+
+// answersOf reads the items into answers. Each linkId is the item's key
+// (the LOINC item code where there is one); each answer a coding from the
+// item's options or a valueInteger score, checked for range when scored.
+//
+// A total-score item (the instrument's LOINC total, or "<id>.total") is
+// ignored, whatever it says: the total is always worked out here from the
+// answers, and personal-health-record apps commonly send the total with the
+// items, so refusing it would refuse their responses.
+func answersOf(in *measures.Instrument, input responseInput) (measures.Answers, error) {
+	answers := measures.Answers{}
+	seen := map[string]bool{}
+	for _, item := range input.Item {
+		link := item.LinkID
+		if link == "" {
+			return nil, reject(atResource+".item", "Every item needs its linkId.")
+		}
+		if (in.LOINCTotal != "" && link == in.LOINCTotal) || link == in.ID+".total" {
+			continue
+		}
+		it, ok := in.ItemByKey(link)
+		if !ok {
+			it, ok = in.ItemByLOINC(link)
+		}
+		if !ok {
+			return nil, reject(atItem(link), "The %s has no question with linkId %s.", in.ShortTitle, safeToken(link))
+		}
+		if seen[it.Key] {
+			return nil, reject(atItem(link), "Question %s of the %s appears twice.", it.Number, in.ShortTitle)
+		}
+		seen[it.Key] = true
+		switch len(item.Answer) {
+		case 0:
+			continue // unanswered: scoring says whether that is allowed
+		case 1:
+		default:
+			return nil, reject(atItem(link), "Question %s of the %s takes one answer.", it.Number, in.ShortTitle)
+		}
+		ans := item.Answer[0]
+		switch {
+		case ans.ValueCoding != nil && ans.ValueInteger != nil:
+			return nil, reject(atItem(link), "Give the answer to question %s as a valueCoding or a valueInteger, not both.", it.Number)
+		case ans.ValueInteger != nil:
+			// Range is checked by scoring, which names the item.
+			answers[it.Key] = *ans.ValueInteger
+		case ans.ValueCoding != nil:
+			o, ok := optionOf(in, it, *ans.ValueCoding)
+			if !ok {
+				return nil, reject(atItem(link), "The answer to question %s of the %s is not one of its answers; the Questionnaire lists them.", it.Number, in.ShortTitle)
+			}
+			answers[it.Key] = o.Score
+		default:
+			return nil, reject(atItem(link), "Give the answer to question %s as a valueCoding or a valueInteger.", it.Number)
+		}
+	}
+	return answers, nil
+}
+
+// optionOf finds the option a coding names: a LOINC answer code of the
+// item, or the score in the instrument's local answer system.
+func optionOf(in *measures.Instrument, it *measures.Item, c Coding) (measures.Option, bool) {
+	switch c.System {
+	case loincSystem:
+		return it.OptionByLOINC(c.Code)
+	case answerSystem(in):
+		n, err := strconv.Atoi(c.Code)
+		if err != nil || strconv.Itoa(n) != c.Code {
+			return measures.Option{}, false
+		}
+		return it.OptionByScore(n)
+	}
+	return measures.Option{}, false
+}
+
+// saveResponse stores a submission in tx with the store methods the portal
+// uses: the assignment it answers, the response with its score, its safety
+// flags, and the audit entries, all or nothing.
+//
+// A client's response answers their oldest open assignment of the
+// instrument if there is one, as the portal form would; otherwise it gets an
+// assignment of its own (occasion "api"). Staff entering a response get one
+// of their own as for a paper form, and the response is marked as entered
+// by staff.
+func (a *API) saveResponse(ctx context.Context, tx *store.Tx, r *http.Request, c *caller, sub responseSubmission) (store.Response, error) {
+	now := a.now()
+	clinicID, clientID := sub.client.ClinicID, sub.client.ID
+	var asg store.Assignment
+	if !sub.byStaff {
+		open, err := tx.OpenAssignments(ctx, clinicID, clientID)
+		if err != nil {
+			return store.Response{}, err
+		}
+		for _, o := range open {
+			if o.InstrumentID == sub.instrument.ID {
+				asg = o
+				break
+			}
+		}
+	}
+	if asg.ID == "" {
+		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: clientID, InstrumentID: sub.instrument.ID,
+			Occasion: store.OccasionAPI, DueAt: sub.at, CreatedAt: now}
+		if sub.byStaff {
+			asg.AssignedBy = c.User.ID
+		}
+		course, ok, err := tx.CurrentCourse(ctx, clinicID, clientID)
+		if err != nil {
+			return store.Response{}, err
+		}
+		if ok {
+			asg.CourseID = course.ID
+		}
+		if err := tx.CreateAssignment(ctx, &asg); err != nil {
+			return store.Response{}, err
+		}
+	}
+	res := sub.result
+	resp := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: clinicID, ClientID: clientID, CourseID: asg.CourseID,
+		InstrumentID: sub.instrument.ID, Answers: sub.answers, Total: res.Total, HasTotal: res.HasTotal, BandKey: res.Band.Key,
+		Tier: string(res.Tier), EnteredBy: c.User.ID, OnPaper: sub.byStaff, CompletedAt: sub.at, RecordedAt: now}
+	var flags []store.SafetyFlag
+	for _, f := range res.Flags {
+		flags = append(flags, store.SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: now})
+	}
+	if err := tx.SaveResponse(ctx, &resp, flags); err != nil {
+		return store.Response{}, err
+	}
+	detail := sub.instrument.ShortTitle
+	if sub.byStaff {
+		detail += "; entered by staff"
+	}
+	entries := []audit.Entry{{Action: actionFor("QuestionnaireResponse", "create"), ResourceType: "QuestionnaireResponse", ResourceID: resp.ID,
+		ClientID: clientID, Detail: detail}}
+	// The same entries the portal writes for each flag, so the audit log
+	// and whoever watches it see a flag raised the same way from either door.
+	for _, f := range flags {
+		entries = append(entries, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
+			ClientID: clientID, Severity: audit.High, Detail: sub.instrument.ShortTitle + " " + f.Severity})
+	}
+	for i := range entries {
+		a.fillAudit(r, c, &entries[i])
+		if err := tx.AppendAudit(ctx, &entries[i]); err != nil {
+			return store.Response{}, err
+		}
+	}
+	return resp, nil
+}
