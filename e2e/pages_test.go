@@ -21,7 +21,9 @@ var tours = []struct {
 	pages []tourPage
 }{
 	{"", []tourPage{
-		{"start", "/", "Doorway"},
+		{"start", "/", "A calm way through"},
+		{"about-kap", "/about-kap", "What ketamine-assisted psychotherapy is"},
+		{"inquire", "/inquire", "Get in touch"},
 		{"signin", "/login", "Sign in"},
 		{"forgot", "/forgot", "Forgotten password"},
 		{"not-found-page", "/no/such/page", "Not found"},

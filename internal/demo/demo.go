@@ -42,7 +42,10 @@ type part func(ctx context.Context, s *seeder) error
 var parts = []part{
 	seedStillwater,
 	seedHarbor,
-	seedMeasures, // measures.go
+	seedMeasures,    // measures.go
+	seedSchedule,    // schedule.go
+	seedPreparation, // preparation.go
+	seedFrontDoor,   // front_door.go
 }
 
 // seeder carries what the parts share.

@@ -39,7 +39,13 @@ func (f *fixture) pathFor(pattern string) string {
 		"/account/tokens/{id}", "/account/tokens/"+f.tokenID,
 		"{token}", "not-a-real-token",
 		"{instrument}", "phq9",
-		"{flag}", f.measures.flagID)
+		"{flag}", f.measures.flagID,
+		"{appt}", f.schedule.apptA,
+		"{room}", f.schedule.roomID,
+		"{goal}", f.prep.goalID,
+		"{kind}", "kap",
+		"/inquiries/{id}", "/inquiries/"+f.frontDoor.inquiryID,
+		"{section}", "hopes")
 	return r.Replace(pattern)
 }
 

@@ -35,6 +35,14 @@ type fixture struct {
 	// measures is client A's course, scores and open safety flag
 	// (measures_fixture_test.go).
 	measures measuresFixture
+	// schedule is a room and sessions for clients A and B
+	// (schedule_fixture_test.go).
+	schedule scheduleFixture
+	// prep is client A's intention, goal, signature and preparation note
+	// (preparation_fixture_test.go).
+	prep prepFixture
+	// frontDoor is an inquiry and client A's intake (front_door_fixture_test.go).
+	frontDoor frontDoorFixture
 }
 
 var testHasher = auth.NewHasher(2)
@@ -70,6 +78,9 @@ func newFixture(t testing.TB, cfg store.Config) *fixture {
 		t.Fatalf("fixture: %v", err)
 	}
 	f.seedMeasures()
+	f.seedSchedule()
+	f.seedPreparation()
+	f.seedFrontDoor()
 	f.srv = New(Config{Store: st, Hasher: testHasher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return f.now }})
 	f.h = f.srv.Handler()

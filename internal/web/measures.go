@@ -37,6 +37,7 @@ type measureConfig struct {
 	// RCI holds the clinic's reliable-change references, by instrument.
 	RCI      map[string]measures.Reference
 	Protocol measures.Protocol
+	settings map[string]string
 }
 
 func loadMeasureConfig(ctx context.Context, tx *store.Tx, clinicID string) (measureConfig, error) {
@@ -53,6 +54,7 @@ func loadMeasureConfig(ctx context.Context, tx *store.Tx, clinicID string) (meas
 		CSSRSLicence: m[store.SettingCSSRSLicence],
 		RCI:          map[string]measures.Reference{},
 		Protocol:     measures.DefaultProtocol(),
+		settings:     m,
 	}
 	if mc.CrisisText == "" {
 		mc.CrisisText = DefaultCrisisText
@@ -68,16 +70,9 @@ func loadMeasureConfig(ctx context.Context, tx *store.Tx, clinicID string) (meas
 	return mc, nil
 }
 
-// enabled reports whether the clinic uses an instrument. Those shipped off
-// (QIDS-SR16, both C-SSRS versions) need the clinic to switch them on.
+// enabled reports whether the clinic uses an instrument.
 func (mc measureConfig) enabled(in *measures.Instrument) bool {
-	switch in.ID {
-	case measures.QIDSSR16:
-		return mc.QIDS
-	case measures.CSSRSScreen, measures.CSSRSScreenSLC:
-		return mc.CSSRS
-	}
-	return in.DefaultEnabled
+	return store.InstrumentEnabled(mc.settings, in)
 }
 
 // enabledInstrument looks an instrument up by id and refuses one the clinic
@@ -339,6 +334,8 @@ func occasionText(o string) string {
 		return "assigned"
 	case store.OccasionPaper:
 		return "paper form"
+	case store.OccasionAPI:
+		return "sent by an app"
 	}
 	return o
 }

@@ -42,7 +42,22 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pv := view.PortalView{FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
+	sessions, err := s.portalSessions(ctx, c.ClinicID, c.ID, v.Clinic.Location())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prep, err := s.portalPrep(ctx, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	intakeOpen, err := s.portalIntakeOpen(ctx, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pv := view.PortalView{IntakeOpen: intakeOpen, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
 	for _, u := range staff {
 		if onTeam[u.ID] && u.DisabledAt == nil {
 			pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")
@@ -103,6 +118,26 @@ func describeAction(a string) string {
 		return "Added someone to your care team"
 	case "care_team.remove":
 		return "Removed someone from your care team"
+	case "appointment.create":
+		return "Booked a session for you"
+	case "appointment.read":
+		return "Opened one of your sessions"
+	case "appointment.cancel":
+		return "Cancelled one of your sessions"
+	case "dosing_order.read":
+		return "Opened your dosing order"
+	case "dosing_order.write":
+		return "Wrote or changed your dosing order"
+	case "course.read":
+		return "Opened your course, its gates and your checklist"
+	case "course.state":
+		return "Moved your course to its next phase"
+	case "gate.override":
+		return "Overrode a check before your medicine session, with a written reason"
+	case "prep_note.sign", "prep_note.addendum":
+		return "Wrote a note of your preparation session"
+	case "goal.add", "goal.agree":
+		return "Proposed or agreed a goal with you"
 	}
 	return a
 }

@@ -51,6 +51,12 @@ func navFor(p access.Principal) []view.NavItem {
 			}
 		}
 	}
+	if p.Kind == access.Staff {
+		nav = append(nav, view.NavItem{Label: "Schedule", Href: "/schedule"})
+		if access.Allow(p, access.List, access.Resource{Type: access.Inquiries, ClinicID: p.ClinicID}) {
+			nav = append(nav, view.NavItem{Label: "Inquiries", Href: "/inquiries"})
+		}
+	}
 	return append(nav, view.NavItem{Label: "Account", Href: "/account"})
 }
 

@@ -30,7 +30,7 @@ type Route struct {
 }
 
 func (s *Server) routeTable() []Route {
-	return []Route{
+	routes := []Route{
 		{"GET", "/{$}", Public, s.showStart},
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
@@ -95,6 +95,11 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/portal/measures/{instrument}", ClientOnly, s.showMeasureForm},
 		{"POST", "/portal/measures/{instrument}", ClientOnly, s.doMeasureSubmit},
 	}
+	// Features that own their routes add them here, one line each.
+	routes = append(routes, s.scheduleRoutes()...)    // schedule.go
+	routes = append(routes, s.preparationRoutes()...) // preparation.go
+	routes = append(routes, s.frontDoorRoutes()...)   // front_door.go, intake.go
+	return routes
 }
 
 // guard applies a route's Gate before its handler.

@@ -33,7 +33,7 @@ func (s *Server) showStart(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/home", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, view.Start(s.page(r, "Welcome", "")))
+	s.render(w, r, http.StatusOK, view.Home(s.page(r, "Welcome", ""), s.publicInfo(r)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"doorway/internal/audit"
+	"doorway/internal/auth"
+	"doorway/internal/session"
+	"doorway/internal/store"
+)
+
+// The schedule part: Stillwater's two rooms, Dr. Lee's dosing orders, and
+// the sessions of DEMO.md on the calendar. Maya's four medicine sessions fall
+// between her weekly PHQ-9s (measures.go), two on her first order of 200 mg
+// and two on the 300 mg that replaced it; Noah's six span his course; Tom is
+// in the Cedar Room now, 35 minutes in; Priya and Ben's joint session and
+// Ruth's preparation session are next week.
+
+// orderSpec is one version of a client's dosing order.
+type orderSpec struct {
+	client  string
+	daysAgo int
+	order   session.Order
+}
+
+var demoOrders = []orderSpec{
+	{"maya", 60, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(200),
+		Notes: "Start at 200 mg; review after two sessions."}},
+	{"maya", 35, session.Order{Route: session.RDT, Mg: session.MgOf(300), MaxMg: session.MgOf(300),
+		Notes: "Little effect at 200 mg over two sessions, well tolerated; increase to 300 mg."}},
+	{"daniel", 40, session.Order{Route: session.IM, MgPerKg: 50, MaxMg: session.MgOf(60),
+		Notes: "Deltoid. Hold and call me if pre-dose BP is above 140/90."}},
+	{"tom", 30, session.Order{Route: session.Lozenge, Mg: session.MgOf(200), MaxMg: session.MgOf(300)}},
+	{"ruth", 10, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(200)}},
+	{"priya", 25, session.Order{Route: session.RDT, Mg: session.MgOf(150), MaxMg: session.MgOf(200)}},
+	{"ben", 25, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(300)}},
+	{"noah", 125, session.Order{Route: session.RDT, Mg: session.MgOf(250), MaxMg: session.MgOf(300)}},
+}
+
+// visitSpec is one appointment. days is relative to today (negative: past);
+// a past appointment is completed.
+type visitSpec struct {
+	clients []string
+	kind    store.AppointmentKind
+	days    int
+	hour    int
+	room    string // "cedar", "willow" or "" for none
+	staff   []string
+	notes   string
+	// inProgress: it began 35 minutes before now (days and hour unused).
+	inProgress bool
+}
+
+const bringNotes = "Bring comfortable clothes, an eye mask if you have a favourite, and your companion's phone number. We have blankets, water and music."
+
+func demoVisits() []visitSpec {
+	var out []visitSpec
+	med := func(client string, days int, room string, staff ...string) visitSpec {
+		return visitSpec{clients: []string{client}, kind: store.KindMedicine, days: days, hour: 10, room: room, staff: staff, notes: bringNotes}
+	}
+	for _, d := range []int{-56, -42, -28, -14} {
+		out = append(out, med("maya", d, "cedar", "sam"))
+	}
+	out = append(out, visitSpec{clients: []string{"maya"}, kind: store.KindIntegration, days: 3, hour: 15, room: "willow", staff: []string{"sam"}})
+	for _, d := range []int{-35, -21, -7} {
+		out = append(out, med("daniel", d, "willow", "sam"))
+	}
+	for _, d := range []int{-112, -98, -84, -70, -63, -49} {
+		out = append(out, med("noah", d, "willow", "sam"))
+	}
+	out = append(out,
+		visitSpec{clients: []string{"priya", "ben"}, kind: store.KindPreparation, days: -20, hour: 16, room: "willow", staff: []string{"robin"}},
+		visitSpec{clients: []string{"priya", "ben"}, kind: store.KindMedicine, days: 7, hour: 10, room: "cedar", staff: []string{"robin", "jordan"},
+			notes: bringNotes + " You will each have your own mat and headphones."},
+		// Tom is 35 minutes into his medicine session as the demo starts.
+		visitSpec{clients: []string{"tom"}, kind: store.KindMedicine, inProgress: true, room: "cedar", staff: []string{"sam", "jordan"}, notes: bringNotes},
+		visitSpec{clients: []string{"ruth"}, kind: store.KindPreparation, days: 5, hour: 14, room: "willow", staff: []string{"sam"},
+			notes: "We will go through consent together and plan your first medicine session."},
+	)
+	return out
+}
+
+func seedSchedule(ctx context.Context, s *seeder) error {
+	clinic := s.clinics[ShortName]
+	loc := clinic.Location()
+	rooms := map[string]string{}
+	for key, name := range map[string]string{"cedar": "Cedar Room", "willow": "Willow Room"} {
+		r := store.Room{ID: auth.NewID(), ClinicID: clinic.ID, Name: name, Active: true, CreatedAt: s.now.Add(-days(300))}
+		if err := s.tx.CreateRoom(ctx, &r); err != nil {
+			return fmt.Errorf("demo room %s: %w", name, err)
+		}
+		rooms[key] = r.ID
+	}
+	course := func(client string) (store.Course, error) {
+		c, ok, err := s.tx.CurrentCourse(ctx, clinic.ID, s.clients[client].ID)
+		if err == nil && !ok {
+			err = fmt.Errorf("demo: %s has no course", client)
+		}
+		return c, err
+	}
+	settings := session.DefaultSettings()
+	for _, spec := range demoOrders {
+		c, err := course(spec.client)
+		if err != nil {
+			return err
+		}
+		o := store.DosingOrder{ID: auth.NewID(), ClinicID: clinic.ID, ClientID: c.ClientID, CourseID: c.ID, Order: spec.order,
+			WrittenBy: s.staff["jordan"].ID, WrittenAt: s.now.Add(-days(spec.daysAgo))}
+		if err := s.tx.WriteDosingOrder(ctx, &o, settings); err != nil {
+			return fmt.Errorf("demo dosing order for %s: %w", spec.client, err)
+		}
+		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ClientID}); err != nil {
+			return err
+		}
+	}
+	for _, v := range demoVisits() {
+		start := s.now.Add(-35 * time.Minute)
+		if !v.inProgress {
+			day := s.now.In(loc).AddDate(0, 0, v.days)
+			start = time.Date(day.Year(), day.Month(), day.Day(), v.hour, 0, 0, 0, loc).UTC()
+		}
+		length := time.Duration(store.DefaultSessionMinutes) * time.Minute
+		if v.kind == store.KindMedicine {
+			length = time.Duration(store.DefaultMedicineMinutes) * time.Minute
+		}
+		a := store.Appointment{ID: auth.NewID(), ClinicID: clinic.ID, Kind: v.kind, StartsAt: start, EndsAt: start.Add(length),
+			RoomID: rooms[v.room], NotesForClient: v.notes, CreatedBy: s.staff[v.staff[0]].ID, CreatedAt: start.Add(-days(10))}
+		if a.EndsAt.Before(s.now) {
+			a.Status = store.StatusCompleted
+		}
+		for _, k := range v.clients {
+			c, err := course(k)
+			if err != nil {
+				return err
+			}
+			a.Clients = append(a.Clients, store.AppointmentClient{ClientID: c.ClientID, CourseID: c.ID})
+		}
+		for _, k := range v.staff {
+			a.Staff = append(a.Staff, s.staff[k].ID)
+		}
+		if err := s.tx.BookAppointment(ctx, &a); err != nil {
+			return fmt.Errorf("demo %s session for %v: %w", v.kind, v.clients, err)
+		}
+		for _, c := range a.Clients {
+			if err := s.record(ctx, clinic.ID, audit.Entry{Action: "appointment.create", ResourceType: "appointment", ResourceID: a.ID, ClientID: c.ClientID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"doorway/internal/access"
+	"doorway/internal/care"
+	"doorway/internal/measures"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+	"doorway/internal/web/view"
+)
+
+// Preparation: consent, intentions and goals, the client's checklist,
+// preparation session notes, and the course with its gates. The handlers
+// live in course.go (the care team's course page), consent_portal.go,
+// consent_admin.go and prep_portal.go; this file holds the routes and what
+// they share.
+
+func (s *Server) preparationRoutes() []Route {
+	return []Route{
+		{"GET", "/clients/{id}/course", StaffOnly, s.showCourse},
+		{"POST", "/clients/{id}/course/state", StaffOnly, s.doCourseState},
+		{"POST", "/clients/{id}/course/overrides", StaffOnly, s.doOverride},
+		{"POST", "/clients/{id}/course/goals", StaffOnly, s.doStaffGoal},
+		{"POST", "/clients/{id}/course/goals/{goal}/agree", StaffOnly, s.doStaffAgree},
+		{"POST", "/clients/{id}/course/notes", StaffOnly, s.doPrepNote},
+
+		{"GET", "/admin/consents", StaffOnly, s.showConsentAdmin},
+		{"POST", "/admin/consents", StaffOnly, s.doPublishConsent},
+
+		{"GET", "/portal/consent", ClientOnly, s.showConsents},
+		{"GET", "/portal/consent/{kind}", ClientOnly, s.showConsentDoc},
+		{"POST", "/portal/consent/{kind}", ClientOnly, s.doSignConsent},
+		{"POST", "/portal/consent/{kind}/withdraw", ClientOnly, s.doWithdrawConsent},
+		{"GET", "/portal/intentions", ClientOnly, s.showIntentions},
+		{"POST", "/portal/intentions", ClientOnly, s.doIntention},
+		{"POST", "/portal/goals/{goal}/agree", ClientOnly, s.doClientAgree},
+		{"GET", "/portal/preparation", ClientOnly, s.showChecklist},
+		{"POST", "/portal/preparation", ClientOnly, s.doChecklist},
+	}
+}
+
+// gateSettings are the clinic's gate thresholds. Clinics cannot change them
+// yet, so every clinic has care's defaults (DESIGN.md §3); this is the one
+// place that will read them from the clinic's settings.
+func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Settings, error) {
+	return care.Settings{}, nil
+}
+
+// gateDefaults are the thresholds spelt out, for pages that tell the client
+// what they are (the fasting hours).
+func gateDefaults() care.Settings { return care.DefaultSettings() }
+
+// courseFacts is everything the course page and the board know of a course.
+type courseFacts struct {
+	course store.Course
+	has    bool
+	gates  []care.Gate
+}
+
+// loadCourseFacts loads a client's current course and works out its gates.
+func loadCourseFacts(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) (courseFacts, error) {
+	var f courseFacts
+	var err error
+	if f.course, f.has, err = tx.CurrentCourse(ctx, clinicID, clientID); err != nil || !f.has {
+		return f, err
+	}
+	in, err := tx.GateInput(ctx, f.course)
+	if err != nil {
+		return f, err
+	}
+	set, err := gateSettings(ctx, tx, clinicID)
+	if err != nil {
+		return f, err
+	}
+	f.gates = care.CourseGates(in, set, now)
+	return f, nil
+}
+
+// gateRows turns gates into the page's rows.
+func gateRows(gates []care.Gate, loc *time.Location) []view.GateRow {
+	var out []view.GateRow
+	for _, g := range gates {
+		row := view.GateRow{ID: g.ID, Title: g.Title, Pass: g.Pass, Why: g.Why, Overridable: g.Overridable}
+		if g.Override != nil {
+			row.Override = fmt.Sprintf("%s, %s: %s", g.Override.By, view.When(g.Override.At, loc), g.Override.Reason)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// dayOfTitles names the checks made on the day of a session, from care's
+// own list, so the course page never drifts from what the session checks.
+func dayOfTitles(now time.Time) []string {
+	var out []string
+	for _, g := range care.Gates(care.GateInput{}, care.Settings{}, now) {
+		if g.Scope == care.DayOfScope {
+			out = append(out, lowerFirst(g.Title))
+		}
+	}
+	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// consentStatuses says where a client stands with each current document.
+func consentStatuses(docs []store.ConsentDocument, sigs []store.ConsentSignature, loc *time.Location) []view.ConsentStatus {
+	var out []view.ConsentStatus
+	for _, d := range docs {
+		st := view.ConsentStatus{Kind: d.Kind, Title: d.Title, Version: d.Version, Required: d.Required, Status: "unsigned",
+			Text: fmt.Sprintf("Version %d is not signed yet.", d.Version)}
+		var current, withdrawn, older *store.ConsentSignature
+		for i := range sigs {
+			sg := &sigs[i]
+			if sg.Kind != d.Kind {
+				continue
+			}
+			switch {
+			case sg.Version == d.Version && sg.WithdrawnAt == nil:
+				current = sg
+			case sg.Version == d.Version:
+				withdrawn = sg
+			case sg.WithdrawnAt == nil:
+				older = sg
+			}
+		}
+		switch {
+		case current != nil:
+			st.Status, st.Text = "signed", fmt.Sprintf("Version %d signed as %q on %s.", d.Version, current.TypedName, view.When(current.SignedAt, loc))
+		case withdrawn != nil:
+			st.Status, st.Text = "withdrawn", fmt.Sprintf("Consent to version %d was withdrawn on %s.", d.Version, view.When(*withdrawn.WithdrawnAt, loc))
+		case older != nil:
+			st.Status, st.Text = "resign", fmt.Sprintf("Version %d has been published; version %d was signed on %s and must be signed again.",
+				d.Version, older.Version, view.When(older.SignedAt, loc))
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// goalRows lays out goals, with the latest score against each target.
+// canAgree says whether the viewer may agree to one still waiting on them.
+func goalRows(goals []store.Goal, latest map[string]int, names map[string]string, loc *time.Location, canAgree func(store.Goal) bool) []view.GoalRow {
+	var out []view.GoalRow
+	for _, g := range goals {
+		row := view.GoalRow{ID: g.ID, Kind: g.Kind, Text: g.Text, CanAgree: canAgree(g)}
+		if t, ok, _ := care.ParseTarget(g.Measure); ok {
+			name := instrumentName(t.Instrument)
+			row.Target = t.Describe(name)
+			if total, ok := latest[t.Instrument]; ok {
+				met := "not yet met"
+				if t.Met(total) {
+					met = "met"
+				}
+				row.Progress = fmt.Sprintf("latest %s %d: %s", name, total, met)
+			}
+		}
+		if g.AgreedByClientAt != nil {
+			row.ByClient = "on " + view.When(*g.AgreedByClientAt, loc)
+		}
+		if g.AgreedByTherapistAt != nil {
+			row.ByTeam = names[g.AgreedByTherapist] + " on " + view.When(*g.AgreedByTherapistAt, loc)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// latestTotals is the client's latest total on each instrument.
+func latestTotals(ctx context.Context, tx *store.Tx, clinicID, clientID string) (map[string]int, error) {
+	rs, err := tx.Responses(ctx, clinicID, clientID, "")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, r := range rs { // oldest first: later ones win
+		if r.HasTotal {
+			out[r.InstrumentID] = r.Total
+		}
+	}
+	return out, nil
+}
+
+// checkTarget parses a goal's target and checks its instrument exists.
+func checkTarget(s string) (string, error) {
+	t, ok, err := care.ParseTarget(s)
+	if err != nil || !ok {
+		return "", err
+	}
+	// The C-SSRS has tiers, not a total, so it cannot be a target.
+	if _, found := measures.ByID(t.Instrument); !found || t.Instrument == measures.CSSRSScreen || t.Instrument == measures.CSSRSScreenSLC {
+		return "", problem.Invalidf("measure", "There is no questionnaire %q with a total score; use phq9, gad7, pcl5 or qids_sr16.", t.Instrument)
+	}
+	return t.String(), nil
+}
+
+// checklistRows lays out the client's checklist for the care team.
+func checklistRows(c store.Checklist) []view.ChecklistRow {
+	companion := ""
+	if c.CompanionName != "" {
+		companion = c.CompanionName + ", " + c.CompanionPhone
+	}
+	return []view.ChecklistRow{
+		{Label: "Understands fasting before a session", Done: c.FastingUnderstood},
+		{Label: "No alcohol or other drugs for 24 hours before", Done: c.NoSubstances},
+		{Label: "Stimulants paused on session days", Done: c.StimulantsPaused},
+		{Label: "Ride or companion named with a phone number", Done: c.CompanionName != "" && c.CompanionPhone != "", Detail: companion},
+		{Label: "A quiet room to return to", Done: c.RoomReady, Detail: c.RoomNote},
+	}
+}
+
+// clinicalResource is the access resource of a client's clinical work.
+func clinicalResource(c store.Client, team []string) access.Resource {
+	return access.Resource{Type: access.ClinicalCare, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}
+}
