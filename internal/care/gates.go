@@ -2,6 +2,7 @@ package care
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -42,6 +43,16 @@ func day(t time.Time) string { return t.Format("2 Jan 2006") }
 
 func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
 	g := Gate{ID: GateScreening, Title: "Screening approved"}
+	var expires time.Time
+	var lasting string
+	if d != nil {
+		expires = screening.ExpiresAt(d.At, s.Screening)
+		lasting = fmt.Sprintf("approvals last %d days", s.Screening.ApprovalDays)
+		if d.ExpiresAt != nil {
+			expires = *d.ExpiresAt
+			lasting = fmt.Sprintf("this one was given for %d days", int(math.Round(expires.Sub(d.At).Hours()/24)))
+		}
+	}
 	switch {
 	case d == nil:
 		g.Why = "No prescriber has reviewed the screening yet."
@@ -58,13 +69,12 @@ func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
 	case !d.Kind.Approves():
 		g.Why = fmt.Sprintf("The screening decision %q is not an approval.", string(d.Kind))
 		g.fixed = "a prescriber must record an approval."
-	case screening.Expired(d.At, now, s.Screening):
-		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (approvals last %d days); a prescriber must renew it.",
-			day(d.At), day(screening.ExpiresAt(d.At, s.Screening)), s.Screening.ApprovalDays)
+	case !now.Before(expires):
+		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (%s); a prescriber must renew it.", day(d.At), day(expires), lasting)
 		g.Overridable = true
 	default:
 		g.Pass = true
-		g.Why = fmt.Sprintf("%s by %s on %s; valid until %s.", d.Kind.Label(), d.By, day(d.At), day(screening.ExpiresAt(d.At, s.Screening)))
+		g.Why = fmt.Sprintf("%s by %s on %s; valid until %s.", d.Kind.Label(), d.By, day(d.At), day(expires))
 	}
 	return g
 }

@@ -459,3 +459,25 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+// An approval keeps the end it was given: changing how long approvals last
+// moves neither a later nor an earlier end already recorded.
+func TestScreeningGateKeepsRecordedExpiry(t *testing.T) {
+	in := ready()
+	in.Screening.At = at(2025, 12, 10, 9, 0)
+	// 10 Dec 2025 + 180 days: 21 to 31 Dec, 52 to 31 Jan, 80 to 28 Feb,
+	// 111 to 31 Mar, 141 to 30 Apr, 172 to 31 May, 180 on 8 Jun.
+	in.Screening.ExpiresAt = new(at(2026, 6, 8, 9, 0))
+	g := gateByID(t, CourseGates(in, Settings{Screening: screening.Settings{ApprovalDays: 90}}, now), GateScreening)
+	if !g.Pass || g.Why != "Approved by Dr Jordan Lee on 10 Dec 2025; valid until 8 Jun 2026." {
+		t.Errorf("a 180-day approval under a 90-day setting: pass=%v %q", g.Pass, g.Why)
+	}
+	// 10 Nov 2025 + 120 days: 20 to 30 Nov, 51 to 31 Dec, 82 to 31 Jan,
+	// 110 to 28 Feb, 120 on 10 Mar: lapsed exactly now, whatever the setting.
+	in.Screening.At = at(2025, 11, 10, 9, 0)
+	in.Screening.ExpiresAt = new(at(2026, 3, 10, 9, 0))
+	g = gateByID(t, CourseGates(in, Settings{Screening: screening.Settings{ApprovalDays: 365}}, now), GateScreening)
+	if g.Pass || !g.Overridable || g.Why != "The screening approval of 10 Nov 2025 expired on 10 Mar 2026 (this one was given for 120 days); a prescriber must renew it." {
+		t.Errorf("a lapsed 120-day approval under a 365-day setting: pass=%v %q", g.Pass, g.Why)
+	}
+}

@@ -41,6 +41,10 @@ type ScreeningDecision struct {
 	// ByPrescriber: the store checks the author's role when the decision is
 	// recorded; a false here means a decision from someone without it.
 	ByPrescriber bool
+	// ExpiresAt is the end of an approval as recorded with it. A clinic that
+	// later changes how long approvals last does not move the end of one
+	// already given; nil means work it out from the settings.
+	ExpiresAt *time.Time
 }
 
 // ConsentDocument is one consent the clinic requires, at its current version.

@@ -65,6 +65,10 @@ func DefaultSettings() Settings {
 	}
 }
 
+// WithDefaults fills every zero field with its default, for pages that say
+// what the thresholds are.
+func (s Settings) WithDefaults() Settings { return s.withDefaults() }
+
 func (s Settings) withDefaults() Settings {
 	d := DefaultSettings()
 	if s.BaselineInstruments == nil {

@@ -52,14 +52,17 @@ var states = []struct {
 // next lists the moves each state allows. Besides the main line of the
 // journey: screening may send a course back to intake for missing answers,
 // preparation may go back to screening when new medical facts come up before
-// the first dose, and paused or maintenance courses may resume. Completed and
-// declined are closed: a client who returns starts a new course, which also
-// means a fresh screening.
+// the first dose (or the prescriber, renewing a lapsed approval, may decline
+// it), and paused or maintenance courses may resume. A client may
+// stop before any medicine session, so intake, screening and preparation may
+// close as completed (declined is the prescriber's word, not the client's).
+// Completed and declined are closed: a client who returns starts a new
+// course, which also means a fresh screening.
 var next = map[State][]State{
 	Inquiry:     {Intake},
-	Intake:      {Screening},
-	Screening:   {Preparation, Declined, Intake},
-	Preparation: {Active, Screening},
+	Intake:      {Screening, Completed},
+	Screening:   {Preparation, Declined, Intake, Completed},
+	Preparation: {Active, Screening, Completed, Declined},
 	Active:      {Completed, Paused, Maintenance},
 	Paused:      {Active, Completed},
 	Maintenance: {Active, Paused, Completed},
@@ -133,4 +136,73 @@ func orList(items []string) string {
 		return items[0]
 	}
 	return fmt.Sprintf("%s or %s", strings.Join(items[:len(items)-1], ", "), items[len(items)-1])
+}
+
+// MedicineAllowed reports whether medicine sessions may take place while a
+// course is in s: active, and maintenance (occasional sessions after the
+// main course).
+func (s State) MedicineAllowed() bool { return s == Active || s == Maintenance }
+
+// OpensMedicine reports whether moving from one state to another means
+// medicine sessions may begin, or begin again after a pause: the moves the
+// course gates must allow.
+func OpensMedicine(from, to State) bool { return to.MedicineAllowed() && !from.MedicineAllowed() }
+
+// ByDecision reports whether a move is made only as part of recording
+// something else, never by a bare "move" button: a course leaves intake when
+// the client finishes it, leaves screening for preparation or declined by
+// the prescriber's screening decision (which may also decline a course in
+// preparation when a lapsed approval is reviewed), and goes back to intake
+// only with a note telling the client what to look at again.
+func ByDecision(from, to State) bool {
+	switch {
+	case from == Intake && to == Screening:
+		return true
+	case from == Screening && (to == Preparation || to == Declined || to == Intake):
+		return true
+	case from == Preparation && to == Declined:
+		return true
+	}
+	return false
+}
+
+// CheckMove says whether a course may move from one state to another with
+// its course gates as they stand (from CourseGates or Gates): the move must
+// be one Transition allows, and a move that opens medicine sessions needs
+// every course gate passed or overridden. The refusal names each gate that
+// blocks and why.
+func CheckMove(from, to State, gates []Gate) error {
+	if err := Transition(from, to); err != nil {
+		return err
+	}
+	if !OpensMedicine(from, to) {
+		return nil
+	}
+	var course, blocking []Gate
+	for _, g := range gates {
+		if g.Scope != CourseScope {
+			continue
+		}
+		course = append(course, g)
+		if !g.Cleared() {
+			blocking = append(blocking, g)
+		}
+	}
+	if len(course) == 0 {
+		// A caller that forgot the gates must not open sessions by accident.
+		return problem.Invalidf("state", "The course gates have not been worked out, so medicine sessions cannot begin.")
+	}
+	if len(blocking) == 0 {
+		return nil
+	}
+	parts := make([]string, len(blocking))
+	for i, g := range blocking {
+		parts[i] = g.Title + ": " + g.Why
+	}
+	what := "this gate is"
+	if len(blocking) > 1 {
+		what = fmt.Sprintf("these %d gates are", len(blocking))
+	}
+	return problem.Invalidf("state", "The course cannot move to %s: medicine sessions may begin only when every course gate is passed or overridden, and %s not: %s",
+		to.Label(), what, strings.Join(parts, " "))
 }

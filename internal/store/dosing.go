@@ -147,7 +147,13 @@ func (t *Tx) CurrentDosingOrder(ctx context.Context, clinicID, courseID string) 
 
 // DosingOrderHistory lists every version of the course's order, newest first.
 func (t *Tx) DosingOrderHistory(ctx context.Context, clinicID, courseID string) ([]DosingOrder, error) {
-	rows, err := t.query(ctx, `SELECT `+dosingCols+dosingFrom+` WHERE o.clinic_id = ? AND o.course_id = ? ORDER BY o.version DESC`, clinicID, courseID)
+	return t.dosingOrders(ctx, ` WHERE o.clinic_id = ? AND o.course_id = ? ORDER BY o.version DESC`, clinicID, courseID)
+}
+
+// dosingOrders reads the orders a WHERE and ORDER BY clause selects, with
+// their notes opened.
+func (t *Tx) dosingOrders(ctx context.Context, where string, args ...any) ([]DosingOrder, error) {
+	rows, err := t.query(ctx, `SELECT `+dosingCols+dosingFrom+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -154,7 +154,7 @@ func (t *Tx) loadScreeningDecision(ctx context.Context, course Course) (*care.Sc
 		return nil, err
 	}
 	return &care.ScreeningDecision{Kind: d.Kind, Tier: d.Tier, At: d.DecidedAt, By: by.Name,
-		ByPrescriber: prescribers[d.DecidedBy]}, nil
+		ByPrescriber: prescribers[d.DecidedBy], ExpiresAt: d.ExpiresAt}, nil
 }
 
 // loadDosingOrder is the course's current dosing order, from the

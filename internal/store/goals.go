@@ -17,6 +17,14 @@ const (
 	GoalGoal      = "goal"
 )
 
+// Goal statuses. A goal is active until the care team marks it achieved or
+// dropped; either is final, with when and by whom.
+const (
+	GoalActive   = "active"
+	GoalAchieved = "achieved"
+	GoalDropped  = "dropped"
+)
+
 // Goal is an intention or a goal of a course. Text is sealed at rest.
 type Goal struct {
 	ID        string
@@ -33,6 +41,10 @@ type Goal struct {
 	AgreedByClientAt    *time.Time
 	AgreedByTherapistAt *time.Time
 	AgreedByTherapist   string
+	// StatusAt and StatusBy (a user id) say when and by whom the goal was
+	// marked achieved or dropped; nil and "" while it is active.
+	StatusAt *time.Time
+	StatusBy string
 }
 
 // Agreed reports whether client and therapist have both agreed to it.
@@ -59,7 +71,7 @@ func (t *Tx) AddGoal(ctx context.Context, g *Goal) error {
 		return problem.Invalidf("text", "Please keep it under 2,000 characters.")
 	}
 	if g.Status == "" {
-		g.Status = "active"
+		g.Status = GoalActive
 	}
 	sealed, err := t.sealText(ctx, goalBinding(g.ClinicID, g.ID), g.Text)
 	if err != nil {
@@ -84,20 +96,21 @@ func (t *Tx) ClientGoals(ctx context.Context, clinicID, clientID string) ([]Goal
 
 func (t *Tx) goals(ctx context.Context, where string, args ...any) ([]Goal, error) {
 	rows, err := t.query(ctx, `SELECT id, clinic_id, client_id, course_id, kind, text, measure, status, created_by, created_at,
-		agreed_by_client_at, agreed_by_therapist_at, agreed_by_therapist FROM goals WHERE `+where+` ORDER BY created_at, id`, args...)
+		agreed_by_client_at, agreed_by_therapist_at, agreed_by_therapist, status_at, status_by FROM goals WHERE `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []Goal
 	for rows.Next() {
 		var g Goal
-		var byClient, byTherapist sql.NullTime
+		var byClient, byTherapist, statusAt sql.NullTime
 		if err := rows.Scan(&g.ID, &g.ClinicID, &g.ClientID, &g.CourseID, &g.Kind, &g.Text, &g.Measure, &g.Status, &g.CreatedBy,
-			&g.CreatedAt, &byClient, &byTherapist, &g.AgreedByTherapist); err != nil {
+			&g.CreatedAt, &byClient, &byTherapist, &g.AgreedByTherapist, &statusAt, &g.StatusBy); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		g.CreatedAt, g.AgreedByClientAt, g.AgreedByTherapistAt = g.CreatedAt.UTC(), nullTime(byClient), nullTime(byTherapist)
+		g.StatusAt = nullTime(statusAt)
 		out = append(out, g)
 	}
 	rows.Close()
@@ -146,4 +159,22 @@ func (t *Tx) GoalByID(ctx context.Context, clinicID, id string) (Goal, error) {
 		return Goal{}, problem.New(problem.NotFound, "The goal was not found.")
 	}
 	return gs[0], nil
+}
+
+// SetGoalStatus marks an active goal or intention of a client achieved or
+// dropped. Either is final: a goal already marked is refused, so two people
+// marking it at once cannot both succeed.
+func (t *Tx) SetGoalStatus(ctx context.Context, clinicID, clientID, goalID, status, by string, at time.Time) error {
+	if status != GoalAchieved && status != GoalDropped {
+		return problem.Invalidf("status", "Choose achieved or dropped.")
+	}
+	res, err := t.exec(ctx, `UPDATE goals SET status = ?, status_at = ?, status_by = ? WHERE clinic_id = ? AND client_id = ? AND id = ? AND status = ?`,
+		status, at, by, clinicID, clientID, goalID, GoalActive)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "That goal is already marked achieved or dropped, or it is not there any more.")
+	}
+	return nil
 }

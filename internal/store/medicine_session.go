@@ -1,0 +1,779 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"doorway/internal/auth"
+	"doorway/internal/care"
+	"doorway/internal/problem"
+	"doorway/internal/screening"
+	"doorway/internal/seal"
+	"doorway/internal/session"
+)
+
+// The record of a medicine session (DESIGN.md §3, CLINICAL.md §3): one per
+// (appointment, client), so each partner of a couple's joint session has a
+// record of their own. This file holds the record itself and its moves from
+// state to state; medicine_session_parts.go holds what is added to it during
+// the session (vitals, observations, alert acknowledgements, adverse events,
+// addenda).
+//
+// Every change first claims the record (claimSession): a no-op UPDATE of the
+// row while it is unlocked. On PostgreSQL that takes the row's lock until the
+// transaction ends, so two clinicians pressing at once are served one after
+// the other and the second sees the first's change; on SQLite the single
+// writer does the same. A locked record cannot be claimed, and the database's
+// triggers refuse any change to it whatever the code above does.
+
+// SessionState is where a medicine session stands. The values are stored.
+type SessionState string
+
+const (
+	SessionChecklist  SessionState = "checklist"  // pre-dose checks under way
+	SessionDosed      SessionState = "dosed"      // the dose is given; monitoring
+	SessionDischarged SessionState = "discharged" // the client has gone home
+	SessionHeld       SessionState = "held"       // no dose today: pre-dose blood pressure above the hold line
+	SessionStopped    SessionState = "stopped"    // ended early, with a reason
+)
+
+// Label names the state for people.
+func (s SessionState) Label() string {
+	switch s {
+	case SessionChecklist:
+		return "Pre-dose checks"
+	case SessionDosed:
+		return "Dosed: monitoring"
+	case SessionDischarged:
+		return "Discharged"
+	case SessionHeld:
+		return "Held: no dose today"
+	case SessionStopped:
+		return "Stopped"
+	}
+	return string(s)
+}
+
+// Ended reports whether the session is over and the record may be signed.
+func (s SessionState) Ended() bool {
+	return s == SessionDischarged || s == SessionHeld || s == SessionStopped
+}
+
+// Limits on the record's free text.
+const (
+	maxSessionTextRunes = 4000
+	maxCompanionRunes   = 200
+	maxLotRunes         = 60
+)
+
+// PreDoseChecklist is the checklist of the day (CLINICAL.md §3). A nil
+// yes/no answer means the question has not been asked yet.
+type PreDoseChecklist struct {
+	CompanionName       string
+	CompanionPhone      string
+	RideConfirmed       bool
+	LastFoodAt          *time.Time
+	NoSubstances        *bool // no alcohol or other drugs for 24 hours
+	StimulantsPaused    *bool // no stimulant taken today
+	MedicationsReviewed bool
+	Intention           string // the client's intention for this session; sealed at rest
+	By                  string // who last saved it; "" until saved
+	At                  *time.Time
+}
+
+// SessionDose is the dose as given.
+type SessionDose struct {
+	Route  session.Route
+	Weight session.Kg // the weight taken today
+	Mg     session.Mg
+	// PerKg is Mg ÷ Weight (session.PerKg), the figure the record shows.
+	PerKg session.MgPerKg
+	// Units is the number of lozenges, tablets or devices; 0 for IM and IV.
+	Units   int
+	Lot     string
+	GivenBy string // user id
+	GivenAt time.Time
+	// OrderID and OrderVersion are the dosing order the dose was checked
+	// against.
+	OrderID      string
+	OrderVersion int
+	RecordedBy   string // who entered it, if not the one who gave it
+}
+
+// DoseConfirmation is a prescriber's confirmation of a dose that
+// session.CheckDose said needs one (outside the usual range, or above what
+// the order works out to). It covers exactly Mg.
+type DoseConfirmation struct {
+	Mg     session.Mg
+	Reason string // sealed at rest
+	By     string
+	At     time.Time
+}
+
+// SessionSetting is the room as the client had it.
+type SessionSetting struct {
+	Music   bool
+	EyeMask bool
+	Other   string
+}
+
+// SessionDischarge is how the client left.
+type SessionDischarge struct {
+	At            time.Time
+	ReleasedTo    string
+	AlertOriented bool
+	By            string
+}
+
+// MedicineSession is the record of one client's medicine session.
+type MedicineSession struct {
+	ID            string
+	ClinicID      string
+	AppointmentID string
+	ClientID      string
+	CourseID      string
+	State         SessionState
+	// StateReason says why the session was held or stopped; sealed at rest.
+	StateReason string
+	StartedBy   string
+	StartedAt   time.Time
+
+	Checklist   PreDoseChecklist
+	Dose        *SessionDose      // nil until dosed
+	DoseConfirm *DoseConfirmation // nil unless a prescriber confirmed a dose
+	Setting     SessionSetting
+	Staff       []string // user ids of the staff present
+	Discharge   *SessionDischarge
+
+	SignedBy string
+	SignedAt *time.Time
+	LockedAt *time.Time
+}
+
+// Locked reports whether the record is signed and can no longer change.
+func (m MedicineSession) Locked() bool { return m.LockedAt != nil }
+
+func sessionBinding(clinicID, id, column string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "medicine_sessions", Column: column, RowID: id}
+}
+
+// checkText trims free text and holds it to the record's limit.
+func checkText(field, s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if utf8.RuneCountInString(s) > maxSessionTextRunes {
+		return "", problem.Invalidf(field, "Please keep this under %d characters.", maxSessionTextRunes)
+	}
+	return s, nil
+}
+
+// StartMedicineSession opens the record for one client of a medicine
+// appointment, in the checklist state. The client must be in the
+// appointment, and the appointment a live medicine session; the course is
+// the one the appointment names for the client, or else the client's
+// current course. Starting twice is refused: the second clinician is told
+// the record exists.
+func (t *Tx) StartMedicineSession(ctx context.Context, m *MedicineSession) error {
+	a, err := t.Appointment(ctx, m.ClinicID, m.AppointmentID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.Kind != KindMedicine:
+		return problem.New(problem.Invalid, "Only a medicine session has a session record.")
+	case a.Status == StatusCancelled:
+		return problem.New(problem.Conflict, "This session was cancelled.")
+	case !a.HasClient(m.ClientID):
+		return problem.New(problem.NotFound, "The client is not in this session.")
+	}
+	if m.CourseID == "" {
+		for _, c := range a.Clients {
+			if c.ClientID == m.ClientID {
+				m.CourseID = c.CourseID
+			}
+		}
+	}
+	if m.CourseID == "" {
+		course, ok, err := t.CurrentCourse(ctx, m.ClinicID, m.ClientID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start.")
+		}
+		m.CourseID = course.ID
+	}
+	if m.ID == "" {
+		m.ID = auth.NewID()
+	}
+	m.State = SessionChecklist
+	_, err = t.exec(ctx, `INSERT INTO medicine_sessions (id, clinic_id, appointment_id, client_id, course_id, state, started_by, started_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ClinicID, m.AppointmentID, m.ClientID, m.CourseID, string(m.State), m.StartedBy, m.StartedAt)
+	if isUniqueViolation(err) {
+		return problem.New(problem.Conflict, "This client's session record is already started; open it from the session.")
+	}
+	return err
+}
+
+const medicineSessionCols = `id, clinic_id, appointment_id, client_id, course_id, state, state_reason, started_by, started_at,
+	companion_name, companion_phone, ride_confirmed, last_food_at, no_substances, stimulants_paused, medications_reviewed, intention,
+	checklist_by, checklist_at,
+	weight_tenths_kg, route, dose_mg_tenths, dose_per_kg_hundredths, dose_units, lot_number, given_by, given_at, order_id, order_version,
+	dose_recorded_by, dose_confirm_mg_tenths, dose_confirm_reason, dose_confirm_by, dose_confirm_at,
+	setting_music, setting_eye_mask, setting_other,
+	discharged_at, released_to, alert_oriented, discharged_by, signed_by, signed_at, locked_at`
+
+// scanMedicineSession reads medicineSessionCols. Sealed columns stay sealed
+// until openSession: the cursor must be closed before a key is read.
+func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, error) {
+	var m MedicineSession
+	var state, route string
+	var ride, meds, music, mask, oriented int
+	var subs, stim, weight, mg, perKg, units, orderVersion, confirmMg sql.NullInt64
+	var lastFood, checklistAt, givenAt, confirmAt, dischargedAt, signedAt, lockedAt sql.NullTime
+	var orderID sql.NullString
+	var d SessionDose
+	var c DoseConfirmation
+	var dis SessionDischarge
+	err := sc.Scan(&m.ID, &m.ClinicID, &m.AppointmentID, &m.ClientID, &m.CourseID, &state, &m.StateReason, &m.StartedBy, &m.StartedAt,
+		&m.Checklist.CompanionName, &m.Checklist.CompanionPhone, &ride, &lastFood, &subs, &stim, &meds, &m.Checklist.Intention,
+		&m.Checklist.By, &checklistAt,
+		&weight, &route, &mg, &perKg, &units, &d.Lot, &d.GivenBy, &givenAt, &orderID, &orderVersion,
+		&d.RecordedBy, &confirmMg, &c.Reason, &c.By, &confirmAt,
+		&music, &mask, &m.Setting.Other,
+		&dischargedAt, &dis.ReleasedTo, &oriented, &dis.By, &m.SignedBy, &signedAt, &lockedAt)
+	if err != nil {
+		return m, err
+	}
+	m.State = SessionState(state)
+	m.StartedAt = m.StartedAt.UTC()
+	m.Checklist.RideConfirmed, m.Checklist.MedicationsReviewed = ride == 1, meds == 1
+	m.Checklist.LastFoodAt, m.Checklist.At = nullTime(lastFood), nullTime(checklistAt)
+	m.Checklist.NoSubstances, m.Checklist.StimulantsPaused = nullBool(subs), nullBool(stim)
+	m.Setting.Music, m.Setting.EyeMask = music == 1, mask == 1
+	if givenAt.Valid {
+		d.Route, d.Weight, d.Mg, d.PerKg = session.Route(route), session.Kg(weight.Int64), session.Mg(mg.Int64), session.MgPerKg(perKg.Int64)
+		d.Units, d.GivenAt, d.OrderID, d.OrderVersion = int(units.Int64), givenAt.Time.UTC(), orderID.String, int(orderVersion.Int64)
+		m.Dose = &d
+	}
+	if confirmAt.Valid {
+		c.Mg, c.At = session.Mg(confirmMg.Int64), confirmAt.Time.UTC()
+		m.DoseConfirm = &c
+	}
+	if dischargedAt.Valid {
+		dis.At, dis.AlertOriented = dischargedAt.Time.UTC(), oriented == 1
+		m.Discharge = &dis
+	}
+	m.SignedAt, m.LockedAt = nullTime(signedAt), nullTime(lockedAt)
+	return m, nil
+}
+
+func nullBool(n sql.NullInt64) *bool {
+	if !n.Valid {
+		return nil
+	}
+	b := n.Int64 == 1
+	return &b
+}
+
+func boolArg(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return b2i(*b)
+}
+
+// openSession opens the record's sealed text and loads its staff.
+func (t *Tx) openSession(ctx context.Context, m *MedicineSession) error {
+	var err error
+	if m.StateReason, err = t.openText(ctx, sessionBinding(m.ClinicID, m.ID, "state_reason"), m.StateReason); err != nil {
+		return err
+	}
+	if m.Checklist.Intention, err = t.openText(ctx, sessionBinding(m.ClinicID, m.ID, "intention"), m.Checklist.Intention); err != nil {
+		return err
+	}
+	if m.DoseConfirm != nil {
+		if m.DoseConfirm.Reason, err = t.openText(ctx, sessionBinding(m.ClinicID, m.ID, "dose_confirm_reason"), m.DoseConfirm.Reason); err != nil {
+			return err
+		}
+	}
+	rows, err := t.query(ctx, `SELECT user_id FROM medicine_session_staff WHERE session_id = ? ORDER BY user_id`, m.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	m.Staff = nil
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		m.Staff = append(m.Staff, id)
+	}
+	return rows.Err()
+}
+
+// MedicineSession loads one record of a clinic by its id.
+func (t *Tx) MedicineSession(ctx context.Context, clinicID, id string) (MedicineSession, error) {
+	m, err := scanMedicineSession(t.queryRow(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions WHERE clinic_id = ? AND id = ?`, clinicID, id))
+	if err != nil {
+		return m, notFound(err, "The session record")
+	}
+	return m, t.openSession(ctx, &m)
+}
+
+// MedicineSessionFor loads the record of one client in one appointment; ok
+// is false when it has not been started.
+func (t *Tx) MedicineSessionFor(ctx context.Context, clinicID, appointmentID, clientID string) (MedicineSession, bool, error) {
+	m, err := scanMedicineSession(t.queryRow(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions
+		WHERE clinic_id = ? AND appointment_id = ? AND client_id = ?`, clinicID, appointmentID, clientID))
+	if err == sql.ErrNoRows {
+		return MedicineSession{}, false, nil
+	}
+	if err != nil {
+		return m, false, err
+	}
+	return m, true, t.openSession(ctx, &m)
+}
+
+// ClientMedicineSessions lists a client's session records, oldest first.
+func (t *Tx) ClientMedicineSessions(ctx context.Context, clinicID, clientID string) ([]MedicineSession, error) {
+	rows, err := t.query(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions WHERE clinic_id = ? AND client_id = ?
+		ORDER BY started_at, id`, clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	var out []MedicineSession
+	for rows.Next() {
+		m, err := scanMedicineSession(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := t.openSession(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// claimSession takes the record for a change in this transaction and
+// returns it as it now stands. It refuses a signed record. See the comment
+// at the top of the file for why the no-op UPDATE.
+func (t *Tx) claimSession(ctx context.Context, clinicID, id string) (MedicineSession, error) {
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = state WHERE clinic_id = ? AND id = ? AND locked_at IS NULL`, clinicID, id)
+	if err != nil {
+		return MedicineSession{}, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		m, err := t.MedicineSession(ctx, clinicID, id)
+		if err != nil {
+			return m, err
+		}
+		return m, problem.New(problem.Conflict, "This session record is signed and locked; corrections are added as addenda.")
+	}
+	return t.MedicineSession(ctx, clinicID, id)
+}
+
+// inState refuses a change the record's state does not allow.
+func inState(m MedicineSession, what string, allowed ...SessionState) error {
+	for _, s := range allowed {
+		if m.State == s {
+			return nil
+		}
+	}
+	return problem.New(problem.Conflict, "%s: the session is now %s. Reload the page to see where it stands.", what, strings.ToLower(m.State.Label()))
+}
+
+// setState moves the record from one state to another; the WHERE on the
+// old state makes a move made by someone else in between fail rather than
+// be overwritten.
+func (t *Tx) setState(ctx context.Context, m MedicineSession, to SessionState, reason string) error {
+	sealed, err := t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "state_reason"), reason)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = ?, state_reason = ? WHERE clinic_id = ? AND id = ? AND state = ? AND locked_at IS NULL`,
+		string(to), sealed, m.ClinicID, m.ID, string(m.State))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+	}
+	return nil
+}
+
+// SaveSessionChecklist writes the day's checklist, replacing the earlier
+// answers. It is open only before the dose.
+func (t *Tx) SaveSessionChecklist(ctx context.Context, clinicID, id string, c PreDoseChecklist) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The checklist can no longer be changed", SessionChecklist); err != nil {
+		return err
+	}
+	c.CompanionName = strings.TrimSpace(c.CompanionName)
+	c.CompanionPhone = strings.TrimSpace(c.CompanionPhone)
+	switch {
+	case utf8.RuneCountInString(c.CompanionName) > maxCompanionRunes:
+		return problem.Invalidf("companion_name", "That name is too long.")
+	case c.CompanionPhone != "" && !plausiblePhone(c.CompanionPhone):
+		return problem.Invalidf("companion_phone", "Enter a phone number with at least 7 digits, such as (541) 555-0100.")
+	case c.RideConfirmed && (c.CompanionName == "" || c.CompanionPhone == ""):
+		return problem.Invalidf("companion_name", "Name the companion and their phone number before confirming the ride.")
+	case c.At == nil || c.By == "":
+		return problem.Invalidf("checklist", "Say who is saving the checklist and when.")
+	}
+	if c.LastFoodAt != nil && c.LastFoodAt.After(c.At.Add(time.Minute)) {
+		return problem.Invalidf("last_food", "The time the client last ate is later than now; check it.")
+	}
+	if c.Intention, err = checkText("intention", c.Intention); err != nil {
+		return err
+	}
+	intention, err := t.sealText(ctx, sessionBinding(clinicID, id, "intention"), c.Intention)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE medicine_sessions SET companion_name = ?, companion_phone = ?, ride_confirmed = ?, last_food_at = ?,
+		no_substances = ?, stimulants_paused = ?, medications_reviewed = ?, intention = ?, checklist_by = ?, checklist_at = ?
+		WHERE clinic_id = ? AND id = ?`,
+		c.CompanionName, c.CompanionPhone, b2i(c.RideConfirmed), c.LastFoodAt, boolArg(c.NoSubstances), boolArg(c.StimulantsPaused),
+		b2i(c.MedicationsReviewed), intention, c.By, c.At, clinicID, id)
+	return err
+}
+
+// HoldMedicineSession ends the session before the dose: the pre-dose blood
+// pressure is above the hold line, so there is no dose today. reason says
+// what was found.
+func (t *Tx) HoldMedicineSession(ctx context.Context, clinicID, id, reason string) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The session cannot be held", SessionChecklist); err != nil {
+		return err
+	}
+	if reason, err = checkText("reason", reason); err != nil {
+		return err
+	}
+	if reason == "" {
+		return problem.Invalidf("reason", "Say why there is no dose today.")
+	}
+	return t.setState(ctx, m, SessionHeld, reason)
+}
+
+// StopMedicineSession ends the session early, before or after the dose
+// (the client chose not to go on, or was transferred to other care).
+func (t *Tx) StopMedicineSession(ctx context.Context, clinicID, id, reason string) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The session cannot be stopped", SessionChecklist, SessionDosed); err != nil {
+		return err
+	}
+	if reason, err = checkText("reason", reason); err != nil {
+		return err
+	}
+	if reason == "" {
+		return problem.Invalidf("reason", "Say why the session is stopped.")
+	}
+	return t.setState(ctx, m, SessionStopped, reason)
+}
+
+// ConfirmSessionDose records a prescriber's confirmation of a dose before it
+// is given. The caller has asked access that the confirmer is a prescriber
+// on the care team; the store checks the role itself as well, as the dosing
+// order does.
+func (t *Tx) ConfirmSessionDose(ctx context.Context, clinicID, id string, c DoseConfirmation) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The dose can no longer be confirmed", SessionChecklist); err != nil {
+		return err
+	}
+	if err := t.mustBePrescriber(ctx, clinicID, c.By, "Only a prescriber can confirm a dose."); err != nil {
+		return err
+	}
+	if c.Reason, err = checkText("confirm_reason", c.Reason); err != nil {
+		return err
+	}
+	switch {
+	case c.Mg <= 0:
+		return problem.Invalidf("mg", "Give the dose being confirmed, in mg.")
+	case c.Reason == "":
+		return problem.Invalidf("confirm_reason", "Write why this dose is right for today; it is shown on the record.")
+	}
+	sealed, err := t.sealText(ctx, sessionBinding(clinicID, id, "dose_confirm_reason"), c.Reason)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE medicine_sessions SET dose_confirm_mg_tenths = ?, dose_confirm_reason = ?, dose_confirm_by = ?, dose_confirm_at = ?
+		WHERE clinic_id = ? AND id = ?`, int64(c.Mg), sealed, c.By, c.At, clinicID, id)
+	return err
+}
+
+func (t *Tx) mustBePrescriber(ctx context.Context, clinicID, userID, message string) error {
+	u, err := t.User(ctx, userID)
+	if problem.CodeOf(err) == problem.NotFound || (err == nil && (!u.HasRole(RolePrescriber) || u.ClinicID != clinicID || u.DisabledAt != nil)) {
+		return problem.Invalidf("by", "%s", message)
+	}
+	return err
+}
+
+// RecordSessionDose records the dose and moves the session to dosed. The
+// caller has put the dose to session.CheckDose against the current order
+// and the gates to care.Ready; the store holds what must be true whatever
+// the caller did: the record is in its checklist, the order is the
+// course's current one, the dose is not above its maximum, and a dose that
+// needed confirming was confirmed at exactly this mg.
+func (t *Tx) RecordSessionDose(ctx context.Context, clinicID, id string, d SessionDose, needsConfirm bool) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The dose cannot be recorded", SessionChecklist); err != nil {
+		return err
+	}
+	order, ok, err := t.CurrentDosingOrder(ctx, clinicID, m.CourseID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ok:
+		return problem.New(problem.Conflict, "This course has no dosing order; a prescriber must write one first.")
+	case order.ID != d.OrderID:
+		return problem.New(problem.Conflict, "The dosing order changed while you were entering the dose; check the dose against the new order.")
+	case d.Mg > order.Order.MaxMg:
+		return problem.Invalidf("mg", "%s is above this order's maximum of %s per session. It cannot be recorded.", d.Mg, order.Order.MaxMg)
+	case needsConfirm && (m.DoseConfirm == nil || m.DoseConfirm.Mg != d.Mg):
+		return problem.Invalidf("mg", "A dose of %s needs a prescriber's confirmation before it is given.", d.Mg)
+	case d.GivenAt.IsZero():
+		return problem.Invalidf("given_at", "Record when the dose was given.")
+	case d.GivenBy == "":
+		return problem.Invalidf("given_by", "Record who gave the dose.")
+	}
+	if err := session.ValidateWeight(d.Weight); err != nil {
+		return err
+	}
+	if d.Lot, err = checkText("lot", d.Lot); err != nil {
+		return err
+	}
+	if d.Lot == "" || utf8.RuneCountInString(d.Lot) > maxLotRunes {
+		return problem.Invalidf("lot", "Record the lot number from the package (up to %d characters).", maxLotRunes)
+	}
+	d.OrderVersion = order.Version
+	d.PerKg = session.PerKg(d.Mg, d.Weight)
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = 'dosed', weight_tenths_kg = ?, route = ?, dose_mg_tenths = ?,
+		dose_per_kg_hundredths = ?, dose_units = ?, lot_number = ?, given_by = ?, given_at = ?, order_id = ?, order_version = ?, dose_recorded_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'checklist'`,
+		int64(d.Weight), string(d.Route), int64(d.Mg), int64(d.PerKg), d.Units, d.Lot, d.GivenBy, d.GivenAt, d.OrderID, d.OrderVersion,
+		d.RecordedBy, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+	}
+	return nil
+}
+
+// SaveSessionSetting records the setting and the staff present. It may be
+// saved until the record is signed, since who was in the room is often
+// settled as the session goes on.
+func (t *Tx) SaveSessionSetting(ctx context.Context, clinicID, id string, set SessionSetting, staff []string) error {
+	if _, err := t.claimSession(ctx, clinicID, id); err != nil {
+		return err
+	}
+	var err error
+	if set.Other, err = checkText("setting_other", set.Other); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(set.Other) > 500 {
+		return problem.Invalidf("setting_other", "Please keep this under 500 characters.")
+	}
+	if _, err := t.exec(ctx, `UPDATE medicine_sessions SET setting_music = ?, setting_eye_mask = ?, setting_other = ? WHERE clinic_id = ? AND id = ?`,
+		b2i(set.Music), b2i(set.EyeMask), set.Other, clinicID, id); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM medicine_session_staff WHERE session_id = ?`, id); err != nil {
+		return err
+	}
+	for _, uid := range dedupe(staff) {
+		u, err := t.User(ctx, uid)
+		if problem.CodeOf(err) == problem.NotFound || (err == nil && (u.ClinicID != clinicID || u.Kind != "staff")) {
+			return problem.Invalidf("staff", "Choose the staff present from the list.")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO medicine_session_staff (session_id, user_id) VALUES (?, ?)`, id, uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DischargeMedicineSession records the discharge. The caller has put it to
+// session.CheckDischarge and every criterion passed.
+func (t *Tx) DischargeMedicineSession(ctx context.Context, clinicID, id string, d SessionDischarge) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "The client cannot be discharged", SessionDosed); err != nil {
+		return err
+	}
+	d.ReleasedTo = strings.TrimSpace(d.ReleasedTo)
+	switch {
+	case d.ReleasedTo == "" || utf8.RuneCountInString(d.ReleasedTo) > maxCompanionRunes:
+		return problem.Invalidf("released_to", "Record who the client is leaving with.")
+	case !d.AlertOriented:
+		return problem.Invalidf("alert_oriented", "Discharge needs the client to be alert and oriented.")
+	case d.At.IsZero() || d.By == "":
+		return problem.Invalidf("discharge", "Say who is discharging the client and when.")
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = 'discharged', discharged_at = ?, released_to = ?, alert_oriented = 1, discharged_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'dosed'`, d.At, d.ReleasedTo, d.By, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+	}
+	return nil
+}
+
+// SignMedicineSession signs the record and locks it. Only a session that has
+// ended (discharged, held or stopped) can be signed, and only by a
+// prescriber (DEMO.md: the prescriber signs sessions).
+func (t *Tx) SignMedicineSession(ctx context.Context, clinicID, id, by string, at time.Time) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if !m.State.Ended() {
+		return problem.New(problem.Conflict, "The session has not ended: discharge the client, or record why it was held or stopped, before signing.")
+	}
+	if err := t.mustBePrescriber(ctx, clinicID, by, "Only a prescriber can sign a session record."); err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET signed_by = ?, signed_at = ?, locked_at = ? WHERE clinic_id = ? AND id = ? AND locked_at IS NULL`,
+		by, at, at, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The record was signed by someone else at the same moment.")
+	}
+	return nil
+}
+
+// PreDose is the record's checklist and pre-dose reading as care.Gates
+// reads them. pre is the latest pre-dose reading that is not struck
+// through, or nil.
+func (m MedicineSession) PreDose(pre *SessionVitals) *care.PreDose {
+	c := m.Checklist
+	p := &care.PreDose{Companion: c.CompanionName, CompanionPhone: c.CompanionPhone, RideConfirmed: c.RideConfirmed,
+		NoAlcoholOrDrugs: c.NoSubstances, StimulantsPaused: c.StimulantsPaused, MedicationsReviewed: c.MedicationsReviewed,
+		IntentionRecorded: strings.TrimSpace(c.Intention) != ""}
+	if c.LastFoodAt != nil {
+		p.LastFood = *c.LastFoodAt
+	}
+	if pre != nil {
+		p.Vitals = &care.Vitals{BP: screening.BP{Systolic: pre.Systolic, Diastolic: pre.Diastolic},
+			HeartRate: pre.HeartRate, SpO2: pre.SpO2, At: pre.TakenAt}
+	}
+	return p
+}
+
+// SessionGateInput loads what care.Gates needs for a session: the course's
+// facts and overrides (GateInput), this record's checklist and pre-dose
+// reading, and the overrides prescribers made for this session.
+func (t *Tx) SessionGateInput(ctx context.Context, m MedicineSession) (care.GateInput, error) {
+	course, err := t.Course(ctx, m.ClinicID, m.CourseID)
+	if err != nil {
+		return care.GateInput{}, err
+	}
+	in, err := t.GateInput(ctx, course)
+	if err != nil {
+		return in, err
+	}
+	vitals, err := t.SessionVitals(ctx, m.ClinicID, m.ID)
+	if err != nil {
+		return in, err
+	}
+	in.PreDose = m.PreDose(LatestPreDose(vitals))
+	overrides, err := t.SessionOverrides(ctx, m.ClinicID, m.ID)
+	if err != nil {
+		return in, err
+	}
+	prescribers, err := t.prescriberSet(ctx, m.ClinicID)
+	if err != nil {
+		return in, err
+	}
+	for _, o := range overrides {
+		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: prescribers[o.By], At: o.At})
+	}
+	return in, nil
+}
+
+// AddSessionOverride stores a prescriber's override of a gate (course or
+// day-of) for this session only. It is refused once the dose is recorded:
+// an override is a decision to let the dose go ahead.
+func (t *Tx) AddSessionOverride(ctx context.Context, m MedicineSession, o *GateOverride) error {
+	cur, err := t.claimSession(ctx, m.ClinicID, m.ID)
+	if err != nil {
+		return err
+	}
+	if err := inState(cur, "A gate can no longer be overridden", SessionChecklist); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		o.ID = auth.NewID()
+	}
+	o.ClinicID, o.ClientID, o.CourseID, o.SessionID = cur.ClinicID, cur.ClientID, cur.CourseID, cur.ID
+	return t.AddGateOverride(ctx, o)
+}
+
+// SessionOverrides lists the overrides made for one session, oldest first.
+func (t *Tx) SessionOverrides(ctx context.Context, clinicID, sessionID string) ([]GateOverride, error) {
+	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name, o.at
+		FROM gate_overrides o JOIN users u ON u.id = o.by_user
+		WHERE o.clinic_id = ? AND o.session_id = ? ORDER BY o.at, o.id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []GateOverride
+	for rows.Next() {
+		var o GateOverride
+		if err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		o.At = o.At.UTC()
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Reason, err = t.openText(ctx, overrideBinding(clinicID, out[i].ID), out[i].Reason); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,600 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"doorway/internal/auth"
+	"doorway/internal/problem"
+	"doorway/internal/seal"
+	"doorway/internal/session"
+)
+
+// What is added to a medicine session record as the session goes on: vital
+// signs, observations, acknowledgements of alerts, adverse events, and after
+// the lock, addenda. Each part is only ever added (a reading entered in error
+// is struck through with a reason, an adverse event's outcome filled in once
+// known); the database refuses anything else, and everything once the record
+// is locked, except addenda.
+
+func partBinding(clinicID, table, column, id string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: table, Column: column, RowID: id}
+}
+
+// SessionVitals is one set of readings taken together.
+type SessionVitals struct {
+	ID        string
+	SessionID string
+	ClinicID  string
+	// PreDose marks the reading taken before the dose, during the checklist.
+	PreDose bool
+	session.Vitals
+	TakenAt   time.Time // the same as Vitals.At
+	EnteredBy string
+	EnteredAt time.Time
+	// A reading entered in error is struck through, not deleted.
+	StruckAt     *time.Time
+	StruckBy     string
+	StruckReason string // sealed at rest
+}
+
+// Struck reports whether the reading was struck through.
+func (v SessionVitals) Struck() bool { return v.StruckAt != nil }
+
+// Readings are the readings that count (not struck through), as the session
+// package reads them.
+func Readings(vs []SessionVitals) []session.Vitals {
+	var out []session.Vitals
+	for _, v := range vs {
+		if !v.Struck() {
+			out = append(out, v.Vitals)
+		}
+	}
+	return out
+}
+
+// LatestPreDose is the latest pre-dose reading that counts, or nil.
+func LatestPreDose(vs []SessionVitals) *SessionVitals {
+	var best *SessionVitals
+	for i := range vs {
+		v := &vs[i]
+		if v.PreDose && !v.Struck() && (best == nil || !v.TakenAt.Before(best.TakenAt)) {
+			best = v
+		}
+	}
+	return best
+}
+
+// LatestReading is the latest reading after the dose that counts, as the
+// discharge check reads it; zero when there is none.
+func LatestReading(vs []SessionVitals) session.Vitals {
+	var best session.Vitals
+	for _, v := range vs {
+		if !v.PreDose && !v.Struck() && (best.At.IsZero() || !v.TakenAt.Before(best.At)) {
+			best = v.Vitals
+		}
+	}
+	return best
+}
+
+func intArg(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// AddSessionVitals stores a reading. A pre-dose reading belongs to the
+// checklist; any other reading needs the dose to have been given. The
+// reading is checked by session.Vitals.Validate.
+func (t *Tx) AddSessionVitals(ctx context.Context, v *SessionVitals) error {
+	m, err := t.claimSession(ctx, v.ClinicID, v.SessionID)
+	if err != nil {
+		return err
+	}
+	if v.PreDose {
+		err = inState(m, "A pre-dose reading can no longer be added", SessionChecklist)
+	} else {
+		err = inState(m, "Readings are taken after the dose", SessionDosed)
+	}
+	if err != nil {
+		return err
+	}
+	if v.TakenAt.IsZero() {
+		v.TakenAt = v.At
+	}
+	v.At = v.TakenAt
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	if v.ID == "" {
+		v.ID = auth.NewID()
+	}
+	var sedation any
+	if v.Sedation != nil {
+		sedation = int(*v.Sedation)
+	}
+	_, err = t.exec(ctx, `INSERT INTO medicine_session_vitals (id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2,
+		sedation, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.SessionID, v.ClinicID, v.TakenAt, b2i(v.PreDose), intArg(v.Systolic), intArg(v.Diastolic), intArg(v.HeartRate), intArg(v.SpO2),
+		sedation, v.EnteredBy, v.EnteredAt)
+	return err
+}
+
+// StrikeSessionVitals strikes a reading through, with who, when and why. It
+// stays in the record, shown struck through, and no longer counts for the
+// timetable, alerts or discharge.
+func (t *Tx) StrikeSessionVitals(ctx context.Context, clinicID, sessionID, vitalsID, by, reason string, at time.Time) error {
+	if _, err := t.claimSession(ctx, clinicID, sessionID); err != nil {
+		return err
+	}
+	reason, err := checkText("strike_reason", reason)
+	if err != nil {
+		return err
+	}
+	if reason == "" {
+		return problem.Invalidf("strike_reason", "Say why the reading is struck through (for example, entered for the wrong client).")
+	}
+	sealed, err := t.sealText(ctx, partBinding(clinicID, "medicine_session_vitals", "struck_reason", vitalsID), reason)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_session_vitals SET struck_at = ?, struck_by = ?, struck_reason = ?
+		WHERE clinic_id = ? AND session_id = ? AND id = ? AND struck_at IS NULL`, at, by, sealed, clinicID, sessionID, vitalsID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "That reading is already struck through, or is not part of this record.")
+	}
+	return nil
+}
+
+// SessionVitals lists a record's readings in time order, struck ones too.
+func (t *Tx) SessionVitals(ctx context.Context, clinicID, sessionID string) ([]SessionVitals, error) {
+	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
+		entered_by, entered_at, struck_at, struck_by, struck_reason FROM medicine_session_vitals
+		WHERE clinic_id = ? AND session_id = ? ORDER BY taken_at, entered_at, id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionVitals
+	for rows.Next() {
+		var v SessionVitals
+		var pre int
+		var sys, dia, hr, spo2, sed sql.NullInt64
+		var struck sql.NullTime
+		if err := rows.Scan(&v.ID, &v.SessionID, &v.ClinicID, &v.TakenAt, &pre, &sys, &dia, &hr, &spo2, &sed,
+			&v.EnteredBy, &v.EnteredAt, &struck, &v.StruckBy, &v.StruckReason); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		v.TakenAt, v.EnteredAt, v.PreDose, v.StruckAt = v.TakenAt.UTC(), v.EnteredAt.UTC(), pre == 1, nullTime(struck)
+		v.Vitals = session.Vitals{At: v.TakenAt, Systolic: int(sys.Int64), Diastolic: int(dia.Int64), HeartRate: int(hr.Int64), SpO2: int(spo2.Int64)}
+		if sed.Valid {
+			s := session.Sedation(sed.Int64)
+			v.Sedation = &s
+		}
+		out = append(out, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		b := partBinding(clinicID, "medicine_session_vitals", "struck_reason", out[i].ID)
+		if out[i].StruckReason, err = t.openText(ctx, b, out[i].StruckReason); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SessionObservation is a clinician's observation during the session.
+type SessionObservation struct {
+	ID        string
+	SessionID string
+	ClinicID  string
+	session.Observation
+	EnteredBy string
+	EnteredAt time.Time
+}
+
+// AddSessionObservation stores an observation (session.Observation.Validate
+// checks it). Observations are made after the dose.
+func (t *Tx) AddSessionObservation(ctx context.Context, o *SessionObservation) error {
+	m, err := t.claimSession(ctx, o.ClinicID, o.SessionID)
+	if err != nil {
+		return err
+	}
+	if err := inState(m, "Observations are made after the dose", SessionDosed); err != nil {
+		return err
+	}
+	o.Dissociation, o.Note = strings.TrimSpace(o.Dissociation), strings.TrimSpace(o.Note)
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		o.ID = auth.NewID()
+	}
+	dis, err := t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "dissociation", o.ID), o.Dissociation)
+	if err != nil {
+		return err
+	}
+	note, err := t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "note", o.ID), o.Note)
+	if err != nil {
+		return err
+	}
+	var sedation any
+	if o.Sedation != nil {
+		sedation = int(*o.Sedation)
+	}
+	_, err = t.exec(ctx, `INSERT INTO medicine_session_observations (id, session_id, clinic_id, observed_at, sedation, dissociation, note,
+		entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.SessionID, o.ClinicID, o.At, sedation, dis, note, o.EnteredBy, o.EnteredAt)
+	return err
+}
+
+// SessionObservations lists a record's observations in time order.
+func (t *Tx) SessionObservations(ctx context.Context, clinicID, sessionID string) ([]SessionObservation, error) {
+	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, observed_at, sedation, dissociation, note, entered_by, entered_at
+		FROM medicine_session_observations WHERE clinic_id = ? AND session_id = ? ORDER BY observed_at, entered_at, id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionObservation
+	for rows.Next() {
+		var o SessionObservation
+		var sed sql.NullInt64
+		if err := rows.Scan(&o.ID, &o.SessionID, &o.ClinicID, &o.At, &sed, &o.Dissociation, &o.Note, &o.EnteredBy, &o.EnteredAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		o.At, o.EnteredAt = o.At.UTC(), o.EnteredAt.UTC()
+		if sed.Valid {
+			s := session.Sedation(sed.Int64)
+			o.Sedation = &s
+		}
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		o := &out[i]
+		if o.Dissociation, err = t.openText(ctx, partBinding(clinicID, "medicine_session_observations", "dissociation", o.ID), o.Dissociation); err != nil {
+			return nil, err
+		}
+		if o.Note, err = t.openText(ctx, partBinding(clinicID, "medicine_session_observations", "note", o.ID), o.Note); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SessionAlertAck is a clinician's acknowledgement of an alert, by the
+// alert's key (session.Alert.Key), with the alert's message as it read.
+type SessionAlertAck struct {
+	ID        string
+	SessionID string
+	ClinicID  string
+	AlertKey  string
+	Message   string
+	Note      string // sealed at rest
+	By        string // user id
+	ByName    string // filled when read
+	At        time.Time
+}
+
+// AckSessionAlert stores an acknowledgement. The caller evaluated the alerts
+// and found this key open; an alert is acknowledged once, by whoever is
+// first, and a second acknowledgement is refused so neither note is lost.
+func (t *Tx) AckSessionAlert(ctx context.Context, a *SessionAlertAck) error {
+	// Any state until the lock: a pre-dose reading can raise an alert on a
+	// session that is then held, and that alert still needs its note.
+	if _, err := t.claimSession(ctx, a.ClinicID, a.SessionID); err != nil {
+		return err
+	}
+	var err error
+	if a.Note, err = checkText("note", a.Note); err != nil {
+		return err
+	}
+	if err := (session.Ack{By: a.By, Note: a.Note, At: a.At}).Validate(); err != nil {
+		return err
+	}
+	if a.AlertKey == "" || a.Message == "" {
+		return problem.Invalidf("alert", "Choose the alert to acknowledge.")
+	}
+	if a.ID == "" {
+		a.ID = auth.NewID()
+	}
+	note, err := t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_alert_acks", "note", a.ID), a.Note)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO medicine_session_alert_acks (id, session_id, clinic_id, alert_key, message, note, by_user, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.SessionID, a.ClinicID, a.AlertKey, a.Message, note, a.By, a.At)
+	if isUniqueViolation(err) {
+		return problem.New(problem.Conflict, "Someone has already acknowledged this alert; reload to see their note.")
+	}
+	return err
+}
+
+// SessionAlertAcks lists a record's acknowledgements, oldest first.
+func (t *Tx) SessionAlertAcks(ctx context.Context, clinicID, sessionID string) ([]SessionAlertAck, error) {
+	rows, err := t.query(ctx, `SELECT a.id, a.session_id, a.clinic_id, a.alert_key, a.message, a.note, a.by_user, COALESCE(u.name, ''), a.at
+		FROM medicine_session_alert_acks a LEFT JOIN users u ON u.id = a.by_user
+		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionAlertAck
+	for rows.Next() {
+		var a SessionAlertAck
+		if err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.AlertKey, &a.Message, &a.Note, &a.By, &a.ByName, &a.At); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.At = a.At.UTC()
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Note, err = t.openText(ctx, partBinding(clinicID, "medicine_session_alert_acks", "note", out[i].ID), out[i].Note); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// AckMap is the acknowledgements as session.MergeAcks takes them.
+func AckMap(acks []SessionAlertAck) map[string]session.Ack {
+	out := map[string]session.Ack{}
+	for _, a := range acks {
+		by := a.ByName
+		if by == "" {
+			by = a.By
+		}
+		out[a.AlertKey] = session.Ack{By: by, Note: a.Note, At: a.At}
+	}
+	return out
+}
+
+// SessionAdverseEvent is an adverse event during the session.
+type SessionAdverseEvent struct {
+	ID        string
+	SessionID string
+	ClinicID  string
+	session.AdverseEvent
+	EnteredBy string
+	EnteredAt time.Time
+}
+
+// AddSessionAdverseEvent stores an adverse event, checked by
+// session.AdverseEvent.Validate. Description and action are sealed.
+func (t *Tx) AddSessionAdverseEvent(ctx context.Context, e *SessionAdverseEvent) error {
+	// Any state until the lock: an event can come before the dose (anxiety
+	// during the checks), in a held session, or be reported after discharge.
+	if _, err := t.claimSession(ctx, e.ClinicID, e.SessionID); err != nil {
+		return err
+	}
+	e.Description, e.Action = strings.TrimSpace(e.Description), strings.TrimSpace(e.Action)
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if e.ID == "" {
+		e.ID = auth.NewID()
+	}
+	desc, err := t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "description", e.ID), e.Description)
+	if err != nil {
+		return err
+	}
+	action, err := t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "action", e.ID), e.Action)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO medicine_session_adverse_events (id, session_id, clinic_id, occurred_at, kind, description, severity, action,
+		outcome, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.SessionID, e.ClinicID, e.At, string(e.Kind), desc, string(e.Severity), action, string(e.Outcome), e.EnteredBy, e.EnteredAt)
+	return err
+}
+
+// SetAdverseEventOutcome fills in (or updates) the outcome of an event
+// before the record is signed.
+func (t *Tx) SetAdverseEventOutcome(ctx context.Context, clinicID, sessionID, eventID string, o session.Outcome) error {
+	if _, err := t.claimSession(ctx, clinicID, sessionID); err != nil {
+		return err
+	}
+	if !o.Valid() {
+		return problem.Invalidf("outcome", "Choose an outcome from the list.")
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_session_adverse_events SET outcome = ? WHERE clinic_id = ? AND session_id = ? AND id = ?`,
+		string(o), clinicID, sessionID, eventID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.NotFound, "The adverse event was not found.")
+	}
+	return nil
+}
+
+// SessionAdverseEvents lists a record's adverse events in time order.
+func (t *Tx) SessionAdverseEvents(ctx context.Context, clinicID, sessionID string) ([]SessionAdverseEvent, error) {
+	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, occurred_at, kind, description, severity, action, outcome, entered_by, entered_at
+		FROM medicine_session_adverse_events WHERE clinic_id = ? AND session_id = ? ORDER BY occurred_at, entered_at, id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionAdverseEvent
+	for rows.Next() {
+		var e SessionAdverseEvent
+		var kind, severity, outcome string
+		if err := rows.Scan(&e.ID, &e.SessionID, &e.ClinicID, &e.At, &kind, &e.Description, &severity, &e.Action, &outcome,
+			&e.EnteredBy, &e.EnteredAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.At, e.EnteredAt = e.At.UTC(), e.EnteredAt.UTC()
+		e.Kind, e.Severity, e.Outcome = session.AdverseKind(kind), session.Severity(severity), session.Outcome(outcome)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e := &out[i]
+		if e.Description, err = t.openText(ctx, partBinding(clinicID, "medicine_session_adverse_events", "description", e.ID), e.Description); err != nil {
+			return nil, err
+		}
+		if e.Action, err = t.openText(ctx, partBinding(clinicID, "medicine_session_adverse_events", "action", e.ID), e.Action); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SessionAddendum is a correction or addition to a signed record.
+type SessionAddendum struct {
+	ID        string
+	SessionID string
+	ClinicID  string
+	Body      string // sealed at rest
+	By        string
+	ByName    string // filled when read
+	At        time.Time
+}
+
+// AddSessionAddendum adds an addendum to a signed record; before the
+// signature the record itself is still open to change.
+func (t *Tx) AddSessionAddendum(ctx context.Context, a *SessionAddendum) error {
+	m, err := t.MedicineSession(ctx, a.ClinicID, a.SessionID)
+	if err != nil {
+		return err
+	}
+	if !m.Locked() {
+		return problem.New(problem.Conflict, "The record is not signed yet; add to it directly.")
+	}
+	if a.Body, err = checkText("body", a.Body); err != nil {
+		return err
+	}
+	if a.Body == "" {
+		return problem.Invalidf("body", "Write the addendum.")
+	}
+	if a.ID == "" {
+		a.ID = auth.NewID()
+	}
+	body, err := t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_addenda", "body", a.ID), a.Body)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO medicine_session_addenda (id, session_id, clinic_id, body, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.ID, a.SessionID, a.ClinicID, body, a.By, a.At)
+	return err
+}
+
+// SessionAddenda lists a record's addenda, oldest first.
+func (t *Tx) SessionAddenda(ctx context.Context, clinicID, sessionID string) ([]SessionAddendum, error) {
+	rows, err := t.query(ctx, `SELECT a.id, a.session_id, a.clinic_id, a.body, a.by_user, COALESCE(u.name, ''), a.at
+		FROM medicine_session_addenda a LEFT JOIN users u ON u.id = a.by_user
+		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, clinicID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionAddendum
+	for rows.Next() {
+		var a SessionAddendum
+		if err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.Body, &a.By, &a.ByName, &a.At); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.At = a.At.UTC()
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Body, err = t.openText(ctx, partBinding(clinicID, "medicine_session_addenda", "body", out[i].ID), out[i].Body); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SessionRecord is a whole medicine session record with everything added
+// to it: what the record page, the PDF and the FHIR resources read.
+type SessionRecord struct {
+	Session       MedicineSession
+	Vitals        []SessionVitals // struck ones too, in time order
+	Observations  []SessionObservation
+	Acks          []SessionAlertAck
+	AdverseEvents []SessionAdverseEvent
+	Addenda       []SessionAddendum
+	// Overrides are the gate overrides prescribers made for this session.
+	Overrides []GateOverride
+}
+
+// SessionRecordOf loads a whole record by its id.
+func (t *Tx) SessionRecordOf(ctx context.Context, clinicID, id string) (SessionRecord, error) {
+	var r SessionRecord
+	var err error
+	if r.Session, err = t.MedicineSession(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	if r.Vitals, err = t.SessionVitals(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	if r.Observations, err = t.SessionObservations(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	if r.Acks, err = t.SessionAlertAcks(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	if r.AdverseEvents, err = t.SessionAdverseEvents(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	if r.Addenda, err = t.SessionAddenda(ctx, clinicID, id); err != nil {
+		return r, err
+	}
+	r.Overrides, err = t.SessionOverrides(ctx, clinicID, id)
+	return r, err
+}
+
+// Alerts evaluates the record's alerts from the readings that count, with
+// their acknowledgements; messages give times in UTC. Acknowledgements whose
+// alert no longer evaluates (a reading was struck through) stay in r.Acks
+// for the record.
+func (r SessionRecord) Alerts(l session.AlertLimits) []session.AlertState {
+	return r.AlertsIn(l, time.UTC)
+}
+
+// AlertsIn is Alerts with the messages' times in loc (the clinic's zone).
+// An alert's key does not depend on the zone.
+func (r SessionRecord) AlertsIn(l session.AlertLimits, loc *time.Location) []session.AlertState {
+	rs := Readings(r.Vitals)
+	for i := range rs {
+		rs[i].At = rs[i].At.In(loc)
+	}
+	return session.MergeAcks(session.EvaluateAlerts(rs, l), AckMap(r.Acks))
+}
+
+// OrphanAcks are acknowledgements whose alert no longer evaluates.
+func (r SessionRecord) OrphanAcks(states []session.AlertState) []SessionAlertAck {
+	var out []SessionAlertAck
+	for _, a := range r.Acks {
+		if !slices.ContainsFunc(states, func(s session.AlertState) bool { return s.Key == a.AlertKey }) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
