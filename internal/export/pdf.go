@@ -67,14 +67,9 @@ func MeasuresReport(r Report) ([]byte, error) {
 	if r.Loc == nil {
 		r.Loc = time.UTC
 	}
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeLetter})
-	pdf.SetInfo(gopdf.PdfInfo{Title: "Measures report", Creator: "Doorway", Producer: "Doorway", CreationDate: r.Generated})
-	if err := pdf.AddTTFFontData("sans", fontRegular); err != nil {
-		return nil, fmt.Errorf("font: %w", err)
-	}
-	if err := pdf.AddTTFFontData("sans-bold", fontBold); err != nil {
-		return nil, fmt.Errorf("font: %w", err)
+	pdf, err := startPDF("Measures report", r.Generated)
+	if err != nil {
+		return nil, err
 	}
 	w := &pdfWriter{pdf: pdf, r: r}
 	if err := w.newPage(); err != nil {
@@ -98,6 +93,20 @@ func MeasuresReport(r Report) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// startPDF begins a US Letter document with the embedded fonts.
+func startPDF(title string, created time.Time) (*gopdf.GoPdf, error) {
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeLetter})
+	pdf.SetInfo(gopdf.PdfInfo{Title: title, Creator: "Doorway", Producer: "Doorway", CreationDate: created})
+	if err := pdf.AddTTFFontData("sans", fontRegular); err != nil {
+		return nil, fmt.Errorf("font: %w", err)
+	}
+	if err := pdf.AddTTFFontData("sans-bold", fontBold); err != nil {
+		return nil, fmt.Errorf("font: %w", err)
+	}
+	return pdf, nil
 }
 
 func (w *pdfWriter) newPage() error {
@@ -168,19 +177,25 @@ func (w *pdfWriter) text(font string, size float64, s string, indent float64) er
 
 func (w *pdfWriter) header() error {
 	r := w.r
-	if err := w.text("sans-bold", 18, "Measures report", 0); err != nil {
-		return err
-	}
-	w.y += 4
-	if err := w.text("sans-bold", 12, r.ClientName, 0); err != nil {
-		return err
-	}
 	who := []string{}
 	if r.DateOfBirth != "" {
 		who = append(who, "Date of birth "+r.DateOfBirth)
 	}
 	who = append(who, r.ClinicName, "Generated "+r.Generated.In(r.Loc).Format("Jan 2, 2006 3:04 PM MST"))
-	if err := w.text("sans", 10, strings.Join(who, " · "), 0); err != nil {
+	return w.heading("Measures report", r.ClientName, who)
+}
+
+// heading opens a document: its title, whom it is about, a line of facts,
+// and a rule.
+func (w *pdfWriter) heading(title, name string, facts []string) error {
+	if err := w.text("sans-bold", 18, title, 0); err != nil {
+		return err
+	}
+	w.y += 4
+	if err := w.text("sans-bold", 12, name, 0); err != nil {
+		return err
+	}
+	if err := w.text("sans", 10, strings.Join(facts, " · "), 0); err != nil {
 		return err
 	}
 	w.y += 6
@@ -269,51 +284,13 @@ func (w *pdfWriter) pair(label, value string) error {
 	return nil
 }
 
-// table writes the scores, a header row first, repeating it on a new page.
+// table writes the scores.
 func (w *pdfWriter) table(rows []ReportRow) error {
-	cols := []float64{0, 120, 190, 330}
-	head := func() error {
-		if err := w.pdf.SetFont("sans-bold", "", 9); err != nil {
-			return err
-		}
-		for i, h := range []string{"Date", "Total", "Band", "How"} {
-			w.pdf.SetXY(margin+cols[i], w.y)
-			if err := w.pdf.Cell(nil, h); err != nil {
-				return err
-			}
-		}
-		w.y += 13
-		w.pdf.SetStrokeColor(0xd9, 0xdc, 0xd6)
-		w.pdf.Line(margin, w.y-2, pageW-margin, w.y-2)
-		return nil
-	}
-	if err := w.need(30); err != nil {
-		return err
-	}
-	if err := head(); err != nil {
-		return err
-	}
+	t := Table{Head: []string{"Date", "Total", "Band", "How"}, Cols: []float64{0, 120, 190, 330}}
 	for _, r := range rows {
-		if w.y+13 > footerY-12 {
-			if err := w.newPage(); err != nil {
-				return err
-			}
-			if err := head(); err != nil {
-				return err
-			}
-		}
-		if err := w.pdf.SetFont("sans", "", 9); err != nil {
-			return err
-		}
-		for i, v := range []string{r.Date, r.Total, r.Band, r.How} {
-			w.pdf.SetXY(margin+cols[i], w.y)
-			if err := w.pdf.Cell(nil, v); err != nil {
-				return err
-			}
-		}
-		w.y += 13
+		t.Rows = append(t.Rows, TableRow{Cells: []string{r.Date, r.Total, r.Band, r.How}})
 	}
-	return nil
+	return w.grid(t)
 }
 
 // chart draws a laid-out chart at the current position.

@@ -93,6 +93,14 @@ func (f *fixture) pathFor(pattern string) string {
 		id = f.prep.signatureID
 	case strings.Contains(pattern, "/Goal/"):
 		id = f.prep.goalID
+	case strings.Contains(pattern, "/MedicationRequest/"):
+		id = f.dosing[len(f.dosing)-1]
+	case strings.Contains(pattern, "/Encounter/"):
+		id = f.sessions.encounter(f.sessions.doneAppt, f.clients["A"])
+	case strings.Contains(pattern, "/MedicationAdministration/"):
+		id = f.sessions.done
+	case strings.Contains(pattern, "/AdverseEvent/"):
+		id = f.sessions.adverseEvent
 	}
 	return strings.ReplaceAll(pattern, "{id}", id)
 }
@@ -106,6 +114,8 @@ func TestAccessMatrix(t *testing.T) {
 	f := newFixture(t, store.Config{DataDir: t.TempDir()})
 	f.seedResponses()
 	f.seedPreparation()
+	f.seedDosing()
+	f.seedMedicineSessions()
 	got := map[string]string{}
 	var routes []string
 	leaks, checks := 0, 0

@@ -36,6 +36,13 @@ type fixture struct {
 	// prep is client A's course, consent, goal and intention; see
 	// seedPreparation (preparation_test.go).
 	prep prepIDs
+	// dosing are client A's dosing-order versions, oldest first, in the
+	// course dosingCourse; see seedDosing (medication_request_test.go).
+	dosing       []string
+	dosingCourse string
+	// sessions are client A's medicine session records; see
+	// seedMedicineSessions (medicine_session_test.go).
+	sessions sessionIDs
 }
 
 // extraClients are on the assigned therapist's care team alongside client A.

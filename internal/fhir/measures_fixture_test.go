@@ -121,6 +121,11 @@ func (f *fixture) createBody(pattern, clientID string) []byte {
 	if strings.HasSuffix(pattern, "/QuestionnaireResponse") {
 		return responseBody(loincQuestionnairePrefix+"44249-1", clientID, codedItems(phq9(1, 1, 0, 0, 0, 0, 0, 0, 0)))
 	}
+	if strings.HasSuffix(pattern, "/Observation") {
+		// A heart rate in client A's session under way.
+		f.seedMedicineSessions()
+		return vitalBody("8867-4", clientID, f.sessions.encounter(f.sessions.liveAppt, f.clients["A"]))
+	}
 	f.t.Fatalf("no create body for %s", pattern)
 	return nil
 }

@@ -25,27 +25,37 @@ type Extension struct {
 	ValueDecimal *float64 `json:"valueDecimal,omitempty"`
 }
 
-// Observation is a measurement about a client. Today every Observation is
-// the score of a completed questionnaire (category survey), derived from the
-// stored response rather than stored itself, with an id of scoreIDPrefix and
-// the response's id. Vital signs (the medicine sessions issue) will be
-// stored Observations of category vital-signs: they add their own id prefix
-// to readObservation, their category to the category parameter (today only
-// survey matches anything), a create, and, for searches that span both, a
-// merge of the two ordered sources by date.
+// Observation is a measurement about a client: the score of a completed
+// questionnaire (category survey), derived from the stored response rather
+// than stored itself, with an id of scoreIDPrefix and the response's id; or
+// a vital sign taken at a medicine session (category vital-signs, ids of
+// vitalIDPrefix; observation_vitals.go). A search spanning both merges the
+// two ordered sources by date.
 type Observation struct {
-	ResourceType         string            `json:"resourceType"`
-	ID                   string            `json:"id"`
-	Status               string            `json:"status"`
-	Category             []CodeableConcept `json:"category"`
-	Code                 CodeableConcept   `json:"code"`
-	Subject              *Reference        `json:"subject,omitempty"`
-	EffectiveDateTime    string            `json:"effectiveDateTime,omitempty"`
-	Issued               string            `json:"issued,omitempty"`
-	ValueInteger         *int              `json:"valueInteger,omitempty"`
-	ValueCodeableConcept *CodeableConcept  `json:"valueCodeableConcept,omitempty"`
-	Interpretation       []CodeableConcept `json:"interpretation,omitempty"`
-	DerivedFrom          []Reference       `json:"derivedFrom,omitempty"`
+	ResourceType         string                 `json:"resourceType"`
+	ID                   string                 `json:"id"`
+	Status               string                 `json:"status"`
+	Category             []CodeableConcept      `json:"category"`
+	Code                 CodeableConcept        `json:"code"`
+	Subject              *Reference             `json:"subject,omitempty"`
+	Encounter            *Reference             `json:"encounter,omitempty"`
+	EffectiveDateTime    string                 `json:"effectiveDateTime,omitempty"`
+	Issued               string                 `json:"issued,omitempty"`
+	Performer            []Reference            `json:"performer,omitempty"`
+	ValueQuantity        *Quantity              `json:"valueQuantity,omitempty"`
+	ValueInteger         *int                   `json:"valueInteger,omitempty"`
+	ValueCodeableConcept *CodeableConcept       `json:"valueCodeableConcept,omitempty"`
+	Interpretation       []CodeableConcept      `json:"interpretation,omitempty"`
+	Note                 []Annotation           `json:"note,omitempty"`
+	DerivedFrom          []Reference            `json:"derivedFrom,omitempty"`
+	Component            []ObservationComponent `json:"component,omitempty"`
+}
+
+// ObservationComponent is one part of a panel: systolic or diastolic
+// pressure in a blood-pressure panel.
+type ObservationComponent struct {
+	Code          CodeableConcept `json:"code"`
+	ValueQuantity *Quantity       `json:"valueQuantity,omitempty"`
 }
 
 const observationCategorySystem = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -113,25 +123,27 @@ func toScoreObservation(r store.Response) Observation {
 // fhirInstant writes a time as FHIR's dateTime/instant, in UTC to the second.
 func fhirInstant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// observationType registers Observation: read and search of score
-// Observations. POST (vital signs) belongs to the medicine sessions issue.
+// observationType registers Observation: read and search of score and
+// vital-sign Observations, and the create of vital signs during a medicine
+// session (observation_vitals_create.go).
 func (a *API) observationType() *resourceType {
 	return &resourceType{
 		name: "Observation",
 		doc: "The score of a completed questionnaire (category survey), derived from its QuestionnaireResponse: " +
 			"the LOINC total-score code (PHQ-9 44261-6, GAD-7 70274-6, PCL-5 101698-9; the C-SSRS risk level 93374-7; " +
 			"QIDS-SR16 has no LOINC total and uses " + localScoreSystem + "|qids_sr16.total), the total as valueInteger, " +
-			"the severity band as interpretation, and derivedFrom the response.",
+			"the severity band as interpretation, and derivedFrom the response. " + vitalSignsDoc,
 		read: a.readObservation,
 		params: []searchParam{
 			{"patient", "reference", "The client, as Patient/{id} or {id}; comma-separated values match any."},
 			{"subject", "reference", "As patient."},
-			{"code", "token", "The score's code as system|code or a bare code, such as http://loinc.org|44261-6; comma-separated values match any."},
-			{"category", "token", "survey (or " + observationCategorySystem + "|survey)."},
-			{"date", "date", "When the questionnaire was completed, as YYYY, YYYY-MM or YYYY-MM-DD in the clinic's time zone, with an optional prefix eq, ge, le, gt or lt; repeat for a range."},
+			{"code", "token", "The score's or vital sign's code as system|code or a bare code, such as http://loinc.org|44261-6 or 8867-4; comma-separated values match any."},
+			{"category", "token", "survey or vital-signs (or " + observationCategorySystem + "|survey)."},
+			{"date", "date", "When the questionnaire was completed or the vital sign taken, as YYYY, YYYY-MM or YYYY-MM-DD in the clinic's time zone, with an optional prefix eq, ge, le, gt or lt; repeat for a range."},
 		},
 		sorts:  []string{"date"},
 		search: a.searchObservations,
+		create: a.createVitalObservation,
 	}
 }
 
@@ -142,7 +154,7 @@ func wellFormedID(id string) bool {
 	if _, ok := instrumentByQuestionnaireID(id); ok {
 		return true
 	}
-	return auth.ValidID(strings.TrimPrefix(id, scoreIDPrefix))
+	return auth.ValidID(strings.TrimPrefix(id, scoreIDPrefix)) || sessionResourceID(id)
 }
 
 func scoreHit(r store.Response) hit {
@@ -150,6 +162,9 @@ func scoreHit(r store.Response) hit {
 }
 
 func (a *API) readObservation(ctx context.Context, c *caller, id string) (hit, error) {
+	if strings.HasPrefix(id, vitalIDPrefix) {
+		return a.sessionRead(locateVital, clientSessions.vitalSigns)(ctx, c, id)
+	}
 	rid, ok := strings.CutPrefix(id, scoreIDPrefix)
 	if !ok || !auth.ValidID(rid) {
 		return hit{}, problem.New(problem.NotFound, "There is no such record.")
@@ -161,7 +176,34 @@ func (a *API) readObservation(ctx context.Context, c *caller, id string) (hit, e
 	return scoreHit(r), nil
 }
 
+// searchObservations searches scores and vital signs together. Each source
+// is asked for its first offset+count matches in date order; the merge of
+// the two in the same order holds the page asked for.
 func (a *API) searchObservations(ctx context.Context, c *caller, s *searchQuery) (page, error) {
+	newest := len(s.sort) > 0 && s.sort[0].desc
+	head := *s
+	head.offset, head.count, head.sort = 0, s.offset+s.count, []sortKey{{key: "date", desc: newest}}
+	vitals, err := a.prepSearch(a.sessionRecords(clientSessions.vitalSigns))(ctx, c, &head)
+	if err != nil {
+		return page{}, err
+	}
+	scores, err := a.searchScores(ctx, c, &head)
+	if err != nil {
+		return page{}, err
+	}
+	all := append(scores.hits, vitals.hits...)
+	when := func(h hit) time.Time { t, _ := parseInstant(h.resource.(Observation).EffectiveDateTime); return t }
+	slices.SortStableFunc(all, func(x, y hit) int {
+		if newest {
+			return when(y).Compare(when(x))
+		}
+		return when(x).Compare(when(y))
+	})
+	return page{total: scores.total + vitals.total, hits: window(all, s.offset, s.count)}, nil
+}
+
+// searchScores searches the score Observations, derived from responses.
+func (a *API) searchScores(ctx context.Context, c *caller, s *searchQuery) (page, error) {
 	rs, p, err := a.searchResponses(ctx, c, s, "date", func(name string, alts []string, f *responseFilter) {
 		switch name {
 		case "code":

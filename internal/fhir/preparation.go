@@ -3,9 +3,11 @@ package fhir
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"doorway/internal/access"
 	"doorway/internal/auth"
@@ -78,15 +80,17 @@ type ConsentProvision struct {
 
 // Goal is an intention or a goal of a course.
 type Goal struct {
-	ResourceType    string            `json:"resourceType"`
-	ID              string            `json:"id"`
-	LifecycleStatus string            `json:"lifecycleStatus"`
-	Category        []CodeableConcept `json:"category,omitempty"`
-	Description     CodeableConcept   `json:"description"`
-	Subject         Reference         `json:"subject"`
-	StartDate       string            `json:"startDate,omitempty"`
-	Target          []GoalTarget      `json:"target,omitempty"`
-	ExpressedBy     *Reference        `json:"expressedBy,omitempty"`
+	ResourceType      string            `json:"resourceType"`
+	ID                string            `json:"id"`
+	LifecycleStatus   string            `json:"lifecycleStatus"`
+	AchievementStatus *CodeableConcept  `json:"achievementStatus,omitempty"`
+	Category          []CodeableConcept `json:"category,omitempty"`
+	Description       CodeableConcept   `json:"description"`
+	Subject           Reference         `json:"subject"`
+	StartDate         string            `json:"startDate,omitempty"`
+	Target            []GoalTarget      `json:"target,omitempty"`
+	StatusDate        string            `json:"statusDate,omitempty"`
+	ExpressedBy       *Reference        `json:"expressedBy,omitempty"`
 }
 
 // GoalTarget is a measurable aim: an instrument's total and the value to reach.
@@ -96,8 +100,14 @@ type GoalTarget struct {
 }
 
 const (
-	consentScopeSystem = "http://terminology.hl7.org/CodeSystem/consentscope"
-	goalCategorySystem = "http://terminology.hl7.org/CodeSystem/goal-category"
+	consentScopeSystem    = "http://terminology.hl7.org/CodeSystem/consentscope"
+	goalCategorySystem    = "http://terminology.hl7.org/CodeSystem/goal-category"
+	goalAchievementSystem = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+	// The status value sets of the four types, for token searches on status.
+	episodeStatusSystem = "http://hl7.org/fhir/episode-of-care-status"
+	requestStatusSystem = "http://hl7.org/fhir/request-status"
+	consentStatusSystem = "http://hl7.org/fhir/consent-state-codes"
+	goalLifecycleSystem = "http://hl7.org/fhir/goal-status"
 	// carePlanPrefix makes a CarePlan's id from its course's: one plan per course.
 	carePlanPrefix = "plan-"
 )
@@ -211,9 +221,9 @@ func toConsent(sg store.ConsentSignature, doc store.ConsentDocument, cl store.Cl
 
 func goalStatus(g store.Goal) string {
 	switch {
-	case g.Status == "achieved":
+	case g.Status == store.GoalAchieved:
 		return "completed"
-	case g.Status == "dropped":
+	case g.Status == store.GoalDropped:
 		return "cancelled"
 	case g.Kind == store.GoalIntention || g.Agreed():
 		return "active"
@@ -231,6 +241,18 @@ func toGoal(g store.Goal, cl store.Client) Goal {
 	} else {
 		out.Category = []CodeableConcept{{Coding: []Coding{{System: goalCategorySystem, Code: "behavioral", Display: "Behavioral"}}}}
 	}
+	// A goal marked achieved or dropped says so, and on which day; an
+	// active goal's achievement is the care team's to judge, so it is left
+	// unsaid rather than guessed from the latest score.
+	switch g.Status {
+	case store.GoalAchieved:
+		out.AchievementStatus = &CodeableConcept{Coding: []Coding{{System: goalAchievementSystem, Code: "achieved", Display: "Achieved"}}}
+	case store.GoalDropped:
+		out.AchievementStatus = &CodeableConcept{Coding: []Coding{{System: goalAchievementSystem, Code: "not-achieved", Display: "Not Achieved"}}}
+	}
+	if g.StatusAt != nil {
+		out.StatusDate = fhirDate(*g.StatusAt)
+	}
 	if t, ok, _ := care.ParseTarget(g.Measure); ok {
 		if in, found := measures.ByID(t.Instrument); found {
 			code := scoreCode(in)
@@ -241,10 +263,22 @@ func toGoal(g store.Goal, cl store.Client) Goal {
 	return out
 }
 
-// prepParams are the search parameters of the preparation types.
+// prepParams are the search parameters every preparation type takes; each
+// type adds its own date and token parameters.
 var prepParams = []searchParam{
 	{"patient", "reference", "The client, as Patient/{id} or {id}; comma-separated values match any."},
 	{"subject", "reference", "As patient."},
+}
+
+// prepDateDoc explains the date parameters of the preparation types.
+const prepDateDoc = " as YYYY, YYYY-MM or YYYY-MM-DD in the clinic's time zone, with an optional prefix eq, ge, le, gt or lt; repeat for a range."
+
+func withParams(extra ...searchParam) []searchParam {
+	return append(slices.Clone(prepParams), extra...)
+}
+
+func statusParam(system string) searchParam {
+	return searchParam{"status", "token", "The status, as a bare code or " + system + "|code; comma-separated values match any."}
 }
 
 func (a *API) episodeOfCareType() *resourceType {
@@ -254,7 +288,10 @@ func (a *API) episodeOfCareType() *resourceType {
 			co, err := tx.Course(ctx, c.P.ClinicID, id)
 			return co.ClientID, func(cl store.Client) hit { return episodeHit(co, cl, c.Clinic) }, err
 		}),
-		params: prepParams, search: a.prepSearch(a.episodesOf)}
+		params: withParams(
+			searchParam{"date", "date", "Courses whose period (start to end, or to now while open) overlaps the date," + prepDateDoc},
+			statusParam(episodeStatusSystem)),
+		sorts: []string{"date"}, search: a.prepSearch(a.episodesOf)}
 }
 
 func (a *API) carePlanType() *resourceType {
@@ -272,7 +309,10 @@ func (a *API) carePlanType() *resourceType {
 			goals, err := tx.Goals(ctx, c.P.ClinicID, co.ID)
 			return co.ClientID, func(cl store.Client) hit { return planHit(co, cl, goals) }, err
 		}),
-		params: prepParams, search: a.prepSearch(a.plansOf)}
+		params: withParams(
+			searchParam{"date", "date", "Plans whose period (the course's) overlaps the date," + prepDateDoc},
+			statusParam(requestStatusSystem)),
+		sorts: []string{"date"}, search: a.prepSearch(a.plansOf)}
 }
 
 func (a *API) consentType() *resourceType {
@@ -286,17 +326,30 @@ func (a *API) consentType() *resourceType {
 			doc, err := tx.ConsentDocumentByID(ctx, c.P.ClinicID, sg.DocumentID)
 			return sg.ClientID, func(cl store.Client) hit { return consentHit(sg, doc, cl) }, err
 		}),
-		params: prepParams, search: a.prepSearch(a.consentsOf)}
+		params: withParams(
+			searchParam{"date", "date", "When the client signed," + prepDateDoc},
+			statusParam(consentStatusSystem),
+			searchParam{"scope", "token", "treatment (or " + consentScopeSystem + "|treatment)."},
+			searchParam{"category", "token", "59284-0 (or " + loincSystem + "|59284-0), patient consent."}),
+		sorts: []string{"date"}, search: a.prepSearch(a.consentsOf)}
 }
 
 func (a *API) goalType() *resourceType {
 	return &resourceType{name: "Goal",
-		doc: "An intention (the client's own words; category Intention) or a goal agreed between client and therapist, with its measurable target as the instrument's total-score code and a comparator.",
+		doc: "An intention (the client's own words; category Intention) or a goal agreed between client and therapist, with its measurable target as the instrument's total-score code and a comparator. " +
+			"A goal marked achieved is completed with achievementStatus achieved; one marked dropped is cancelled with not-achieved; statusDate is the day it was marked.",
 		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
 			g, err := tx.GoalByID(ctx, c.P.ClinicID, id)
 			return g.ClientID, func(cl store.Client) hit { return goalHit(g, cl) }, err
 		}),
-		params: prepParams, search: a.prepSearch(a.goalsOf)}
+		params: withParams(
+			searchParam{"date", "date", "When the goal was written (startDate)," + prepDateDoc},
+			searchParam{"start-date", "date", "As date."},
+			searchParam{"code", "token", "The target's measure: an instrument's total-score code as system|code or a bare code, such as http://loinc.org|44261-6 (PHQ-9)."},
+			searchParam{"lifecycle-status", "token", "proposed, active, completed or cancelled (" + goalLifecycleSystem + ")."},
+			searchParam{"achievement-status", "token", "achieved or not-achieved (" + goalAchievementSystem + ")."},
+			searchParam{"category", "token", "behavioral (" + goalCategorySystem + "|behavioral) for goals; intentions have the text Intention and no code."}),
+		sorts: []string{"date"}, search: a.prepSearch(a.goalsOf)}
 }
 
 func episodeHit(co store.Course, cl store.Client, clinic store.Clinic) hit {
@@ -337,35 +390,52 @@ func (a *API) prepRead(load func(ctx context.Context, tx *store.Tx, c *caller, i
 	}
 }
 
+// prepRecord is one resource about a client with what its search
+// parameters read: its date or period, and its codes by parameter name.
+type prepRecord struct {
+	hit
+	start time.Time
+	// end closes a period; nil for a period still open. A point in time
+	// (a signature, a goal written) has end == &start.
+	end    *time.Time
+	tokens map[string][]Coding
+}
+
 // recordsOf gathers one type's resources about a client, for a search or
 // Patient/$everything.
-type recordsOf func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]hit, error)
+type recordsOf func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error)
 
-func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]hit, error) {
+func point(h hit, at time.Time, tokens map[string][]Coding) prepRecord {
+	return prepRecord{hit: h, start: at, end: &at, tokens: tokens}
+}
+
+func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
 	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
-	var out []hit
+	var out []prepRecord
 	for _, co := range cos {
-		out = append(out, episodeHit(co, cl, c.Clinic))
+		out = append(out, prepRecord{hit: episodeHit(co, cl, c.Clinic), start: co.StartedAt, end: co.EndedAt,
+			tokens: map[string][]Coding{"status": {{System: episodeStatusSystem, Code: episodeStatus(co.State)}}}})
 	}
 	return out, err
 }
 
-func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]hit, error) {
+func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
 	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
 	if err != nil {
 		return nil, err
 	}
 	goals, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
-	var out []hit
+	var out []prepRecord
 	for _, co := range cos {
-		out = append(out, planHit(co, cl, goals))
+		out = append(out, prepRecord{hit: planHit(co, cl, goals), start: co.StartedAt, end: co.EndedAt,
+			tokens: map[string][]Coding{"status": {{System: requestStatusSystem, Code: carePlanStatus(co.State)}}}})
 	}
 	return out, err
 }
 
-func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]hit, error) {
+func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
 	sigs, err := tx.ConsentSignatures(ctx, cl.ClinicID, cl.ID)
-	var out []hit
+	var out []prepRecord
 	docs := map[string]store.ConsentDocument{}
 	for _, sg := range sigs {
 		doc, ok := docs[sg.DocumentID]
@@ -375,35 +445,101 @@ func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.
 			}
 			docs[sg.DocumentID] = doc
 		}
-		out = append(out, consentHit(sg, doc, cl))
+		h := consentHit(sg, doc, cl)
+		res := h.resource.(Consent)
+		out = append(out, point(h, sg.SignedAt, map[string][]Coding{
+			"status":   {{System: consentStatusSystem, Code: res.Status}},
+			"scope":    res.Scope.Coding,
+			"category": res.Category[0].Coding,
+		}))
 	}
 	return out, err
 }
 
-func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]hit, error) {
+func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
 	gs, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
-	var out []hit
+	var out []prepRecord
 	for _, g := range gs {
-		out = append(out, goalHit(g, cl))
+		h := goalHit(g, cl)
+		res := h.resource.(Goal)
+		tokens := map[string][]Coding{"lifecycle-status": {{System: goalLifecycleSystem, Code: res.LifecycleStatus}}}
+		for _, t := range res.Target {
+			tokens["code"] = append(tokens["code"], t.Measure.Coding...)
+		}
+		if res.AchievementStatus != nil {
+			tokens["achievement-status"] = res.AchievementStatus.Coding
+		}
+		for _, cat := range res.Category {
+			tokens["category"] = append(tokens["category"], cat.Coding...)
+		}
+		out = append(out, point(h, g.CreatedAt, tokens))
 	}
 	return out, err
 }
 
-// prepSearch searches one type by patient within the caller's scope. The
-// clients in scope are found as for Patient, each is put to the access
-// decision, and their records are gathered and paged in memory: a client
-// has a handful of these records, not thousands.
+// prepFilter is a search of preparation records being built from
+// parameters: a range of days (in the clinic's zone, inclusive) and the
+// codes each token parameter accepts, ANDed across repeats.
+type prepFilter struct {
+	from, to string // YYYY-MM-DD; "" is open
+	tokens   []tokenFilter
+	loc      *time.Location
+}
+
+// tokenFilter is one token parameter: the record must have a code that one
+// of the alternatives names.
+type tokenFilter struct {
+	name string
+	alts []string
+}
+
+// matches reports whether a record's date or period overlaps the range
+// and each token parameter names one of its codes.
+func (f *prepFilter) matches(r prepRecord) bool {
+	day := func(t time.Time) string { return t.In(f.loc).Format(time.DateOnly) }
+	if f.to != "" && day(r.start) > f.to {
+		return false
+	}
+	if f.from != "" && r.end != nil && day(*r.end) < f.from {
+		return false
+	}
+	for _, tk := range f.tokens {
+		if !slices.ContainsFunc(r.tokens[tk.name], func(c Coding) bool {
+			return slices.ContainsFunc(tk.alts, func(v string) bool { return tokenMatches(v, c.System, c.Code) })
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// prepSearch searches one type within the caller's scope. The clients in
+// scope are found as for Patient, each is put to the access decision, and
+// their records are gathered, filtered by date and codes, sorted and paged
+// in memory: a client has a handful of these records, not thousands.
 func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQuery) (page, error) {
 	return func(ctx context.Context, c *caller, s *searchQuery) (page, error) {
 		q, none, err := patientScope(c)
 		if err != nil {
 			return page{}, err
 		}
-		for _, name := range []string{"patient", "subject"} {
+		f := &prepFilter{loc: c.Clinic.Location()}
+		for _, name := range slices.Sorted(maps.Keys(s.values)) {
 			for _, v := range s.values[name] {
+				switch name {
+				case "date", "start-date":
+					if err := narrowDays(name, v, &f.from, &f.to); err != nil {
+						return page{}, err
+					}
+					continue
+				}
 				alts, err := splitValues(name, v)
 				if err != nil {
 					return page{}, err
+				}
+				if name != "patient" && name != "subject" {
+					f.tokens = append(f.tokens, tokenFilter{name, alts})
+					continue
 				}
 				var ids []string
 				for _, alt := range alts {
@@ -415,11 +551,11 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 				none = none || len(ids) == 0
 			}
 		}
-		if none {
+		if none || (f.from != "" && f.to != "" && f.from > f.to) {
 			return page{}, nil
 		}
 		q.Limit = maxOffset + maxCount
-		var all []hit
+		var all []prepRecord
 		err = a.st.Read(ctx, func(tx *store.Tx) error {
 			clients, _, err := tx.SearchClients(ctx, q)
 			if err != nil {
@@ -437,20 +573,32 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 				if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: teams[cl.ID]}) {
 					return errors.New("preparation search: a client outside the caller's scope reached the access check")
 				}
-				hs, err := of(ctx, tx, c, cl)
+				rs, err := of(ctx, tx, c, cl)
 				if err != nil {
 					return err
 				}
-				all = append(all, hs...)
+				for _, r := range rs {
+					if f.matches(r) {
+						all = append(all, r)
+					}
+				}
 			}
 			return nil
 		})
 		if err != nil {
 			return page{}, err
 		}
+		for _, k := range s.sort { // "date" is the only key the types allow
+			slices.SortStableFunc(all, func(x, y prepRecord) int {
+				if k.desc {
+					return y.start.Compare(x.start)
+				}
+				return x.start.Compare(y.start)
+			})
+		}
 		p := page{total: len(all)}
-		if s.offset < len(all) {
-			p.hits = all[s.offset:min(len(all), s.offset+s.count)]
+		for _, r := range window(all, s.offset, s.count) {
+			p.hits = append(p.hits, r.hit)
 		}
 		return p, nil
 	}
@@ -462,11 +610,13 @@ func (a *API) prepEverything(ctx context.Context, c *caller, cl store.Client) ([
 	var out []hit
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		for _, of := range []recordsOf{a.episodesOf, a.plansOf, a.consentsOf, a.goalsOf} {
-			hs, err := of(ctx, tx, c, cl)
+			rs, err := of(ctx, tx, c, cl)
 			if err != nil {
 				return err
 			}
-			out = append(out, hs...)
+			for _, r := range rs {
+				out = append(out, r.hit)
+			}
 		}
 		return nil
 	})

@@ -291,11 +291,8 @@ func (f *responseFilter) patients(values []string) {
 // dateBound narrows the completion time by one date value. Dates are days
 // in the clinic's time zone, which is where its clients answer.
 func (f *responseFilter) dateBound(name, v string, loc *time.Location) error {
-	if strings.Contains(v, ",") {
-		return problem.Invalidf(name, "%s takes one date per parameter; repeat it for a range, such as %s=ge2026-01-01&%s=le2026-03-31.", name, name, name)
-	}
-	from, to, err := dateRange(name, v)
-	if err != nil {
+	var from, to string
+	if err := narrowDays(name, v, &from, &to); err != nil {
 		return err
 	}
 	day := func(s string) time.Time { t, _ := time.ParseInLocation(time.DateOnly, s, loc); return t }

@@ -135,29 +135,39 @@ func (a *API) createFailed(w http.ResponseWriter, r *http.Request, err error) {
 // application/json), one object, no field outside responseInput.
 func decodeResponse(w http.ResponseWriter, r *http.Request) (responseInput, error) {
 	var in responseInput
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/fhir+json" && mt != "application/json") {
-		return in, problem.Invalidf("Content-Type", "Send the resource as JSON, with Content-Type: application/fhir+json.")
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
-	if err != nil {
+	if err := decodeStrict(w, r, &in, "QuestionnaireResponse", "resourceType, questionnaire, status, subject, authored and item (linkId and answer)"); err != nil {
 		return in, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			name := safeToken(strings.Trim(field, `"`))
-			return in, problem.Invalidf(name, "The field %s is not accepted in a QuestionnaireResponse here. Send resourceType, questionnaire, status, subject, authored and item (linkId and answer).", name)
-		}
-		return in, problem.Invalidf("", "The body could not be read as a QuestionnaireResponse: it is not well-formed JSON, or a value has the wrong type.")
-	}
-	if dec.More() {
-		return in, problem.Invalidf("", "Send one QuestionnaireResponse, with nothing after it.")
 	}
 	if in.ResourceType != "QuestionnaireResponse" {
 		return in, problem.Invalidf("resourceType", "This endpoint takes a resource with resourceType QuestionnaireResponse.")
 	}
 	return in, nil
+}
+
+// decodeStrict reads a created resource of type typ into v: JSON
+// (application/fhir+json or application/json), one object, no field v does
+// not list. accepted names the fields, for the message refusing another.
+func decodeStrict(w http.ResponseWriter, r *http.Request, v any, typ, accepted string) error {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/fhir+json" && mt != "application/json") {
+		return problem.Invalidf("Content-Type", "Send the resource as JSON, with Content-Type: application/fhir+json.")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name := safeToken(strings.Trim(field, `"`))
+			return problem.Invalidf(name, "The field %s is not accepted in a %s here. Send %s.", name, typ, accepted)
+		}
+		return problem.Invalidf("", "The body could not be read as a %s: it is not well-formed JSON, or a value has the wrong type.", typ)
+	}
+	if dec.More() {
+		return problem.Invalidf("", "Send one %s, with nothing after it.", typ)
+	}
+	return nil
 }
 
 // responseSubmission is a checked, scored response ready to store.
@@ -220,13 +230,20 @@ func (a *API) checkResponse(ctx context.Context, r *http.Request, c *caller, in 
 // another clinic's and refused all get the same answer, and the refusal is
 // audited.
 func (a *API) subjectForWrite(ctx context.Context, r *http.Request, c *caller, ref *Reference) (store.Client, error) {
-	const refused = "subject must be Patient/{id} of a client whose questionnaires you may record."
+	return a.subjectFor(ctx, r, c, ref, "QuestionnaireResponse", atSubject,
+		"subject must be Patient/{id} of a client whose questionnaires you may record.", mayRecordFor)
+}
+
+// subjectFor is subjectForWrite for any created type: may decides, and a
+// refusal is audited as a denied create of typ and rejected at "at".
+func (a *API) subjectFor(ctx context.Context, r *http.Request, c *caller, ref *Reference, typ, at, refused string,
+	may func(access.Principal, store.Client, []string) bool) (store.Client, error) {
 	if ref == nil || ref.Reference == "" {
-		return store.Client{}, reject(atSubject, refused)
+		return store.Client{}, reject(at, "%s", refused)
 	}
 	id, ok := strings.CutPrefix(ref.Reference, "Patient/")
 	if !ok || !auth.ValidID(id) {
-		return store.Client{}, reject(atSubject, refused)
+		return store.Client{}, reject(at, "%s", refused)
 	}
 	var cl store.Client
 	var team []string
@@ -243,14 +260,14 @@ func (a *API) subjectForWrite(ctx context.Context, r *http.Request, c *caller, r
 		detail = "no such record"
 	case err != nil:
 		return store.Client{}, err
-	case mayRecordFor(c.P, cl, team):
+	case may(c.P, cl, team):
 		return cl, nil
 	}
-	if err := a.record(r, c, audit.Entry{Action: actionFor("QuestionnaireResponse", "create"), ResourceType: "Patient", ResourceID: id,
+	if err := a.record(r, c, audit.Entry{Action: actionFor(typ, "create"), ResourceType: "Patient", ResourceID: id,
 		Outcome: audit.Denied, Detail: detail}); err != nil {
 		return store.Client{}, err
 	}
-	return store.Client{}, reject(atSubject, refused)
+	return store.Client{}, reject(at, "%s", refused)
 }
 
 // mayRecordFor is who may record a client's questionnaire: the client in

@@ -272,6 +272,26 @@ func dateRange(name, v string) (from, to string, err error) {
 	return "", "", problem.Invalidf(name, "The prefix %s is not supported on %s: use eq, ge, le, gt or lt.", safeToken(prefix), name)
 }
 
+// narrowDays narrows an inclusive range of YYYY-MM-DD days ("" is open) by
+// one date search value. A value takes one date; a range is the parameter
+// repeated, so the bounds only ever narrow.
+func narrowDays(name, v string, from, to *string) error {
+	if strings.Contains(v, ",") {
+		return problem.Invalidf(name, "%s takes one date per parameter; repeat it for a range, such as %s=ge2026-01-01&%s=le2026-03-31.", name, name, name)
+	}
+	lo, hi, err := dateRange(name, v)
+	if err != nil {
+		return err
+	}
+	if lo != "" && lo > *from {
+		*from = lo
+	}
+	if hi != "" && (*to == "" || hi < *to) {
+		*to = hi
+	}
+	return nil
+}
+
 // datePeriod is the first and last day a FHIR date of some precision covers.
 func datePeriod(v string) (start, end time.Time, ok bool) {
 	for _, f := range []struct {

@@ -1,0 +1,221 @@
+package fhir
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"doorway/internal/care"
+	"doorway/internal/store"
+)
+
+// A prescriber's dosing order is a MedicationRequest (CLINICAL.md §6). Orders
+// are versioned, never edited: each version is its own MedicationRequest,
+// the one in force active and the ones it replaced stopped, each later
+// version naming the one before as its priorPrescription.
+
+// MedicationRequest is one version of a dosing order.
+type MedicationRequest struct {
+	ResourceType              string           `json:"resourceType"`
+	ID                        string           `json:"id"`
+	Status                    string           `json:"status"`
+	StatusReason              *CodeableConcept `json:"statusReason,omitempty"`
+	Intent                    string           `json:"intent"`
+	MedicationCodeableConcept CodeableConcept  `json:"medicationCodeableConcept"`
+	Subject                   Reference        `json:"subject"`
+	SupportingInformation     []Reference      `json:"supportingInformation,omitempty"`
+	AuthoredOn                string           `json:"authoredOn"`
+	Requester                 *Reference       `json:"requester,omitempty"`
+	Note                      []Annotation     `json:"note,omitempty"`
+	DosageInstruction         []Dosage         `json:"dosageInstruction"`
+	PriorPrescription         *Reference       `json:"priorPrescription,omitempty"`
+}
+
+// Dosage says how the medicine is given.
+type Dosage struct {
+	Text                     string           `json:"text,omitempty"`
+	Timing                   *Timing          `json:"timing,omitempty"`
+	Route                    *CodeableConcept `json:"route,omitempty"`
+	DoseAndRate              []DoseAndRate    `json:"doseAndRate,omitempty"`
+	MaxDosePerAdministration *Quantity        `json:"maxDosePerAdministration,omitempty"`
+}
+
+// Timing holds an infusion's duration.
+type Timing struct {
+	Repeat *TimingRepeat `json:"repeat,omitempty"`
+}
+
+// TimingRepeat is how long one administration lasts.
+type TimingRepeat struct {
+	Duration     float64 `json:"duration,omitempty"`
+	DurationUnit string  `json:"durationUnit,omitempty"`
+}
+
+// DoseAndRate is the dose ordered, in mg or mg/kg.
+type DoseAndRate struct {
+	DoseQuantity *Quantity `json:"doseQuantity,omitempty"`
+}
+
+// medicationRequestStatusSystem is the value set of MedicationRequest.status.
+const medicationRequestStatusSystem = "http://hl7.org/fhir/CodeSystem/medicationrequest-status"
+
+// orderStatus is a version's status: the versions replaced are stopped; the
+// one in force follows its course, since an order outlives nothing of the
+// course it belongs to.
+func orderStatus(o store.DosingOrder, course care.State) string {
+	if o.SupersededAt != nil {
+		return "stopped"
+	}
+	switch course {
+	case care.Paused:
+		return "on-hold"
+	case care.Completed:
+		return "completed"
+	case care.Declined:
+		return "stopped"
+	}
+	return "active"
+}
+
+// toMedicationRequest maps one version; prior is the id of the version it
+// replaced, "" for the first.
+func toMedicationRequest(o store.DosingOrder, cl store.Client, course care.State, prior string) MedicationRequest {
+	ord := o.Order
+	med := medicationConcept(ord.Route)
+	// "Ketamine: Rapid-dissolving tablet (RDT)"; "Intranasal esketamine"
+	// already names its drug.
+	med.Text = ord.Route.Label()
+	if !strings.Contains(strings.ToLower(med.Text), ord.Route.Drug()) {
+		med.Text = capitalise(ord.Route.Drug()) + ": " + med.Text
+	}
+	route := routeConcept(ord.Route)
+	mr := MedicationRequest{ResourceType: "MedicationRequest", ID: o.ID, Status: orderStatus(o, course), Intent: "order",
+		MedicationCodeableConcept: med,
+		Subject:                   patientRef(cl),
+		SupportingInformation:     []Reference{{Reference: "EpisodeOfCare/" + o.CourseID, Display: "The course of care"}},
+		AuthoredOn:                fhirInstant(o.WrittenAt),
+		// Staff are not served as Practitioners, so the prescriber is named.
+		Requester: &Reference{Display: o.WrittenByName},
+	}
+	d := Dosage{Text: ord.String(), Route: &route,
+		MaxDosePerAdministration: mgQuantity(ord.MaxMg)}
+	if ord.WeightBased() {
+		d.DoseAndRate = []DoseAndRate{{DoseQuantity: &Quantity{Value: float64(ord.MgPerKg) / 100, Unit: "mg/kg", System: ucumSystem, Code: "mg/kg"}}}
+	} else {
+		d.DoseAndRate = []DoseAndRate{{DoseQuantity: mgQuantity(ord.Mg)}}
+	}
+	if ord.OverMinutes > 0 {
+		d.Timing = &Timing{Repeat: &TimingRepeat{Duration: float64(ord.OverMinutes), DurationUnit: "min"}}
+	}
+	mr.DosageInstruction = []Dosage{d}
+	if ord.Notes != "" {
+		mr.Note = []Annotation{{Text: ord.Notes}}
+	}
+	if prior != "" {
+		mr.PriorPrescription = &Reference{Reference: "MedicationRequest/" + prior, Display: fmt.Sprintf("Version %d of this order", o.Version-1)}
+	}
+	if o.SupersededAt != nil {
+		mr.StatusReason = &CodeableConcept{Text: "Replaced by a later version of the order on " + fhirDate(o.SupersededAt.UTC()) + "."}
+	}
+	return mr
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func medicationHit(o store.DosingOrder, cl store.Client, course care.State, prior string) hit {
+	return hit{resource: toMedicationRequest(o, cl, course, prior), typ: "MedicationRequest", id: o.ID, clientID: cl.ID}
+}
+
+// medicationRecord is a version with what its search parameters read: when
+// it was written, its status and its medication.
+func medicationRecord(o store.DosingOrder, cl store.Client, course care.State, prior string) prepRecord {
+	h := medicationHit(o, cl, course, prior)
+	m := h.resource.(MedicationRequest)
+	return point(h, o.WrittenAt, map[string][]Coding{
+		"status": {{System: medicationRequestStatusSystem, Code: m.Status}},
+		"code":   m.MedicationCodeableConcept.Coding,
+	})
+}
+
+func (a *API) medicationRequestType() *resourceType {
+	return &resourceType{name: "MedicationRequest",
+		doc: "A prescriber's dosing order for a course, one resource per version: the version in force is active (on-hold, completed or stopped " +
+			"when the course is paused, completed or declined), earlier versions are stopped, and each later version names the one it replaced " +
+			"as priorPrescription. The medication is coded in RxNorm as for MedicationAdministration (ketamine 6130; esketamine nasal spray 2201623). The route is a SNOMED CT " +
+			"route code; the dose is in mg or mg/kg (UCUM), with the most per session as maxDosePerAdministration and an infusion's length " +
+			"as timing.repeat.duration. The prescriber is named in requester.",
+		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
+			o, err := tx.DosingOrderByID(ctx, c.P.ClinicID, id)
+			if err != nil {
+				return "", nil, err
+			}
+			co, err := tx.Course(ctx, c.P.ClinicID, o.CourseID)
+			if err != nil {
+				return "", nil, err
+			}
+			prior := ""
+			if o.Version > 1 {
+				hist, err := tx.DosingOrderHistory(ctx, c.P.ClinicID, o.CourseID)
+				if err != nil {
+					return "", nil, err
+				}
+				if i := slices.IndexFunc(hist, func(h store.DosingOrder) bool { return h.Version == o.Version-1 }); i >= 0 {
+					prior = hist[i].ID
+				}
+			}
+			return o.ClientID, func(cl store.Client) hit { return medicationHit(o, cl, co.State, prior) }, nil
+		}),
+		params: withParams(
+			searchParam{"date", "date", "When the version was written (authoredOn)," + prepDateDoc},
+			statusParam(medicationRequestStatusSystem),
+			searchParam{"code", "token", "The medication as system|code or a bare code, such as " + rxNormSystem + "|6130 (ketamine); comma-separated values match any."}),
+		sorts: []string{"date"}, search: a.prepSearch(a.medicationRequestsOf),
+	}
+}
+
+// medicationRequestsOf is every version of every order of a client.
+func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
+	orders, err := tx.ClientDosingOrders(ctx, cl.ClinicID, cl.ID)
+	if err != nil || len(orders) == 0 {
+		return nil, err
+	}
+	courses, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
+	if err != nil {
+		return nil, err
+	}
+	state := map[string]care.State{}
+	for _, co := range courses {
+		state[co.ID] = co.State
+	}
+	// Orders come oldest first, so the version before is already seen.
+	type version struct {
+		course string
+		n      int
+	}
+	ids := map[version]string{}
+	var out []prepRecord
+	for _, o := range orders {
+		out = append(out, medicationRecord(o, cl, state[o.CourseID], ids[version{o.CourseID, o.Version - 1}]))
+		ids[version{o.CourseID, o.Version}] = o.ID
+	}
+	return out, nil
+}
+
+// medicationEverything is the $everything part for dosing orders.
+func (a *API) medicationEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
+	var out []hit
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		rs, err := a.medicationRequestsOf(ctx, tx, c, cl)
+		for _, r := range rs {
+			out = append(out, r.hit)
+		}
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,334 @@
+package fhir
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+)
+
+// vitalSignsDoc is the CapabilityStatement's account of vital signs.
+const vitalSignsDoc = "Vital signs taken at a medicine session (category vital-signs; ids vs-bp-, vs-hr-, vs-spo2- and vs-weight-): " +
+	"the blood-pressure panel 85354-9 with systolic 8480-6 and diastolic 8462-4 as components in mm[Hg], heart rate 8867-4 in /min, " +
+	"SpO2 59408-5 in %, and the weight the dose was worked out from, body weight 29463-7 in kg; encounter is the session and a reading " +
+	"struck through is entered-in-error. Create one with POST while the session is under way (dosed, not yet discharged): status final, " +
+	"code one of 85354-9, 8867-4 or 59408-5, subject Patient/{id}, encounter that client's medicine-session Encounter, effectiveDateTime " +
+	"when it was taken (absent: now), and whole-number values. Only a therapist or prescriber on the client's care team may record " +
+	"one. It is stored as the session page stores a reading, so alerts are raised on the live view alike; a reading that cannot be " +
+	"real is answered 422 naming the element, and nothing is stored. Body weight is taken with the dose on the session page and is " +
+	"not created here."
+
+// vitalInput is what a vital-sign Observation create may hold. As for a
+// QuestionnaireResponse, decoding is strict and a few common fields are
+// accepted and ignored.
+type vitalInput struct {
+	ResourceType      string            `json:"resourceType"`
+	Status            string            `json:"status"`
+	Category          []CodeableConcept `json:"category"`
+	Code              *CodeableConcept  `json:"code"`
+	Subject           *Reference        `json:"subject"`
+	Encounter         *Reference        `json:"encounter"`
+	EffectiveDateTime string            `json:"effectiveDateTime"`
+	ValueQuantity     *quantityInput    `json:"valueQuantity"`
+	Component         []struct {
+		Code          CodeableConcept `json:"code"`
+		ValueQuantity *quantityInput  `json:"valueQuantity"`
+	} `json:"component"`
+
+	// Ignored: the server assigns the id and keeps no narrative; the
+	// performer is who the token says, and issued is when it is stored.
+	ID        string          `json:"id"`
+	Meta      json.RawMessage `json:"meta"`
+	Text      json.RawMessage `json:"text"`
+	Language  string          `json:"language"`
+	Issued    string          `json:"issued"`
+	Performer json.RawMessage `json:"performer"`
+}
+
+// quantityInput is a measured value as sent.
+type quantityInput struct {
+	Value  *float64 `json:"value"`
+	Unit   string   `json:"unit"`
+	System string   `json:"system"`
+	Code   string   `json:"code"`
+}
+
+// Where in an Observation a problem is, as FHIRPath.
+const (
+	atObsStatus    = "Observation.status"
+	atObsCategory  = "Observation.category"
+	atObsCode      = "Observation.code"
+	atObsSubject   = "Observation.subject"
+	atObsEncounter = "Observation.encounter"
+	atObsEffective = "Observation.effectiveDateTime"
+	atObsValue     = "Observation.valueQuantity"
+)
+
+func atComponent(c Coding) string {
+	return "Observation.component.where(code.coding.code='" + c.Code + "').valueQuantity"
+}
+
+// mayDocument is who may record a session's vital signs: a clinician on
+// the client's care team, as for any clinical work on the course.
+func mayDocument(p access.Principal, cl store.Client, team []string) bool {
+	return access.Allow(p, access.Write, access.Resource{Type: access.ClinicalCare, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: team})
+}
+
+// createVitalObservation serves POST /Observation: a reading taken during
+// a medicine session, stored with AddSessionVitals (the live page's store
+// call) and its audit entry in one transaction.
+func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	if err := onlyFormat(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	var in vitalInput
+	if err := decodeStrict(w, r, &in, "Observation", "resourceType, status, category, code, subject, encounter, effectiveDateTime, and valueQuantity or component"); err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	if in.ResourceType != "Observation" {
+		a.createFailed(w, r, problem.Invalidf("resourceType", "This endpoint takes a resource with resourceType Observation."))
+		return
+	}
+	kind, v, err := a.checkVitals(ctx, r, c, in)
+	if err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AddSessionVitals(ctx, v); err != nil {
+			return err
+		}
+		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: vitalID(kind.vitalSign, v.ID),
+			ClientID: kind.clientID, Detail: kind.code.Display + " during a medicine session"}
+		a.fillAudit(r, c, &e)
+		return tx.AppendAudit(ctx, &e)
+	})
+	if err != nil {
+		a.createFailed(w, r, storedVitalsError(kind.vitalSign, err))
+		return
+	}
+	cs := clientSessions{client: kind.client, names: map[string]string{c.User.ID: c.User.Name}}
+	for _, o := range cs.readingObservations(kind.session, *v) {
+		if o.ID == vitalID(kind.vitalSign, v.ID) {
+			w.Header().Set("Location", a.base(r)+"/Observation/"+o.ID)
+			a.writeResource(w, r, http.StatusCreated, o)
+			return
+		}
+	}
+	a.problem(w, r, errors.New("vital signs create: the stored reading has no Observation"))
+}
+
+// vitalTarget is what a create is about, once checked.
+type vitalTarget struct {
+	vitalSign
+	client   store.Client
+	clientID string
+	session  store.MedicineSession
+}
+
+// storedVitalsError turns what the store refused into a 422 naming the
+// element: a reading the session package calls impossible, or a session
+// that moved on (discharged, signed) between the check and the write.
+func storedVitalsError(v vitalSign, err error) error {
+	switch problem.CodeOf(err) {
+	case problem.Invalid:
+		return reject(vitalPath(v, problem.FieldOf(err)), "%s", problem.MessageOf(err))
+	case problem.Conflict:
+		return reject(atObsEncounter, "%s", problem.MessageOf(err))
+	}
+	return err
+}
+
+// vitalPath names where in the Observation a field of session.Vitals is.
+func vitalPath(v vitalSign, field string) string {
+	switch {
+	case field == "systolic":
+		return atComponent(systolicCode)
+	case field == "diastolic":
+		return atComponent(diastolicCode)
+	case field == "at":
+		return atObsEffective
+	case v == vitalBP:
+		return "Observation.component"
+	}
+	return atObsValue
+}
+
+// checkVitals turns the input into a reading to store, or says what is
+// wrong with it. It stores nothing (but the audit entry of a refused
+// subject).
+func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vitalInput) (vitalTarget, *store.SessionVitals, error) {
+	var t vitalTarget
+	if in.Status != "final" {
+		return t, nil, reject(atObsStatus, "A reading is recorded as taken: status must be final.")
+	}
+	if in.Category != nil && !slices.ContainsFunc(in.Category, func(cc CodeableConcept) bool {
+		return slices.ContainsFunc(cc.Coding, func(x Coding) bool { return x.System == observationCategorySystem && x.Code == "vital-signs" })
+	}) {
+		return t, nil, reject(atObsCategory, "Only vital signs can be created: category must include %s|vital-signs.", observationCategorySystem)
+	}
+	kind, ok := vitalKindOf(in.Code)
+	if !ok {
+		return t, nil, reject(atObsCode, "code must be a LOINC vital sign this server records: 85354-9 (blood pressure panel), 8867-4 (heart rate) or 59408-5 (SpO2).")
+	}
+	if kind == vitalWeight {
+		return t, nil, reject(atObsCode, "Body weight is taken with the dose, on the session page, because the mg/kg is worked out from it; it cannot be created here.")
+	}
+	t.vitalSign = kind
+	cl, err := a.subjectFor(ctx, r, c, in.Subject, "Observation", atObsSubject,
+		"subject must be Patient/{id} of a client on whose care team you are a therapist or prescriber.", mayDocument)
+	if err != nil {
+		return t, nil, err
+	}
+	t.client, t.clientID = cl, cl.ID
+	if t.session, err = a.sessionUnderWay(ctx, cl, in.Encounter); err != nil {
+		return t, nil, err
+	}
+	at, err := a.takenAt(in.EffectiveDateTime, t.session.Dose.GivenAt)
+	if err != nil {
+		return t, nil, err
+	}
+	now := a.now()
+	v := &store.SessionVitals{ClinicID: cl.ClinicID, SessionID: t.session.ID, TakenAt: at, EnteredBy: c.User.ID, EnteredAt: now}
+	v.At = at
+	switch kind {
+	case vitalBP:
+		if in.ValueQuantity != nil {
+			return t, nil, reject(atObsValue, "A blood-pressure panel carries its values as components (8480-6 systolic, 8462-4 diastolic), not valueQuantity.")
+		}
+		for _, part := range []struct {
+			code Coding
+			into *int
+		}{{systolicCode, &v.Systolic}, {diastolicCode, &v.Diastolic}} {
+			i := slices.IndexFunc(in.Component, func(x struct {
+				Code          CodeableConcept `json:"code"`
+				ValueQuantity *quantityInput  `json:"valueQuantity"`
+			}) bool {
+				return slices.ContainsFunc(x.Code.Coding, func(cd Coding) bool { return cd.System == loincSystem && cd.Code == part.code.Code })
+			})
+			if i < 0 {
+				return t, nil, reject("Observation.component", "The panel needs a component with code %s|%s (%s).", loincSystem, part.code.Code, part.code.Display)
+			}
+			n, err := wholeValue(in.Component[i].ValueQuantity, "mm[Hg]", atComponent(part.code))
+			if err != nil {
+				return t, nil, err
+			}
+			*part.into = n
+		}
+		if len(in.Component) != 2 {
+			return t, nil, reject("Observation.component", "A blood-pressure panel has exactly two components: systolic 8480-6 and diastolic 8462-4.")
+		}
+	default:
+		if len(in.Component) > 0 {
+			return t, nil, reject("Observation.component", "A %s reading has no components; send its value as valueQuantity.", strings.ToLower(kind.code.Display))
+		}
+		n, err := wholeValue(in.ValueQuantity, kind.unit, atObsValue)
+		if err != nil {
+			return t, nil, err
+		}
+		if kind == vitalHR {
+			v.HeartRate = n
+		} else {
+			v.SpO2 = n
+		}
+	}
+	// The same check the store makes, here so that nothing is begun for a
+	// reading that cannot be real.
+	if err := v.Validate(); err != nil {
+		return t, nil, storedVitalsError(kind, err)
+	}
+	return t, v, nil
+}
+
+// vitalKindOf finds the vital sign a code names (LOINC only).
+func vitalKindOf(cc *CodeableConcept) (vitalSign, bool) {
+	if cc == nil {
+		return vitalSign{}, false
+	}
+	for _, x := range cc.Coding {
+		for _, v := range vitalSigns {
+			if x.System == loincSystem && x.Code == v.code.Code {
+				return v, true
+			}
+		}
+	}
+	return vitalSign{}, false
+}
+
+// wholeValue reads a quantity that must be a whole number in ucum (when
+// the sender codes the unit at all).
+func wholeValue(q *quantityInput, ucum, at string) (int, error) {
+	if q == nil || q.Value == nil {
+		return 0, reject(at, "Give the value, as a number in %s.", ucum)
+	}
+	if q.Code != "" && (q.Code != ucum || (q.System != "" && q.System != ucumSystem)) {
+		return 0, reject(at, "The unit must be %s (UCUM).", ucum)
+	}
+	f := *q.Value
+	if f != math.Trunc(f) || math.Abs(f) > 1e6 {
+		return 0, reject(at, "The value must be a whole number.")
+	}
+	return int(f), nil
+}
+
+// sessionUnderWay finds the medicine session an Observation's encounter
+// names: it must be this client's, dosed and not yet discharged or signed.
+func (a *API) sessionUnderWay(ctx context.Context, cl store.Client, ref *Reference) (store.MedicineSession, error) {
+	const msg = "encounter must be Encounter/{id} of this client's medicine session under way: dosed, not yet discharged or signed."
+	if ref == nil {
+		return store.MedicineSession{}, reject(atObsEncounter, "%s", msg)
+	}
+	id, _ := strings.CutPrefix(ref.Reference, "Encounter/")
+	apptID, clientID, ok := splitEncounterID(id)
+	if !ok || clientID != cl.ID {
+		return store.MedicineSession{}, reject(atObsEncounter, "%s", msg)
+	}
+	var m store.MedicineSession
+	var found bool
+	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
+		m, found, err = tx.MedicineSessionFor(ctx, cl.ClinicID, apptID, cl.ID)
+		return err
+	})
+	if err != nil {
+		return m, err
+	}
+	if !found || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
+		return m, reject(atObsEncounter, "%s", msg)
+	}
+	return m, nil
+}
+
+// takenAt reads when the reading was taken: a dateTime with its zone, not
+// in the future (beyond a fast clock) and not before the dose.
+func (a *API) takenAt(v string, dosed time.Time) (time.Time, error) {
+	now := a.now()
+	if v == "" {
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, reject(atObsEffective, "effectiveDateTime must be a date and time with its zone, such as 2026-03-02T09:30:00-08:00.")
+	}
+	t = t.UTC()
+	switch {
+	case t.After(now.Add(clockSkew)):
+		return time.Time{}, reject(atObsEffective, "effectiveDateTime is in the future.")
+	case t.Before(dosed):
+		return time.Time{}, reject(atObsEffective, "effectiveDateTime is before the dose was given; a reading before the dose is part of the pre-dose checks on the session page.")
+	case t.After(now):
+		t = now
+	}
+	return t, nil
+}
