@@ -138,3 +138,66 @@ func typeInto(b *tab, id, value string) {
 	b.t.Helper()
 	b.do("type into #"+id, chromedp.SendKeys(chromedp.ID(id), value))
 }
+
+// TestScreeningSettingsAndSendBack: on a 390 × 844 phone Alex lowers the
+// BMI limit on the screening settings page (a word instead of a number comes
+// back with a kind message and saves nothing); Dr. Jordan Lee reads Omar
+// Haddad's full intake from his screening page, with his lorazepam in
+// diazepam-equivalents, and sends it back with a note; Omar reads the note
+// on his portal. Every page passes axe (checkPage).
+func TestScreeningSettingsAndSendBack(t *testing.T) {
+	srv := sqliteServer(t)
+
+	alex := newTab(t, srv.URL, phone)
+	signIn(alex, srv.login(t, "Alex"))
+	alex.open("/admin/screening")
+	if !strings.Contains(alex.bodyText(), "[V R17a]") {
+		t.Errorf("the BMI limit does not show its source:\n%s", alex.bodyText())
+	}
+	typeInto(alex, "t-bmi", "heavy")
+	alex.submit(`form[action="/admin/screening"] button[type="submit"]`)
+	if msg := alex.text(".field-error"); !strings.Contains(msg, "Enter a number from 15 to 100") {
+		t.Fatalf("a word for the BMI limit says %q", msg)
+	}
+	alex.screenshot("screening-settings-refused")
+	alex.fill("t-bmi", "30")
+	alex.submit(`form[action="/admin/screening"] button[type="submit"]`)
+	if msg := alex.text(".notice.ok"); !strings.Contains(msg, "saved") {
+		t.Fatalf("saving says %q", msg)
+	}
+	alex.screenshot("screening-settings")
+
+	jordan := newTab(t, srv.URL, phone)
+	signIn(jordan, srv.login(t, "Jordan"))
+	chart := jordan.linkTo("Omar Haddad")
+	if chart == "" {
+		t.Fatalf("Omar is not on Jordan's caseload:\n%s", jordan.bodyText())
+	}
+	jordan.open(chart + "/screening")
+	intakePage := jordan.linkTo("Full intake answers")
+	if intakePage == "" {
+		t.Fatalf("the screening page has no link to the intake:\n%s", jordan.bodyText())
+	}
+	jordan.open(intakePage)
+	body := jordan.bodyText()
+	for _, want := range []string{"Benzodiazepines in total: 20 mg diazepam-equivalent a day", "BMI", "Panic that has shrunk my life"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the intake page lacks %q:\n%s", want, body)
+		}
+	}
+	jordan.screenshot("staff-intake")
+	typeInto(jordan, "return-note", "Please tell us how long you have taken lorazepam, and whether anyone has talked with you about tapering.")
+	jordan.submit(`form[action$="/intake/return"] button[type="submit"]`)
+	if msg := jordan.text(".notice.ok"); !strings.Contains(msg, "sent back") {
+		t.Fatalf("sending back says %q", msg)
+	}
+
+	omar := newTab(t, srv.URL, phone)
+	if got := signIn(omar, srv.login(t, "Omar")); got != "/portal" {
+		t.Fatalf("Omar landed on %s", got)
+	}
+	if !strings.Contains(omar.bodyText(), "how long you have taken lorazepam") {
+		t.Errorf("Omar's portal does not show the note:\n%s", omar.bodyText())
+	}
+	omar.screenshot("portal-intake-returned")
+}

@@ -13,8 +13,9 @@ import (
 // name kept), signs it, writes an intention, agrees to the goal Sam
 // proposed, and finishes her checklist. Sam then documents a further
 // preparation session from the template, and the course page shows every
-// gate with pass or fail and why: the consent gate now passes. Every page
-// passes axe (checkPage).
+// gate with pass or fail and why: the consent gate now passes. Before she
+// signs, the move to active is shown blocked by her consent; after, it goes
+// through. Every page passes axe (checkPage).
 func TestConsentAndPreparationGates(t *testing.T) {
 	srv := sqliteServer(t)
 
@@ -35,6 +36,13 @@ func TestConsentAndPreparationGates(t *testing.T) {
 	sam.open(course)
 	if !sam.has(`[id="gate-consent:kap"].fail`) {
 		t.Fatalf("before Ruth signs, the consent gate does not fail:\n%s", sam.bodyText())
+	}
+	// The move to active is there but blocked, and the page says by what.
+	if !sam.has(`button[name="to"][value="active"][disabled]`) {
+		t.Errorf("before Ruth signs, the move to active is not blocked:\n%s", sam.bodyText())
+	}
+	if blocked := sam.text("#blocked-active"); !strings.Contains(blocked, "Consent: Informed consent for ketamine-assisted psychotherapy") {
+		t.Errorf("the blocked move says %q", blocked)
 	}
 
 	ruth := newTab(t, srv.URL, phone)
@@ -113,4 +121,18 @@ func TestConsentAndPreparationGates(t *testing.T) {
 	sam.setViewport(phone)
 	sam.open(course)
 	sam.screenshot("prep-course")
+	// With every course gate cleared the move to active is open, and on a
+	// phone it goes through.
+	if fails == "" {
+		if sam.has(`button[name="to"][value="active"][disabled]`) || sam.has("#blocked-active") {
+			t.Fatalf("every gate passes but the move to active is still blocked:\n%s", sam.bodyText())
+		}
+		sam.submit(`button[name="to"][value="active"]`)
+		if !strings.Contains(sam.text(".notice.ok"), "The course is now in Active") {
+			t.Errorf("after the move: %s", sam.bodyText())
+		}
+		sam.screenshot("prep-course-active")
+	} else if !sam.has(`button[name="to"][value="active"][disabled]`) {
+		t.Errorf("gates still fail (%s) but the move to active is open", fails)
+	}
 }

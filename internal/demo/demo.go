@@ -44,6 +44,7 @@ var parts = []part{
 	seedHarbor,
 	seedMeasures,    // measures.go
 	seedSchedule,    // schedule.go
+	seedSessions,    // sessions.go
 	seedPreparation, // preparation.go
 	seedFrontDoor,   // front_door.go
 }

@@ -18,7 +18,8 @@ import (
 // couple's a joint session), the clients' checklists, and Ruth, in
 // preparation, who has done everything but sign her consent: fresh baseline
 // PHQ-9 and GAD-7 and a preparation session, an intention, and a goal Sam
-// proposed that she has yet to agree to. Her dosing order is the schedule
+// proposed that she has yet to agree to; Maya's goal of a PHQ-9 below 10 is
+// marked achieved. Ruth's dosing order is the schedule
 // part's, her screening approval the screening part's.
 
 // pastPreparation are the clients whose courses have reached medicine
@@ -152,6 +153,24 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		{"ruth", store.GoalGoal, "Sleep through most nights.", "", sam, false, true, s.now.Add(-days(5))},
 	} {
 		if err := goal(g.key, g.kind, g.text, g.measure, g.by, g.client, g.team, g.at); err != nil {
+			return err
+		}
+	}
+	// Maya's PHQ-9 fell from 19 to 8: Sam marked her first goal achieved
+	// once it was below 10 two weeks running.
+	mayaGoals, err := tx.Goals(ctx, clinic.ID, courses["maya"].ID)
+	if err != nil {
+		return err
+	}
+	for _, g := range mayaGoals {
+		if g.Measure != "phq9<10" {
+			continue
+		}
+		if err := tx.SetGoalStatus(ctx, clinic.ID, g.ClientID, g.ID, store.GoalAchieved, sam, s.now.Add(-days(3)).Truncate(time.Hour)); err != nil {
+			return fmt.Errorf("demo goal achieved for maya: %w", err)
+		}
+		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "goal.status", ResourceType: "goal", ResourceID: g.ID, ClientID: g.ClientID,
+			Detail: "demo seed; achieved"}); err != nil {
 			return err
 		}
 	}

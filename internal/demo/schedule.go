@@ -28,8 +28,7 @@ type orderSpec struct {
 var demoOrders = []orderSpec{
 	{"maya", 60, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(200),
 		Notes: "Start at 200 mg; review after two sessions."}},
-	{"maya", 35, session.Order{Route: session.RDT, Mg: session.MgOf(300), MaxMg: session.MgOf(300),
-		Notes: "Little effect at 200 mg over two sessions, well tolerated; increase to 300 mg."}},
+	// Maya's second version, 300 mg, is laterOrders' (sessions.go).
 	{"daniel", 40, session.Order{Route: session.IM, MgPerKg: 50, MaxMg: session.MgOf(60),
 		Notes: "Deltoid. Hold and call me if pre-dose BP is above 140/90."}},
 	{"tom", 30, session.Order{Route: session.Lozenge, Mg: session.MgOf(200), MaxMg: session.MgOf(300)}},
@@ -100,7 +99,12 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 		}
 		return c, err
 	}
-	settings := session.DefaultSettings()
+	// Orders are checked against the clinic's own rules, as on the page.
+	rules, err := s.tx.SessionRules(ctx, clinic.ID)
+	if err != nil {
+		return err
+	}
+	settings := rules.Settings
 	for _, spec := range demoOrders {
 		c, err := course(spec.client)
 		if err != nil {
@@ -123,7 +127,7 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 		}
 		length := time.Duration(store.DefaultSessionMinutes) * time.Minute
 		if v.kind == store.KindMedicine {
-			length = time.Duration(store.DefaultMedicineMinutes) * time.Minute
+			length = time.Duration(rules.MedicineMinutes) * time.Minute
 		}
 		a := store.Appointment{ID: auth.NewID(), ClinicID: clinic.ID, Kind: v.kind, StartsAt: start, EndsAt: start.Add(length),
 			RoomID: rooms[v.room], NotesForClient: v.notes, CreatedBy: s.staff[v.staff[0]].ID, CreatedAt: start.Add(-days(10))}

@@ -18,8 +18,12 @@ func (s *Server) caseloadPhases(ctx context.Context, cv *view.CaseloadView) erro
 	byState := map[care.State][]view.ClientRow{}
 	var none []view.ClientRow
 	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		set, err := gateSettings(ctx, tx, v.P.ClinicID)
+		if err != nil {
+			return err
+		}
 		for _, row := range cv.Clients {
-			f, err := loadCourseFacts(ctx, tx, v.P.ClinicID, row.ID, now)
+			f, err := courseFactsWith(ctx, tx, v.P.ClinicID, row.ID, set, now)
 			if err != nil {
 				return err
 			}

@@ -91,6 +91,11 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 			return err
 		}
 		cv.Goals = goalRows(goals, latest, names, loc, func(g store.Goal) bool { return cv.CanWrite && g.AgreedByTherapistAt == nil })
+		for i, g := range goals {
+			if cv.CanWrite && g.Status == store.GoalActive {
+				cv.Goals[i].MarkURL = "/clients/" + c.ID + "/course/goals/" + g.ID + "/status"
+			}
+		}
 		notes, err := tx.PrepNotes(ctx, c.ClinicID, facts.course.ID)
 		if err != nil {
 			return err
@@ -104,7 +109,8 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 		cv.Notes = noteRows(notes, names, partners, loc)
-		return nil
+		cv.Sessions, err = courseRecords(ctx, tx, c, loc, now)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -118,9 +124,8 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 		cv.Gates = gateRows(facts.gates, loc)
 		cv.Ready = len(care.Blocking(facts.gates)) == 0
 		cv.DayOf = dayOfTitles(now)
-		for _, st := range facts.course.State.Next() {
-			cv.Moves = append(cv.Moves, view.StateMove{To: string(st), Label: st.Label()})
-		}
+		cv.Moves = stateMoves(facts)
+		cv.InScreening = facts.course.State == care.Screening
 		for _, g := range facts.gates {
 			if !g.Cleared() && g.Overridable {
 				cv.OverrideChoices = append(cv.OverrideChoices, view.GateRow{ID: g.ID, Title: g.Title})
@@ -138,6 +143,28 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 		p.Flash, p.FlashKind = notice, "ok"
 	}
 	s.render(w, r, status, view.CoursePage(p, cv))
+}
+
+// stateMoves are the buttons of the phase section: every move the course
+// may make by itself (those made by recording a decision have their own
+// pages), each that would open medicine sessions marked with what blocks it.
+func stateMoves(f courseFacts) []view.StateMove {
+	var out []view.StateMove
+	for _, to := range f.course.State.Next() {
+		if care.ByDecision(f.course.State, to) {
+			continue
+		}
+		m := view.StateMove{To: string(to), Label: to.Label()}
+		if err := care.CheckMove(f.course.State, to, f.gates); err != nil {
+			for _, g := range care.Blocking(f.gates) {
+				if g.Scope == care.CourseScope {
+					m.Blocked = append(m.Blocked, g.Title+": "+g.Why)
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // staffNames maps a clinic's staff ids to names.
@@ -211,8 +238,25 @@ func (s *Server) doCourseState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to := care.State(r.PostFormValue("to"))
+	now := s.now()
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetCourseState(ctx, course, to, s.now()); err != nil {
+		// The gates are worked out inside the transaction that moves the
+		// course, so a consent withdrawn a moment ago still blocks.
+		facts, err := loadCourseFacts(ctx, tx, c.ClinicID, c.ID, now)
+		if err != nil {
+			return err
+		}
+		if facts.course.ID != course.ID {
+			return problem.New(problem.Conflict, "The course changed while you were looking at it; please reload and try again.")
+		}
+		course = facts.course
+		if care.ByDecision(course.State, to) && care.Transition(course.State, to) == nil {
+			return problem.Invalidf("state", "%s", byDecisionText(course.State, to))
+		}
+		if err := care.CheckMove(course.State, to, facts.gates); err != nil {
+			return err
+		}
+		if err := tx.SetCourseState(ctx, course, to, now); err != nil {
 			return err
 		}
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "course.state", ResourceType: "course", ResourceID: course.ID, ClientID: c.ID,
@@ -226,6 +270,17 @@ func (s *Server) doCourseState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderCourse(w, r, http.StatusOK, view.CourseForm{}, "The course is now in "+to.Label()+".")
+}
+
+// byDecisionText says where a move that is not a bare button is made.
+func byDecisionText(from, to care.State) string {
+	switch {
+	case from == care.Intake:
+		return "The course moves to screening when the client finishes their intake in the portal."
+	case to == care.Intake:
+		return "To send the course back to intake, use the intake page, with a note telling the client what to look at again."
+	}
+	return "The prescriber's screening decision moves a course on to preparation or declines it; it is recorded on the screening page."
 }
 
 func (s *Server) doOverride(w http.ResponseWriter, r *http.Request) {
@@ -324,6 +379,32 @@ func (s *Server) doStaffAgree(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderCourse(w, r, http.StatusOK, view.CourseForm{}, "Your agreement is recorded.")
+}
+
+// doGoalStatus marks a goal or intention achieved or dropped, with the date
+// and who marked it; the client sees it in their portal.
+func (s *Server) doGoalStatus(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, _, ok := s.clinicalWrite(w, r, access.ClinicalCare)
+	if !ok {
+		return
+	}
+	goalID, status := r.PathValue("goal"), r.PostFormValue("status")
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetGoalStatus(ctx, c.ClinicID, c.ID, goalID, status, v.P.UserID, s.now()); err != nil {
+			return err
+		}
+		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.status", ResourceType: "goal", ResourceID: goalID, ClientID: c.ID, Detail: status})
+	})
+	if err != nil {
+		if problem.CodeOf(err) == problem.Invalid {
+			err = problem.Invalidf("goal_status", "%s", problem.MessageOf(err))
+		}
+		s.refuse(w, r, err, view.CourseForm{})
+		return
+	}
+	s.renderCourse(w, r, http.StatusOK, view.CourseForm{}, "The goal is marked "+status+".")
 }
 
 func (s *Server) doPrepNote(w http.ResponseWriter, r *http.Request) {

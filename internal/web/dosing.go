@@ -26,11 +26,18 @@ type dosingPage struct {
 	course    store.Course
 	hasCourse bool
 	history   []store.DosingOrder // newest first
+	// settings are the clinic's session rules, which an order is checked against.
+	settings session.Settings
 }
 
 func (s *Server) loadDosing(ctx context.Context, c store.Client, team []string) (dosingPage, error) {
 	d := dosingPage{client: c, team: team}
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		rules, err := tx.SessionRules(ctx, c.ClinicID)
+		if err != nil {
+			return err
+		}
+		d.settings = rules.Settings
 		if d.course, d.hasCourse, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); err != nil || !d.hasCourse {
 			return err
 		}
@@ -83,7 +90,7 @@ func orderForm(o session.Order) view.DosingForm {
 func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int, d dosingPage, form view.DosingForm, notice string) {
 	v := viewerOf(r.Context())
 	loc := v.Clinic.Location()
-	settings := session.DefaultSettings()
+	settings := d.settings
 	dv := view.DosingView{ClientID: d.client.ID, ClientName: d.client.DisplayName(), HasCourse: d.hasCourse, Form: form,
 		CanWrite: d.hasCourse && access.Allow(v.P, access.Write, access.Resource{Type: access.PrescriberOrder, ClinicID: d.client.ClinicID,
 			ClientID: d.client.ID, CareTeam: d.team})}
@@ -144,7 +151,7 @@ func orderChanges(prev, next session.Order) []string {
 
 // parseOrder reads the form into an order. Every field is read so that all
 // the typing mistakes are named at once; the order's own rules then run.
-func parseOrder(f view.DosingForm) (session.Order, view.FieldErrors) {
+func parseOrder(f view.DosingForm, settings session.Settings) (session.Order, view.FieldErrors) {
 	errs := view.FieldErrors{}
 	o := session.Order{Route: session.Route(f.Route), Notes: f.Notes}
 	if f.Route == "" || !o.Route.Valid() {
@@ -172,7 +179,7 @@ func parseOrder(f view.DosingForm) (session.Order, view.FieldErrors) {
 	if len(errs) > 0 {
 		return o, errs
 	}
-	if err := o.Validate(session.DefaultSettings()); err != nil {
+	if err := o.Validate(settings); err != nil {
 		field := problem.FieldOf(err)
 		if field == "" {
 			field = "dose"
@@ -203,7 +210,7 @@ func (s *Server) doDosingOrder(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.New(problem.Invalid, "%s has no course of care yet, so there is nothing to write an order for.", c.DisplayName()))
 		return
 	}
-	order, errs := parseOrder(form)
+	order, errs := parseOrder(form, d.settings)
 	if len(errs) > 0 {
 		form.Errors = errs
 		s.renderDosing(w, r, http.StatusBadRequest, d, form, "")
@@ -212,7 +219,13 @@ func (s *Server) doDosingOrder(w http.ResponseWriter, r *http.Request) {
 	o := store.DosingOrder{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: d.course.ID, Order: order,
 		WrittenBy: v.P.UserID, WrittenAt: s.now()}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.WriteDosingOrder(ctx, &o, session.DefaultSettings()); err != nil {
+		// The rules are read again in the writing transaction, so an order
+		// is checked against the rules in force when it is stored.
+		rules, err := tx.SessionRules(ctx, c.ClinicID)
+		if err != nil {
+			return err
+		}
+		if err := tx.WriteDosingOrder(ctx, &o, rules.Settings); err != nil {
 			return err
 		}
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ID,

@@ -51,6 +51,11 @@ func (s *Server) frontDoorRoutes() []Route {
 
 		{"GET", "/clients/{id}/screening", StaffOnly, s.showScreening},
 		{"POST", "/clients/{id}/screening", StaffOnly, s.doScreeningDecision},
+		{"GET", "/clients/{id}/intake", StaffOnly, s.showStaffIntake},          // intake_staff.go
+		{"POST", "/clients/{id}/intake/return", StaffOnly, s.doReturnToIntake}, // intake_staff.go
+
+		{"GET", "/admin/screening", StaffOnly, s.showScreeningSettings}, // screening_admin.go
+		{"POST", "/admin/screening", StaffOnly, s.doScreeningSettings},
 	}
 }
 

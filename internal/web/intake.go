@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,6 +54,10 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 	}
 	s.record(r, audit.Entry{Action: "intake.read", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID})
 	iv := view.IntakeView{Finished: in.CompletedAt != nil, Open: course.State == care.Intake}
+	if iv.Returned, err = s.portalIntakeReturn(ctx, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, sec := range intake.Sections() {
 		iv.Sections = append(iv.Sections, view.IntakeSectionRow{ID: sec.ID, Title: sec.Title, Done: in.Answers.Done(sec.ID)})
 	}
@@ -325,13 +330,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 		sv.Fired = append(sv.Fired, view.FiredRule{ID: fr.Rule.ID, Tier: string(fr.Rule.Tier), TierLabel: fr.Rule.Tier.Label(), Title: fr.Rule.Title,
 			Reason: fr.Rule.Reason, Evidence: fr.Evidence, Source: fr.Rule.SourceText()})
 	}
-	for _, m := range st.intake.Answers.Medications {
-		row := view.MedLine{Name: m.Name, Daily: num(m.DailyMG()) + " mg a day", Class: string(m.Class)}
-		if de, ok := m.DiazepamEquivalent(); ok {
-			row.Diazepam = num(de) + " mg diazepam-equivalent a day"
-		}
-		sv.Meds = append(sv.Meds, row)
-	}
+	sv.Meds, _ = medLines(st.intake.Answers.Medications)
 	if bmi, ok := st.intake.Answers.BMI(); ok {
 		sv.BMI = strconv.FormatFloat(bmi, 'f', 1, 64)
 	}
@@ -354,6 +353,26 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 		p.Flash, p.FlashKind = notice, "ok"
 	}
 	s.render(w, r, status, view.Screening(p, sv))
+}
+
+// medLines lays out the client's medicines with each benzodiazepine's daily
+// dose in diazepam-equivalents, and the total of those (the figure the
+// screening rule compares with its limit); "" when there is none.
+func medLines(meds []intake.Medication) ([]view.MedLine, string) {
+	var out []view.MedLine
+	total, any := 0.0, false
+	for _, m := range meds {
+		row := view.MedLine{Name: m.Name, Daily: num(m.DailyMG()) + " mg a day", Class: string(m.Class)}
+		if de, ok := m.DiazepamEquivalent(); ok {
+			row.Diazepam = num(de) + " mg diazepam-equivalent a day"
+			total, any = total+de, true
+		}
+		out = append(out, row)
+	}
+	if !any {
+		return out, ""
+	}
+	return out, num(math.Round(total*1000)/1000) + " mg diazepam-equivalent a day"
 }
 
 func (s *Server) doScreeningDecision(w http.ResponseWriter, r *http.Request) {
@@ -429,6 +448,25 @@ func (st screeningState) awaitsDecision(now time.Time) bool {
 		return !st.decided || !st.decision.Kind.Approves() || st.decision.ExpiresAt == nil || !now.Before(*st.decision.ExpiresAt)
 	}
 	return false
+}
+
+// portalIntakeReturn is the note that sent the client's course back to
+// intake, while the course is in intake again; nil otherwise.
+func (s *Server) portalIntakeReturn(ctx context.Context, c store.Client) (*view.ReturnLine, error) {
+	var ret store.IntakeReturn
+	var ok bool
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		course, has, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
+		if err != nil || !has || course.State != care.Intake {
+			return err
+		}
+		ret, ok, err = tx.LatestIntakeReturn(ctx, c.ClinicID, course.ID)
+		return err
+	})
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, viewerOf(ctx).Clinic.Location()), Note: ret.Note}, nil
 }
 
 // portalIntakeOpen reports whether the client's course waits for intake.

@@ -85,14 +85,42 @@ func (mc measureConfig) enabledInstrument(id string) (*measures.Instrument, erro
 	return in, nil
 }
 
-// upcomingSessions are the medicine sessions of a course still to come, for
-// the schedule's pre-session measures and the chart's markers. Medicine
-// sessions arrive in a later issue; until then a course has none.
-func upcomingSessions(store.Course) []time.Time { return nil }
+// upcomingSessions are the client's medicine sessions still to come, for the
+// schedule's pre-session measures: booked, not cancelled, and not yet dosed.
+// A session booked for earlier today that has not been dosed stays in the
+// list, so its pre-session measures show as overdue rather than vanish.
+func upcomingSessions(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) ([]time.Time, error) {
+	appts, err := tx.Appointments(ctx, store.AppointmentFilter{ClinicID: clinicID, ClientID: clientID,
+		From: now.Add(-12 * time.Hour), To: now.Add(upcomingSessionHorizon)})
+	if err != nil || len(appts) == 0 {
+		return nil, err
+	}
+	// The times are shown to the client ("before session on Mon 7 Dec,
+	// 10:00"), so they carry the clinic's time zone.
+	clinic, err := tx.Clinic(ctx, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for _, a := range appts {
+		if a.Kind != store.KindMedicine {
+			continue
+		}
+		rec, ok, err := tx.MedicineSessionFor(ctx, clinicID, a.ID, clientID)
+		if err != nil {
+			return nil, err
+		}
+		if ok && rec.State != store.SessionChecklist {
+			continue // dosed, held or stopped: no longer to come
+		}
+		out = append(out, a.StartsAt.In(clinic.Location()))
+	}
+	return out, nil
+}
 
-// courseSessions are all medicine sessions of a course, for chart markers.
-// The same later issue fills this in.
-func courseSessions(store.Course) []time.Time { return nil }
+// upcomingSessionHorizon is how far ahead booked sessions are looked for;
+// pre-session measures open 72 hours before, so this is ample.
+const upcomingSessionHorizon = 60 * 24 * time.Hour
 
 // dueItem is one questionnaire a client should complete: a clinician's
 // assignment, or an occasion of the clinic's schedule.
@@ -112,11 +140,13 @@ type clientMeasures struct {
 	HasCourse bool
 	Done      []measures.Administration
 	Open      []store.Assignment
+	// Sessions are the medicine sessions still to come (upcomingSessions).
+	Sessions []time.Time
 }
 
 // loadClientMeasures reads a client's course, administrations and open
 // assignments.
-func loadClientMeasures(ctx context.Context, tx *store.Tx, clinicID, clientID string) (clientMeasures, error) {
+func loadClientMeasures(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) (clientMeasures, error) {
 	var cm clientMeasures
 	var err error
 	if cm.Course, cm.HasCourse, err = tx.CurrentCourse(ctx, clinicID, clientID); err != nil {
@@ -129,7 +159,10 @@ func loadClientMeasures(ctx context.Context, tx *store.Tx, clinicID, clientID st
 	for _, r := range rs {
 		cm.Done = append(cm.Done, measures.Administration{InstrumentID: r.InstrumentID, At: r.CompletedAt})
 	}
-	cm.Open, err = tx.OpenAssignments(ctx, clinicID, clientID)
+	if cm.Open, err = tx.OpenAssignments(ctx, clinicID, clientID); err != nil {
+		return cm, err
+	}
+	cm.Sessions, err = upcomingSessions(ctx, tx, clinicID, clientID, now)
 	return cm, err
 }
 
@@ -152,7 +185,7 @@ func (mc measureConfig) due(cm clientMeasures, now time.Time) []dueItem {
 	if !cm.HasCourse {
 		return out
 	}
-	c := measures.Course{Start: cm.Course.StartedAt, Phase: string(cm.Course.State), Sessions: upcomingSessions(cm.Course), End: cm.Course.End()}
+	c := measures.Course{Start: cm.Course.StartedAt, Phase: string(cm.Course.State), Sessions: cm.Sessions, End: cm.Course.End()}
 	for _, d := range measures.DueNow(mc.Protocol, c, cm.Done, now) {
 		in, ok := measures.ByID(d.InstrumentID)
 		if !ok || !mc.enabled(in) || covered[in.ID] {
@@ -219,7 +252,7 @@ func (mc measureConfig) score(in *measures.Instrument, a measures.Answers) (meas
 // occasion or a paper form, creates) the assignment it answers, stores the
 // response with its score, raises its flags and audits it all.
 func (s *Server) saveSubmission(ctx context.Context, tx *store.Tx, r *http.Request, mc measureConfig, clinicID string, sub submission) (store.Response, []store.SafetyFlag, error) {
-	cm, err := loadClientMeasures(ctx, tx, clinicID, sub.ClientID)
+	cm, err := loadClientMeasures(ctx, tx, clinicID, sub.ClientID, s.now())
 	if err != nil {
 		return store.Response{}, nil, err
 	}

@@ -25,7 +25,7 @@ func (s *Server) portalDue(ctx context.Context, clinicID, clientID string) ([]vi
 		if mc, err = loadMeasureConfig(ctx, tx, clinicID); err != nil {
 			return err
 		}
-		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID)
+		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID, s.now())
 		return err
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Server) dueFor(ctx context.Context, clinicID, clientID, instrumentID st
 		if mc, err = loadMeasureConfig(ctx, tx, clinicID); err != nil {
 			return err
 		}
-		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID)
+		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID, s.now())
 		return err
 	})
 	if err != nil {

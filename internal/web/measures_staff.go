@@ -48,7 +48,7 @@ func (s *Server) chartMeasures(ctx context.Context, c store.Client, team []strin
 		if mc, err = loadMeasureConfig(ctx, tx, c.ClinicID); err != nil {
 			return err
 		}
-		if cm, err = loadClientMeasures(ctx, tx, c.ClinicID, c.ID); err != nil {
+		if cm, err = loadClientMeasures(ctx, tx, c.ClinicID, c.ID, s.now()); err != nil {
 			return err
 		}
 		if rs, err = tx.Responses(ctx, c.ClinicID, c.ID, ""); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,9 @@ type instrumentHistory struct {
 	Flagged    map[string]bool  // response id -> raised a flag
 	Course     store.Course
 	HasCourse  bool
-	Sessions   []time.Time
+	// Sessions are when the client's medicine sessions were dosed, for the
+	// chart's markers.
+	Sessions []time.Time
 }
 
 // baselineAndLatest picks the course's first response as the baseline and
@@ -113,15 +116,30 @@ func (s *Server) loadHistory(ctx context.Context, c store.Client, in *measures.I
 			return err
 		}
 		flags, err := tx.ClientFlags(ctx, c.ClinicID, c.ID)
+		if err != nil {
+			return err
+		}
 		for _, f := range flags {
 			h.Flagged[f.ResponseID] = true
 		}
+		ms, err := tx.ClientMedicineSessions(ctx, c.ClinicID, c.ID)
+		h.Sessions = doseTimes(ms)
 		return err
 	})
-	if h.HasCourse {
-		h.Sessions = courseSessions(h.Course)
-	}
 	return h, mc, err
+}
+
+// doseTimes are when medicine was given, oldest first: a session held or
+// stopped before the dose gave none, so it is not marked.
+func doseTimes(ms []store.MedicineSession) []time.Time {
+	var out []time.Time
+	for _, m := range ms {
+		if m.Dose != nil {
+			out = append(out, m.Dose.GivenAt)
+		}
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
 }
 
 // chartOf is the chart of a history.
@@ -178,6 +196,13 @@ func (s *Server) showTrends(w http.ResponseWriter, r *http.Request) {
 		desc = append(desc, row.When+": "+row.Total)
 	}
 	t.ChartDesc = fmt.Sprintf("%s totals from 0 to %d, lower is better. %s.", in.ShortTitle, export.MaxTotal(in), strings.Join(desc, "; "))
+	if len(h.Sessions) > 0 {
+		var when []string
+		for _, at := range h.Sessions {
+			when = append(when, dateText(at, loc))
+		}
+		t.ChartDesc += " Medicine sessions: " + strings.Join(when, "; ") + "."
+	}
 	t.Figures, t.FigureNote, t.Source = changeFigures(h, mc, loc)
 	for _, o := range measures.All() {
 		if o.ID != in.ID && mc.enabled(o) {

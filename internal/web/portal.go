@@ -57,7 +57,12 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pv := view.PortalView{IntakeOpen: intakeOpen, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
+	intakeReturn, err := s.portalIntakeReturn(ctx, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pv := view.PortalView{IntakeOpen: intakeOpen, IntakeReturn: intakeReturn, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
 	for _, u := range staff {
 		if onTeam[u.ID] && u.DisabledAt == nil {
 			pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")

@@ -7,6 +7,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/care"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -144,8 +145,12 @@ func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, status 
 	}
 	var cl store.Checklist
 	var has bool
-	var set = gateDefaults()
+	var set care.Settings
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if set, err = gateSettings(ctx, tx, c.ClinicID); err != nil {
+			return err
+		}
 		course, ok, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
 		if err != nil || !ok {
 			return err

@@ -9,6 +9,7 @@ import (
 	"doorway/internal/care"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
+	"doorway/internal/screening"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -26,6 +27,7 @@ func (s *Server) preparationRoutes() []Route {
 		{"POST", "/clients/{id}/course/overrides", StaffOnly, s.doOverride},
 		{"POST", "/clients/{id}/course/goals", StaffOnly, s.doStaffGoal},
 		{"POST", "/clients/{id}/course/goals/{goal}/agree", StaffOnly, s.doStaffAgree},
+		{"POST", "/clients/{id}/course/goals/{goal}/status", StaffOnly, s.doGoalStatus},
 		{"POST", "/clients/{id}/course/notes", StaffOnly, s.doPrepNote},
 
 		{"GET", "/admin/consents", StaffOnly, s.showConsentAdmin},
@@ -43,16 +45,49 @@ func (s *Server) preparationRoutes() []Route {
 	}
 }
 
-// gateSettings are the clinic's gate thresholds. Clinics cannot change them
-// yet, so every clinic has care's defaults (DESIGN.md §3); this is the one
-// place that will read them from the clinic's settings.
+// gateSettings are the clinic's gate thresholds, spelt out with care's
+// defaults where the clinic set nothing: the screening settings (how long an
+// approval lasts), the course-gate settings (baseline measures, preparation
+// sessions, fasting), and the pre-dose lines of the medicine-session rules,
+// which the gates read rather than keep a second copy of.
 func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Settings, error) {
-	return care.Settings{}, nil
+	scr, err := tx.ScreeningSettings(ctx, clinicID)
+	if err != nil {
+		return care.Settings{}, err
+	}
+	gs, err := tx.GateSettings(ctx, clinicID)
+	if err != nil {
+		return care.Settings{}, err
+	}
+	rules, err := tx.SessionRules(ctx, clinicID)
+	if err != nil {
+		return care.Settings{}, err
+	}
+	pre, alerts := rules.Settings.PreDose, rules.Settings.Alerts
+	set := care.Settings{
+		Screening:              scr,
+		BaselineDays:           gs.BaselineDays,
+		MinPreparationSessions: gs.MinPreparationSessions,
+		FastingHours:           gs.FastingHours,
+		ConfirmBP:              screening.BP{Systolic: pre.Confirm.Systolic, Diastolic: pre.Confirm.Diastolic},
+		HoldBP:                 screening.BP{Systolic: pre.Hold.Systolic, Diastolic: pre.Hold.Diastolic},
+		MaxHeartRate:           alerts.HRAbove,
+		MinSpO2:                alerts.SpO2Below,
+	}
+	if gs.BaselineInstruments != nil {
+		set.BaselineInstruments = []care.Instrument{}
+		for _, id := range gs.BaselineInstruments {
+			set.BaselineInstruments = append(set.BaselineInstruments, care.Instrument{ID: id, Name: instrumentName(id)})
+		}
+	}
+	if set.Validate() != nil {
+		// Each part was checked when saved; a combination that no longer
+		// holds (say the session rules moved) must not stop every course
+		// page, so the gates fall back to the defaults, which are safe.
+		return care.DefaultSettings(), nil
+	}
+	return set.WithDefaults(), nil
 }
-
-// gateDefaults are the thresholds spelt out, for pages that tell the client
-// what they are (the fasting hours).
-func gateDefaults() care.Settings { return care.DefaultSettings() }
 
 // courseFacts is everything the course page and the board know of a course.
 type courseFacts struct {
@@ -61,18 +96,25 @@ type courseFacts struct {
 	gates  []care.Gate
 }
 
-// loadCourseFacts loads a client's current course and works out its gates.
+// loadCourseFacts loads a client's current course and works out its gates
+// with the clinic's settings.
 func loadCourseFacts(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) (courseFacts, error) {
+	set, err := gateSettings(ctx, tx, clinicID)
+	if err != nil {
+		return courseFacts{}, err
+	}
+	return courseFactsWith(ctx, tx, clinicID, clientID, set, now)
+}
+
+// courseFactsWith is loadCourseFacts with the settings already loaded, for
+// the caseload board, which works out every client's gates at once.
+func courseFactsWith(ctx context.Context, tx *store.Tx, clinicID, clientID string, set care.Settings, now time.Time) (courseFacts, error) {
 	var f courseFacts
 	var err error
 	if f.course, f.has, err = tx.CurrentCourse(ctx, clinicID, clientID); err != nil || !f.has {
 		return f, err
 	}
 	in, err := tx.GateInput(ctx, f.course)
-	if err != nil {
-		return f, err
-	}
-	set, err := gateSettings(ctx, tx, clinicID)
 	if err != nil {
 		return f, err
 	}
@@ -169,6 +211,14 @@ func goalRows(goals []store.Goal, latest map[string]int, names map[string]string
 		}
 		if g.AgreedByTherapistAt != nil {
 			row.ByTeam = names[g.AgreedByTherapist] + " on " + view.When(*g.AgreedByTherapistAt, loc)
+		}
+		row.Status = g.Status
+		if g.StatusAt != nil && (g.Status == store.GoalAchieved || g.Status == store.GoalDropped) {
+			verb := "Achieved"
+			if g.Status == store.GoalDropped {
+				verb = "Dropped"
+			}
+			row.StatusText = fmt.Sprintf("%s on %s, marked by %s.", verb, dateText(*g.StatusAt, loc), names[g.StatusBy])
 		}
 		out = append(out, row)
 	}

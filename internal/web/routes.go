@@ -96,9 +96,12 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/portal/measures/{instrument}", ClientOnly, s.doMeasureSubmit},
 	}
 	// Features that own their routes add them here, one line each.
-	routes = append(routes, s.scheduleRoutes()...)    // schedule.go
-	routes = append(routes, s.preparationRoutes()...) // preparation.go
-	routes = append(routes, s.frontDoorRoutes()...)   // front_door.go, intake.go
+	routes = append(routes, s.scheduleRoutes()...)        // schedule.go
+	routes = append(routes, s.preparationRoutes()...)     // preparation.go
+	routes = append(routes, s.frontDoorRoutes()...)       // front_door.go, intake.go
+	routes = append(routes, s.sessionRulesRoutes()...)    // session_rules_admin.go
+	routes = append(routes, s.medicineSessionRoutes()...) // medicine_session.go
+	routes = append(routes, s.sessionPDFRoutes()...)      // session_pdf.go
 	return routes
 }
 

@@ -288,15 +288,6 @@ func sortedRooms(m map[string]store.Room) []store.Room {
 	return out
 }
 
-// medicineMinutes is the clinic's default length of a medicine session.
-func medicineMinutes(settings map[string]string) int {
-	m := store.SettingInt(settings, store.SettingMedicineMinutes, store.DefaultMedicineMinutes)
-	if m < 15 || m > 720 {
-		return store.DefaultMedicineMinutes
-	}
-	return m
-}
-
 // bookingInput is the booking form as typed.
 type bookingInput struct {
 	client, partner, kind, date, time, duration, room, notes string
@@ -339,8 +330,8 @@ func (s *Server) bookForm(ctx context.Context, in bookingInput, errs view.FieldE
 				f.Rooms = append(f.Rooms, view.Option{Value: rm.ID, Label: rm.Name, Selected: rm.ID == in.room})
 			}
 		}
-		settings, err := tx.ClinicSettings(ctx, v.P.ClinicID)
-		f.MedicineMinutes = medicineMinutes(settings)
+		rules, err := tx.SessionRules(ctx, v.P.ClinicID)
+		f.MedicineMinutes = rules.MedicineMinutes
 		return err
 	})
 	for _, k := range store.AppointmentKinds {
@@ -476,11 +467,11 @@ func (s *Server) parseBooking(ctx context.Context, in bookingInput, clients []st
 	if a.StartsAt.Before(now) {
 		return a, problem.Invalidf("date", "That time has already passed; choose a later one.")
 	}
-	var settings map[string]string
+	var rules store.SessionRules
 	var staff []store.User
 	var room store.Room
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if settings, err = tx.ClinicSettings(ctx, v.P.ClinicID); err != nil {
+		if rules, err = tx.SessionRules(ctx, v.P.ClinicID); err != nil {
 			return err
 		}
 		if staff, err = tx.Staff(ctx, v.P.ClinicID); err != nil {
@@ -499,7 +490,7 @@ func (s *Server) parseBooking(ctx context.Context, in bookingInput, clients []st
 	a.RoomID = room.ID
 	minutes := store.DefaultSessionMinutes
 	if a.Kind == store.KindMedicine {
-		minutes = medicineMinutes(settings)
+		minutes = rules.MedicineMinutes
 	}
 	if in.duration != "" {
 		if minutes, err = strconv.Atoi(in.duration); err != nil || minutes < 15 || minutes > 720 {
@@ -583,6 +574,13 @@ func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, statu
 	}
 	if a.CancelledAt != nil {
 		av.CancelledBy, av.CancelledAt, av.CancelReason = facts.staff[a.CancelledBy].Name, view.When(*a.CancelledAt, loc), a.CancelReason
+	}
+	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		av.Records, err = appointmentRecords(ctx, tx, a, facts.clients)
+		return err
+	}); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p := s.page(r, a.Kind.Label(), "/schedule")
 	if notice != "" {

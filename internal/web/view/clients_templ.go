@@ -163,7 +163,7 @@ func Caseload(p Page, c CaseloadView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Client</th><th scope=\"col\">Waiting on</th><th scope=\"col\">Measures</th><th scope=\"col\" class=\"hide-narrow\">Email</th><th scope=\"col\" class=\"hide-narrow\">Portal</th></tr></thead> ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"table-wrap wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Clients\"><table><thead><tr><th scope=\"col\">Client</th><th scope=\"col\">Waiting on</th><th scope=\"col\">Measures</th><th scope=\"col\" class=\"hide-narrow\">Email</th><th scope=\"col\" class=\"hide-narrow\">Portal</th></tr></thead> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

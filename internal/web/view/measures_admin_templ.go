@@ -51,7 +51,7 @@ func Outcomes(p Page, o OutcomesView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Questionnaire</th><th scope=\"col\">Clients</th><th scope=\"col\">Mean baseline</th><th scope=\"col\">Mean latest</th><th scope=\"col\">Reliable improvement</th><th scope=\"col\">Response</th><th scope=\"col\">Remission</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Outcomes by questionnaire\"><table><thead><tr><th scope=\"col\">Questionnaire</th><th scope=\"col\">Clients</th><th scope=\"col\">Mean baseline</th><th scope=\"col\">Mean latest</th><th scope=\"col\">Reliable improvement</th><th scope=\"col\">Response</th><th scope=\"col\">Remission</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

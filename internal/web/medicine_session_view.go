@@ -1,0 +1,335 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"doorway/internal/session"
+	"doorway/internal/store"
+	"doorway/internal/web/view"
+)
+
+// sessionView builds the record page's view model from what was loaded.
+func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.Location) view.MedicineSessionView {
+	m := f.m()
+	// Times of day are on the 24-hour clock, as on the schedule and in the
+	// alerts' own messages.
+	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
+	name := func(id string) string {
+		if n := f.names[id]; n != "" {
+			return n
+		}
+		return "someone no longer on staff"
+	}
+	sv := view.MedicineSessionView{ClientID: f.client.ID, ClientName: f.client.DisplayName(), ApptID: f.appt.ID,
+		Base: sessionPath(f.client.ID, f.appt.ID), Room: f.sched.rooms[f.appt.RoomID].Name,
+		When:    f.appt.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(f.appt, loc),
+		Started: f.started, State: string(m.State), StateLabel: "Not started", StateReason: m.StateReason,
+		Locked: m.Locked(), CanWrite: f.canWrite, CanPrescribe: f.canPrescribe}
+	if f.started {
+		sv.StateLabel = m.State.Label()
+	}
+	if m.Locked() {
+		sv.StateLabel += ", signed"
+		sv.Signed = name(m.SignedBy) + ", " + view.When(*m.SignedAt, loc)
+	}
+	for _, ac := range f.appt.Clients {
+		if ac.ClientID != f.client.ID {
+			sv.Partner = &view.ClientLink{ID: ac.ClientID, Name: f.sched.clients[ac.ClientID].DisplayName()}
+		}
+	}
+
+	// The gates and the forms before the dose.
+	sv.Gates = gateRows(f.gates, loc)
+	sv.Ready, _ = f.ready()
+	for _, g := range f.gates {
+		if !g.Cleared() && g.Overridable {
+			sv.OverrideChoices = append(sv.OverrideChoices, view.GateRow{ID: g.ID, Title: g.Title})
+		}
+	}
+	if f.hasOrder {
+		o := f.order.Order
+		rs := f.rules.Settings.Route(o.Route)
+		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: f.order.Version, Route: string(o.Route), RouteLabel: o.Route.Label(),
+			WeightBased: o.WeightBased(), Counted: o.Route.Counted(), UnitNoun: o.Route.UnitNoun(), UnitMg: rs.UnitMg.String(),
+			UsualRange: rs.UsualRange(), Onset: o.Route.Onset()}
+		if !o.WeightBased() {
+			sv.Order.Fixed = o.Mg.Number()
+		}
+	}
+	if c := m.DoseConfirm; c != nil {
+		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)
+	}
+	form = withDefaults(form, s.defaultForm(f, loc))
+	sv.Dose.Clinicians = clinicianOptions(f.sched.staff, form.GivenBy)
+	for _, u := range sortedStaff(f.sched.staff) {
+		if isClinician(u) && u.DisabledAt == nil {
+			sv.Dose.Staff = append(sv.Dose.Staff, view.StaffCheck{ID: u.ID, Name: u.Name, Roles: roleList(u.Roles), Checked: slices.Contains(form.Staff, u.ID)})
+		}
+	}
+	sv.Form = form
+
+	// The record as it stands.
+	if f.started {
+		c := m.Checklist
+		yesNo := func(b *bool, yes, no string) string {
+			switch {
+			case b == nil:
+				return "not asked"
+			case *b:
+				return yes
+			}
+			return no
+		}
+		companion := c.CompanionName
+		if c.CompanionPhone != "" {
+			companion += ", " + c.CompanionPhone
+		}
+		if c.RideConfirmed {
+			companion += " (confirmed)"
+		}
+		lastFood := "not recorded"
+		if c.LastFoodAt != nil {
+			lastFood = view.When(*c.LastFoodAt, loc)
+		}
+		if c.At != nil {
+			sv.Checklist.Saved = "Last saved by " + name(c.By) + ", " + view.When(*c.At, loc) + "."
+			sv.Checklist.Facts = []view.Fact{
+				{Label: "Companion", Value: companion},
+				{Label: "Last ate", Value: lastFood},
+				{Label: "Alcohol or drugs, 24 h", Value: yesNo(c.NoSubstances, "none", "yes, some")},
+				{Label: "Stimulants today", Value: yesNo(c.StimulantsPaused, "none", "one was taken")},
+				{Label: "Medications reviewed", Value: map[bool]string{true: "yes", false: "no"}[c.MedicationsReviewed]},
+				{Label: "Intention", Value: c.Intention},
+			}
+		}
+		for _, o := range f.rec.Overrides {
+			title := o.GateID
+			for _, g := range f.gates {
+				if g.ID == o.GateID {
+					title = g.Title
+				}
+			}
+			sv.Overrides = append(sv.Overrides, fmt.Sprintf("%s: overridden by %s, %s: %s", title, o.ByName, view.When(o.At, loc), o.Reason))
+		}
+		if c := m.DoseConfirm; c != nil {
+			sv.Overrides = append(sv.Overrides, fmt.Sprintf("Dose of %s confirmed by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason))
+		}
+		if d := m.Dose; d != nil {
+			dose := d.Mg.String()
+			if d.Units > 0 {
+				noun := d.Route.UnitNoun()
+				if d.Units != 1 {
+					noun += "s"
+				}
+				dose += fmt.Sprintf(" (%d × %s %s)", d.Units, f.rules.Settings.Route(d.Route).UnitMg, noun)
+			}
+			sv.DoseGiven = []view.Fact{
+				{Label: "Route", Value: d.Route.Label()},
+				{Label: "Dose", Value: dose},
+				{Label: "Weight today", Value: d.Weight.String()},
+				{Label: "mg/kg", Value: d.PerKg.String()},
+				{Label: "Lot", Value: d.Lot},
+				{Label: "Given by", Value: name(d.GivenBy) + " at " + view.When(d.GivenAt, loc)},
+				{Label: "Checked against", Value: fmt.Sprintf("dosing order version %d", d.OrderVersion)},
+			}
+		}
+		var setting []string
+		if m.Setting.Music {
+			setting = append(setting, "music")
+		}
+		if m.Setting.EyeMask {
+			setting = append(setting, "eye mask")
+		}
+		if m.Setting.Other != "" {
+			setting = append(setting, m.Setting.Other)
+		}
+		sv.Setting = strings.Join(setting, ", ")
+		var present []string
+		for _, id := range m.Staff {
+			present = append(present, name(id))
+		}
+		sv.StaffPresent = strings.Join(present, ", ")
+		for _, r := range f.rec.Vitals {
+			row := view.VitalsRow{ID: r.ID, At: clock(r.TakenAt), Minute: minutesAfter(r.TakenAt, m.Dose), BP: r.BPText(), By: name(r.EnteredBy)}
+			if r.HeartRate > 0 {
+				row.HR = itoa(r.HeartRate)
+			}
+			if r.SpO2 > 0 {
+				row.SpO2 = itoa(r.SpO2) + "%"
+			}
+			if r.Sedation != nil {
+				row.Sedation = itoa(int(*r.Sedation))
+			}
+			if r.Struck() {
+				row.Struck = fmt.Sprintf("Struck through by %s, %s: %s", name(r.StruckBy), view.When(*r.StruckAt, loc), r.StruckReason)
+			}
+			sv.Vitals = append(sv.Vitals, row)
+		}
+		for _, a := range f.rec.Acks {
+			sv.Acks = append(sv.Acks, view.AckRow{Message: a.Message, Note: a.Note, By: a.ByName, At: clock(a.At)})
+		}
+		for _, o := range f.rec.Observations {
+			row := view.ObservationRow{At: clock(o.At), Dissociation: o.Dissociation, Note: o.Note, By: name(o.EnteredBy)}
+			if o.Sedation != nil {
+				row.Sedation = itoa(int(*o.Sedation))
+			}
+			sv.Observations = append(sv.Observations, row)
+		}
+		for _, e := range f.rec.AdverseEvents {
+			outcome := "not known yet"
+			if e.Outcome != "" {
+				outcome = e.Outcome.Label()
+			}
+			sv.AdverseEvents = append(sv.AdverseEvents, view.AdverseRow{At: clock(e.At), Kind: e.Kind.Label(), Severity: string(e.Severity),
+				Description: e.Description, Action: e.Action, Outcome: outcome, By: name(e.EnteredBy)})
+		}
+		if d := m.Discharge; d != nil {
+			sv.DischargeView.Done = []view.Fact{
+				{Label: "Discharged", Value: view.When(d.At, loc) + " by " + name(d.By)},
+				{Label: "Released to", Value: d.ReleasedTo},
+				{Label: "Alert and oriented", Value: "yes"},
+				{Label: "Instructions", Value: session.NoDrivingInstruction},
+			}
+		}
+		for _, a := range f.rec.Addenda {
+			sv.Addenda = append(sv.Addenda, view.AddendumRow{By: a.ByName, At: view.When(a.At, loc), Body: a.Body})
+		}
+	}
+	if m.State == store.SessionDosed && !m.Locked() {
+		d := f.discharge(form.AlertOriented, form.ReleasedTo)
+		sv.DischargeView.Ready, sv.DischargeView.Instructions = d.Ready, d.Instructions
+		sv.DischargeView.Companion = m.Checklist.CompanionName
+		for _, c := range d.Criteria {
+			sv.DischargeView.Criteria = append(sv.DischargeView.Criteria, view.CriterionRow{Label: c.Label, Passed: c.Passed, Reason: c.Reason})
+		}
+	}
+	sv.Live = s.liveView(f, form, loc)
+	for _, sd := range session.SedationScale() {
+		sv.Sedation = append(sv.Sedation, view.Option{Value: itoa(int(sd)), Label: fmt.Sprintf("%d: %s", sd, sd.Label())})
+	}
+	for _, k := range session.AdverseKinds() {
+		sv.Adverse = append(sv.Adverse, view.Option{Value: string(k), Label: k.Label()})
+	}
+	for _, sev := range []session.Severity{session.Mild, session.Moderate, session.Severe} {
+		sv.Severity = append(sv.Severity, view.Option{Value: string(sev), Label: strings.ToUpper(string(sev[:1])) + string(sev[1:])})
+	}
+	for _, o := range []session.Outcome{session.Resolved, session.Improving, session.NotResolved, session.Transferred} {
+		sv.Outcomes = append(sv.Outcomes, view.Option{Value: string(o), Label: o.Label()})
+	}
+	return sv
+}
+
+// defaultForm is what the forms start with: the saved checklist, the dose
+// given by the viewer with the session's clinicians present, the ordered
+// dose for a fixed order.
+func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionForm {
+	m := f.m()
+	c := m.Checklist
+	form := view.SessionForm{CompanionName: c.CompanionName, CompanionPhone: c.CompanionPhone, RideConfirmed: c.RideConfirmed,
+		MedicationsReviewed: c.MedicationsReviewed, Intention: c.Intention, Music: true, EyeMask: true,
+		Staff: activeStaffIDs(f.appt.Staff, f.sched.staff)}
+	if !f.started {
+		// The client's own preparation checklist names the companion
+		// ahead of time; the day's checks start from it.
+		form.CompanionName, form.CompanionPhone = f.prep.CompanionName, f.prep.CompanionPhone
+	}
+	if c.LastFoodAt != nil {
+		form.LastFood = c.LastFoodAt.In(loc).Format("15:04")
+	}
+	answer := func(b *bool) string {
+		if b == nil {
+			return ""
+		}
+		return map[bool]string{true: "yes", false: "no"}[*b]
+	}
+	form.NoSubstances, form.StimulantsPaused = answer(c.NoSubstances), answer(c.StimulantsPaused)
+	if f.hasOrder && !f.order.Order.WeightBased() {
+		form.Mg = f.order.Order.Mg.Number()
+	}
+	v := f.viewerID
+	if u, ok := f.sched.staff[v]; ok && isClinician(u) {
+		form.GivenBy = v
+		if !slices.Contains(form.Staff, v) {
+			form.Staff = append(form.Staff, v)
+		}
+	}
+	return form
+}
+
+// liveView builds the monitoring panel, shown from the dose until the
+// session ends.
+func (s *Server) liveView(f *sessionFacts, form view.SessionForm, loc *time.Location) view.LiveView {
+	m := f.m()
+	if !f.started || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
+		return view.LiveView{}
+	}
+	l := view.LiveView{Show: true, URL: sessionPath(f.client.ID, f.appt.ID) + "/live", Base: sessionPath(f.client.ID, f.appt.ID),
+		DoseAt: m.Dose.GivenAt.In(loc).Format("15:04"), CanAck: f.canWrite, Protocol: f.rules.Protocol.Name,
+		Updated: "As of " + f.now.In(loc).Format("15:04:05") + "; this panel refreshes by itself.",
+		AckKey:  form.AckKey, AckNote: form.AckNote, Errors: form.Errors}
+	elapsed := f.now.Sub(m.Dose.GivenAt)
+	if elapsed < 0 {
+		elapsed = 0
+	}
+	h, min := int(elapsed/time.Hour), int(elapsed%time.Hour/time.Minute)
+	if h > 0 {
+		l.Elapsed = fmt.Sprintf("%d h %02d min", h, min)
+	} else {
+		l.Elapsed = fmt.Sprintf("%d min", min)
+	}
+	for _, a := range f.alerts() {
+		if a.Open() {
+			l.Alerts = append(l.Alerts, view.AlertRow{Key: a.Key, Message: a.Message, Since: a.At.In(loc).Format("15:04")})
+		}
+	}
+	// The timetable reads the clock of the clinic, so a reading's minute
+	// and the slot it counts for agree with what the page shows.
+	var readings []session.Vitals
+	for _, r := range store.Readings(f.rec.Vitals) {
+		r.At = r.At.In(loc)
+		readings = append(readings, r)
+	}
+	tt, err := session.Schedule(f.rules.Protocol, m.Dose.GivenAt.In(loc), f.now.In(loc), readings)
+	if err != nil {
+		return l
+	}
+	slot := func(sl session.Slot) view.SlotRow {
+		missing := measureList(sl.Missing)
+		return view.SlotRow{Minute: sl.Minute, At: sl.At.In(loc).Format("15:04"), Measures: measureList(sl.Measures),
+			Status: string(sl.Status), Missing: missing, Late: sl.Late}
+	}
+	for _, sl := range tt.Slots {
+		row := slot(sl)
+		l.Slots = append(l.Slots, row)
+		switch sl.Status {
+		case session.Due:
+			l.DueNow = append(l.DueNow, row)
+		case session.Overdue:
+			l.Overdue = append(l.Overdue, row)
+		}
+	}
+	if next, ok := tt.Next(); ok && next.Status == session.Upcoming {
+		row := slot(next)
+		l.Next = &row
+	}
+	return l
+}
+
+// withDefaults fills the forms other than the one that was sent (all of
+// them, on a plain visit) with what the record holds and the defaults.
+func withDefaults(form, def view.SessionForm) view.SessionForm {
+	if form.Which == "" {
+		return def
+	}
+	if form.Which != checklistFields.form {
+		form.CompanionName, form.CompanionPhone, form.RideConfirmed, form.LastFood = def.CompanionName, def.CompanionPhone, def.RideConfirmed, def.LastFood
+		form.NoSubstances, form.StimulantsPaused, form.MedicationsReviewed, form.Intention = def.NoSubstances, def.StimulantsPaused, def.MedicationsReviewed, def.Intention
+	}
+	if form.Which != doseFields.form {
+		form.Mg, form.GivenBy, form.Staff, form.Music, form.EyeMask = def.Mg, def.GivenBy, def.Staff, def.Music, def.EyeMask
+	}
+	return form
+}
