@@ -151,17 +151,22 @@ func TestQuestionnaireResponseSearch(t *testing.T) {
 			{"questionnaire=http://elsewhere.example/Questionnaire/phq9", 0},
 			{"authored=ge" + day(10), 3},
 			{"authored=le" + day(30) + "&questionnaire=Questionnaire/phq9", 2},
+			// date is authored by the name every type shares.
+			{"date=ge" + day(10), 3},
+			{"date=le" + day(30) + "&questionnaire=Questionnaire/phq9", 2},
 		} {
 			_, total, _ := bundleIDs(t, f.get(t, "admin", "/fhir/r4/QuestionnaireResponse?"+tc.query, 200))
 			if total != tc.want {
 				t.Errorf("%s: %d, want %d", tc.query, total, tc.want)
 			}
 		}
-		ids, _, _ := bundleIDs(t, f.get(t, "assigned", "/fhir/r4/QuestionnaireResponse?_sort=-authored&_count=1", 200))
-		if len(ids) != 1 || ids[0] == f.responses["A"].ID {
-			t.Errorf("newest first: %v", ids)
+		for _, sort := range []string{"-authored", "-date"} {
+			ids, _, _ := bundleIDs(t, f.get(t, "assigned", "/fhir/r4/QuestionnaireResponse?_count=1&_sort="+sort, 200))
+			if len(ids) != 1 || ids[0] == f.responses["A"].ID {
+				t.Errorf("_sort=%s, newest first: %v", sort, ids)
+			}
 		}
-		f.get(t, "admin", "/fhir/r4/QuestionnaireResponse?_sort=date", 400)
+		f.get(t, "admin", "/fhir/r4/QuestionnaireResponse?_sort=questionnaire", 400)
 		f.get(t, "admin", "/fhir/r4/QuestionnaireResponse?code=44249-1", 400)
 	})
 }

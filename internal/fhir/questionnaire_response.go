@@ -93,8 +93,9 @@ func (a *API) questionnaireResponseType() *resourceType {
 			{"subject", "reference", "As patient."},
 			{"questionnaire", "reference", "The instrument: its Questionnaire url, Questionnaire/{id}, or http://loinc.org/q/<panel code>; comma-separated values match any."},
 			{"authored", "date", "When it was completed, as YYYY, YYYY-MM or YYYY-MM-DD in the clinic's time zone, with an optional prefix eq, ge, le, gt or lt; repeat for a range."},
+			{"date", "date", "As authored, so every resource here is searched by date alike."},
 		},
-		sorts:  []string{"authored"},
+		sorts:  []string{"authored", "date"},
 		search: a.searchQuestionnaireResponses,
 		create: a.createQuestionnaireResponse,
 	}
@@ -204,9 +205,9 @@ func (f *responseFilter) keepIf(ok bool) {
 }
 
 // searchResponses runs a search of stored responses within the caller's
-// scope. It reads patient/subject and the date parameter named dateParam
-// (sorted by _sort on the same name); own handles the type's other
-// parameters. The page it returns has the total; the caller adds the hits.
+// scope. It reads patient/subject and the date parameter named dateParam,
+// or "date" whatever the type calls it (sorted by _sort on either name); own
+// handles the type's other parameters. The page it returns has the total; the caller adds the hits.
 func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, dateParam string,
 	own func(name string, values []string, f *responseFilter)) ([]store.Response, page, error) {
 	scope, none, err := patientScope(c)
@@ -217,7 +218,7 @@ func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, da
 	loc := c.Clinic.Location()
 	for _, name := range slices.Sorted(maps.Keys(s.values)) {
 		for _, v := range s.values[name] {
-			if name == dateParam {
+			if name == dateParam || name == "date" {
 				if err := f.dateBound(name, v, loc); err != nil {
 					return nil, page{}, err
 				}
@@ -239,7 +240,7 @@ func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, da
 		}
 	}
 	for _, k := range s.sort {
-		f.q.Newest = k.key == dateParam && k.desc
+		f.q.Newest = (k.key == dateParam || k.key == "date") && k.desc
 	}
 	if f.none || (!f.q.From.IsZero() && !f.q.To.IsZero() && !f.q.From.Before(f.q.To)) {
 		return nil, page{}, nil
