@@ -150,6 +150,9 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		{"maya", store.GoalGoal, "Worry no longer running the day.", "gad7<8", sam, true, true, maya.Add(days(5))},
 		{"maya", store.GoalGoal, "Back to painting on Saturday mornings.", "", sam, true, true, maya.Add(days(5))},
 		{"ruth", store.GoalIntention, "To make peace with the years since Michael died.", "", ruth.UserID, true, false, s.now.Add(-days(6))},
+		{"tom", store.GoalIntention, "To feel something other than numbness, and to trust the process.", "", s.clients["tom"].UserID, true, true, courses["tom"].StartedAt.Add(days(7))},
+		{"daniel", store.GoalIntention, "To get out from under the weight in the mornings.", "", s.clients["daniel"].UserID, true, true, courses["daniel"].StartedAt.Add(days(4))},
+		{"noah", store.GoalIntention, "To stop waiting for the other shoe to drop.", "", s.clients["noah"].UserID, true, true, courses["noah"].StartedAt.Add(days(4))},
 		{"ruth", store.GoalGoal, "Sleep through most nights.", "", sam, false, true, s.now.Add(-days(5))},
 	} {
 		if err := goal(g.key, g.kind, g.text, g.measure, g.by, g.client, g.team, g.at); err != nil {
@@ -180,6 +183,9 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		stimulants                  bool
 	}{
 		{"maya", "Wen Chen (brother)", "(503) 555-0117", "My bedroom, curtains drawn; Wen stays the evening.", true},
+		{"daniel", "Erin Brooks (wife)", "(541) 555-0177", "Home; Erin keeps the kids at her mother's.", true},
+		{"noah", "Ava Williams (partner)", "(541) 555-0163", "Our flat, the blinds down.", true},
+		{"tom", "Folake Adeyemi (sister)", "(541) 555-0119", "Folake's sofa, with a blanket and no screens.", true},
 		{"ruth", "Eileen Gallagher (sister)", "(503) 555-0161", "Eileen's spare room, with the dog.", false},
 		{"priya", "Asha Sharma (sister)", "(503) 555-0133", "Home, the quiet back room.", true},
 		{"ben", "Asha Sharma (Priya's sister)", "(503) 555-0133", "Home, the quiet back room.", true},

@@ -41,7 +41,7 @@ type person struct {
 }
 
 var sessionPeople = map[string]person{
-	"maya": {weight: session.KgOf(62), companion: "Lucas Chen", phone: "(541) 555-0142", lot: "RDT-2409-118",
+	"maya": {weight: session.KgOf(62), companion: "Wen Chen", phone: "(503) 555-0117", lot: "RDT-2409-118",
 		sys: 118, dia: 76, hr: 68, spo2: 98, intentions: []string{
 			"To see the heaviness from a little distance.",
 			"To let the fog lift, even for an afternoon.",
