@@ -450,7 +450,7 @@ func TestCreateVitalSigns(t *testing.T) {
 			{"SpO2 above 100", "assigned", vitalBody("59408-5", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 101, "code": "%"}}), "Observation.valueQuantity"},
 			{"fractional heart rate", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 88.5}}), "Observation.valueQuantity"},
 			{"wrong unit", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 88, "code": "kg"}}), "Observation.valueQuantity"},
-			{"body weight", "assigned", vitalBody("29463-7", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 70, "code": "kg"}}), "Observation.code"},
+			{"body weight after the dose", "assigned", vitalBody("29463-7", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 70, "code": "kg"}}), "Observation.encounter"},
 			{"not a vital sign", "assigned", vitalBody("44261-6", a.ID, live), "Observation.code"},
 			{"status", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"status": "preliminary"}), "Observation.status"},
 			{"no encounter", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"encounter": nil}), "Observation.encounter"},

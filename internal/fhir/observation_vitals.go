@@ -3,6 +3,7 @@ package fhir
 import (
 	"context"
 	"strings"
+	"time"
 
 	"doorway/internal/auth"
 	"doorway/internal/problem"
@@ -15,9 +16,10 @@ import (
 // as one row; it is served as one Observation per measure, as FHIR's
 // vital-signs profiles have them: the blood-pressure panel (85354-9, with
 // systolic 8480-6 and diastolic 8462-4 as components), heart rate (8867-4)
-// and SpO2 (59408-5). The weight the dose was worked out from is a body
-// weight Observation (29463-7) of the session. A reading struck through is
-// served with status entered-in-error.
+// and SpO2 (59408-5). The day's weight is one body weight Observation
+// (29463-7) of the session: the weight recorded before the dose, then the
+// weight the dose was worked out from. A reading struck through is served
+// with status entered-in-error.
 
 // vitalIDPrefix starts the id of every vital-sign Observation:
 // vs-<measure>-<reading id>, or vs-weight-<session record id>.
@@ -120,14 +122,36 @@ func (cs clientSessions) readingObservations(m store.MedicineSession, r store.Se
 	return out
 }
 
-// weightObservation is the weight taken for the dose.
+// weightObservation is the day's weight: before the dose, the weight
+// recorded for it; once dosed, the weight the dose was worked out from. It
+// is dated and attributed to the weighing when the dose kept the weighed
+// weight (or there is no dose yet), and to the dose when the weight came
+// only with the dose. The session has a weight or a dose.
 func (cs clientSessions) weightObservation(m store.MedicineSession) Observation {
-	d := m.Dose
 	o := cs.vitalObservation(vitalWeight, weightObservationID(m.ID), m)
-	o.EffectiveDateTime = fhirInstant(d.GivenAt)
-	o.ValueQuantity = quantity(vitalWeight, float64(d.Weight)/10)
-	o.Performer = []Reference{cs.staffRef(d.GivenBy)}
-	o.Note = []Annotation{{Text: "The weight the dose was worked out from."}}
+	wt, d := m.Weight, m.Dose
+	var kg session.Kg
+	var at time.Time
+	var by, note string
+	switch {
+	case d == nil:
+		kg, at, by = wt.Kg, wt.At, wt.By
+		note = "The day's weight, taken before the dose; the dose is worked out from it."
+	case wt != nil && wt.Kg == d.Weight:
+		kg, at, by = d.Weight, wt.At, wt.By
+		note = "The weight the dose was worked out from."
+	default:
+		kg, at, by = d.Weight, d.GivenAt, d.GivenBy
+		note = "The weight the dose was worked out from."
+		if wt != nil {
+			note += " It was entered with the dose, in place of the " + wt.Kg.String() + " weighed by " + cs.staffRef(wt.By).Display +
+				" at " + fhirInstant(wt.At) + "."
+		}
+	}
+	o.EffectiveDateTime = fhirInstant(at)
+	o.ValueQuantity = quantity(vitalWeight, float64(kg)/10)
+	o.Performer = []Reference{cs.staffRef(by)}
+	o.Note = []Annotation{{Text: note}}
 	return o
 }
 
@@ -144,7 +168,7 @@ func (cs clientSessions) vitalSigns() []prepRecord {
 		if !ok {
 			continue
 		}
-		if r.Session.Dose != nil {
+		if r.Session.Dose != nil || r.Session.Weight != nil {
 			rec(cs.weightObservation(r.Session))
 		}
 		for _, v := range r.Vitals {

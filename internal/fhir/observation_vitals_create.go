@@ -19,13 +19,16 @@ import (
 // vitalSignsDoc is the CapabilityStatement's account of vital signs.
 const vitalSignsDoc = "Vital signs taken at a medicine session (category vital-signs; ids vs-bp-, vs-hr-, vs-spo2- and vs-weight-): " +
 	"the blood-pressure panel 85354-9 with systolic 8480-6 and diastolic 8462-4 as components in mm[Hg], heart rate 8867-4 in /min, " +
-	"SpO2 59408-5 in %, and the weight the dose was worked out from, body weight 29463-7 in kg; encounter is the session and a reading " +
-	"struck through is entered-in-error. Create one with POST while the session is under way (dosed, not yet discharged): status final, " +
-	"code one of 85354-9, 8867-4 or 59408-5, subject Patient/{id}, encounter that client's medicine-session Encounter, effectiveDateTime " +
-	"when it was taken (absent: now), and whole-number values. Only a therapist or prescriber on the client's care team may record " +
-	"one. It is stored as the session page stores a reading, so alerts are raised on the live view alike; a reading that cannot be " +
-	"real is answered 422 naming the element, and nothing is stored. Body weight is taken with the dose on the session page and is " +
-	"not created here."
+	"SpO2 59408-5 in %, and the day's weight, body weight 29463-7 in kg (one per session: the weight recorded before the dose, then " +
+	"the weight the dose was worked out from); encounter is the session and a reading struck through is entered-in-error. Create one " +
+	"with POST: status final, code one of 85354-9, 8867-4, 59408-5 or 29463-7, subject Patient/{id}, encounter that client's " +
+	"medicine-session Encounter, and effectiveDateTime when it was taken (absent: now). A blood pressure, heart rate or SpO2 is taken " +
+	"while the session is under way (dosed, not yet discharged), in whole numbers, and is stored as the session page stores a reading, " +
+	"so alerts are raised on the live view alike. A body weight is taken before the dose, while the pre-dose checks are under way, " +
+	"in kg to one decimal (valueQuantity.code kg; pounds as [lb_av] are converted exactly and rounded to 0.1 kg); a second weight " +
+	"before the dose replaces the first, the session page's dose form starts from it, and once the dose is recorded it cannot change. " +
+	"Only a therapist or prescriber on the client's care team may record one. A value that cannot be real, or a session that is not " +
+	"at that point, is answered 422 naming the element, and nothing is stored."
 
 // vitalInput is what a vital-sign Observation create may hold. As for a
 // QuestionnaireResponse, decoding is strict and a few common fields are
@@ -101,7 +104,16 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 		a.createFailed(w, r, problem.Invalidf("resourceType", "This endpoint takes a resource with resourceType Observation."))
 		return
 	}
-	kind, v, err := a.checkVitals(ctx, r, c, in)
+	kind, err := vitalKindFor(in)
+	if err != nil {
+		a.createFailed(w, r, err)
+		return
+	}
+	if kind == vitalWeight {
+		a.createWeightObservation(w, r, c, in)
+		return
+	}
+	target, v, err := a.checkVitals(ctx, r, c, in, kind)
 	if err != nil {
 		a.createFailed(w, r, err)
 		return
@@ -110,18 +122,18 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 		if err := tx.AddSessionVitals(ctx, v); err != nil {
 			return err
 		}
-		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: vitalID(kind.vitalSign, v.ID),
-			ClientID: kind.clientID, Detail: kind.code.Display + " during a medicine session"}
+		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: vitalID(kind, v.ID),
+			ClientID: target.clientID, Detail: kind.code.Display + " during a medicine session"}
 		a.fillAudit(r, c, &e)
 		return tx.AppendAudit(ctx, &e)
 	})
 	if err != nil {
-		a.createFailed(w, r, storedVitalsError(kind.vitalSign, err))
+		a.createFailed(w, r, storedVitalsError(kind, err))
 		return
 	}
-	cs := clientSessions{client: kind.client, names: map[string]string{c.User.ID: c.User.Name}}
-	for _, o := range cs.readingObservations(kind.session, *v) {
-		if o.ID == vitalID(kind.vitalSign, v.ID) {
+	cs := clientSessions{client: target.client, names: map[string]string{c.User.ID: c.User.Name}}
+	for _, o := range cs.readingObservations(target.session, *v) {
+		if o.ID == vitalID(kind, v.ID) {
 			w.Header().Set("Location", a.base(r)+"/Observation/"+o.ID)
 			a.writeResource(w, r, http.StatusCreated, o)
 			return
@@ -132,7 +144,6 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 
 // vitalTarget is what a create is about, once checked.
 type vitalTarget struct {
-	vitalSign
 	client   store.Client
 	clientID string
 	session  store.MedicineSession
@@ -166,27 +177,30 @@ func vitalPath(v vitalSign, field string) string {
 	return atObsValue
 }
 
-// checkVitals turns the input into a reading to store, or says what is
-// wrong with it. It stores nothing (but the audit entry of a refused
-// subject).
-func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vitalInput) (vitalTarget, *store.SessionVitals, error) {
-	var t vitalTarget
+// vitalKindFor reads the status, category and code every vital-sign create
+// shares, and says which vital sign it is.
+func vitalKindFor(in vitalInput) (vitalSign, error) {
 	if in.Status != "final" {
-		return t, nil, reject(atObsStatus, "A reading is recorded as taken: status must be final.")
+		return vitalSign{}, reject(atObsStatus, "A reading is recorded as taken: status must be final.")
 	}
 	if in.Category != nil && !slices.ContainsFunc(in.Category, func(cc CodeableConcept) bool {
 		return slices.ContainsFunc(cc.Coding, func(x Coding) bool { return x.System == observationCategorySystem && x.Code == "vital-signs" })
 	}) {
-		return t, nil, reject(atObsCategory, "Only vital signs can be created: category must include %s|vital-signs.", observationCategorySystem)
+		return vitalSign{}, reject(atObsCategory, "Only vital signs can be created: category must include %s|vital-signs.", observationCategorySystem)
 	}
 	kind, ok := vitalKindOf(in.Code)
 	if !ok {
-		return t, nil, reject(atObsCode, "code must be a LOINC vital sign this server records: 85354-9 (blood pressure panel), 8867-4 (heart rate) or 59408-5 (SpO2).")
+		return vitalSign{}, reject(atObsCode, "code must be a LOINC vital sign this server records: 85354-9 (blood pressure panel), 8867-4 (heart rate), "+
+			"59408-5 (SpO2) or 29463-7 (body weight).")
 	}
-	if kind == vitalWeight {
-		return t, nil, reject(atObsCode, "Body weight is taken with the dose, on the session page, because the mg/kg is worked out from it; it cannot be created here.")
-	}
-	t.vitalSign = kind
+	return kind, nil
+}
+
+// checkVitals turns the input into a reading to store, or says what is
+// wrong with it. It stores nothing (but the audit entry of a refused
+// subject).
+func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vitalInput, kind vitalSign) (vitalTarget, *store.SessionVitals, error) {
+	var t vitalTarget
 	cl, err := a.subjectFor(ctx, r, c, in.Subject, "Observation", atObsSubject,
 		"subject must be Patient/{id} of a client on whose care team you are a therapist or prescriber.", mayDocument)
 	if err != nil {
@@ -196,7 +210,8 @@ func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vi
 	if t.session, err = a.sessionUnderWay(ctx, cl, in.Encounter); err != nil {
 		return t, nil, err
 	}
-	at, err := a.takenAt(in.EffectiveDateTime, t.session.Dose.GivenAt)
+	at, err := a.takenAt(in.EffectiveDateTime, t.session.Dose.GivenAt,
+		"effectiveDateTime is before the dose was given; a reading before the dose is part of the pre-dose checks on the session page.")
 	if err != nil {
 		return t, nil, err
 	}
@@ -287,6 +302,20 @@ func wholeValue(q *quantityInput, ucum, at string) (int, error) {
 // names: it must be this client's, dosed and not yet discharged or signed.
 func (a *API) sessionUnderWay(ctx context.Context, cl store.Client, ref *Reference) (store.MedicineSession, error) {
 	const msg = "encounter must be Encounter/{id} of this client's medicine session under way: dosed, not yet discharged or signed."
+	m, err := a.encounterSession(ctx, cl, ref, msg)
+	if err != nil {
+		return m, err
+	}
+	if m.State != store.SessionDosed || m.Dose == nil {
+		return m, reject(atObsEncounter, "%s", msg)
+	}
+	return m, nil
+}
+
+// encounterSession finds the unlocked medicine session record an
+// Observation's encounter names, of this client; anything else is refused
+// with msg.
+func (a *API) encounterSession(ctx context.Context, cl store.Client, ref *Reference, msg string) (store.MedicineSession, error) {
 	if ref == nil {
 		return store.MedicineSession{}, reject(atObsEncounter, "%s", msg)
 	}
@@ -304,15 +333,16 @@ func (a *API) sessionUnderWay(ctx context.Context, cl store.Client, ref *Referen
 	if err != nil {
 		return m, err
 	}
-	if !found || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
+	if !found || m.Locked() {
 		return m, reject(atObsEncounter, "%s", msg)
 	}
 	return m, nil
 }
 
 // takenAt reads when the reading was taken: a dateTime with its zone, not
-// in the future (beyond a fast clock) and not before the dose.
-func (a *API) takenAt(v string, dosed time.Time) (time.Time, error) {
+// in the future (beyond a fast clock) and not before notBefore (the dose,
+// for a reading), which tooEarly explains.
+func (a *API) takenAt(v string, notBefore time.Time, tooEarly string) (time.Time, error) {
 	now := a.now()
 	if v == "" {
 		return now, nil
@@ -325,8 +355,8 @@ func (a *API) takenAt(v string, dosed time.Time) (time.Time, error) {
 	switch {
 	case t.After(now.Add(clockSkew)):
 		return time.Time{}, reject(atObsEffective, "effectiveDateTime is in the future.")
-	case t.Before(dosed):
-		return time.Time{}, reject(atObsEffective, "effectiveDateTime is before the dose was given; a reading before the dose is part of the pre-dose checks on the session page.")
+	case t.Before(notBefore):
+		return time.Time{}, reject(atObsEffective, "%s", tooEarly)
 	case t.After(now):
 		t = now
 	}

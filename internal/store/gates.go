@@ -56,9 +56,21 @@ func (t *Tx) AddGateOverride(ctx context.Context, o *GateOverride) error {
 // GateOverrides lists a course's overrides of course gates (not those of a
 // medicine session's day-of checks), oldest first.
 func (t *Tx) GateOverrides(ctx context.Context, clinicID, courseID string) ([]GateOverride, error) {
+	return t.overrides(ctx, clinicID, `o.course_id = ? AND o.session_id = ''`, courseID)
+}
+
+// SessionOverrides lists the overrides made for one medicine session, oldest
+// first.
+func (t *Tx) SessionOverrides(ctx context.Context, clinicID, sessionID string) ([]GateOverride, error) {
+	return t.overrides(ctx, clinicID, `o.session_id = ?`, sessionID)
+}
+
+// overrides lists a clinic's overrides matching where (on alias o), oldest
+// first, with the overriding prescriber's name and the reason opened.
+func (t *Tx) overrides(ctx context.Context, clinicID, where string, args ...any) ([]GateOverride, error) {
 	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name, o.at
 		FROM gate_overrides o JOIN users u ON u.id = o.by_user
-		WHERE o.clinic_id = ? AND o.course_id = ? AND o.session_id = '' ORDER BY o.at, o.id`, clinicID, courseID)
+		WHERE o.clinic_id = ? AND `+where+` ORDER BY o.at, o.id`, append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

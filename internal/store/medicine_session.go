@@ -84,6 +84,16 @@ type PreDoseChecklist struct {
 	At                  *time.Time
 }
 
+// SessionWeight is the day's weight, taken before the dose (CLINICAL.md
+// §2). The dose form starts from it; the dose keeps the weight it was
+// actually worked out from (SessionDose.Weight), which the clinician may
+// have changed.
+type SessionWeight struct {
+	Kg session.Kg
+	By string // who weighed the client (user id)
+	At time.Time
+}
+
 // SessionDose is the dose as given.
 type SessionDose struct {
 	Route  session.Route
@@ -142,6 +152,7 @@ type MedicineSession struct {
 	StartedAt   time.Time
 
 	Checklist   PreDoseChecklist
+	Weight      *SessionWeight    // nil until the day's weight is recorded before the dose
 	Dose        *SessionDose      // nil until dosed
 	DoseConfirm *DoseConfirmation // nil unless a prescriber confirmed a dose
 	Setting     SessionSetting
@@ -219,7 +230,7 @@ func (t *Tx) StartMedicineSession(ctx context.Context, m *MedicineSession) error
 
 const medicineSessionCols = `id, clinic_id, appointment_id, client_id, course_id, state, state_reason, started_by, started_at,
 	companion_name, companion_phone, ride_confirmed, last_food_at, no_substances, stimulants_paused, medications_reviewed, intention,
-	checklist_by, checklist_at,
+	checklist_by, checklist_at, weight_taken_tenths_kg, weight_taken_at, weight_taken_by,
 	weight_tenths_kg, route, dose_mg_tenths, dose_per_kg_hundredths, dose_units, lot_number, given_by, given_at, order_id, order_version,
 	dose_recorded_by, dose_confirm_mg_tenths, dose_confirm_reason, dose_confirm_by, dose_confirm_at,
 	setting_music, setting_eye_mask, setting_other,
@@ -231,15 +242,16 @@ func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, e
 	var m MedicineSession
 	var state, route string
 	var ride, meds, music, mask, oriented int
-	var subs, stim, weight, mg, perKg, units, orderVersion, confirmMg sql.NullInt64
-	var lastFood, checklistAt, givenAt, confirmAt, dischargedAt, signedAt, lockedAt sql.NullTime
+	var subs, stim, taken, weight, mg, perKg, units, orderVersion, confirmMg sql.NullInt64
+	var lastFood, checklistAt, takenAt, givenAt, confirmAt, dischargedAt, signedAt, lockedAt sql.NullTime
+	var takenBy string
 	var orderID sql.NullString
 	var d SessionDose
 	var c DoseConfirmation
 	var dis SessionDischarge
 	err := sc.Scan(&m.ID, &m.ClinicID, &m.AppointmentID, &m.ClientID, &m.CourseID, &state, &m.StateReason, &m.StartedBy, &m.StartedAt,
 		&m.Checklist.CompanionName, &m.Checklist.CompanionPhone, &ride, &lastFood, &subs, &stim, &meds, &m.Checklist.Intention,
-		&m.Checklist.By, &checklistAt,
+		&m.Checklist.By, &checklistAt, &taken, &takenAt, &takenBy,
 		&weight, &route, &mg, &perKg, &units, &d.Lot, &d.GivenBy, &givenAt, &orderID, &orderVersion,
 		&d.RecordedBy, &confirmMg, &c.Reason, &c.By, &confirmAt,
 		&music, &mask, &m.Setting.Other,
@@ -253,6 +265,9 @@ func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, e
 	m.Checklist.LastFoodAt, m.Checklist.At = nullTime(lastFood), nullTime(checklistAt)
 	m.Checklist.NoSubstances, m.Checklist.StimulantsPaused = nullBool(subs), nullBool(stim)
 	m.Setting.Music, m.Setting.EyeMask = music == 1, mask == 1
+	if takenAt.Valid {
+		m.Weight = &SessionWeight{Kg: session.Kg(taken.Int64), By: takenBy, At: takenAt.Time.UTC()}
+	}
 	if givenAt.Valid {
 		d.Route, d.Weight, d.Mg, d.PerKg = session.Route(route), session.Kg(weight.Int64), session.Mg(mg.Int64), session.MgPerKg(perKg.Int64)
 		d.Units, d.GivenAt, d.OrderID, d.OrderVersion = int(units.Int64), givenAt.Time.UTC(), orderID.String, int(orderVersion.Int64)
@@ -451,6 +466,40 @@ func (t *Tx) SaveSessionChecklist(ctx context.Context, clinicID, id string, c Pr
 		c.CompanionName, c.CompanionPhone, b2i(c.RideConfirmed), c.LastFoodAt, boolArg(c.NoSubstances), boolArg(c.StimulantsPaused),
 		b2i(c.MedicationsReviewed), intention, c.By, c.At, clinicID, id)
 	return err
+}
+
+// RecordSessionWeight records the day's weight, taken before the dose, so
+// that the dose form starts from it. It is open only while the pre-dose
+// checks are under way; a second weighing then replaces the first, as the
+// checklist's answers are replaced. Once the dose is recorded the day's
+// weight is the one the dose was worked out from and cannot change. The
+// caller writes the audit entry in the same transaction.
+func (t *Tx) RecordSessionWeight(ctx context.Context, clinicID, id string, w session.Kg, by string, at time.Time) error {
+	m, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if m.Dose != nil {
+		return problem.New(problem.Conflict, "The dose was worked out from %s; the day's weight cannot change after the dose.", m.Dose.Weight)
+	}
+	if err := inState(m, "The day's weight can no longer be recorded", SessionChecklist); err != nil {
+		return err
+	}
+	if err := session.ValidateWeight(w); err != nil {
+		return err
+	}
+	if by == "" || at.IsZero() {
+		return problem.Invalidf("weighed_at", "Say who weighed the client and when.")
+	}
+	res, err := t.exec(ctx, `UPDATE medicine_sessions SET weight_taken_tenths_kg = ?, weight_taken_at = ?, weight_taken_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'checklist' AND locked_at IS NULL`, int64(w), at, by, clinicID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+	}
+	return nil
 }
 
 // HoldMedicineSession ends the session before the dose: the pre-dose blood
@@ -746,34 +795,4 @@ func (t *Tx) AddSessionOverride(ctx context.Context, m MedicineSession, o *GateO
 	}
 	o.ClinicID, o.ClientID, o.CourseID, o.SessionID = cur.ClinicID, cur.ClientID, cur.CourseID, cur.ID
 	return t.AddGateOverride(ctx, o)
-}
-
-// SessionOverrides lists the overrides made for one session, oldest first.
-func (t *Tx) SessionOverrides(ctx context.Context, clinicID, sessionID string) ([]GateOverride, error) {
-	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name, o.at
-		FROM gate_overrides o JOIN users u ON u.id = o.by_user
-		WHERE o.clinic_id = ? AND o.session_id = ? ORDER BY o.at, o.id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var out []GateOverride
-	for rows.Next() {
-		var o GateOverride
-		if err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		o.At = o.At.UTC()
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Reason, err = t.openText(ctx, overrideBinding(clinicID, out[i].ID), out[i].Reason); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

@@ -62,6 +62,9 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 	if c := m.DoseConfirm; c != nil {
 		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)
 	}
+	if wt := m.Weight; f.started && wt != nil && m.Dose == nil {
+		sv.Dose.Weighed = fmt.Sprintf("Weighed at %s by %s: %s. Change it if the client is weighed again.", clock(wt.At), name(wt.By), wt.Kg)
+	}
 	form = withDefaults(form, s.defaultForm(f, loc))
 	sv.Dose.Clinicians = clinicianOptions(f.sched.staff, form.GivenBy)
 	for _, u := range sortedStaff(f.sched.staff) {
@@ -134,6 +137,12 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 				{Label: "Lot", Value: d.Lot},
 				{Label: "Given by", Value: name(d.GivenBy) + " at " + view.When(d.GivenAt, loc)},
 				{Label: "Checked against", Value: fmt.Sprintf("dosing order version %d", d.OrderVersion)},
+			}
+			if wt := m.Weight; wt != nil && wt.Kg != d.Weight {
+				// The weight was changed on the dose form: the earlier
+				// weighing stays on the record.
+				sv.DoseGiven = append(sv.DoseGiven, view.Fact{Label: "Weighed before the dose",
+					Value: wt.Kg.String() + " by " + name(wt.By) + " at " + clock(wt.At)})
 			}
 		}
 		var setting []string
@@ -222,9 +231,9 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 	return sv
 }
 
-// defaultForm is what the forms start with: the saved checklist, the dose
-// given by the viewer with the session's clinicians present, the ordered
-// dose for a fixed order.
+// defaultForm is what the forms start with: the saved checklist, the day's
+// weight if it was recorded before the dose, the dose given by the viewer
+// with the session's clinicians present, the ordered dose for a fixed order.
 func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionForm {
 	m := f.m()
 	c := m.Checklist
@@ -246,6 +255,9 @@ func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionFo
 		return map[bool]string{true: "yes", false: "no"}[*b]
 	}
 	form.NoSubstances, form.StimulantsPaused = answer(c.NoSubstances), answer(c.StimulantsPaused)
+	if m.Weight != nil {
+		form.WeightKg = m.Weight.Kg.Number()
+	}
 	if f.hasOrder && !f.order.Order.WeightBased() {
 		form.Mg = f.order.Order.Mg.Number()
 	}
@@ -329,7 +341,7 @@ func withDefaults(form, def view.SessionForm) view.SessionForm {
 		form.NoSubstances, form.StimulantsPaused, form.MedicationsReviewed, form.Intention = def.NoSubstances, def.StimulantsPaused, def.MedicationsReviewed, def.Intention
 	}
 	if form.Which != doseFields.form {
-		form.Mg, form.GivenBy, form.Staff, form.Music, form.EyeMask = def.Mg, def.GivenBy, def.Staff, def.Music, def.EyeMask
+		form.WeightKg, form.Mg, form.GivenBy, form.Staff, form.Music, form.EyeMask = def.WeightKg, def.Mg, def.GivenBy, def.Staff, def.Music, def.EyeMask
 	}
 	return form
 }

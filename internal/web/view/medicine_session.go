@@ -96,6 +96,9 @@ type DoseFormView struct {
 	Staff      []StaffCheck
 	// Confirmed says which dose a prescriber has confirmed, if any.
 	Confirmed string
+	// Weighed says when and by whom the day's weight was recorded before
+	// the dose, if it was; the weight field starts from it.
+	Weighed string
 }
 
 // SessionForm holds what was typed into whichever form was sent, so a
