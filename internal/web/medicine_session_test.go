@@ -561,3 +561,31 @@ func TestSessionLiveEndpoint(t *testing.T) {
 		t.Error("the live view's script is missing or inline")
 	}
 }
+
+// TestAccessLogFoldsTheLiveView: a session's live panel refreshes itself,
+// and each refresh is an audited read. The client's "who has looked" page
+// says so in words, once, with how many times and since when, and the
+// other looks at the record stay on the page.
+func TestAccessLogFoldsTheLiveView(t *testing.T) {
+	f := readyFixture(t)
+	f.dosed(t)
+	for range 12 {
+		if r := f.do("assigned", "GET", f.sessionURL()+"/live", nil); r.Code != http.StatusOK {
+			t.Fatalf("live panel: %d", r.Code)
+		}
+		f.wait(10 * time.Second)
+	}
+	body := f.do("clientA", "GET", "/portal/access", nil).Body.String()
+	if n := strings.Count(body, "Watched your medicine session&#39;s vital signs"); n != 1 {
+		t.Errorf("the live view's reads show as %d rows, want 1", n)
+	}
+	if !strings.Contains(body, "(12 times since ") {
+		t.Errorf("the folded row does not say 12 times")
+	}
+	if !strings.Contains(body, "Recorded your dose") {
+		t.Error("the dose, before the live view, fell off the page")
+	}
+	if strings.Contains(body, "medicine_session.") {
+		t.Error("an audit action shows to the client as its code")
+	}
+}

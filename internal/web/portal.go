@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
@@ -88,7 +89,7 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 	}
 	var entries []audit.Entry
 	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: v.P.ClinicID, ClientID: v.P.ClientID, Limit: 200})
+		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: v.P.ClinicID, ClientID: v.P.ClientID, Limit: accessLogEntries})
 		return err
 	}); err != nil {
 		s.fail(w, r, err)
@@ -105,44 +106,97 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		if who == "" {
 			who = "Doorway"
 		}
-		rows = append(rows, view.AccessRow{When: view.When(e.Time, loc), Who: who, What: describeAction(e.Action)})
+		what := describeAction(e.Action)
+		// A medicine-session screen refreshes itself every few seconds and
+		// each refresh is a read: one row says "12 times since 10:02" rather
+		// than pushing everything else off the page.
+		if n := len(rows); n > 0 && rows[n-1].Who == who && rows[n-1].What == what {
+			rows[n-1].Times++
+			rows[n-1].Since = view.When(e.Time, loc)
+			continue
+		}
+		if len(rows) == accessLogRows {
+			break
+		}
+		rows = append(rows, view.AccessRow{When: view.When(e.Time, loc), Who: who, What: what, Times: 1})
 	}
 	s.render(w, r, http.StatusOK, view.AccessLog(s.page(r, "Who has looked at your record", "/portal"), rows))
 }
 
-// describeAction says an audit action in plain words for a client.
+// The access log reads this many of the newest entries and shows at most
+// accessLogRows rows of them, after folding repeats together.
+const (
+	accessLogEntries = 2000
+	accessLogRows    = 200
+)
+
+// describeAction says an audit action in plain words for a client. An
+// action without words of its own is said by its kind (a read, a change)
+// rather than shown as the code it is logged under.
 func describeAction(a string) string {
-	switch a {
-	case "client.read":
-		return "Opened your record"
-	case "client.create":
-		return "Created your record"
-	case "client.invite":
-		return "Invited you to the portal"
-	case "care_team.add":
-		return "Added someone to your care team"
-	case "care_team.remove":
-		return "Removed someone from your care team"
-	case "appointment.create":
-		return "Booked a session for you"
-	case "appointment.read":
-		return "Opened one of your sessions"
-	case "appointment.cancel":
-		return "Cancelled one of your sessions"
-	case "dosing_order.read":
-		return "Opened your dosing order"
-	case "dosing_order.write":
-		return "Wrote or changed your dosing order"
-	case "course.read":
-		return "Opened your course, its gates and your checklist"
-	case "course.state":
-		return "Moved your course to its next phase"
-	case "gate.override":
-		return "Overrode a check before your medicine session, with a written reason"
-	case "prep_note.sign", "prep_note.addendum":
-		return "Wrote a note of your preparation session"
-	case "goal.add", "goal.agree":
-		return "Proposed or agreed a goal with you"
+	if d, ok := actionWords[a]; ok {
+		return d
 	}
-	return a
+	switch {
+	case strings.HasPrefix(a, "fhir.") && (strings.HasSuffix(a, ".create") || strings.HasSuffix(a, ".update")):
+		return "Added to your record through a connected app"
+	case strings.HasPrefix(a, "fhir."):
+		return "Read your record through a connected app"
+	case strings.HasSuffix(a, ".read") || strings.HasSuffix(a, ".list") || strings.HasSuffix(a, ".open"):
+		return "Opened part of your record"
+	}
+	return "Changed part of your record"
+}
+
+// actionWords are the audit actions about a client, in a client's words.
+var actionWords = map[string]string{
+	"client.read":                    "Opened your record",
+	"client.create":                  "Created your record",
+	"client.invite":                  "Invited you to the portal",
+	"client.export":                  "Downloaded a report from your record",
+	"care_team.add":                  "Added someone to your care team",
+	"care_team.remove":               "Removed someone from your care team",
+	"inquiry.convert":                "Opened your record from your inquiry",
+	"intake.read":                    "Read your intake answers",
+	"intake.return":                  "Asked you to look at your intake again",
+	"screening.read":                 "Opened your screening",
+	"screening.decide":               "Made the screening decision",
+	"consent.read":                   "Opened your consent",
+	"consent.list":                   "Opened your consent",
+	"checklist.read":                 "Opened your preparation checklist",
+	"appointment.create":             "Booked a session for you",
+	"appointment.read":               "Opened one of your sessions",
+	"appointment.cancel":             "Cancelled one of your sessions",
+	"dosing_order.read":              "Opened your dosing order",
+	"dosing_order.write":             "Wrote or changed your dosing order",
+	"course.read":                    "Opened your course, its gates and your checklist",
+	"course.state":                   "Moved your course to its next phase",
+	"gate.override":                  "Overrode a check before your medicine session, with a written reason",
+	"prep_note.sign":                 "Wrote a note of your preparation session",
+	"prep_note.addendum":             "Wrote a note of your preparation session",
+	"goal.add":                       "Proposed or agreed a goal with you",
+	"goal.agree":                     "Proposed or agreed a goal with you",
+	"goal.list":                      "Opened your intentions and goals",
+	"goal.status":                    "Marked one of your goals achieved or dropped",
+	"measure.open":                   "Opened your questionnaire answers",
+	"measure.assign":                 "Asked you to complete a questionnaire",
+	"measure.submit":                 "Entered a questionnaire for you from a paper form",
+	"safety_flag.acknowledge":        "Followed up an answer that needed attention",
+	"medicine_session.read":          "Opened the record of your medicine session",
+	"medicine_session.live":          "Watched your medicine session's vital signs",
+	"medicine_session.start":         "Began the checks before your medicine session",
+	"medicine_session.checklist":     "Recorded the checks before your medicine session",
+	"medicine_session.override":      "Overrode a check before your medicine session, with a written reason",
+	"medicine_session.hold":          "Held your medicine session: no dose that day",
+	"medicine_session.dose_confirm":  "Confirmed your dose (prescriber)",
+	"medicine_session.dose":          "Recorded your dose",
+	"medicine_session.vitals":        "Recorded your vital signs",
+	"medicine_session.vitals_strike": "Struck through a reading entered in error",
+	"medicine_session.observation":   "Wrote an observation during your medicine session",
+	"medicine_session.alert_ack":     "Acknowledged an alert during your medicine session",
+	"medicine_session.adverse_event": "Recorded a side effect or event during your medicine session",
+	"medicine_session.stop":          "Stopped your medicine session",
+	"medicine_session.discharge":     "Recorded your discharge after the medicine session",
+	"medicine_session.sign":          "Signed and locked the record of your medicine session",
+	"medicine_session.addendum":      "Added a correction to your medicine-session record",
 }
