@@ -83,6 +83,10 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.caseloadSessions(ctx, clients, &cv); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, view.Caseload(s.page(r, cv.Heading, "/caseload"), cv))
 }
 

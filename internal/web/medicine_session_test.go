@@ -589,3 +589,45 @@ func TestAccessLogFoldsTheLiveView(t *testing.T) {
 		t.Error("an audit action shows to the client as its code")
 	}
 }
+
+// TestCaseloadShowsSessionsUnderWay: the board lists a session under way
+// with the time since the dose and an alert nobody has acknowledged, to
+// the care team only; acknowledged, the alert leaves the board; discharged,
+// the session does.
+func TestCaseloadShowsSessionsUnderWay(t *testing.T) {
+	f := readyFixture(t)
+	if strings.Contains(f.do("assigned", "GET", "/caseload", nil).Body.String(), "Medicine sessions under way") {
+		t.Fatal("the board lists a session before it has begun")
+	}
+	f.dosed(t)
+	f.wait(40 * time.Minute)
+	for _, bp := range []string{"186", "184"} {
+		if r := f.do("assigned", "POST", f.sessionURL()+"/vitals", url.Values{"systolic": {bp}, "diastolic": {"112"}, "heart_rate": {"90"}, "spo2": {"97"}}); r.Code != http.StatusSeeOther {
+			t.Fatalf("vitals: %d %s", r.Code, r.Body.String())
+		}
+		f.wait(5 * time.Minute)
+	}
+	board := f.do("assigned", "GET", "/caseload", nil).Body.String()
+	for _, want := range []string{"Medicine sessions under way", `href="` + f.sessionURL() + `"`, "1 alert to acknowledge", "Dosed: monitoring", "dosed 50 min ago"} {
+		if !strings.Contains(board, want) {
+			t.Errorf("the board lacks %q", want)
+		}
+	}
+	if strings.Contains(f.do("unassigned", "GET", "/caseload", nil).Body.String(), "Medicine sessions under way") {
+		t.Error("a therapist outside the care team sees the session on their board")
+	}
+	key := f.sessionRecord().Alerts(session.DefaultAlertLimits())[0].Key
+	if r := f.post("assigned", "/alerts", url.Values{"key": {key}, "note": {"Rechecked; calm."}}); r.code != http.StatusSeeOther {
+		t.Fatalf("ack: %d", r.code)
+	}
+	board = f.do("assigned", "GET", "/caseload", nil).Body.String()
+	if strings.Contains(board, "alert to acknowledge") || !strings.Contains(board, "Medicine sessions under way") {
+		t.Error("after the acknowledgement the board should list the session without an alert")
+	}
+	if r := f.post("assigned", "/stop", url.Values{"reason": {"Client asked to stop."}}); r.code != http.StatusSeeOther {
+		t.Fatalf("stop: %d", r.code)
+	}
+	if strings.Contains(f.do("assigned", "GET", "/caseload", nil).Body.String(), "Medicine sessions under way") {
+		t.Error("a stopped session is still under way on the board")
+	}
+}

@@ -282,16 +282,7 @@ func (s *Server) liveView(f *sessionFacts, form view.SessionForm, loc *time.Loca
 		DoseAt: m.Dose.GivenAt.In(loc).Format("15:04"), CanAck: f.canWrite, Protocol: f.rules.Protocol.Name,
 		Updated: "As of " + f.now.In(loc).Format("15:04:05") + "; this panel refreshes by itself.",
 		AckKey:  form.AckKey, AckNote: form.AckNote, Errors: form.Errors}
-	elapsed := f.now.Sub(m.Dose.GivenAt)
-	if elapsed < 0 {
-		elapsed = 0
-	}
-	h, min := int(elapsed/time.Hour), int(elapsed%time.Hour/time.Minute)
-	if h > 0 {
-		l.Elapsed = fmt.Sprintf("%d h %02d min", h, min)
-	} else {
-		l.Elapsed = fmt.Sprintf("%d min", min)
-	}
+	l.Elapsed = hoursMinutes(max(0, f.now.Sub(m.Dose.GivenAt)))
 	for _, a := range f.alerts() {
 		if a.Open() {
 			l.Alerts = append(l.Alerts, view.AlertRow{Key: a.Key, Message: a.Message, Since: a.At.In(loc).Format("15:04")})
