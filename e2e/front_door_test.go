@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -8,17 +10,24 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestInquiryIntakeAndScreening: a visitor on a 390 × 844 phone reads the
-// public pages and sends an inquiry; Dr. Jordan Lee makes them a client with
-// a course in intake and an invitation; the new client sets a password from
-// the link, fills in every intake section on the phone (leaving, coming
-// back, and finishing), and Jordan approves the screening, which shows the
-// benzodiazepine rule with its diazepam-equivalent evidence. The
-// preparation part's test carries on from an approved screening.
-func TestInquiryIntakeAndScreening(t *testing.T) {
+// TestInquiryToActiveCourse follows one new person through the whole first
+// phase. A visitor on a 390 × 844 phone reads the public pages and sends an
+// inquiry; Dr. Jordan Lee makes them a client with a course in intake and an
+// invitation; the new client, Rowan Ellery, sets a password from the link,
+// fills in every intake section on the phone (leaving, coming back, and
+// finishing), and Jordan approves the screening, which shows the
+// benzodiazepine rule with its diazepam-equivalent evidence. The course is
+// then in preparation with every other gate failing and the move to active
+// blocked. On the same phone Rowan signs each required consent and answers
+// the baseline PHQ-9 and GAD-7; Jordan, the only clinician on Rowan's care
+// team, writes the dosing order and documents a preparation session. The
+// course page then shows every course gate as passed, and the move to active
+// goes through. Every page passes axe (checkPage).
+func TestInquiryToActiveCourse(t *testing.T) {
 	srv := sqliteServer(t)
 	name := "Rowan Ellery"
-	email := "rowan.ellery@example.org"
+	// A new address each run, so the test can run again on the same server.
+	email := fmt.Sprintf("rowan.ellery.%d@example.org", time.Now().UnixNano())
 
 	visitor := newTab(t, srv.URL, phone)
 	visitor.open("/")
@@ -130,6 +139,184 @@ func TestInquiryIntakeAndScreening(t *testing.T) {
 		t.Errorf("the approval's expiry is not shown")
 	}
 	jordan.screenshot("front-screening-approved")
+
+	// Converting put Jordan, a clinician, on Rowan's care team, which is
+	// all the course page needs to write a note and move the course; no
+	// therapist is added. The course is in preparation: only the screening
+	// gate passes, and the move to active is offered but blocked.
+	chart := strings.TrimSuffix(screeningPage, "/screening")
+	course := chart + "/course"
+	jordan.open(chart)
+	team := jordan.text("#team-h + ul")
+	if !strings.Contains(team, "Jordan Lee") {
+		t.Fatalf("Rowan's care team does not list Jordan: %q", team)
+	}
+	jordan.open(course)
+	if phase := jordan.text("#phase-h + p .tag"); phase != "Preparation" {
+		t.Fatalf("after the approval the course is in %q", phase)
+	}
+	if !jordan.has("#gate-screening.pass") {
+		t.Errorf("the screening gate does not pass:\n%s", jordan.text("ul.gates"))
+	}
+	for _, g := range []string{`[id^="gate-consent"]`, "#gate-baseline", "#gate-dosing_order", "#gate-preparation"} {
+		if !jordan.has(g + ".fail") {
+			t.Errorf("before anything is done, %s does not fail:\n%s", g, jordan.text("ul.gates"))
+		}
+	}
+	if !jordan.has(`button[name="to"][value="active"][disabled]`) {
+		t.Fatalf("the move to active is not offered blocked:\n%s", jordan.bodyText())
+	}
+	blocked := jordan.text("#blocked-active")
+	for _, want := range []string{"Consent: Informed consent", "Baseline measures", "Dosing order", "Preparation session"} {
+		if !strings.Contains(blocked, want) {
+			t.Errorf("the blocked move does not name %q:\n%s", want, blocked)
+		}
+	}
+	jordan.screenshot("front-course-preparation")
+
+	// Rowan, still signed in on the phone, is asked to sign and to answer
+	// the baseline questionnaires.
+	client.open("/portal")
+	if ask := client.text("#prep-h + p"); !strings.Contains(ask, "Please read and sign") {
+		t.Errorf("Rowan's portal does not ask for a signature: %q", ask)
+	}
+	due := client.text(`section[aria-labelledby="due-h"]`)
+	if !strings.Contains(due, "PHQ-9") || !strings.Contains(due, "GAD-7") {
+		t.Errorf("Rowan's portal does not list the baseline questionnaires:\n%s", due)
+	}
+	client.screenshot("front-portal-getting-ready")
+	client.open("/portal/consent")
+	toSign := run(client, "required documents", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(".consent-list li")].filter(li => !li.innerText.includes("Only if it applies")).map(li => li.querySelector("a").getAttribute("href"))`))
+	if len(toSign) == 0 {
+		t.Fatalf("the consent list has no required document:\n%s", client.bodyText())
+	}
+	for i, doc := range toSign {
+		client.open(doc)
+		client.fill("typed_name", name)
+		client.do("agree", chromedp.Click(chromedp.CSS(`input[name="agreed"]`)))
+		if i == 0 {
+			client.screenshot("front-consent-sign")
+		}
+		client.submit(`#sign button[type="submit"]`)
+		if msg := client.text(".notice.ok"); !strings.Contains(msg, "Your signature is recorded") {
+			t.Fatalf("signing %s says %q:\n%s", doc, msg, client.bodyText())
+		}
+	}
+	client.open("/portal/consent")
+	signed := run(client, "signed documents", chromedp.Evaluate[int](
+		`[...document.querySelectorAll(".consent-list li")].filter(li => !li.innerText.includes("Only if it applies") && li.querySelector(".tag.ok")).length`))
+	if signed != len(toSign) {
+		t.Errorf("%d of %d required documents show as signed:\n%s", signed, len(toSign), client.bodyText())
+	}
+	client.screenshot("front-consent-signed")
+
+	// The baseline: a few days of feeling low, nothing on question 9.
+	questionnaire := func(id string, items int) {
+		t.Helper()
+		client.open("/portal/measures/" + id)
+		for q := 1; q <= items; q++ {
+			score := 1
+			if id == "phq9" && q == 9 {
+				score = 0
+			}
+			client.do(fmt.Sprintf("%s question %d", id, q), chromedp.Click(chromedp.ID(fmt.Sprintf("q%d-%d", q, score))))
+		}
+		client.submit(`form.measure button[type="submit"]`)
+		if h := client.heading(); h != "Thank you" {
+			t.Fatalf("after sending the %s the page says %q:\n%s", id, h, client.bodyText())
+		}
+	}
+	questionnaire("phq9", 9)
+	client.screenshot("front-phq9-thanks")
+	questionnaire("gad7", 7)
+	client.open("/portal")
+	// Other questionnaires may be due at the start of a course (the demo
+	// clinic asks for a PCL-5 too); the two the gate needs are done.
+	if due := client.text(`section[aria-labelledby="due-h"]`); strings.Contains(due, "PHQ-9") || strings.Contains(due, "GAD-7") {
+		t.Errorf("after the baseline Rowan's portal still lists:\n%s", due)
+	}
+	if client.has("#prep-h + p.notice") {
+		t.Errorf("after signing Rowan's portal still asks: %q", client.text("#prep-h + p.notice"))
+	}
+	client.screenshot("front-portal-ready")
+
+	// Jordan sees the scores on the chart and writes the dosing order.
+	jordan.open(chart)
+	latest := jordan.text(`#measures-h + div table`)
+	for _, want := range []string{`PHQ-9\s+8 Mild`, `GAD-7\s+7 Mild`} {
+		if !regexp.MustCompile(want).MatchString(latest) {
+			t.Errorf("the chart's latest scores do not match %q:\n%s", want, latest)
+		}
+	}
+	jordan.open(chart + "/dosing-order")
+	if cur := jordan.text("#current-h + p"); !strings.Contains(cur, "No dosing order") {
+		t.Fatalf("before the order, the page says %q", cur)
+	}
+	jordan.do("route", chromedp.Click(chromedp.CSS(`input[name="route"][value="rdt"]`)))
+	jordan.fill("mg", "200")
+	jordan.fill("max_mg", "300")
+	typeInto(jordan, "order-notes", "Start at 200 mg; review after the first session.")
+	jordan.submit(`form[action$="/dosing-order"] button[type="submit"]`)
+	if msg := jordan.text(".notice.ok"); !strings.Contains(msg, "The dosing order is saved.") {
+		t.Fatalf("after saving the order: %s", jordan.bodyText())
+	}
+	if cur := jordan.text("#current-h + p"); !strings.Contains(cur, "200 mg") || !strings.Contains(cur, "at most 300 mg") {
+		t.Errorf("the order in force says %q", cur)
+	}
+	jordan.screenshot("front-dosing-order")
+
+	// Jordan documents the preparation session on the course page.
+	jordan.open(course)
+	jordan.fill("note-body", "First preparation session. Rowan and I went through the consent and the lorazepam taper, and talked about what to bring.")
+	jordan.submit(`#note-form button[type="submit"]`)
+	if msg := jordan.text(".notice.ok"); !strings.Contains(msg, "preparation session note is signed") {
+		t.Fatalf("after the note: %s", jordan.bodyText())
+	}
+	if note := jordan.text("article.note"); !strings.Contains(note, "Jordan Lee") || !strings.Contains(note, "lorazepam taper") {
+		t.Errorf("the signed note reads %q", note)
+	}
+
+	// Every course gate passes, and the move to active is open.
+	gates := jordan.text("ul.gates")
+	for _, g := range []string{"#gate-screening", "#gate-baseline", "#gate-dosing_order", "#gate-preparation"} {
+		if !jordan.has(g + ".pass") {
+			t.Errorf("%s does not pass:\n%s", g, gates)
+		}
+	}
+	consents := run(jordan, "consent gates", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('li.gate[id^="gate-consent"]')].map(li => li.className)`))
+	if len(consents) != len(toSign) {
+		t.Errorf("%d consent gates for %d required documents", len(consents), len(toSign))
+	}
+	for _, cls := range consents {
+		if !strings.Contains(cls, "pass") {
+			t.Errorf("a consent gate is %q:\n%s", cls, gates)
+		}
+	}
+	if jordan.has("li.gate.fail") || strings.Contains(gates, "fail") {
+		t.Errorf("a gate still fails:\n%s", gates)
+	}
+	for _, want := range []string{"PHQ-9 on", "GAD-7 on", "1 preparation session documented."} {
+		if !strings.Contains(gates, want) {
+			t.Errorf("the gates lack %q:\n%s", want, gates)
+		}
+	}
+	if msg := jordan.text("#gates-h + p"); !strings.Contains(msg, "Every course gate is cleared") {
+		t.Errorf("the gates section says %q", msg)
+	}
+	if jordan.has(`button[name="to"][value="active"][disabled]`) || jordan.has("#blocked-active") {
+		t.Fatalf("every gate passes but the move to active is blocked:\n%s", jordan.bodyText())
+	}
+	jordan.screenshot("front-course-ready")
+	jordan.submit(`button[name="to"][value="active"]`)
+	if msg := jordan.text(".notice.ok"); !strings.Contains(msg, "The course is now in Active") {
+		t.Fatalf("after the move: %s", jordan.bodyText())
+	}
+	if phase := jordan.text("#phase-h + p .tag"); !strings.HasPrefix(phase, "Active") {
+		t.Errorf("after the move the course is in %q", phase)
+	}
+	jordan.screenshot("front-course-active")
 }
 
 // typeInto types into an empty field, such as a textarea (which fill's
