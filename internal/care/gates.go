@@ -25,10 +25,10 @@ func CourseGates(in GateInput, s Settings, now time.Time) []Gate {
 
 func courseGates(in GateInput, s Settings, now time.Time) []Gate {
 	gates := []Gate{screeningGate(in.Screening, s, now)}
-	gates = append(gates, consentGates(in.Consents, in.Signatures)...)
+	gates = append(gates, consentGates(in.Consents, in.Signatures, s)...)
 	gates = append(gates,
 		baselineGate(in.Baseline, s, now),
-		dosingOrderGate(in.DosingOrder),
+		dosingOrderGate(in.DosingOrder, s),
 		preparationGate(in.PreparationSessions, s),
 	)
 	for i := range gates {
@@ -38,8 +38,16 @@ func courseGates(in GateInput, s Settings, now time.Time) []Gate {
 	return gates
 }
 
-// day formats a date the way the pages do.
-func day(t time.Time) string { return t.Format("2 Jan 2006") }
+// day formats a date the way the pages do, as the clinic's calendar day: a
+// consent signed at 19:30 in Oregon was signed that day, not the next one,
+// whatever the UTC date says.
+func (s Settings) day(t time.Time) string {
+	loc := s.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 Jan 2006")
+}
 
 func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
 	g := Gate{ID: GateScreening, Title: "Screening approved"}
@@ -64,24 +72,24 @@ func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
 		g.Why = "Screening found an exclude-tier rule. This is a hard stop: there can be no medicine sessions."
 		g.fixed = "an exclude-tier screening result is a hard stop."
 	case d.Kind == screening.Decline:
-		g.Why = fmt.Sprintf("%s declined this client at screening on %s.", d.By, day(d.At))
+		g.Why = fmt.Sprintf("%s declined this client at screening on %s.", d.By, s.day(d.At))
 		g.fixed = "a declined screening can only be changed by a new screening decision."
 	case !d.Kind.Approves():
 		g.Why = fmt.Sprintf("The screening decision %q is not an approval.", string(d.Kind))
 		g.fixed = "a prescriber must record an approval."
 	case !now.Before(expires):
-		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (%s); a prescriber must renew it.", day(d.At), day(expires), lasting)
+		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (%s); a prescriber must renew it.", s.day(d.At), s.day(expires), lasting)
 		g.Overridable = true
 	default:
 		g.Pass = true
-		g.Why = fmt.Sprintf("%s by %s on %s; valid until %s.", d.Kind.Label(), d.By, day(d.At), day(expires))
+		g.Why = fmt.Sprintf("%s by %s on %s; valid until %s.", d.Kind.Label(), d.By, s.day(d.At), s.day(expires))
 	}
 	return g
 }
 
 // consentGates makes one gate per required document. Consent is the client's
 // to give, so no prescriber can override a missing one.
-func consentGates(docs []ConsentDocument, sigs []Signature) []Gate {
+func consentGates(docs []ConsentDocument, sigs []Signature, s Settings) []Gate {
 	const fixed = "only the client can give consent."
 	if len(docs) == 0 {
 		return []Gate{{
@@ -111,13 +119,13 @@ func consentGates(docs []ConsentDocument, sigs []Signature) []Gate {
 		switch {
 		case current != nil:
 			g.Pass = true
-			g.Why = fmt.Sprintf("'%s' version %d signed on %s.", doc.Title, doc.Version, day(current.At))
+			g.Why = fmt.Sprintf("'%s' version %d signed on %s.", doc.Title, doc.Version, s.day(current.At))
 		case withdrawn != nil:
 			g.Why = fmt.Sprintf("The client withdrew their consent to '%s' version %d.", doc.Title, doc.Version)
 		case older != nil:
-			g.Why = fmt.Sprintf("Consent '%s' version %d is not signed; the client signed version %d.", doc.Title, doc.Version, older.Version)
+			g.Why = fmt.Sprintf("Version %d is not signed yet; the client signed version %d.", doc.Version, older.Version)
 		default:
-			g.Why = fmt.Sprintf("Consent '%s' version %d is not signed.", doc.Title, doc.Version)
+			g.Why = fmt.Sprintf("Version %d is not signed yet.", doc.Version)
 		}
 		gates = append(gates, g)
 	}
@@ -146,9 +154,9 @@ func baselineGate(done []Completion, s Settings, now time.Time) Gate {
 		case last.IsZero():
 			never = append(never, in.Name)
 		case last.Before(cutoff):
-			stale = append(stale, fmt.Sprintf("%s was last done on %s", in.Name, day(last)))
+			stale = append(stale, fmt.Sprintf("%s was last done on %s", in.Name, s.day(last)))
 		default:
-			ok = append(ok, fmt.Sprintf("%s on %s", in.Name, day(last)))
+			ok = append(ok, fmt.Sprintf("%s on %s", in.Name, s.day(last)))
 		}
 	}
 	if len(never) == 0 && len(stale) == 0 {
@@ -165,7 +173,7 @@ func baselineGate(done []Completion, s Settings, now time.Time) Gate {
 		problems = append(problems, fmt.Sprintf("%s %s not been done", andList(never), verb))
 	}
 	problems = append(problems, stale...)
-	g.Why = fmt.Sprintf("Baseline measures must be done within %d days of the session: %s.", s.BaselineDays, strings.Join(problems, "; "))
+	g.Why = fmt.Sprintf("Baseline measures must be done within %d days before a medicine session: %s.", s.BaselineDays, strings.Join(problems, "; "))
 	g.Overridable = true
 	return g
 }
@@ -180,7 +188,7 @@ func andList(items []string) string {
 
 // dosingOrderGate cannot be overridden: the prescriber who could override it
 // can write the order instead, and the session needs the order's maximum dose.
-func dosingOrderGate(o *DosingOrder) Gate {
+func dosingOrderGate(o *DosingOrder, s Settings) Gate {
 	g := Gate{ID: GateDosingOrder, Title: "Dosing order", fixed: "a prescriber must write the dosing order; the session checks each dose against it."}
 	switch {
 	case o == nil:
@@ -189,7 +197,7 @@ func dosingOrderGate(o *DosingOrder) Gate {
 		g.Why = fmt.Sprintf("The dosing order was written by %s, who is not a prescriber.", o.By)
 	default:
 		g.Pass = true
-		g.Why = fmt.Sprintf("Written by %s on %s.", o.By, day(o.At))
+		g.Why = fmt.Sprintf("Written by %s on %s.", o.By, s.day(o.At))
 	}
 	return g
 }

@@ -154,24 +154,24 @@ func TestGateFailures(t *testing.T) {
 			in.Signatures = in.Signatures[:1]
 			in.Signatures = append(in.Signatures, Signature{DocumentID: "privacy", Version: 1})
 		},
-			Settings{}, "consent:kap", "Consent 'KAP informed consent' version 3 is not signed; the client signed version 2.", false},
+			Settings{}, "consent:kap", "Version 3 is not signed yet; the client signed version 2.", false},
 		{"never signed", func(in *GateInput) { in.Signatures = in.Signatures[2:] },
-			Settings{}, "consent:kap", "Consent 'KAP informed consent' version 3 is not signed.", false},
+			Settings{}, "consent:kap", "Version 3 is not signed yet.", false},
 		{"withdrawn", func(in *GateInput) { in.Signatures[1].Withdrawn = true },
 			Settings{}, "consent:kap", "The client withdrew their consent to 'KAP informed consent' version 3.", false},
 		{"no consent documents set up", func(in *GateInput) { in.Consents = nil },
 			Settings{}, GateConsent, "The clinic has no required consent documents set up; an admin must add the informed consent before any medicine session.", false},
 
 		{"GAD-7 missing", func(in *GateInput) { in.Baseline = in.Baseline[:2] },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days of the session: GAD-7 has not been done.", true},
+			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: GAD-7 has not been done.", true},
 		{"none done", func(in *GateInput) { in.Baseline = nil },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days of the session: PHQ-9 and GAD-7 have not been done.", true},
+			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: PHQ-9 and GAD-7 have not been done.", true},
 		// Now less 14 days is 24 Feb 09:00; one minute earlier is too old.
 		{"PHQ-9 a minute too old", func(in *GateInput) { in.Baseline = []Completion{{"phq9", at(2026, 2, 24, 8, 59)}, {"gad7", now}} },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days of the session: PHQ-9 was last done on 24 Feb 2026.", true},
+			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: PHQ-9 was last done on 24 Feb 2026.", true},
 		{"PCL-5 also required", func(in *GateInput) {},
 			Settings{BaselineInstruments: append(DefaultBaseline(), Instrument{"pcl5", "PCL-5"})}, GateBaseline,
-			"Baseline measures must be done within 14 days of the session: PCL-5 has not been done.", true},
+			"Baseline measures must be done within 14 days before a medicine session: PCL-5 has not been done.", true},
 
 		{"no dosing order", func(in *GateInput) { in.DosingOrder = nil },
 			Settings{}, GateDosingOrder, "There is no dosing order for this course.", false},
@@ -479,5 +479,29 @@ func TestScreeningGateKeepsRecordedExpiry(t *testing.T) {
 	g = gateByID(t, CourseGates(in, Settings{Screening: screening.Settings{ApprovalDays: 365}}, now), GateScreening)
 	if g.Pass || !g.Overridable || g.Why != "The screening approval of 10 Nov 2025 expired on 10 Mar 2026 (this one was given for 120 days); a prescriber must renew it." {
 		t.Errorf("a lapsed 120-day approval under a 365-day setting: pass=%v %q", g.Pass, g.Why)
+	}
+}
+
+// TestGateDaysAreTheClinics: a dosing order written at 19:30 in Oregon on
+// 4 March is 03:30 UTC on 5 March; the gate says the clinic's day.
+func TestGateDaysAreTheClinics(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ready()
+	in.DosingOrder.At = time.Date(2026, 3, 5, 3, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{
+		{la, "Written by Dr Jordan Lee on 4 Mar 2026."},
+		{nil, "Written by Dr Jordan Lee on 5 Mar 2026."}, // no zone given: UTC
+	} {
+		for _, g := range Gates(in, Settings{Location: tc.loc}, now) {
+			if g.ID == GateDosingOrder && g.Why != tc.want {
+				t.Errorf("%v: %q, want %q", tc.loc, g.Why, tc.want)
+			}
+		}
 	}
 }

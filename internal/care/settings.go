@@ -1,6 +1,8 @@
 package care
 
 import (
+	"time"
+
 	"doorway/internal/problem"
 	"doorway/internal/screening"
 )
@@ -36,6 +38,10 @@ type Settings struct {
 	// these; the defaults are its in-session alert lines (120 bpm, 92% [C]).
 	MaxHeartRate int
 	MinSpO2      int
+
+	// Location is the clinic's time zone: the gates' reasons name days as
+	// the clinic's calendar has them. Nil is UTC.
+	Location *time.Location
 }
 
 // Instrument names a measure: ID as the measures package knows it, Name as
@@ -71,6 +77,9 @@ func (s Settings) WithDefaults() Settings { return s.withDefaults() }
 
 func (s Settings) withDefaults() Settings {
 	d := DefaultSettings()
+	if s.Location == nil {
+		s.Location = time.UTC
+	}
 	if s.BaselineInstruments == nil {
 		s.BaselineInstruments = d.BaselineInstruments
 	}

@@ -129,8 +129,8 @@ func TestCheckMove(t *testing.T) {
 	}
 	err := CheckMove(Preparation, Active, blocked)
 	want := "The course cannot move to Active (medicine sessions and integration): medicine sessions may begin only when every course gate is passed or overridden, and these 3 gates are not: " +
-		"Consent: KAP informed consent: Consent 'KAP informed consent' version 3 is not signed. " +
-		"Consent: Privacy notice: Consent 'Privacy notice' version 1 is not signed. " +
+		"Consent: KAP informed consent: Version 3 is not signed yet. " +
+		"Consent: Privacy notice: Version 1 is not signed yet. " +
 		"Preparation session: No preparation session is documented yet; the clinic asks for at least 1."
 	if problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != "state" || problem.MessageOf(err) != want {
 		t.Errorf("blocked move:\n got %v\nwant %s", err, want)

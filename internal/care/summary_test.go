@@ -18,7 +18,7 @@ func TestSummarize(t *testing.T) {
 		text    string
 	}{
 		{"consent missing in preparation", Preparation, unsigned, "consent:kap",
-			"Preparation: waiting on Consent: KAP informed consent. Consent 'KAP informed consent' version 3 is not signed; the client signed version 2."},
+			"Preparation: waiting on Consent: KAP informed consent. Version 3 is not signed yet; the client signed version 2."},
 		{"new inquiry", Inquiry, fresh, GateScreening,
 			"Inquiry: waiting on Screening approved. No prescriber has reviewed the screening yet."},
 		{"all course gates pass", Active, ready(), "",

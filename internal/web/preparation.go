@@ -63,6 +63,10 @@ func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Sett
 	if err != nil {
 		return care.Settings{}, err
 	}
+	clinic, err := tx.Clinic(ctx, clinicID)
+	if err != nil {
+		return care.Settings{}, err
+	}
 	pre, alerts := rules.Settings.PreDose, rules.Settings.Alerts
 	set := care.Settings{
 		Screening:              scr,
@@ -73,6 +77,7 @@ func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Sett
 		HoldBP:                 screening.BP{Systolic: pre.Hold.Systolic, Diastolic: pre.Hold.Diastolic},
 		MaxHeartRate:           alerts.HRAbove,
 		MinSpO2:                alerts.SpO2Below,
+		Location:               clinic.Location(),
 	}
 	if gs.BaselineInstruments != nil {
 		set.BaselineInstruments = []care.Instrument{}
@@ -84,7 +89,9 @@ func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Sett
 		// Each part was checked when saved; a combination that no longer
 		// holds (say the session rules moved) must not stop every course
 		// page, so the gates fall back to the defaults, which are safe.
-		return care.DefaultSettings(), nil
+		def := care.DefaultSettings()
+		def.Location = set.Location
+		return def, nil
 	}
 	return set.WithDefaults(), nil
 }
