@@ -90,6 +90,17 @@ func Blocking(gates []Gate) []Gate {
 	return out
 }
 
+// FindGate is the gate with this id in the list, or nil; a prescriber's
+// override names its gate this way.
+func FindGate(gates []Gate, id string) *Gate {
+	for i := range gates {
+		if gates[i].ID == id {
+			return &gates[i]
+		}
+	}
+	return nil
+}
+
 // CheckOverride says whether a prescriber's override may be recorded against
 // this gate as it now stands. The store calls it before saving; Gates applies
 // only overrides that would have passed it.

@@ -16,6 +16,18 @@ import (
 
 var ctx = context.Background()
 
+// seeded opens a database on e with the demo seeded in it at the moment the
+// stories are told from, which it returns.
+func seeded(t *testing.T, e storetest.Engine) (*store.Store, time.Time) {
+	t.Helper()
+	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
+	st := storetest.Open(t, e)
+	if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
+		t.Fatal(err)
+	}
+	return st, now
+}
+
 func TestSeedOnceOnEveryEngine(t *testing.T) {
 	hasher := auth.NewHasher(1)
 	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)

@@ -3,11 +3,8 @@ package demo_test
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"doorway/internal/auth"
 	"doorway/internal/care"
-	"doorway/internal/demo"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
@@ -17,11 +14,7 @@ import (
 // Grace was declined, Ruth's move to active is blocked by her unsigned
 // consent alone, and Maya's goal of a PHQ-9 below 10 is achieved.
 func TestDemoJourneyAndGoalAchieved(t *testing.T) {
-	st := storetest.Open(t, storetest.Engines(t)[0])
-	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
-	if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
-		t.Fatal(err)
-	}
+	st, now := seeded(t, storetest.Engines(t)[0])
 	type journey struct {
 		course store.Course
 		gates  []care.Gate

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"doorway/internal/auth"
 	"doorway/internal/demo"
 	"doorway/internal/screening"
 	"doorway/internal/store"
@@ -17,11 +16,7 @@ import (
 // past brain haemorrhage, and the clients further along hold approvals
 // that are still valid.
 func TestDemoFrontDoor(t *testing.T) {
-	st := storetest.Open(t, storetest.Engines(t)[0])
-	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
-	if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
-		t.Fatal(err)
-	}
+	st, now := seeded(t, storetest.Engines(t)[0])
 	type got struct {
 		intake   store.Intake
 		decision store.ScreeningDecision

@@ -2,11 +2,8 @@ package demo_test
 
 import (
 	"testing"
-	"time"
 
-	"doorway/internal/auth"
 	"doorway/internal/care"
-	"doorway/internal/demo"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 )
@@ -16,11 +13,7 @@ import (
 // until that part seeds it, its gate fails too), Maya and the couple have
 // signed, and the couple each have the joint preparation session.
 func TestDemoPreparationGates(t *testing.T) {
-	st := storetest.Open(t, storetest.Engines(t)[0])
-	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
-	if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
-		t.Fatal(err)
-	}
+	st, now := seeded(t, storetest.Engines(t)[0])
 	gates := func(email string) map[string]care.Gate {
 		t.Helper()
 		out := map[string]care.Gate{}

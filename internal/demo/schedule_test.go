@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"doorway/internal/auth"
 	"doorway/internal/demo"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -14,11 +13,7 @@ import (
 // TestScheduleTellsTheStories reads back the schedule part of the demo: the
 // dosing orders of DEMO.md and the sessions on the calendar.
 func TestScheduleTellsTheStories(t *testing.T) {
-	now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
-	st := storetest.Open(t, storetest.Engines(t)[0])
-	if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
-		t.Fatal(err)
-	}
+	st, now := seeded(t, storetest.Engines(t)[0])
 	err := st.Read(ctx, func(tx *store.Tx) error {
 		clinic, err := tx.ClinicByRef(ctx, demo.ShortName)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"doorway/internal/auth"
 	"doorway/internal/demo"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -16,11 +15,7 @@ import (
 func TestSessionsTellTheStories(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			now := time.Date(2026, 5, 4, 17, 30, 0, 0, time.UTC)
-			st := storetest.Open(t, e)
-			if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
-				t.Fatal(err)
-			}
+			st, now := seeded(t, e)
 			err := st.Read(ctx, func(tx *store.Tx) error {
 				clinic, err := tx.ClinicByRef(ctx, demo.ShortName)
 				if err != nil {

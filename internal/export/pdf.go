@@ -67,7 +67,29 @@ func MeasuresReport(r Report) ([]byte, error) {
 	if r.Loc == nil {
 		r.Loc = time.UTC
 	}
-	pdf, err := startPDF("Measures report", r.Generated)
+	return writePDF("Measures report", r.Generated, r, func(w *pdfWriter) error {
+		if err := w.header(); err != nil {
+			return err
+		}
+		if len(r.Instruments) == 0 {
+			if err := w.text("sans", 11, "No questionnaires have been completed yet.", 0); err != nil {
+				return err
+			}
+		}
+		for _, in := range r.Instruments {
+			if err := w.section(in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writePDF is what every document here shares: it starts the document,
+// opens the first page, lets body write the rest, and returns the bytes.
+// r carries what the page header and footer show.
+func writePDF(title string, created time.Time, r Report, body func(w *pdfWriter) error) ([]byte, error) {
+	pdf, err := startPDF(title, created)
 	if err != nil {
 		return nil, err
 	}
@@ -75,18 +97,8 @@ func MeasuresReport(r Report) ([]byte, error) {
 	if err := w.newPage(); err != nil {
 		return nil, err
 	}
-	if err := w.header(); err != nil {
+	if err := body(w); err != nil {
 		return nil, err
-	}
-	if len(r.Instruments) == 0 {
-		if err := w.text("sans", 11, "No questionnaires have been completed yet.", 0); err != nil {
-			return nil, err
-		}
-	}
-	for _, in := range r.Instruments {
-		if err := w.section(in); err != nil {
-			return nil, err
-		}
 	}
 	var buf bytes.Buffer
 	if err := pdf.Write(&buf); err != nil {
@@ -158,7 +170,13 @@ func (w *pdfWriter) text(font string, size float64, s string, indent float64) er
 	if err != nil {
 		return err
 	}
-	lh := size * 1.35
+	return w.lines(font, size, size*1.35, margin+indent, lines)
+}
+
+// lines writes lines already wrapped, one under another from x, lh apart,
+// going on to a new page where one does not fit. The font is set for each
+// line, since a new page's footer leaves another one set.
+func (w *pdfWriter) lines(font string, size, lh, x float64, lines []string) error {
 	for _, line := range lines {
 		if err := w.need(lh); err != nil {
 			return err
@@ -166,7 +184,7 @@ func (w *pdfWriter) text(font string, size float64, s string, indent float64) er
 		if err := w.pdf.SetFont(font, "", size); err != nil {
 			return err
 		}
-		w.pdf.SetXY(margin+indent, w.y)
+		w.pdf.SetXY(x, w.y)
 		if err := w.pdf.Cell(nil, line); err != nil {
 			return err
 		}
@@ -266,16 +284,25 @@ func bandLegend(c Chart) string {
 	return strings.TrimSpace(s)
 }
 
-func (w *pdfWriter) pair(label, value string) error {
-	if err := w.pdf.SetFont("sans", "", 10); err != nil {
-		return err
-	}
+// label writes a pair's label, in grey at the left margin, and leaves the
+// text colour dark for its value.
+func (w *pdfWriter) label(label string) error {
 	w.pdf.SetTextColor(0x55, 0x64, 0x6c)
 	w.pdf.SetXY(margin, w.y)
 	if err := w.pdf.Cell(nil, label); err != nil {
 		return err
 	}
 	w.pdf.SetTextColor(0x1f, 0x2a, 0x30)
+	return nil
+}
+
+func (w *pdfWriter) pair(label, value string) error {
+	if err := w.pdf.SetFont("sans", "", 10); err != nil {
+		return err
+	}
+	if err := w.label(label); err != nil {
+		return err
+	}
 	w.pdf.SetXY(margin+150, w.y)
 	if err := w.pdf.Cell(nil, value); err != nil {
 		return err

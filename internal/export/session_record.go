@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 )
@@ -62,27 +61,17 @@ type VitalsPoint struct {
 
 // RecordPDF renders a record.
 func RecordPDF(d Record) ([]byte, error) {
-	pdf, err := startPDF(d.Title, d.Generated)
-	if err != nil {
-		return nil, err
-	}
-	w := &pdfWriter{pdf: pdf, r: Report{ClinicName: d.ClinicName, ClientName: d.ClientName, Demo: d.Demo}}
-	if err := w.newPage(); err != nil {
-		return nil, err
-	}
-	if err := w.heading(d.Title, d.ClientName, d.Facts); err != nil {
-		return nil, err
-	}
-	for _, s := range d.Sections {
-		if err := w.recordSection(s); err != nil {
-			return nil, err
+	return writePDF(d.Title, d.Generated, Report{ClinicName: d.ClinicName, ClientName: d.ClientName, Demo: d.Demo}, func(w *pdfWriter) error {
+		if err := w.heading(d.Title, d.ClientName, d.Facts); err != nil {
+			return err
 		}
-	}
-	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+		for _, s := range d.Sections {
+			if err := w.recordSection(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (w *pdfWriter) recordSection(s Section) error {
@@ -148,30 +137,14 @@ func (w *pdfWriter) wrappedPair(label, value string) error {
 	if err := w.need(lh * float64(min(len(lines), 3))); err != nil {
 		return err
 	}
-	w.pdf.SetTextColor(0x55, 0x64, 0x6c)
-	w.pdf.SetXY(margin, w.y)
-	if err := w.pdf.Cell(nil, label); err != nil {
+	if err := w.label(label); err != nil {
 		return err
 	}
-	w.pdf.SetTextColor(0x1f, 0x2a, 0x30)
 	// A label too long for its column has a line to itself.
 	if lw, _ := w.pdf.MeasureTextWidth(label); lw > pairLabelW-8 {
 		w.y += lh
 	}
-	for _, line := range lines {
-		if err := w.need(lh); err != nil {
-			return err
-		}
-		if err := w.pdf.SetFont("sans", "", 9.5); err != nil {
-			return err
-		}
-		w.pdf.SetXY(margin+pairLabelW, w.y)
-		if err := w.pdf.Cell(nil, line); err != nil {
-			return err
-		}
-		w.y += lh
-	}
-	return nil
+	return w.lines("sans", 9.5, lh, margin+pairLabelW, lines)
 }
 
 // grid writes a table, a header row first, repeating it on each new page.

@@ -267,21 +267,17 @@ func (t *Tx) signatures(ctx context.Context, where string, args ...any) ([]Conse
 	if err != nil {
 		return nil, err
 	}
-	var out []ConsentSignature
-	for rows.Next() {
-		var s ConsentSignature
+	out, err := scanAll(rows, func(s *ConsentSignature) error {
 		var agreed int
 		var withdrawn sql.NullTime
 		if err := rows.Scan(&s.ID, &s.ClinicID, &s.ClientID, &s.DocumentID, &s.Kind, &s.Version, &s.TypedName, &agreed,
 			&s.SignedAt, &s.IP, &withdrawn, &s.WithdrawnReason); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		s.Agreed, s.SignedAt, s.WithdrawnAt = agreed == 1, s.SignedAt.UTC(), nullTime(withdrawn)
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -157,17 +157,11 @@ func (t *Tx) dosingOrders(ctx context.Context, where string, args ...any) ([]Dos
 	if err != nil {
 		return nil, err
 	}
-	var out []DosingOrder
-	for rows.Next() {
-		o, err := scanDosingOrder(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, func(o *DosingOrder) (err error) {
+		*o, err = scanDosingOrder(rows)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

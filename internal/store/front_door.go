@@ -94,17 +94,11 @@ func (t *Tx) Inquiries(ctx context.Context, clinicID, status string) ([]Inquiry,
 	if err != nil {
 		return nil, err
 	}
-	var list []Inquiry
-	for rows.Next() {
-		q, err := scanInquiry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, q)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := scanAll(rows, func(q *Inquiry) (err error) {
+		*q, err = scanInquiry(rows)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range list {

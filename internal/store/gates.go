@@ -74,18 +74,12 @@ func (t *Tx) overrides(ctx context.Context, clinicID, where string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	var out []GateOverride
-	for rows.Next() {
-		var o GateOverride
-		if err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	out, err := scanAll(rows, func(o *GateOverride) error {
+		err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At)
 		o.At = o.At.UTC()
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

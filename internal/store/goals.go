@@ -100,21 +100,17 @@ func (t *Tx) goals(ctx context.Context, where string, args ...any) ([]Goal, erro
 	if err != nil {
 		return nil, err
 	}
-	var out []Goal
-	for rows.Next() {
-		var g Goal
+	out, err := scanAll(rows, func(g *Goal) error {
 		var byClient, byTherapist, statusAt sql.NullTime
 		if err := rows.Scan(&g.ID, &g.ClinicID, &g.ClientID, &g.CourseID, &g.Kind, &g.Text, &g.Measure, &g.Status, &g.CreatedBy,
 			&g.CreatedAt, &byClient, &byTherapist, &g.AgreedByTherapist, &statusAt, &g.StatusBy); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		g.CreatedAt, g.AgreedByClientAt, g.AgreedByTherapistAt = g.CreatedAt.UTC(), nullTime(byClient), nullTime(byTherapist)
 		g.StatusAt = nullTime(statusAt)
-		out = append(out, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -360,17 +360,11 @@ func (t *Tx) ClientMedicineSessions(ctx context.Context, clinicID, clientID stri
 	if err != nil {
 		return nil, err
 	}
-	var out []MedicineSession
-	for rows.Next() {
-		m, err := scanMedicineSession(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, func(m *MedicineSession) (err error) {
+		*m, err = scanMedicineSession(rows)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

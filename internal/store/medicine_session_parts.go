@@ -24,6 +24,37 @@ func partBinding(clinicID, table, column, id string) seal.Binding {
 	return seal.Binding{ClinicID: clinicID, Table: table, Column: column, RowID: id}
 }
 
+// sealedColumn is one sealed text column of a row, and where its text goes.
+type sealedColumn struct {
+	name string
+	text *string
+}
+
+// sessionParts lists one part of a record: the rows q selects from table,
+// each filled in by scan, then opened: sealed names each row's id and its
+// sealed columns. Sealed columns are opened only once the rows are closed
+// (see scanAll).
+func sessionParts[T any](ctx context.Context, t *Tx, clinicID, table, q string, args []any,
+	scan func(rows *sql.Rows, v *T) error, sealed func(v *T) (id string, cols []sealedColumn)) ([]T, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out, err := scanAll(rows, func(v *T) error { return scan(rows, v) })
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		id, cols := sealed(&out[i])
+		for _, c := range cols {
+			if *c.text, err = t.openText(ctx, partBinding(clinicID, table, c.name, id), *c.text); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
 // SessionVitals is one set of readings taken together.
 type SessionVitals struct {
 	ID        string
@@ -155,42 +186,35 @@ func (t *Tx) StrikeSessionVitals(ctx context.Context, clinicID, sessionID, vital
 
 // SessionVitals lists a record's readings in time order, struck ones too.
 func (t *Tx) SessionVitals(ctx context.Context, clinicID, sessionID string) ([]SessionVitals, error) {
-	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
+	return sessionParts(ctx, t, clinicID, "medicine_session_vitals",
+		`SELECT id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
 		entered_by, entered_at, struck_at, struck_by, struck_reason FROM medicine_session_vitals
-		WHERE clinic_id = ? AND session_id = ? ORDER BY taken_at, entered_at, id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
+		WHERE clinic_id = ? AND session_id = ? ORDER BY taken_at, entered_at, id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, v *SessionVitals) error {
+			var pre int
+			var sys, dia, hr, spo2, sed sql.NullInt64
+			var struck sql.NullTime
+			if err := rows.Scan(&v.ID, &v.SessionID, &v.ClinicID, &v.TakenAt, &pre, &sys, &dia, &hr, &spo2, &sed,
+				&v.EnteredBy, &v.EnteredAt, &struck, &v.StruckBy, &v.StruckReason); err != nil {
+				return err
+			}
+			v.TakenAt, v.EnteredAt, v.PreDose, v.StruckAt = v.TakenAt.UTC(), v.EnteredAt.UTC(), pre == 1, nullTime(struck)
+			v.Vitals = session.Vitals{At: v.TakenAt, Systolic: int(sys.Int64), Diastolic: int(dia.Int64), HeartRate: int(hr.Int64), SpO2: int(spo2.Int64)}
+			v.Sedation = nullSedation(sed)
+			return nil
+		},
+		func(v *SessionVitals) (string, []sealedColumn) {
+			return v.ID, []sealedColumn{{"struck_reason", &v.StruckReason}}
+		})
+}
+
+// nullSedation is a sedation score as stored, nil when none was given.
+func nullSedation(n sql.NullInt64) *session.Sedation {
+	if !n.Valid {
+		return nil
 	}
-	var out []SessionVitals
-	for rows.Next() {
-		var v SessionVitals
-		var pre int
-		var sys, dia, hr, spo2, sed sql.NullInt64
-		var struck sql.NullTime
-		if err := rows.Scan(&v.ID, &v.SessionID, &v.ClinicID, &v.TakenAt, &pre, &sys, &dia, &hr, &spo2, &sed,
-			&v.EnteredBy, &v.EnteredAt, &struck, &v.StruckBy, &v.StruckReason); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		v.TakenAt, v.EnteredAt, v.PreDose, v.StruckAt = v.TakenAt.UTC(), v.EnteredAt.UTC(), pre == 1, nullTime(struck)
-		v.Vitals = session.Vitals{At: v.TakenAt, Systolic: int(sys.Int64), Diastolic: int(dia.Int64), HeartRate: int(hr.Int64), SpO2: int(spo2.Int64)}
-		if sed.Valid {
-			s := session.Sedation(sed.Int64)
-			v.Sedation = &s
-		}
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		b := partBinding(clinicID, "medicine_session_vitals", "struck_reason", out[i].ID)
-		if out[i].StruckReason, err = t.openText(ctx, b, out[i].StruckReason); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	s := session.Sedation(n.Int64)
+	return &s
 }
 
 // SessionObservation is a clinician's observation during the session.
@@ -240,40 +264,20 @@ func (t *Tx) AddSessionObservation(ctx context.Context, o *SessionObservation) e
 
 // SessionObservations lists a record's observations in time order.
 func (t *Tx) SessionObservations(ctx context.Context, clinicID, sessionID string) ([]SessionObservation, error) {
-	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, observed_at, sedation, dissociation, note, entered_by, entered_at
-		FROM medicine_session_observations WHERE clinic_id = ? AND session_id = ? ORDER BY observed_at, entered_at, id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var out []SessionObservation
-	for rows.Next() {
-		var o SessionObservation
-		var sed sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.SessionID, &o.ClinicID, &o.At, &sed, &o.Dissociation, &o.Note, &o.EnteredBy, &o.EnteredAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		o.At, o.EnteredAt = o.At.UTC(), o.EnteredAt.UTC()
-		if sed.Valid {
-			s := session.Sedation(sed.Int64)
-			o.Sedation = &s
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		o := &out[i]
-		if o.Dissociation, err = t.openText(ctx, partBinding(clinicID, "medicine_session_observations", "dissociation", o.ID), o.Dissociation); err != nil {
-			return nil, err
-		}
-		if o.Note, err = t.openText(ctx, partBinding(clinicID, "medicine_session_observations", "note", o.ID), o.Note); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return sessionParts(ctx, t, clinicID, "medicine_session_observations",
+		`SELECT id, session_id, clinic_id, observed_at, sedation, dissociation, note, entered_by, entered_at
+		FROM medicine_session_observations WHERE clinic_id = ? AND session_id = ? ORDER BY observed_at, entered_at, id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, o *SessionObservation) error {
+			var sed sql.NullInt64
+			if err := rows.Scan(&o.ID, &o.SessionID, &o.ClinicID, &o.At, &sed, &o.Dissociation, &o.Note, &o.EnteredBy, &o.EnteredAt); err != nil {
+				return err
+			}
+			o.At, o.EnteredAt, o.Sedation = o.At.UTC(), o.EnteredAt.UTC(), nullSedation(sed)
+			return nil
+		},
+		func(o *SessionObservation) (string, []sealedColumn) {
+			return o.ID, []sealedColumn{{"dissociation", &o.Dissociation}, {"note", &o.Note}}
+		})
 }
 
 // SessionAlertAck is a clinician's acknowledgement of an alert, by the
@@ -326,32 +330,16 @@ func (t *Tx) AckSessionAlert(ctx context.Context, a *SessionAlertAck) error {
 
 // SessionAlertAcks lists a record's acknowledgements, oldest first.
 func (t *Tx) SessionAlertAcks(ctx context.Context, clinicID, sessionID string) ([]SessionAlertAck, error) {
-	rows, err := t.query(ctx, `SELECT a.id, a.session_id, a.clinic_id, a.alert_key, a.message, a.note, a.by_user, COALESCE(u.name, ''), a.at
+	return sessionParts(ctx, t, clinicID, "medicine_session_alert_acks",
+		`SELECT a.id, a.session_id, a.clinic_id, a.alert_key, a.message, a.note, a.by_user, COALESCE(u.name, ''), a.at
 		FROM medicine_session_alert_acks a LEFT JOIN users u ON u.id = a.by_user
-		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var out []SessionAlertAck
-	for rows.Next() {
-		var a SessionAlertAck
-		if err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.AlertKey, &a.Message, &a.Note, &a.By, &a.ByName, &a.At); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a.At = a.At.UTC()
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Note, err = t.openText(ctx, partBinding(clinicID, "medicine_session_alert_acks", "note", out[i].ID), out[i].Note); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, a *SessionAlertAck) error {
+			err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.AlertKey, &a.Message, &a.Note, &a.By, &a.ByName, &a.At)
+			a.At = a.At.UTC()
+			return err
+		},
+		func(a *SessionAlertAck) (string, []sealedColumn) { return a.ID, []sealedColumn{{"note", &a.Note}} })
 }
 
 // AckMap is the acknowledgements as session.MergeAcks takes them.
@@ -428,38 +416,22 @@ func (t *Tx) SetAdverseEventOutcome(ctx context.Context, clinicID, sessionID, ev
 
 // SessionAdverseEvents lists a record's adverse events in time order.
 func (t *Tx) SessionAdverseEvents(ctx context.Context, clinicID, sessionID string) ([]SessionAdverseEvent, error) {
-	rows, err := t.query(ctx, `SELECT id, session_id, clinic_id, occurred_at, kind, description, severity, action, outcome, entered_by, entered_at
-		FROM medicine_session_adverse_events WHERE clinic_id = ? AND session_id = ? ORDER BY occurred_at, entered_at, id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var out []SessionAdverseEvent
-	for rows.Next() {
-		var e SessionAdverseEvent
-		var kind, severity, outcome string
-		if err := rows.Scan(&e.ID, &e.SessionID, &e.ClinicID, &e.At, &kind, &e.Description, &severity, &e.Action, &outcome,
-			&e.EnteredBy, &e.EnteredAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.At, e.EnteredAt = e.At.UTC(), e.EnteredAt.UTC()
-		e.Kind, e.Severity, e.Outcome = session.AdverseKind(kind), session.Severity(severity), session.Outcome(outcome)
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		e := &out[i]
-		if e.Description, err = t.openText(ctx, partBinding(clinicID, "medicine_session_adverse_events", "description", e.ID), e.Description); err != nil {
-			return nil, err
-		}
-		if e.Action, err = t.openText(ctx, partBinding(clinicID, "medicine_session_adverse_events", "action", e.ID), e.Action); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return sessionParts(ctx, t, clinicID, "medicine_session_adverse_events",
+		`SELECT id, session_id, clinic_id, occurred_at, kind, description, severity, action, outcome, entered_by, entered_at
+		FROM medicine_session_adverse_events WHERE clinic_id = ? AND session_id = ? ORDER BY occurred_at, entered_at, id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, e *SessionAdverseEvent) error {
+			var kind, severity, outcome string
+			if err := rows.Scan(&e.ID, &e.SessionID, &e.ClinicID, &e.At, &kind, &e.Description, &severity, &e.Action, &outcome,
+				&e.EnteredBy, &e.EnteredAt); err != nil {
+				return err
+			}
+			e.At, e.EnteredAt = e.At.UTC(), e.EnteredAt.UTC()
+			e.Kind, e.Severity, e.Outcome = session.AdverseKind(kind), session.Severity(severity), session.Outcome(outcome)
+			return nil
+		},
+		func(e *SessionAdverseEvent) (string, []sealedColumn) {
+			return e.ID, []sealedColumn{{"description", &e.Description}, {"action", &e.Action}}
+		})
 }
 
 // SessionAddendum is a correction or addition to a signed record.
@@ -503,32 +475,16 @@ func (t *Tx) AddSessionAddendum(ctx context.Context, a *SessionAddendum) error {
 
 // SessionAddenda lists a record's addenda, oldest first.
 func (t *Tx) SessionAddenda(ctx context.Context, clinicID, sessionID string) ([]SessionAddendum, error) {
-	rows, err := t.query(ctx, `SELECT a.id, a.session_id, a.clinic_id, a.body, a.by_user, COALESCE(u.name, ''), a.at
+	return sessionParts(ctx, t, clinicID, "medicine_session_addenda",
+		`SELECT a.id, a.session_id, a.clinic_id, a.body, a.by_user, COALESCE(u.name, ''), a.at
 		FROM medicine_session_addenda a LEFT JOIN users u ON u.id = a.by_user
-		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, clinicID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var out []SessionAddendum
-	for rows.Next() {
-		var a SessionAddendum
-		if err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.Body, &a.By, &a.ByName, &a.At); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a.At = a.At.UTC()
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Body, err = t.openText(ctx, partBinding(clinicID, "medicine_session_addenda", "body", out[i].ID), out[i].Body); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, a *SessionAddendum) error {
+			err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.Body, &a.By, &a.ByName, &a.At)
+			a.At = a.At.UTC()
+			return err
+		},
+		func(a *SessionAddendum) (string, []sealedColumn) { return a.ID, []sealedColumn{{"body", &a.Body}} })
 }
 
 // SessionRecord is a whole medicine session record with everything added

@@ -172,19 +172,15 @@ func (t *Tx) PrepNotes(ctx context.Context, clinicID, courseID string) ([]PrepNo
 	if err != nil {
 		return nil, err
 	}
-	var out []PrepNote
-	for rows.Next() {
-		var n PrepNote
+	out, err := scanAll(rows, func(n *PrepNote) error {
 		var add sql.NullString
 		if err := rows.Scan(&n.ID, &n.ClinicID, &n.ClientID, &n.CourseID, &n.OccurredAt, &n.Body, &n.AuthorID, &n.SignedAt, &add, &n.JointWith); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		n.OccurredAt, n.SignedAt, n.AddendumTo = n.OccurredAt.UTC(), n.SignedAt.UTC(), add.String
-		out = append(out, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -464,17 +464,11 @@ func (t *Tx) Appointments(ctx context.Context, f AppointmentFilter) ([]Appointme
 	if err != nil {
 		return nil, err
 	}
-	var out []Appointment
-	for rows.Next() {
-		a, err := scanAppointment(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, func(a *Appointment) (err error) {
+		*a, err = scanAppointment(rows)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, t.loadAppointmentPeople(ctx, out)
@@ -485,37 +479,18 @@ func (t *Tx) Appointments(ctx context.Context, f AppointmentFilter) ([]Appointme
 func (t *Tx) loadAppointmentPeople(ctx context.Context, list []Appointment) error {
 	for i := range list {
 		a := &list[i]
-		a.Clients, a.Staff = nil, nil
 		rows, err := t.query(ctx, `SELECT client_id, COALESCE(course_id, '') FROM appointment_clients WHERE appointment_id = ? ORDER BY client_id`, a.ID)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var c AppointmentClient
-			if err := rows.Scan(&c.ClientID, &c.CourseID); err != nil {
-				rows.Close()
-				return err
-			}
-			a.Clients = append(a.Clients, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if a.Clients, err = scanAll(rows, func(c *AppointmentClient) error { return rows.Scan(&c.ClientID, &c.CourseID) }); err != nil {
 			return err
 		}
 		rows, err = t.query(ctx, `SELECT user_id FROM appointment_staff WHERE appointment_id = ? ORDER BY user_id`, a.ID)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var uid string
-			if err := rows.Scan(&uid); err != nil {
-				rows.Close()
-				return err
-			}
-			a.Staff = append(a.Staff, uid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if a.Staff, err = scanAll(rows, func(uid *string) error { return rows.Scan(uid) }); err != nil {
 			return err
 		}
 	}

@@ -38,11 +38,17 @@ func (s *Server) clientRecord(ctx context.Context, id string, t access.Type, a a
 	return c, team, nil
 }
 
-// failClient answers an error from clientRecord: a NotFound is audited as a
-// denial, since the record may exist outside the viewer's scope.
+// failClient answers an error from clientRecord.
 func (s *Server) failClient(w http.ResponseWriter, r *http.Request, id string, err error) {
+	s.failDenied(w, r, "client", id, err)
+}
+
+// failDenied answers an error loading a record that access guards: a
+// NotFound is audited as a denial of the resource id, since the record may
+// exist outside the viewer's scope; anything else goes to fail.
+func (s *Server) failDenied(w http.ResponseWriter, r *http.Request, resource, id string, err error) {
 	if problem.CodeOf(err) == problem.NotFound {
-		s.deny(w, r, "client", id)
+		s.deny(w, r, resource, id)
 		return
 	}
 	s.fail(w, r, err)
@@ -142,12 +148,10 @@ func (s *Server) doCreateClient(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		if field := problem.FieldOf(err); field != "" && problem.CodeOf(err) == problem.Invalid {
-			f.Errors = view.FieldErrors{field: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			f.Errors = errs
 			s.render(w, r, http.StatusBadRequest, view.NewClient(s.page(r, "Add a client", "/caseload"), f))
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	notice := c.DisplayName() + " is added."

@@ -7,7 +7,6 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
-	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -80,12 +79,10 @@ func (s *Server) doPublishConsent(w http.ResponseWriter, r *http.Request) {
 			Severity: audit.High, Detail: d.Kind + " version " + strconv.Itoa(d.Version)})
 	})
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
-			form.Errors = view.FieldErrors{f: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			form.Errors = errs
 			s.renderConsentAdmin(w, r, http.StatusBadRequest, form, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderConsentAdmin(w, r, http.StatusOK, view.ConsentAdminDoc{}, "Version "+strconv.Itoa(d.Version)+" of "+d.Title+" is published.")

@@ -20,14 +20,13 @@ import (
 func (s *Server) showConsents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Read)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Read)
+	if !ok {
 		return
 	}
 	var docs []store.ConsentDocument
 	var sigs []store.ConsentSignature
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if docs, err = tx.CurrentConsentDocuments(ctx, c.ClinicID); err != nil {
 			return err
 		}
@@ -53,14 +52,13 @@ func (s *Server) renderConsentDoc(w http.ResponseWriter, r *http.Request, status
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	kind := r.PathValue("kind")
-	c, err := s.portalClient(ctx, access.Read)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Read)
+	if !ok {
 		return
 	}
 	var doc store.ConsentDocument
 	var sigs []store.ConsentSignature
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if doc, err = tx.CurrentConsentDocument(ctx, c.ClinicID, kind); err != nil {
 			return err
 		}
@@ -136,17 +134,15 @@ func sections(body string) []view.TextSection {
 
 func (s *Server) doSignConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Write)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Write)
+	if !ok {
 		return
 	}
 	form := view.ConsentDocView{TypedName: r.PostFormValue("typed_name"), Agreed: r.PostFormValue("agreed") == "1"}
 	read, _ := strconv.Atoi(r.PostFormValue("version"))
 	sig := store.ConsentSignature{ClinicID: c.ClinicID, ClientID: c.ID, Kind: r.PathValue("kind"), TypedName: form.TypedName,
 		Agreed: form.Agreed, SignedAt: s.now(), IP: clientIP(r)}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SignConsent(ctx, &sig, read); err != nil {
 			return err
 		}
@@ -158,12 +154,10 @@ func (s *Server) doSignConsent(w http.ResponseWriter, r *http.Request) {
 			s.deny(w, r, "consent_document", sig.Kind)
 			return
 		}
-		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
-			form.Errors = view.FieldErrors{f: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			form.Errors = errs
 			s.renderConsentDoc(w, r, http.StatusBadRequest, form, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderConsentDoc(w, r, http.StatusOK, view.ConsentDocView{}, "Thank you. Your signature is recorded.")
@@ -171,15 +165,13 @@ func (s *Server) doSignConsent(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) doWithdrawConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Write)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Write)
+	if !ok {
 		return
 	}
 	kind := r.PathValue("kind")
 	form := view.ConsentDocView{Reason: r.PostFormValue("reason")}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		sigs, err := tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
 		if err != nil {
 			return err
@@ -195,12 +187,10 @@ func (s *Server) doWithdrawConsent(w http.ResponseWriter, r *http.Request) {
 			Severity: audit.High, Detail: kind + " version " + strconv.Itoa(sig.Version)})
 	})
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
-			form.Errors = view.FieldErrors{f: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			form.Errors = errs
 			s.renderConsentDoc(w, r, http.StatusBadRequest, form, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderConsentDoc(w, r, http.StatusOK, view.ConsentDocView{}, "Your consent is withdrawn. Your care team will be in touch.")

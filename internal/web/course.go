@@ -206,17 +206,24 @@ func (s *Server) clinicalWrite(w http.ResponseWriter, r *http.Request, t access.
 		s.failClient(w, r, id, err)
 		return c, store.Course{}, false
 	}
-	var course store.Course
-	var has bool
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) { course, has, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); return err })
-	if err == nil && !has {
-		err = problem.New(problem.Conflict, "This client has no course yet.")
-	}
+	course, err := s.currentCourse(ctx, c, "This client has no course yet.")
 	if err != nil {
 		s.fail(w, r, err)
 		return c, course, false
 	}
 	return c, course, true
+}
+
+// currentCourse is the client's current course, for a change to it; a
+// client without one is a conflict, worded by none for who is asking.
+func (s *Server) currentCourse(ctx context.Context, c store.Client, none string) (store.Course, error) {
+	var course store.Course
+	var has bool
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) { course, has, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); return err })
+	if err == nil && !has {
+		err = problem.New(problem.Conflict, "%s", none)
+	}
+	return course, err
 }
 
 // refuse re-renders the course page with a field's message, or answers the
@@ -297,12 +304,7 @@ func (s *Server) doOverride(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		var gate *care.Gate
-		for i := range facts.gates {
-			if facts.gates[i].ID == form.OverrideGate {
-				gate = &facts.gates[i]
-			}
-		}
+		gate := care.FindGate(facts.gates, form.OverrideGate)
 		if gate == nil {
 			return problem.Invalidf("gate", "Choose one of the course's gates.")
 		}
@@ -331,6 +333,19 @@ func (s *Server) doOverride(w http.ResponseWriter, r *http.Request) {
 	s.renderCourse(w, r, http.StatusOK, view.CourseForm{}, "The override is recorded.")
 }
 
+// writeGoal makes a change to one of a client's goals and records it as
+// goal.<action>, in one transaction; the care team and the client change
+// goals through it alike.
+func (s *Server) writeGoal(r *http.Request, clientID, goalID, action, detail string, change func(tx *store.Tx) error) error {
+	ctx := r.Context()
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		if err := change(tx); err != nil {
+			return err
+		}
+		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal." + action, ResourceType: "goal", ResourceID: goalID, ClientID: clientID, Detail: detail})
+	})
+}
+
 func (s *Server) doStaffGoal(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
@@ -347,12 +362,7 @@ func (s *Server) doStaffGoal(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	g := store.Goal{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: course.ID, Kind: store.GoalGoal, Text: form.GoalText,
 		Measure: measure, CreatedBy: v.P.UserID, CreatedAt: now, AgreedByTherapistAt: &now, AgreedByTherapist: v.P.UserID}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AddGoal(ctx, &g); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.add", ResourceType: "goal", ResourceID: g.ID, ClientID: c.ID})
-	})
+	err = s.writeGoal(r, c.ID, g.ID, "add", "", func(tx *store.Tx) error { return tx.AddGoal(ctx, &g) })
 	if err != nil {
 		s.refuse(w, r, err, form)
 		return
@@ -368,11 +378,8 @@ func (s *Server) doStaffAgree(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	goalID := r.PathValue("goal")
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AgreeGoalByTherapist(ctx, c.ClinicID, c.ID, goalID, v.P.UserID, s.now()); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.agree", ResourceType: "goal", ResourceID: goalID, ClientID: c.ID})
+	err := s.writeGoal(r, c.ID, goalID, "agree", "", func(tx *store.Tx) error {
+		return tx.AgreeGoalByTherapist(ctx, c.ClinicID, c.ID, goalID, v.P.UserID, s.now())
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -391,11 +398,8 @@ func (s *Server) doGoalStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	goalID, status := r.PathValue("goal"), r.PostFormValue("status")
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetGoalStatus(ctx, c.ClinicID, c.ID, goalID, status, v.P.UserID, s.now()); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.status", ResourceType: "goal", ResourceID: goalID, ClientID: c.ID, Detail: status})
+	err := s.writeGoal(r, c.ID, goalID, "status", status, func(tx *store.Tx) error {
+		return tx.SetGoalStatus(ctx, c.ClinicID, c.ID, goalID, status, v.P.UserID, s.now())
 	})
 	if err != nil {
 		if problem.CodeOf(err) == problem.Invalid {

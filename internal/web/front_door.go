@@ -401,12 +401,10 @@ func (s *Server) doConvertInquiry(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		if field := problem.FieldOf(err); field != "" && problem.CodeOf(err) == problem.Invalid {
-			f.Errors = view.FieldErrors{field: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			f.Errors = errs
 			s.renderInquiry(w, r, http.StatusBadRequest, q, f, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	notice := c.DisplayName() + " is now a client, with a course in intake."

@@ -69,14 +69,21 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, view.Intake(p, iv))
 }
 
-func (s *Server) showIntakeSection(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// portalSection is the intake section the path names, for the signed-in
+// client's current course; it answers the request itself when there is none.
+func (s *Server) portalSection(w http.ResponseWriter, r *http.Request) (intake.Section, store.Client, store.Course, bool) {
 	sec, ok := intake.SectionByID(r.PathValue("section"))
 	if !ok {
 		s.notFound(w, r)
-		return
+		return sec, store.Client{}, store.Course{}, false
 	}
 	c, course, ok := s.portalCourse(w, r)
+	return sec, c, course, ok
+}
+
+func (s *Server) showIntakeSection(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sec, c, course, ok := s.portalSection(w, r)
 	if !ok {
 		return
 	}
@@ -131,12 +138,7 @@ func readMeds(r *http.Request) ([]intake.Medication, []view.MedRow) {
 
 func (s *Server) doIntakeSection(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sec, ok := intake.SectionByID(r.PathValue("section"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	c, course, ok := s.portalCourse(w, r)
+	sec, c, course, ok := s.portalSection(w, r)
 	if !ok {
 		return
 	}
@@ -167,18 +169,16 @@ func (s *Server) doIntakeSection(w http.ResponseWriter, r *http.Request) {
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "intake.save", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID, Detail: sec.ID})
 	})
 	if err != nil {
-		if field := problem.FieldOf(err); field != "" && problem.CodeOf(err) == problem.Invalid {
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
 			for k := range form {
 				form[k] = strings.TrimSpace(form[k])
 			}
 			for range medRows {
 				rows = append(rows, view.MedRow{})
 			}
-			f := view.IntakeForm{Section: sec, Values: form, Meds: rows, Errors: view.FieldErrors{field: problem.MessageOf(err)}}
+			f := view.IntakeForm{Section: sec, Values: form, Meds: rows, Errors: errs}
 			s.render(w, r, http.StatusBadRequest, view.IntakeSection(s.page(r, sec.Title, "/portal"), f))
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderIntake(w, r, http.StatusOK, sec.Title+" is saved.")
@@ -423,12 +423,10 @@ func (s *Server) doScreeningDecision(w http.ResponseWriter, r *http.Request) {
 			Severity: audit.High, Detail: string(d.Kind) + " (" + string(st.result.Tier) + ")"})
 	})
 	if err != nil {
-		if field := problem.FieldOf(err); field != "" && problem.CodeOf(err) == problem.Invalid {
-			f.Errors = view.FieldErrors{field: problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			f.Errors = errs
 			s.renderScreening(w, r, http.StatusBadRequest, f, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderScreening(w, r, http.StatusOK, view.DecisionForm{}, "The decision is recorded: "+strings.ToLower(d.Kind.Label())+".")

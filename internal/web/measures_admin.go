@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -262,21 +261,7 @@ func (s *Server) doMeasureSettings(w http.ResponseWriter, r *http.Request) {
 			case !form.CSSRS:
 				values[store.SettingCSSRSLicence] = ""
 			}
-			var changed []string
-			for k, val := range values {
-				if current[k] == val {
-					continue
-				}
-				if err := tx.SetClinicSetting(ctx, v.P.ClinicID, k, val, v.P.UserID, now); err != nil {
-					return err
-				}
-				changed = append(changed, k)
-			}
-			if len(changed) == 0 {
-				return nil
-			}
-			return s.recordTx(ctx, tx, r, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: v.P.ClinicID,
-				Detail: "measures: " + strings.Join(slices.Sorted(slices.Values(changed)), ", "), Severity: audit.High})
+			return s.saveClinicSettings(ctx, tx, r, current, values, now, "measures", func(k, _ string) string { return k })
 		})
 		if err != nil {
 			if f := problem.FieldOf(err); f != "" {

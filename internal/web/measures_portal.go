@@ -64,6 +64,18 @@ func (s *Server) portalClient(ctx context.Context, a access.Action) (store.Clien
 	return c, nil
 }
 
+// portalClientFor is portalClient for a handler: when the signed-in client
+// may not do a in their portal, it answers with an audited denial and ok is
+// false.
+func (s *Server) portalClientFor(w http.ResponseWriter, r *http.Request, a access.Action) (store.Client, bool) {
+	c, err := s.portalClient(r.Context(), a)
+	if err != nil {
+		s.deny(w, r, "client_portal", viewerOf(r.Context()).P.ClientID)
+		return c, false
+	}
+	return c, true
+}
+
 // dueFor finds what is due for one instrument: an open assignment first,
 // then the schedule's occasion. Nothing due is NotFound: the form exists
 // only while the client has something to answer.

@@ -179,11 +179,7 @@ func loadSessionTx(ctx context.Context, tx *store.Tx, f *sessionFacts, apptID st
 
 // failSession answers a load or write error: NotFound as an audited denial.
 func (s *Server) failSession(w http.ResponseWriter, r *http.Request, err error) {
-	if problem.CodeOf(err) == problem.NotFound {
-		s.deny(w, r, "medicine_session", r.PathValue("appt"))
-		return
-	}
-	s.fail(w, r, err)
+	s.failDenied(w, r, "medicine_session", r.PathValue("appt"), err)
 }
 
 // sessionNotices are the messages a successful form redirects back with.

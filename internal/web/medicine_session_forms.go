@@ -54,6 +54,33 @@ func (s *Server) auditSession(ctx context.Context, tx *store.Tx, r *http.Request
 	return s.recordTx(ctx, tx, r, e)
 }
 
+// sessionChange is what one form of the session page read from the
+// request: what was typed, shown again if the form is refused; the change,
+// made in the write transaction with its audit entry; and any error found
+// before it, which refuses the form without writing.
+type sessionChange func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error)
+
+// saveSession is the skeleton every form here shares: the access decision
+// as t, the form read by read, the change written, and a refusal shown with
+// ff. It reports whether the change was saved; the caller then redirects
+// with sessionDone, since where to depends on the form (and, for the
+// checklist, on what the change found).
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, t access.Type, ff formFields, read sessionChange) bool {
+	f, ok := s.sessionWrite(w, r, t)
+	if !ok {
+		return false
+	}
+	form, change, err := read(f)
+	if err == nil {
+		err = s.writeSession(r.Context(), r, f, change)
+	}
+	if err != nil {
+		s.refuseSession(w, r, err, form, ff)
+		return false
+	}
+	return true
+}
+
 // mustBeStarted refuses a change to a record whose checks have not begun.
 func mustBeStarted(f *sessionFacts, field string) error {
 	if !f.started {
@@ -68,113 +95,105 @@ var checklistFields = formFields{form: "checklist", fields: with(same("companion
 func (s *Server) doSessionChecklist(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	loc := v.Clinic.Location()
-	now := s.now()
-	pf := r.PostFormValue
-	form := view.SessionForm{CompanionName: strings.TrimSpace(pf("companion_name")), CompanionPhone: strings.TrimSpace(pf("companion_phone")),
-		RideConfirmed: pf("ride_confirmed") == "1", LastFood: strings.TrimSpace(pf("last_food")), NoSubstances: pf("no_substances"),
-		StimulantsPaused: pf("stimulants_paused"), MedicationsReviewed: pf("medications_reviewed") == "1", Intention: pf("intention")}
-	c := store.PreDoseChecklist{CompanionName: form.CompanionName, CompanionPhone: form.CompanionPhone, RideConfirmed: form.RideConfirmed,
-		MedicationsReviewed: form.MedicationsReviewed, Intention: form.Intention, By: v.P.UserID, At: &now}
-	answer := func(field, s string) (*bool, error) {
-		switch s {
-		case "":
-			return nil, nil
-		case "yes", "no":
-			b := s == "yes"
-			return &b, nil
-		}
-		return nil, problem.Invalidf(field, "Choose one of the answers.")
-	}
-	vitals, err := readVitals(&form, r, now, loc)
-	entered := form.Systolic != "" || form.Diastolic != "" || form.HeartRate != "" || form.SpO2 != ""
-	if err == nil && !entered && form.CompanionName == "" && form.CompanionPhone == "" && !form.RideConfirmed && form.LastFood == "" &&
-		form.NoSubstances == "" && form.StimulantsPaused == "" && !form.MedicationsReviewed && strings.TrimSpace(form.Intention) == "" {
-		// An empty form would start a record that says nothing.
-		err = problem.Invalidf("checklist", "Nothing was filled in: record at least one of the checks before saving.")
-	}
-	if err == nil && entered {
-		// The pre-dose reading must hold blood pressure, heart rate and
-		// SpO2 (CLINICAL.md §3); the gates then judge it.
-		_, err = session.CheckPreDose(vitals, f.rules.Settings.PreDose)
-	}
-	if err == nil && form.LastFood != "" {
-		var t = now
-		t, err = parseClock("last_food", form.LastFood, now, loc)
-		c.LastFoodAt = &t
-	}
-	if err == nil {
-		c.NoSubstances, err = answer("no_substances", form.NoSubstances)
-	}
-	if err == nil {
-		c.StimulantsPaused, err = answer("stimulants_paused", form.StimulantsPaused)
-	}
-	if err != nil {
-		s.refuseSession(w, r, err, form, checklistFields)
-		return
-	}
 	held := false
-	err = s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		m := f.m()
-		if !f.started {
-			m = store.MedicineSession{ClinicID: f.client.ClinicID, AppointmentID: f.appt.ID, ClientID: f.client.ID, CourseID: f.course.ID,
-				StartedBy: v.P.UserID, StartedAt: now}
-			if err := tx.StartMedicineSession(ctx, &m); err != nil {
-				return err
+	saved := s.saveSession(w, r, access.ClinicalCare, checklistFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		loc := v.Clinic.Location()
+		now := s.now()
+		pf := r.PostFormValue
+		form := view.SessionForm{CompanionName: strings.TrimSpace(pf("companion_name")), CompanionPhone: strings.TrimSpace(pf("companion_phone")),
+			RideConfirmed: pf("ride_confirmed") == "1", LastFood: strings.TrimSpace(pf("last_food")), NoSubstances: pf("no_substances"),
+			StimulantsPaused: pf("stimulants_paused"), MedicationsReviewed: pf("medications_reviewed") == "1", Intention: pf("intention")}
+		c := store.PreDoseChecklist{CompanionName: form.CompanionName, CompanionPhone: form.CompanionPhone, RideConfirmed: form.RideConfirmed,
+			MedicationsReviewed: form.MedicationsReviewed, Intention: form.Intention, By: v.P.UserID, At: &now}
+		answer := func(field, s string) (*bool, error) {
+			switch s {
+			case "":
+				return nil, nil
+			case "yes", "no":
+				b := s == "yes"
+				return &b, nil
 			}
-			f.rec.Session, f.started = m, true
-			if err := s.auditSession(ctx, tx, r, f, "start", "appointment "+f.appt.ID, false); err != nil {
-				return err
-			}
+			return nil, problem.Invalidf(field, "Choose one of the answers.")
 		}
-		if err := tx.SaveSessionChecklist(ctx, m.ClinicID, m.ID, c); err != nil {
-			return err
+		vitals, err := readVitals(&form, r, now, loc)
+		entered := form.Systolic != "" || form.Diastolic != "" || form.HeartRate != "" || form.SpO2 != ""
+		if err == nil && !entered && form.CompanionName == "" && form.CompanionPhone == "" && !form.RideConfirmed && form.LastFood == "" &&
+			form.NoSubstances == "" && form.StimulantsPaused == "" && !form.MedicationsReviewed && strings.TrimSpace(form.Intention) == "" {
+			// An empty form would start a record that says nothing.
+			err = problem.Invalidf("checklist", "Nothing was filled in: record at least one of the checks before saving.")
 		}
-		detail := "checklist"
-		if entered {
-			sv := store.SessionVitals{ClinicID: m.ClinicID, SessionID: m.ID, PreDose: true, TakenAt: vitals.At, Vitals: vitals,
-				EnteredBy: v.P.UserID, EnteredAt: now}
-			if err := tx.AddSessionVitals(ctx, &sv); err != nil {
-				return err
-			}
-			detail += "; pre-dose reading " + vitals.BPText()
+		if err == nil && entered {
+			// The pre-dose reading must hold blood pressure, heart rate and
+			// SpO2 (CLINICAL.md §3); the gates then judge it.
+			_, err = session.CheckPreDose(vitals, f.rules.Settings.PreDose)
 		}
-		if err := s.auditSession(ctx, tx, r, f, "checklist", detail, false); err != nil {
-			return err
+		if err == nil && form.LastFood != "" {
+			var t = now
+			t, err = parseClock("last_food", form.LastFood, now, loc)
+			c.LastFoodAt = &t
 		}
-		if !entered {
-			return nil
+		if err == nil {
+			c.NoSubstances, err = answer("no_substances", form.NoSubstances)
 		}
-		// Judge the new reading as the gates do. Above the hold line the
-		// BP gate fails and cannot be overridden: no dose today, and the
-		// record says so.
-		if err := loadSessionTx(ctx, tx, f, f.appt.ID); err != nil {
-			return err
+		if err == nil {
+			c.StimulantsPaused, err = answer("stimulants_paused", form.StimulantsPaused)
 		}
-		for _, g := range f.gates {
-			if g.ID == care.GateBP && !g.Pass && !g.Overridable && vitals.Has(session.BP) {
-				held = true
-				if err := tx.HoldMedicineSession(ctx, m.ClinicID, m.ID, g.Why); err != nil {
+		return form, func(tx *store.Tx) error {
+			m := f.m()
+			if !f.started {
+				m = store.MedicineSession{ClinicID: f.client.ClinicID, AppointmentID: f.appt.ID, ClientID: f.client.ID, CourseID: f.course.ID,
+					StartedBy: v.P.UserID, StartedAt: now}
+				if err := tx.StartMedicineSession(ctx, &m); err != nil {
 					return err
 				}
-				return s.auditSession(ctx, tx, r, f, "hold", g.Why, true)
+				f.rec.Session, f.started = m, true
+				if err := s.auditSession(ctx, tx, r, f, "start", "appointment "+f.appt.ID, false); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			if err := tx.SaveSessionChecklist(ctx, m.ClinicID, m.ID, c); err != nil {
+				return err
+			}
+			detail := "checklist"
+			if entered {
+				sv := store.SessionVitals{ClinicID: m.ClinicID, SessionID: m.ID, PreDose: true, TakenAt: vitals.At, Vitals: vitals,
+					EnteredBy: v.P.UserID, EnteredAt: now}
+				if err := tx.AddSessionVitals(ctx, &sv); err != nil {
+					return err
+				}
+				detail += "; pre-dose reading " + vitals.BPText()
+			}
+			if err := s.auditSession(ctx, tx, r, f, "checklist", detail, false); err != nil {
+				return err
+			}
+			if !entered {
+				return nil
+			}
+			// Judge the new reading as the gates do. Above the hold line the
+			// BP gate fails and cannot be overridden: no dose today, and the
+			// record says so.
+			if err := loadSessionTx(ctx, tx, f, f.appt.ID); err != nil {
+				return err
+			}
+			for _, g := range f.gates {
+				if g.ID == care.GateBP && !g.Pass && !g.Overridable && vitals.Has(session.BP) {
+					held = true
+					if err := tx.HoldMedicineSession(ctx, m.ClinicID, m.ID, g.Why); err != nil {
+						return err
+					}
+					return s.auditSession(ctx, tx, r, f, "hold", g.Why, true)
+				}
+			}
+			return nil
+		}, err
 	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, checklistFields)
-		return
-	}
-	if held {
+	switch {
+	case !saved:
+	case held:
 		sessionDone(w, r, "held", "")
-		return
+	default:
+		sessionDone(w, r, "checklist", "gates-h")
 	}
-	sessionDone(w, r, "checklist", "gates-h")
 }
 
 var overrideFields = formFields{form: "override_gate", fields: map[string]string{"gate": "override_gate", "reason": "override_reason", "by": "override_gate"}}
@@ -182,39 +201,30 @@ var overrideFields = formFields{form: "override_gate", fields: map[string]string
 func (s *Server) doSessionOverride(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.PrescriberOrder)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{OverrideGate: r.PostFormValue("gate"), OverrideReason: strings.TrimSpace(r.PostFormValue("reason"))}
-	now := s.now()
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "gate"); err != nil {
-			return err
-		}
-		var gate *care.Gate
-		for i := range f.gates {
-			if f.gates[i].ID == form.OverrideGate {
-				gate = &f.gates[i]
+	if !s.saveSession(w, r, access.PrescriberOrder, overrideFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{OverrideGate: r.PostFormValue("gate"), OverrideReason: strings.TrimSpace(r.PostFormValue("reason"))}
+		now := s.now()
+		return form, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "gate"); err != nil {
+				return err
 			}
-		}
-		if gate == nil {
-			return problem.Invalidf("gate", "Choose one of the gates.")
-		}
-		// access.Allow has said this is a prescriber on the care team;
-		// care.CheckOverride says whether the gate may be overridden as it
-		// stands (a hold may not), and with what reason.
-		if err := care.CheckOverride(*gate, care.Override{GateID: gate.ID, Reason: form.OverrideReason, By: v.User.Name, ByPrescriber: true, At: now}); err != nil {
-			return err
-		}
-		o := store.GateOverride{GateID: gate.ID, Reason: form.OverrideReason, By: v.P.UserID, At: now}
-		if err := tx.AddSessionOverride(ctx, f.m(), &o); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "override", gate.ID, true)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, overrideFields)
+			gate := care.FindGate(f.gates, form.OverrideGate)
+			if gate == nil {
+				return problem.Invalidf("gate", "Choose one of the gates.")
+			}
+			// access.Allow has said this is a prescriber on the care team;
+			// care.CheckOverride says whether the gate may be overridden as it
+			// stands (a hold may not), and with what reason.
+			if err := care.CheckOverride(*gate, care.Override{GateID: gate.ID, Reason: form.OverrideReason, By: v.User.Name, ByPrescriber: true, At: now}); err != nil {
+				return err
+			}
+			o := store.GateOverride{GateID: gate.ID, Reason: form.OverrideReason, By: v.P.UserID, At: now}
+			if err := tx.AddSessionOverride(ctx, f.m(), &o); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "override", gate.ID, true)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "override", "gates-h")
@@ -226,14 +236,10 @@ var confirmFields = formFields{form: "confirm_mg", fields: map[string]string{"mg
 func (s *Server) doConfirmDose(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.PrescriberOrder)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{ConfirmMg: strings.TrimSpace(r.PostFormValue("confirm_mg")), ConfirmReason: strings.TrimSpace(r.PostFormValue("confirm_reason"))}
-	mg, err := session.ParseMg("confirm_mg", form.ConfirmMg)
-	if err == nil {
-		err = s.writeSession(ctx, r, f, func(tx *store.Tx) error {
+	if !s.saveSession(w, r, access.PrescriberOrder, confirmFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{ConfirmMg: strings.TrimSpace(r.PostFormValue("confirm_mg")), ConfirmReason: strings.TrimSpace(r.PostFormValue("confirm_reason"))}
+		mg, err := session.ParseMg("confirm_mg", form.ConfirmMg)
+		return form, func(tx *store.Tx) error {
 			if err := mustBeStarted(f, "confirm_mg"); err != nil {
 				return err
 			}
@@ -245,10 +251,8 @@ func (s *Server) doConfirmDose(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			return s.auditSession(ctx, tx, r, f, "dose_confirm", mg.String(), true)
-		})
-	}
-	if err != nil {
-		s.refuseSession(w, r, err, form, confirmFields)
+		}, err
+	}) {
 		return
 	}
 	sessionDone(w, r, "confirm", "dose-h")
@@ -260,85 +264,81 @@ var doseFields = formFields{form: "dose", fields: with(same("weight_kg", "mg", "
 func (s *Server) doSessionDose(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	loc := v.Clinic.Location()
-	now := s.now()
-	pf := r.PostFormValue
-	form := view.SessionForm{WeightKg: strings.TrimSpace(pf("weight_kg")), Mg: strings.TrimSpace(pf("mg")), Lot: strings.TrimSpace(pf("lot")),
-		GivenBy: pf("given_by"), GivenAt: strings.TrimSpace(pf("given_at")), Music: pf("music") == "1", EyeMask: pf("eye_mask") == "1",
-		SettingOther: strings.TrimSpace(pf("setting_other")), Staff: r.PostForm["staff"], DoseConfirmReason: strings.TrimSpace(pf("confirm_reason"))}
-	var mg session.Mg
-	var check session.DoseCheck
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "dose"); err != nil {
-			return err
-		}
-		if !f.hasOrder {
-			return problem.New(problem.Conflict, "This course has no dosing order; a prescriber must write one first.")
-		}
-		if ready, blocking := f.ready(); !ready {
-			return problem.Invalidf("dose", "The dose is blocked until every gate is cleared. Not cleared: %s.", strings.Join(blocking, "; "))
-		}
-		weight, err := session.ParseKg("weight_kg", form.WeightKg)
-		if err != nil {
-			return err
-		}
-		if err := session.ValidateWeight(weight); err != nil {
-			return err
-		}
-		order, settings := f.order.Order, f.rules.Settings
-		if form.Mg == "" {
-			// mg/kg × today's weight, rounded down to the form's unit and
-			// held to the order's maximum (session.Calculate).
-			d, err := session.Calculate(order, weight, settings)
+	if !s.saveSession(w, r, access.ClinicalCare, doseFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		loc := v.Clinic.Location()
+		now := s.now()
+		pf := r.PostFormValue
+		form := view.SessionForm{WeightKg: strings.TrimSpace(pf("weight_kg")), Mg: strings.TrimSpace(pf("mg")), Lot: strings.TrimSpace(pf("lot")),
+			GivenBy: pf("given_by"), GivenAt: strings.TrimSpace(pf("given_at")), Music: pf("music") == "1", EyeMask: pf("eye_mask") == "1",
+			SettingOther: strings.TrimSpace(pf("setting_other")), Staff: r.PostForm["staff"], DoseConfirmReason: strings.TrimSpace(pf("confirm_reason"))}
+		var mg session.Mg
+		var check session.DoseCheck
+		return form, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "dose"); err != nil {
+				return err
+			}
+			if !f.hasOrder {
+				return problem.New(problem.Conflict, "This course has no dosing order; a prescriber must write one first.")
+			}
+			if ready, blocking := f.ready(); !ready {
+				return problem.Invalidf("dose", "The dose is blocked until every gate is cleared. Not cleared: %s.", strings.Join(blocking, "; "))
+			}
+			weight, err := session.ParseKg("weight_kg", form.WeightKg)
 			if err != nil {
 				return err
 			}
-			mg = d.Mg
-		} else if mg, err = session.ParseMg("mg", form.Mg); err != nil {
-			return err
-		}
-		if check, err = session.CheckDose(order, order.Route, mg, weight, settings); err != nil {
-			return err
-		}
-		m := f.m()
-		needs := check.NeedsConfirmation()
-		if needs && (m.DoseConfirm == nil || m.DoseConfirm.Mg != mg) {
-			if !f.canPrescribe || form.DoseConfirmReason == "" {
-				return problem.Invalidf("mg", "%s needs a prescriber's confirmation before it is given: %s A prescriber on the care team confirms it on this page.",
-					mg, strings.Join(check.Reasons, " "))
-			}
-			c := store.DoseConfirmation{Mg: mg, Reason: form.DoseConfirmReason, By: v.P.UserID, At: now}
-			if err := tx.ConfirmSessionDose(ctx, m.ClinicID, m.ID, c); err != nil {
+			if err := session.ValidateWeight(weight); err != nil {
 				return err
 			}
-			if err := s.auditSession(ctx, tx, r, f, "dose_confirm", mg.String(), true); err != nil {
+			order, settings := f.order.Order, f.rules.Settings
+			if form.Mg == "" {
+				// mg/kg × today's weight, rounded down to the form's unit and
+				// held to the order's maximum (session.Calculate).
+				d, err := session.Calculate(order, weight, settings)
+				if err != nil {
+					return err
+				}
+				mg = d.Mg
+			} else if mg, err = session.ParseMg("mg", form.Mg); err != nil {
 				return err
 			}
-		}
-		if u, ok := f.sched.staff[form.GivenBy]; !ok || !isClinician(u) || u.DisabledAt != nil {
-			return problem.Invalidf("given_by", "Choose who gave the dose from the list.")
-		}
-		givenAt, err := parseClock("given_at", form.GivenAt, now, loc)
-		if err != nil {
-			return err
-		}
-		d := store.SessionDose{Route: order.Route, Weight: weight, Mg: mg, Units: check.Units, Lot: form.Lot, GivenBy: form.GivenBy,
-			GivenAt: givenAt, OrderID: f.order.ID, RecordedBy: v.P.UserID}
-		if err := tx.RecordSessionDose(ctx, m.ClinicID, m.ID, d, needs); err != nil {
-			return err
-		}
-		if err := tx.SaveSessionSetting(ctx, m.ClinicID, m.ID, store.SessionSetting{Music: form.Music, EyeMask: form.EyeMask, Other: form.SettingOther},
-			form.Staff); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "dose", d.Route.Label()+" "+d.Mg.String()+" at "+d.Weight.String(), false)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, doseFields)
+			if check, err = session.CheckDose(order, order.Route, mg, weight, settings); err != nil {
+				return err
+			}
+			m := f.m()
+			needs := check.NeedsConfirmation()
+			if needs && (m.DoseConfirm == nil || m.DoseConfirm.Mg != mg) {
+				if !f.canPrescribe || form.DoseConfirmReason == "" {
+					return problem.Invalidf("mg", "%s needs a prescriber's confirmation before it is given: %s A prescriber on the care team confirms it on this page.",
+						mg, strings.Join(check.Reasons, " "))
+				}
+				c := store.DoseConfirmation{Mg: mg, Reason: form.DoseConfirmReason, By: v.P.UserID, At: now}
+				if err := tx.ConfirmSessionDose(ctx, m.ClinicID, m.ID, c); err != nil {
+					return err
+				}
+				if err := s.auditSession(ctx, tx, r, f, "dose_confirm", mg.String(), true); err != nil {
+					return err
+				}
+			}
+			if u, ok := f.sched.staff[form.GivenBy]; !ok || !isClinician(u) || u.DisabledAt != nil {
+				return problem.Invalidf("given_by", "Choose who gave the dose from the list.")
+			}
+			givenAt, err := parseClock("given_at", form.GivenAt, now, loc)
+			if err != nil {
+				return err
+			}
+			d := store.SessionDose{Route: order.Route, Weight: weight, Mg: mg, Units: check.Units, Lot: form.Lot, GivenBy: form.GivenBy,
+				GivenAt: givenAt, OrderID: f.order.ID, RecordedBy: v.P.UserID}
+			if err := tx.RecordSessionDose(ctx, m.ClinicID, m.ID, d, needs); err != nil {
+				return err
+			}
+			if err := tx.SaveSessionSetting(ctx, m.ClinicID, m.ID, store.SessionSetting{Music: form.Music, EyeMask: form.EyeMask, Other: form.SettingOther},
+				form.Staff); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "dose", d.Route.Label()+" "+d.Mg.String()+" at "+d.Weight.String(), false)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "dose", "live-panel")
@@ -349,15 +349,11 @@ var vitalsFields = formFields{form: "vitals", fields: with(same("systolic", "dia
 func (s *Server) doSessionVitals(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	now := s.now()
-	var form view.SessionForm
-	vitals, err := readVitals(&form, r, now, v.Clinic.Location())
-	if err == nil {
-		err = s.writeSession(ctx, r, f, func(tx *store.Tx) error {
+	if !s.saveSession(w, r, access.ClinicalCare, vitalsFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		now := s.now()
+		var form view.SessionForm
+		vitals, err := readVitals(&form, r, now, v.Clinic.Location())
+		return form, func(tx *store.Tx) error {
 			if err := mustBeStarted(f, "vitals"); err != nil {
 				return err
 			}
@@ -369,10 +365,8 @@ func (s *Server) doSessionVitals(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			return s.auditSession(ctx, tx, r, f, "vitals", sv.ID, false)
-		})
-	}
-	if err != nil {
-		s.refuseSession(w, r, err, form, vitalsFields)
+		}, err
+	}) {
 		return
 	}
 	sessionDone(w, r, "vitals", "live-panel")
@@ -383,22 +377,18 @@ var strikeFields = formFields{form: "strike_reason", fields: same("strike_reason
 func (s *Server) doStrikeVitals(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{StrikeReading: r.PostFormValue("reading"), StrikeReason: strings.TrimSpace(r.PostFormValue("reason"))}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "reading"); err != nil {
-			return err
-		}
-		if err := tx.StrikeSessionVitals(ctx, f.client.ClinicID, f.m().ID, form.StrikeReading, v.P.UserID, form.StrikeReason, s.now()); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "vitals_strike", form.StrikeReading, false)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, strikeFields)
+	if !s.saveSession(w, r, access.ClinicalCare, strikeFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{StrikeReading: r.PostFormValue("reading"), StrikeReason: strings.TrimSpace(r.PostFormValue("reason"))}
+		return form, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "reading"); err != nil {
+				return err
+			}
+			if err := tx.StrikeSessionVitals(ctx, f.client.ClinicID, f.m().ID, form.StrikeReading, v.P.UserID, form.StrikeReason, s.now()); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "vitals_strike", form.StrikeReading, false)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "strike", "record-h")
@@ -409,22 +399,18 @@ var observationFields = formFields{form: "obs", fields: map[string]string{"at": 
 func (s *Server) doSessionObservation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	now := s.now()
-	form := view.SessionForm{ObsAt: strings.TrimSpace(r.PostFormValue("at")), ObsSedation: r.PostFormValue("sedation"),
-		Dissociation: r.PostFormValue("dissociation"), ObsNote: r.PostFormValue("note")}
-	o := store.SessionObservation{ClinicID: f.client.ClinicID, EnteredBy: v.P.UserID, EnteredAt: now,
-		Observation: session.Observation{Dissociation: form.Dissociation, Note: form.ObsNote}}
-	var err error
-	o.At, err = parseClock("at", form.ObsAt, now, v.Clinic.Location())
-	if err == nil {
-		o.Sedation, err = parseSedation("sedation", form.ObsSedation)
-	}
-	if err == nil {
-		err = s.writeSession(ctx, r, f, func(tx *store.Tx) error {
+	if !s.saveSession(w, r, access.ClinicalCare, observationFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		now := s.now()
+		form := view.SessionForm{ObsAt: strings.TrimSpace(r.PostFormValue("at")), ObsSedation: r.PostFormValue("sedation"),
+			Dissociation: r.PostFormValue("dissociation"), ObsNote: r.PostFormValue("note")}
+		o := store.SessionObservation{ClinicID: f.client.ClinicID, EnteredBy: v.P.UserID, EnteredAt: now,
+			Observation: session.Observation{Dissociation: form.Dissociation, Note: form.ObsNote}}
+		var err error
+		o.At, err = parseClock("at", form.ObsAt, now, v.Clinic.Location())
+		if err == nil {
+			o.Sedation, err = parseSedation("sedation", form.ObsSedation)
+		}
+		return form, func(tx *store.Tx) error {
 			if err := mustBeStarted(f, "obs"); err != nil {
 				return err
 			}
@@ -433,10 +419,8 @@ func (s *Server) doSessionObservation(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			return s.auditSession(ctx, tx, r, f, "observation", o.ID, false)
-		})
-	}
-	if err != nil {
-		s.refuseSession(w, r, err, form, observationFields)
+		}, err
+	}) {
 		return
 	}
 	sessionDone(w, r, "obs", "live-panel")
@@ -447,32 +431,28 @@ var ackFields = formFields{form: "ack", fields: map[string]string{"note": "ack_n
 func (s *Server) doAckAlert(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{AckKey: r.PostFormValue("key"), AckNote: strings.TrimSpace(r.PostFormValue("note"))}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		// The alert is evaluated again now: only an open alert that still
-		// stands can be acknowledged.
-		var open *session.AlertState
-		for _, a := range f.alerts() {
-			if a.Key == form.AckKey && a.Open() {
-				open = &a
+	if !s.saveSession(w, r, access.ClinicalCare, ackFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{AckKey: r.PostFormValue("key"), AckNote: strings.TrimSpace(r.PostFormValue("note"))}
+		return form, func(tx *store.Tx) error {
+			// The alert is evaluated again now: only an open alert that still
+			// stands can be acknowledged.
+			var open *session.AlertState
+			for _, a := range f.alerts() {
+				if a.Key == form.AckKey && a.Open() {
+					open = &a
+				}
 			}
-		}
-		if open == nil {
-			return problem.New(problem.Conflict, "That alert is already acknowledged, or no longer stands; the page shows where things are now.")
-		}
-		a := store.SessionAlertAck{ClinicID: f.client.ClinicID, SessionID: f.m().ID, AlertKey: open.Key, Message: open.Message,
-			Note: form.AckNote, By: v.P.UserID, At: s.now()}
-		if err := tx.AckSessionAlert(ctx, &a); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "alert_ack", open.Key, true)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, ackFields)
+			if open == nil {
+				return problem.New(problem.Conflict, "That alert is already acknowledged, or no longer stands; the page shows where things are now.")
+			}
+			a := store.SessionAlertAck{ClinicID: f.client.ClinicID, SessionID: f.m().ID, AlertKey: open.Key, Message: open.Message,
+				Note: form.AckNote, By: v.P.UserID, At: s.now()}
+			if err := tx.AckSessionAlert(ctx, &a); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "alert_ack", open.Key, true)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "ack", "live-panel")
@@ -484,20 +464,17 @@ var adverseFields = formFields{form: "ae", fields: map[string]string{"at": "ae_a
 func (s *Server) doAdverseEvent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	now := s.now()
-	pf := r.PostFormValue
-	form := view.SessionForm{AEAt: strings.TrimSpace(pf("at")), AEKind: pf("kind"), AESeverity: pf("severity"), AEDescription: pf("description"),
-		AEAction: pf("action"), AEOutcome: pf("outcome")}
-	e := store.SessionAdverseEvent{ClinicID: f.client.ClinicID, EnteredBy: v.P.UserID, EnteredAt: now,
-		AdverseEvent: session.AdverseEvent{Kind: session.AdverseKind(form.AEKind), Severity: session.Severity(form.AESeverity),
-			Description: form.AEDescription, Action: form.AEAction, Outcome: session.Outcome(form.AEOutcome)}}
-	var err error
-	if e.At, err = parseClock("at", form.AEAt, now, v.Clinic.Location()); err == nil {
-		err = s.writeSession(ctx, r, f, func(tx *store.Tx) error {
+	if !s.saveSession(w, r, access.ClinicalCare, adverseFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		now := s.now()
+		pf := r.PostFormValue
+		form := view.SessionForm{AEAt: strings.TrimSpace(pf("at")), AEKind: pf("kind"), AESeverity: pf("severity"), AEDescription: pf("description"),
+			AEAction: pf("action"), AEOutcome: pf("outcome")}
+		e := store.SessionAdverseEvent{ClinicID: f.client.ClinicID, EnteredBy: v.P.UserID, EnteredAt: now,
+			AdverseEvent: session.AdverseEvent{Kind: session.AdverseKind(form.AEKind), Severity: session.Severity(form.AESeverity),
+				Description: form.AEDescription, Action: form.AEAction, Outcome: session.Outcome(form.AEOutcome)}}
+		var err error
+		e.At, err = parseClock("at", form.AEAt, now, v.Clinic.Location())
+		return form, func(tx *store.Tx) error {
 			if err := mustBeStarted(f, "ae"); err != nil {
 				return err
 			}
@@ -506,10 +483,8 @@ func (s *Server) doAdverseEvent(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			return s.auditSession(ctx, tx, r, f, "adverse_event", string(e.Kind)+" "+string(e.Severity), e.Severity == session.Severe)
-		})
-	}
-	if err != nil {
-		s.refuseSession(w, r, err, form, adverseFields)
+		}, err
+	}) {
 		return
 	}
 	sessionDone(w, r, "ae", "record-h")
@@ -519,22 +494,18 @@ var stopFields = formFields{form: "stop_reason", fields: map[string]string{"reas
 
 func (s *Server) doStopSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{StopReason: strings.TrimSpace(r.PostFormValue("reason"))}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "reason"); err != nil {
-			return err
-		}
-		if err := tx.StopMedicineSession(ctx, f.client.ClinicID, f.m().ID, form.StopReason); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "stop", "", true)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, stopFields)
+	if !s.saveSession(w, r, access.ClinicalCare, stopFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{StopReason: strings.TrimSpace(r.PostFormValue("reason"))}
+		return form, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "reason"); err != nil {
+				return err
+			}
+			if err := tx.StopMedicineSession(ctx, f.client.ClinicID, f.m().ID, form.StopReason); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "stop", "", true)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "stop", "")
@@ -545,34 +516,30 @@ var dischargeFields = formFields{form: "discharge", fields: same("released_to", 
 func (s *Server) doDischarge(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{ReleasedTo: strings.TrimSpace(r.PostFormValue("released_to")), AlertOriented: r.PostFormValue("alert_oriented") == "1"}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if f.m().State != store.SessionDosed {
-			return problem.New(problem.Conflict, "Only a dosed session can be discharged; the page shows where it stands now.")
-		}
-		// session.CheckDischarge decides; every criterion must pass.
-		d := f.discharge(form.AlertOriented, form.ReleasedTo)
-		if !d.Ready {
-			var not []string
-			for _, c := range d.Criteria {
-				if !c.Passed {
-					not = append(not, c.Label+": "+c.Reason)
-				}
+	if !s.saveSession(w, r, access.ClinicalCare, dischargeFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{ReleasedTo: strings.TrimSpace(r.PostFormValue("released_to")), AlertOriented: r.PostFormValue("alert_oriented") == "1"}
+		return form, func(tx *store.Tx) error {
+			if f.m().State != store.SessionDosed {
+				return problem.New(problem.Conflict, "Only a dosed session can be discharged; the page shows where it stands now.")
 			}
-			return problem.Invalidf("discharge", "Not ready for discharge yet. %s", strings.Join(not, " "))
-		}
-		sd := store.SessionDischarge{At: s.now(), ReleasedTo: form.ReleasedTo, AlertOriented: true, By: v.P.UserID}
-		if err := tx.DischargeMedicineSession(ctx, f.client.ClinicID, f.m().ID, sd); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "discharge", "", false)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, dischargeFields)
+			// session.CheckDischarge decides; every criterion must pass.
+			d := f.discharge(form.AlertOriented, form.ReleasedTo)
+			if !d.Ready {
+				var not []string
+				for _, c := range d.Criteria {
+					if !c.Passed {
+						not = append(not, c.Label+": "+c.Reason)
+					}
+				}
+				return problem.Invalidf("discharge", "Not ready for discharge yet. %s", strings.Join(not, " "))
+			}
+			sd := store.SessionDischarge{At: s.now(), ReleasedTo: form.ReleasedTo, AlertOriented: true, By: v.P.UserID}
+			if err := tx.DischargeMedicineSession(ctx, f.client.ClinicID, f.m().ID, sd); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "discharge", "", false)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "discharge", "")
@@ -583,21 +550,17 @@ var signFields = formFields{form: "sign", fields: map[string]string{}}
 func (s *Server) doSignSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.PrescriberOrder)
-	if !ok {
-		return
-	}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "sign"); err != nil {
-			return err
-		}
-		if err := tx.SignMedicineSession(ctx, f.client.ClinicID, f.m().ID, v.P.UserID, s.now()); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "sign", string(f.m().State), true)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, view.SessionForm{}, signFields)
+	if !s.saveSession(w, r, access.PrescriberOrder, signFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		return view.SessionForm{}, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "sign"); err != nil {
+				return err
+			}
+			if err := tx.SignMedicineSession(ctx, f.client.ClinicID, f.m().ID, v.P.UserID, s.now()); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "sign", string(f.m().State), true)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "sign", "")
@@ -608,23 +571,19 @@ var addendumFields = formFields{form: "addendum_body", fields: map[string]string
 func (s *Server) doSessionAddendum(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	f, ok := s.sessionWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
-	form := view.SessionForm{AddendumBody: r.PostFormValue("body")}
-	err := s.writeSession(ctx, r, f, func(tx *store.Tx) error {
-		if err := mustBeStarted(f, "body"); err != nil {
-			return err
-		}
-		a := store.SessionAddendum{ClinicID: f.client.ClinicID, SessionID: f.m().ID, Body: form.AddendumBody, By: v.P.UserID, At: s.now()}
-		if err := tx.AddSessionAddendum(ctx, &a); err != nil {
-			return err
-		}
-		return s.auditSession(ctx, tx, r, f, "addendum", a.ID, false)
-	})
-	if err != nil {
-		s.refuseSession(w, r, err, form, addendumFields)
+	if !s.saveSession(w, r, access.ClinicalCare, addendumFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
+		form := view.SessionForm{AddendumBody: r.PostFormValue("body")}
+		return form, func(tx *store.Tx) error {
+			if err := mustBeStarted(f, "body"); err != nil {
+				return err
+			}
+			a := store.SessionAddendum{ClinicID: f.client.ClinicID, SessionID: f.m().ID, Body: form.AddendumBody, By: v.P.UserID, At: s.now()}
+			if err := tx.AddSessionAddendum(ctx, &a); err != nil {
+				return err
+			}
+			return s.auditSession(ctx, tx, r, f, "addendum", a.ID, false)
+		}, nil
+	}) {
 		return
 	}
 	sessionDone(w, r, "addendum", "addenda-h")

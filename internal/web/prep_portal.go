@@ -8,7 +8,6 @@ import (
 	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/care"
-	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -22,16 +21,15 @@ func (s *Server) showIntentions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderIntentions(w http.ResponseWriter, r *http.Request, status int, form view.IntentionsView, notice string) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Read)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Read)
+	if !ok {
 		return
 	}
 	iv := form
 	var goals []store.Goal
 	var latest map[string]int
 	names := map[string]string{}
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
 		course, has, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
 		if err != nil || !has {
 			return err
@@ -63,18 +61,11 @@ func (s *Server) renderIntentions(w http.ResponseWriter, r *http.Request, status
 // and their current course.
 func (s *Server) portalCourse(w http.ResponseWriter, r *http.Request) (store.Client, store.Course, bool) {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Write)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Write)
+	if !ok {
 		return c, store.Course{}, false
 	}
-	var course store.Course
-	var has bool
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) { course, has, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); return err })
-	if err == nil && !has {
-		err = problem.New(problem.Conflict, "Your care team has not opened your course yet.")
-	}
+	course, err := s.currentCourse(ctx, c, "Your care team has not opened your course yet.")
 	if err != nil {
 		s.fail(w, r, err)
 		return c, course, false
@@ -92,18 +83,11 @@ func (s *Server) doIntention(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	g := store.Goal{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: course.ID, Kind: store.GoalIntention,
 		Text: r.PostFormValue("text"), CreatedBy: v.P.UserID, CreatedAt: now, AgreedByClientAt: &now}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AddGoal(ctx, &g); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.add", ResourceType: "goal", ResourceID: g.ID, ClientID: c.ID})
-	})
+	err := s.writeGoal(r, c.ID, g.ID, "add", "", func(tx *store.Tx) error { return tx.AddGoal(ctx, &g) })
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
-			s.renderIntentions(w, r, http.StatusBadRequest, view.IntentionsView{Text: g.Text, Errors: view.FieldErrors{f: problem.MessageOf(err)}}, "")
-			return
-		}
-		s.fail(w, r, err)
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			s.renderIntentions(w, r, http.StatusBadRequest, view.IntentionsView{Text: g.Text, Errors: errs}, "")
+		})
 		return
 	}
 	s.renderIntentions(w, r, http.StatusOK, view.IntentionsView{}, "Your intention is saved.")
@@ -116,11 +100,8 @@ func (s *Server) doClientAgree(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	goalID := r.PathValue("goal")
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AgreeGoalByClient(ctx, c.ClinicID, c.ID, goalID, s.now()); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "goal.agree", ResourceType: "goal", ResourceID: goalID, ClientID: c.ID})
+	err := s.writeGoal(r, c.ID, goalID, "agree", "", func(tx *store.Tx) error {
+		return tx.AgreeGoalByClient(ctx, c.ClinicID, c.ID, goalID, s.now())
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -137,16 +118,14 @@ func (s *Server) showChecklist(w http.ResponseWriter, r *http.Request) {
 // when it was refused.
 func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, status int, typed *view.ChecklistView, notice string) {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, err := s.portalClient(ctx, access.Read)
-	if err != nil {
-		s.deny(w, r, "client_portal", v.P.ClientID)
+	c, ok := s.portalClientFor(w, r, access.Read)
+	if !ok {
 		return
 	}
 	var cl store.Checklist
 	var has bool
 	var set care.Settings
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		if set, err = gateSettings(ctx, tx, c.ClinicID); err != nil {
 			return err
@@ -198,14 +177,11 @@ func (s *Server) doChecklist(w http.ResponseWriter, r *http.Request) {
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "checklist.save", ResourceType: "checklist", ResourceID: course.ID, ClientID: c.ID})
 	})
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
 			typed := view.ChecklistView{FastingUnderstood: cl.FastingUnderstood, NoSubstances: cl.NoSubstances, StimulantsPaused: cl.StimulantsPaused,
-				CompanionName: cl.CompanionName, CompanionPhone: cl.CompanionPhone, RoomReady: cl.RoomReady, RoomNote: cl.RoomNote,
-				Errors: view.FieldErrors{f: problem.MessageOf(err)}}
+				CompanionName: cl.CompanionName, CompanionPhone: cl.CompanionPhone, RoomReady: cl.RoomReady, RoomNote: cl.RoomNote, Errors: errs}
 			s.renderChecklist(w, r, http.StatusBadRequest, &typed, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderChecklist(w, r, http.StatusOK, nil, "Your checklist is saved.")

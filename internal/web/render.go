@@ -103,6 +103,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// refuseForm answers a write that failed: a refusal the person can put
+// right (invalid, naming a field) goes to show, which renders the form
+// again at 400 with the message by that field; anything else goes to fail.
+func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, show func(errs view.FieldErrors)) {
+	if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
+		show(view.FieldErrors{f: problem.MessageOf(err)})
+		return
+	}
+	s.fail(w, r, err)
+}
+
 // record appends one audit entry in its own transaction, filling in who, where
 // and when from the request. Reads of client data are recorded this way.
 func (s *Server) record(r *http.Request, e audit.Entry) {

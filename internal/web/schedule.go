@@ -271,20 +271,21 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func sortedStaff(m map[string]store.User) []store.User {
-	out := make([]store.User, 0, len(m))
-	for _, u := range m {
-		out = append(out, u)
-	}
-	slices.SortFunc(out, func(a, b store.User) int { return strings.Compare(a.Name+a.ID, b.Name+b.ID) })
-	return out
+	return sortedBy(m, func(u store.User) string { return u.Name + u.ID })
 }
 
 func sortedRooms(m map[string]store.Room) []store.Room {
-	out := make([]store.Room, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
+	return sortedBy(m, func(r store.Room) string { return r.Name + r.ID })
+}
+
+// sortedBy lists a map's values in the order of key, so a list reads the
+// same way every time.
+func sortedBy[T any](m map[string]T, key func(T) string) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	slices.SortFunc(out, func(a, b store.Room) int { return strings.Compare(a.Name+a.ID, b.Name+b.ID) })
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(key(a), key(b)) })
 	return out
 }
 
@@ -534,11 +535,7 @@ func (s *Server) appointmentFor(ctx context.Context, id string, act access.Actio
 
 // failAppointment answers a NotFound as an audited denial.
 func (s *Server) failAppointment(w http.ResponseWriter, r *http.Request, id string, err error) {
-	if problem.CodeOf(err) == problem.NotFound {
-		s.deny(w, r, "appointment", id)
-		return
-	}
-	s.fail(w, r, err)
+	s.failDenied(w, r, "appointment", id, err)
 }
 
 func (s *Server) showAppointment(w http.ResponseWriter, r *http.Request) {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
@@ -235,21 +237,7 @@ func (s *Server) doScreeningSettings(w http.ResponseWriter, r *http.Request) {
 		if len(errs) > 0 {
 			return nil
 		}
-		var changed []string
-		for _, k := range slices.Sorted(maps.Keys(values)) {
-			if raw[k] == values[k] {
-				continue
-			}
-			if err := tx.SetClinicSetting(ctx, v.P.ClinicID, k, values[k], v.P.UserID, now); err != nil {
-				return err
-			}
-			changed = append(changed, k+"="+displaySetting(values[k]))
-		}
-		if len(changed) == 0 {
-			return nil
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: v.P.ClinicID,
-			Detail: "screening and gates: " + strings.Join(changed, ", "), Severity: audit.High})
+		return s.saveClinicSettings(ctx, tx, r, raw, values, now, "screening and gates", func(k, v string) string { return k + "=" + displaySetting(v) })
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -263,6 +251,30 @@ func (s *Server) doScreeningSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	// Back to the page by GET, so a reload does not post again.
 	http.Redirect(w, r, "/admin/screening?saved=1", http.StatusSeeOther)
+}
+
+// saveClinicSettings stores each of values that differs from current, in
+// key order, and records one audit entry naming the changes ("what: a, b"),
+// each as show words it; when nothing changed, nothing is recorded. The
+// settings pages save their forms through it.
+func (s *Server) saveClinicSettings(ctx context.Context, tx *store.Tx, r *http.Request, current, values map[string]string, now time.Time,
+	what string, show func(key, value string) string) error {
+	v := viewerOf(r.Context())
+	var changed []string
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		if current[k] == values[k] {
+			continue
+		}
+		if err := tx.SetClinicSetting(ctx, v.P.ClinicID, k, values[k], v.P.UserID, now); err != nil {
+			return err
+		}
+		changed = append(changed, show(k, values[k]))
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	return s.recordTx(ctx, tx, r, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: v.P.ClinicID,
+		Detail: what + ": " + strings.Join(changed, ", "), Severity: audit.High})
 }
 
 // displaySetting is a stored value as the audit detail shows it.
