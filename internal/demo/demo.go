@@ -38,7 +38,7 @@ type Login struct {
 // part is one piece of the seed.
 type part func(ctx context.Context, s *seeder) error
 
-// parts run in this order; later issues append theirs.
+// parts run in this order; each part of the practice appends its own.
 var parts = []part{
 	seedStillwater,
 	seedHarbor,

@@ -16,9 +16,8 @@ import (
 type Chart struct {
 	Instrument *measures.Instrument
 	Points     []ChartPoint // oldest first
-	// Sessions are medicine sessions to mark on the time axis. Nothing fills
-	// them yet: medicine sessions arrive in a later issue, which only has to
-	// pass their times here.
+	// Sessions are the client's medicine sessions (their dose times), marked
+	// on the time axis so a change in score can be read against them.
 	Sessions []time.Time
 	// Cutoff draws a dashed line at a total (the PCL-5 cut-off); 0: none.
 	Cutoff int
