@@ -65,9 +65,14 @@ func (t *Tx) EnsureConsentDocuments(ctx context.Context, clinicID string, now ti
 	if n > 0 {
 		return nil
 	}
+	// Two first writes at once (two clients' first signatures) both find
+	// none; the second's rows are the same defaults, so it leaves the
+	// first's in place rather than failing on them.
 	for _, d := range defaultConsents(clinicID) {
-		d.PublishedAt = now
-		if err := t.insertConsentDocument(ctx, &d); err != nil {
+		d.ID, d.PublishedAt = auth.NewID(), now
+		if _, err := t.exec(ctx, `INSERT INTO consent_documents (`+consentDocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (clinic_id, kind, version) DO NOTHING`,
+			d.ID, d.ClinicID, d.Kind, d.Title, d.Version, d.Body, b2i(d.Required), d.PublishedAt, d.CreatedBy); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"hash/fnv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -249,21 +248,6 @@ func (a *Appointment) validate() error {
 	return nil
 }
 
-// lockClinicSchedule serialises bookings within one clinic until the
-// transaction ends. SQLite needs nothing: its single writer already runs
-// write transactions one at a time. On PostgreSQL a transaction-scoped
-// advisory lock, keyed on a hash of the clinic id, makes the clash check and
-// the insert atomic across every instance.
-func (t *Tx) lockClinicSchedule(ctx context.Context, clinicID string) error {
-	if t.eng != enginePostgres {
-		return nil
-	}
-	h := fnv.New64a()
-	h.Write([]byte("schedule\x00" + clinicID))
-	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64()))
-	return err
-}
-
 // BookAppointment stores a new appointment unless one of its room, its
 // clinicians or its clients already has an overlapping appointment that is
 // not cancelled. The refusal names the clash in the clinic's time zone and
@@ -272,7 +256,7 @@ func (t *Tx) BookAppointment(ctx context.Context, a *Appointment) error {
 	if err := a.validate(); err != nil {
 		return err
 	}
-	if err := t.lockClinicSchedule(ctx, a.ClinicID); err != nil {
+	if err := t.lockClinic(ctx, "schedule", a.ClinicID); err != nil {
 		return err
 	}
 	if err := t.checkClashes(ctx, a); err != nil {
@@ -475,24 +459,47 @@ func (t *Tx) Appointments(ctx context.Context, f AppointmentFilter) ([]Appointme
 }
 
 // loadAppointmentPeople fills in the clients and staff of each appointment,
-// one query each per appointment: a week's calendar holds a few dozen.
+// with one query for the clients of them all and one for the staff.
 func (t *Tx) loadAppointmentPeople(ctx context.Context, list []Appointment) error {
-	for i := range list {
-		a := &list[i]
-		rows, err := t.query(ctx, `SELECT client_id, COALESCE(course_id, '') FROM appointment_clients WHERE appointment_id = ? ORDER BY client_id`, a.ID)
-		if err != nil {
-			return err
-		}
-		if a.Clients, err = scanAll(rows, func(c *AppointmentClient) error { return rows.Scan(&c.ClientID, &c.CourseID) }); err != nil {
-			return err
-		}
-		rows, err = t.query(ctx, `SELECT user_id FROM appointment_staff WHERE appointment_id = ? ORDER BY user_id`, a.ID)
-		if err != nil {
-			return err
-		}
-		if a.Staff, err = scanAll(rows, func(uid *string) error { return rows.Scan(uid) }); err != nil {
-			return err
-		}
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]any, len(list))
+	index := make(map[string]int, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+		index[a.ID] = i
+	}
+	in := placeholders(len(ids))
+	type person struct {
+		apptID string
+		client AppointmentClient
+	}
+	rows, err := t.query(ctx, `SELECT appointment_id, client_id, COALESCE(course_id, '') FROM appointment_clients
+		WHERE appointment_id IN (`+in+`) ORDER BY appointment_id, client_id`, ids...)
+	if err != nil {
+		return err
+	}
+	clients, err := scanAll(rows, func(p *person) error { return rows.Scan(&p.apptID, &p.client.ClientID, &p.client.CourseID) })
+	if err != nil {
+		return err
+	}
+	for _, p := range clients {
+		a := &list[index[p.apptID]]
+		a.Clients = append(a.Clients, p.client)
+	}
+	rows, err = t.query(ctx, `SELECT appointment_id, user_id FROM appointment_staff
+		WHERE appointment_id IN (`+in+`) ORDER BY appointment_id, user_id`, ids...)
+	if err != nil {
+		return err
+	}
+	staff, err := scanAll(rows, func(p *[2]string) error { return rows.Scan(&p[0], &p[1]) })
+	if err != nil {
+		return err
+	}
+	for _, p := range staff {
+		a := &list[index[p[0]]]
+		a.Staff = append(a.Staff, p[1])
 	}
 	return nil
 }
@@ -518,7 +525,16 @@ func (t *Tx) CancelAppointment(ctx context.Context, clinicID, id, by, reason str
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?
+	res, err := t.exec(ctx, `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?
 		WHERE id = ? AND clinic_id = ? AND status = 'scheduled'`, at, by, sealed, id, clinicID)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		// Someone else cancelled it (or moved it on) since it was read.
+		return problem.New(problem.Conflict, "This session was changed by someone else at the same moment; it is no longer scheduled.")
+	}
+	return nil
 }

@@ -325,3 +325,123 @@ func TestBookingValidation(t *testing.T) {
 		}
 	})
 }
+
+// Two cancels of one session at the same moment: one succeeds, the other
+// is told the session changed, so it is cancelled (and audited) once.
+func TestConcurrentCancelsOneWins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		p := storetest.NewPractice(t, s, at(8, 0))
+		cedar := mustRoom(t, s, p.Clinic.ID, "Cedar Room")
+		a := booking(p, "A", cedar.ID, at(10, 0), at(13, 0), "assigned")
+		// A sealed note first, so the clinic's key exists before the race.
+		a.NotesForClient = "Bring a blanket."
+		if err := book(s, a); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		cancel := func(reason string) error {
+			return s.Write(ctx, func(tx *store.Tx) error {
+				return tx.CancelAppointment(ctx, p.Clinic.ID, a.ID, p.Users["assigned"].ID, reason, at(9, 0))
+			})
+		}
+		// The first cancel holds its transaction open after its update; the
+		// second reads the session while it is still scheduled as committed,
+		// then its update waits for the first to commit.
+		cancelled := make(chan struct{})
+		var wg sync.WaitGroup
+		var first, second error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			first = s.Write(ctx, func(tx *store.Tx) error {
+				if err := tx.CancelAppointment(ctx, p.Clinic.ID, a.ID, p.Users["assigned"].ID, "Client is unwell", at(9, 0)); err != nil {
+					close(cancelled)
+					return err
+				}
+				close(cancelled)
+				time.Sleep(200 * time.Millisecond)
+				return nil
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			<-cancelled
+			second = cancel("Room flooded")
+		}()
+		wg.Wait()
+		if first != nil {
+			t.Fatalf("first cancel: %v", first)
+		}
+		if problem.CodeOf(second) != problem.Conflict {
+			t.Errorf("second cancel at the same moment: %v, want a conflict", second)
+		}
+		s.Read(ctx, func(tx *store.Tx) error {
+			got, err := tx.Appointment(ctx, p.Clinic.ID, a.ID)
+			if err != nil || got.CancelReason != "Client is unwell" {
+				t.Errorf("cancelled appointment = %+v, %v", got, err)
+			}
+			return nil
+		})
+	})
+}
+
+// TestFirstSealsAtOnceShareOneKey: a clinic's data key is made on its first
+// sealed write. Two cancellations at once (each seals its reason) in a clinic
+// that has sealed nothing yet must both succeed, under one key, rather than
+// both trying to make key 1.
+func TestFirstSealsAtOnceShareOneKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		p := storetest.NewPractice(t, s, at(8, 0))
+		cedar := mustRoom(t, s, p.Clinic.ID, "Cedar Room")
+		birch := mustRoom(t, s, p.Clinic.ID, "Birch Room")
+		a := booking(p, "A", cedar.ID, at(10, 0), at(13, 0), "assigned")
+		b := booking(p, "B", birch.ID, at(10, 0), at(13, 0), "unassigned")
+		for _, x := range []store.Appointment{a, b} {
+			if err := book(s, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx := context.Background()
+		// The first holds its transaction open after sealing; the second
+		// seals meanwhile, while key 1 is made but not yet committed.
+		sealed := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs[0] = s.Write(ctx, func(tx *store.Tx) error {
+				err := tx.CancelAppointment(ctx, p.Clinic.ID, a.ID, p.Users["assigned"].ID, "Room needed for repairs", at(9, 0))
+				close(sealed)
+				if err != nil {
+					return err
+				}
+				time.Sleep(200 * time.Millisecond)
+				return nil
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			<-sealed
+			errs[1] = s.Write(ctx, func(tx *store.Tx) error {
+				return tx.CancelAppointment(ctx, p.Clinic.ID, b.ID, p.Users["assigned"].ID, "Room needed for repairs", at(9, 0))
+			})
+		}()
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("cancel %d: %v", i, err)
+			}
+		}
+		for _, x := range []store.Appointment{a, b} {
+			var got store.Appointment
+			mustWrite(t, s, func(ctx context.Context, tx *store.Tx) (err error) {
+				got, err = tx.Appointment(ctx, p.Clinic.ID, x.ID)
+				return err
+			})
+			if got.CancelReason != "Room needed for repairs" {
+				t.Errorf("the reason reads back as %q", got.CancelReason)
+			}
+		}
+	})
+}

@@ -82,7 +82,17 @@ func (t *Tx) currentKey(ctx context.Context, clinicID string) ([]byte, int, erro
 		return nil, 0, err
 	}
 	if version == 0 {
-		return t.addDataKey(ctx, clinicID, 1)
+		// Two first seals in a clinic at once would both make key 1; the
+		// lock makes the second wait and find the first one's key.
+		if err := t.lockClinic(ctx, "keys", clinicID); err != nil {
+			return nil, 0, err
+		}
+		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM clinic_keys WHERE clinic_id = ?`, clinicID).Scan(&version); err != nil {
+			return nil, 0, err
+		}
+		if version == 0 {
+			return t.addDataKey(ctx, clinicID, 1)
+		}
 	}
 	k, err := t.dataKey(ctx, clinicID, version)
 	return k, version, err

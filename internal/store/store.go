@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,4 +206,20 @@ func scanAll[T any](rows *sql.Rows, scan func(*T) error) ([]T, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// lockClinic serialises one kind of check-then-write within one clinic
+// until the transaction ends: bookings ("schedule", so the clash check and
+// the insert are atomic) and the clinic's first data key ("keys"). SQLite
+// needs nothing: its single writer already runs write transactions one at a
+// time. On PostgreSQL a transaction-scoped advisory lock, keyed on a hash of
+// the purpose and the clinic id, holds across every instance.
+func (t *Tx) lockClinic(ctx context.Context, purpose, clinicID string) error {
+	if t.eng != enginePostgres {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(purpose + "\x00" + clinicID))
+	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64()))
+	return err
 }
