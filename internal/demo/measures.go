@@ -165,14 +165,10 @@ func (s *seeder) response(ctx context.Context, clinic store.Clinic, cl store.Cli
 	if err := s.tx.CreateAssignment(ctx, &a); err != nil {
 		return err
 	}
-	r := store.Response{ID: auth.NewID(), AssignmentID: a.ID, ClinicID: clinic.ID, ClientID: cl.ID, CourseID: course.ID,
-		InstrumentID: in.ID, Answers: answers, Total: res.Total, HasTotal: res.HasTotal, BandKey: res.Band.Key,
-		EnteredBy: enteredBy, OnPaper: p.paper, CompletedAt: at, RecordedAt: at}
-	var flags []store.SafetyFlag
-	for _, f := range res.Flags {
-		flags = append(flags, store.SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: at})
-	}
-	if err := s.tx.SaveResponse(ctx, &r, flags); err != nil {
+	r := store.Response{AssignmentID: a.ID, ClinicID: clinic.ID, ClientID: cl.ID, CourseID: course.ID,
+		InstrumentID: in.ID, Answers: answers, EnteredBy: enteredBy, OnPaper: p.paper, CompletedAt: at}
+	flags, err := s.tx.SaveScored(ctx, &r, res, at)
+	if err != nil {
 		return err
 	}
 	for _, f := range flags {

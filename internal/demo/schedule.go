@@ -110,12 +110,7 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 		if err != nil {
 			return err
 		}
-		o := store.DosingOrder{ID: auth.NewID(), ClinicID: clinic.ID, ClientID: c.ClientID, CourseID: c.ID, Order: spec.order,
-			WrittenBy: s.staff["jordan"].ID, WrittenAt: s.now.Add(-days(spec.daysAgo))}
-		if err := s.tx.WriteDosingOrder(ctx, &o, settings); err != nil {
-			return fmt.Errorf("demo dosing order for %s: %w", spec.client, err)
-		}
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ClientID}); err != nil {
+		if err := s.dosingOrder(ctx, spec, c, settings); err != nil {
 			return err
 		}
 	}
@@ -154,4 +149,15 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 		}
 	}
 	return nil
+}
+
+// dosingOrder writes one version of a client's order on their course, as
+// Jordan writes it on the page, with its audit entry.
+func (s *seeder) dosingOrder(ctx context.Context, spec orderSpec, c store.Course, settings session.Settings) error {
+	o := store.DosingOrder{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ClientID, CourseID: c.ID, Order: spec.order,
+		WrittenBy: s.staff["jordan"].ID, WrittenAt: s.now.Add(-days(spec.daysAgo))}
+	if err := s.tx.WriteDosingOrder(ctx, &o, settings); err != nil {
+		return fmt.Errorf("demo dosing order for %s: %w", spec.client, err)
+	}
+	return s.record(ctx, c.ClinicID, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ClientID})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/session"
 	"doorway/internal/store"
 )
@@ -149,12 +148,7 @@ func (s *seeder) writeLaterOrders(ctx context.Context, key string, t time.Time, 
 		if !cur.WrittenAt.Before(at) {
 			continue // written already
 		}
-		o := store.DosingOrder{ID: auth.NewID(), ClinicID: clinic.ID, ClientID: course.ClientID, CourseID: course.ID, Order: spec.order,
-			WrittenBy: s.staff["jordan"].ID, WrittenAt: at}
-		if err := s.tx.WriteDosingOrder(ctx, &o, settings); err != nil {
-			return fmt.Errorf("demo dosing order for %s: %w", key, err)
-		}
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: o.ClientID}); err != nil {
+		if err := s.dosingOrder(ctx, spec, course, settings); err != nil {
 			return err
 		}
 	}

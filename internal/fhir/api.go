@@ -90,8 +90,7 @@ func New(cfg Config) *API {
 	a.register(a.goalType())
 	a.everything = append(a.everything, a.prepEverything)
 	a.register(a.medicationRequestType()) // medication_request.go: dosing orders
-	a.everything = append(a.everything, a.medicationEverything)
-	a.register(a.encounterType()) // encounter.go and beside it: medicine sessions and their parts
+	a.register(a.encounterType())         // encounter.go and beside it: medicine sessions and their parts
 	a.register(a.medicationAdministrationType())
 	a.register(a.adverseEventType())
 	a.everything = append(a.everything, a.sessionsEverything)

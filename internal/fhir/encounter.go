@@ -74,9 +74,10 @@ type clientSessions struct {
 }
 
 // loadClientSessions loads a client's appointments (cancelled ones too) and
-// the whole record of each medicine session.
-func loadClientSessions(ctx context.Context, tx *store.Tx, clinic store.Clinic, cl store.Client, now time.Time) (clientSessions, error) {
-	cs := clientSessions{client: cl, clinic: clinic, records: map[string]store.SessionRecord{}, names: map[string]string{}, now: now}
+// the whole record of each medicine session. names are the clinic's staff
+// by user id, loaded once by the caller for all the clients it reads.
+func loadClientSessions(ctx context.Context, tx *store.Tx, clinic store.Clinic, cl store.Client, names map[string]string, now time.Time) (clientSessions, error) {
+	cs := clientSessions{client: cl, clinic: clinic, records: map[string]store.SessionRecord{}, names: names, now: now}
 	var err error
 	// A client's sessions from the beginning of the practice to well past
 	// any booking a calendar takes.
@@ -90,18 +91,13 @@ func loadClientSessions(ctx context.Context, tx *store.Tx, clinic store.Clinic, 
 		return cs, err
 	}
 	for _, m := range ms {
-		r, err := tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
+		r, err := tx.SessionRecordFrom(ctx, m)
 		if err != nil {
 			return cs, err
 		}
 		cs.records[m.AppointmentID] = r
 	}
-	// Staff are named from the clinic's own staff list only.
-	staff, err := tx.Staff(ctx, cl.ClinicID)
-	for _, u := range staff {
-		cs.names[u.ID] = u.Name
-	}
-	return cs, err
+	return cs, nil
 }
 
 // staffRef names a member of staff.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"doorway/internal/care"
+	"doorway/internal/session"
 	"doorway/internal/store"
 )
 
@@ -80,14 +82,14 @@ func orderStatus(o store.DosingOrder, course care.State) string {
 
 // toMedicationRequest maps one version; prior is the id of the version it
 // replaced, "" for the first.
-func toMedicationRequest(o store.DosingOrder, cl store.Client, course care.State, prior string) MedicationRequest {
+func toMedicationRequest(o store.DosingOrder, cl store.Client, course care.State, prior string, loc *time.Location) MedicationRequest {
 	ord := o.Order
 	med := medicationConcept(ord.Route)
 	// "Ketamine: Rapid-dissolving tablet (RDT)"; "Intranasal esketamine"
 	// already names its drug.
 	med.Text = ord.Route.Label()
 	if !strings.Contains(strings.ToLower(med.Text), ord.Route.Drug()) {
-		med.Text = capitalise(ord.Route.Drug()) + ": " + med.Text
+		med.Text = session.Capitalise(ord.Route.Drug()) + ": " + med.Text
 	}
 	route := routeConcept(ord.Route)
 	mr := MedicationRequest{ResourceType: "MedicationRequest", ID: o.ID, Status: orderStatus(o, course), Intent: "order",
@@ -116,26 +118,19 @@ func toMedicationRequest(o store.DosingOrder, cl store.Client, course care.State
 		mr.PriorPrescription = &Reference{Reference: "MedicationRequest/" + prior, Display: fmt.Sprintf("Version %d of this order", o.Version-1)}
 	}
 	if o.SupersededAt != nil {
-		mr.StatusReason = &CodeableConcept{Text: "Replaced by a later version of the order on " + fhirDate(o.SupersededAt.UTC()) + "."}
+		mr.StatusReason = &CodeableConcept{Text: "Replaced by a later version of the order on " + fhirDate(*o.SupersededAt, loc) + "."}
 	}
 	return mr
 }
 
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func medicationHit(o store.DosingOrder, cl store.Client, course care.State, prior string) hit {
-	return hit{resource: toMedicationRequest(o, cl, course, prior), typ: "MedicationRequest", id: o.ID, clientID: cl.ID}
+func medicationHit(o store.DosingOrder, cl store.Client, course care.State, prior string, loc *time.Location) hit {
+	return hit{resource: toMedicationRequest(o, cl, course, prior, loc), typ: "MedicationRequest", id: o.ID, clientID: cl.ID}
 }
 
 // medicationRecord is a version with what its search parameters read: when
 // it was written, its status and its medication.
-func medicationRecord(o store.DosingOrder, cl store.Client, course care.State, prior string) prepRecord {
-	h := medicationHit(o, cl, course, prior)
+func medicationRecord(o store.DosingOrder, cl store.Client, course care.State, prior string, loc *time.Location) prepRecord {
+	h := medicationHit(o, cl, course, prior, loc)
 	m := h.resource.(MedicationRequest)
 	return point(h, o.WrittenAt, map[string][]Coding{
 		"status": {{System: medicationRequestStatusSystem, Code: m.Status}},
@@ -169,7 +164,7 @@ func (a *API) medicationRequestType() *resourceType {
 					prior = hist[i].ID
 				}
 			}
-			return o.ClientID, func(cl store.Client) hit { return medicationHit(o, cl, co.State, prior) }, nil
+			return o.ClientID, func(cl store.Client) hit { return medicationHit(o, cl, co.State, prior, c.Clinic.Location()) }, nil
 		}),
 		params: withParams(
 			searchParam{"date", "date", "When the version was written (authoredOn)," + prepDateDoc},
@@ -180,12 +175,12 @@ func (a *API) medicationRequestType() *resourceType {
 }
 
 // medicationRequestsOf is every version of every order of a client.
-func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
+func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
 	orders, err := tx.ClientDosingOrders(ctx, cl.ClinicID, cl.ID)
 	if err != nil || len(orders) == 0 {
 		return nil, err
 	}
-	courses, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
+	courses, err := ld.clientCourses(ctx, tx, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -201,21 +196,8 @@ func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller,
 	ids := map[version]string{}
 	var out []prepRecord
 	for _, o := range orders {
-		out = append(out, medicationRecord(o, cl, state[o.CourseID], ids[version{o.CourseID, o.Version - 1}]))
+		out = append(out, medicationRecord(o, cl, state[o.CourseID], ids[version{o.CourseID, o.Version - 1}], c.Clinic.Location()))
 		ids[version{o.CourseID, o.Version}] = o.ID
 	}
 	return out, nil
-}
-
-// medicationEverything is the $everything part for dosing orders.
-func (a *API) medicationEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
-	var out []hit
-	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		rs, err := a.medicationRequestsOf(ctx, tx, c, cl)
-		for _, r := range rs {
-			out = append(out, r.hit)
-		}
-		return err
-	})
-	return out, err
 }

@@ -148,13 +148,15 @@ func (a *API) observationType() *resourceType {
 }
 
 // wellFormedID reports whether an id from a URL is spelt as this server
-// spells ids (a record id, a score Observation's, an instrument's), so that
-// it may go into the audit log: anything else is the caller's text.
+// spells ids (a record id, a score Observation's, a CarePlan's, an
+// instrument's), so that it may go into the audit log: anything else is the
+// caller's text.
 func wellFormedID(id string) bool {
 	if _, ok := instrumentByQuestionnaireID(id); ok {
 		return true
 	}
-	return auth.ValidID(strings.TrimPrefix(id, scoreIDPrefix)) || sessionResourceID(id)
+	return auth.ValidID(strings.TrimPrefix(id, scoreIDPrefix)) || auth.ValidID(strings.TrimPrefix(id, carePlanPrefix)) ||
+		sessionResourceID(id)
 }
 
 func scoreHit(r store.Response) hit {
@@ -183,9 +185,12 @@ func (a *API) searchObservations(ctx context.Context, c *caller, s *searchQuery)
 	newest := len(s.sort) > 0 && s.sort[0].desc
 	head := *s
 	head.offset, head.count, head.sort = 0, s.offset+s.count, []sortKey{{key: "date", desc: newest}}
-	vitals, err := a.prepSearch(a.sessionRecords(clientSessions.vitalSigns))(ctx, c, &head)
-	if err != nil {
-		return page{}, err
+	var vitals page
+	if vitalsMayMatch(s) {
+		var err error
+		if vitals, err = a.prepSearch(a.sessionRecords(clientSessions.vitalSigns))(ctx, c, &head); err != nil {
+			return page{}, err
+		}
 	}
 	scores, err := a.searchScores(ctx, c, &head)
 	if err != nil {
@@ -200,6 +205,32 @@ func (a *API) searchObservations(ctx context.Context, c *caller, s *searchQuery)
 		return when(x).Compare(when(y))
 	})
 	return page{total: scores.total + vitals.total, hits: window(all, s.offset, s.count)}, nil
+}
+
+// vitalsMayMatch reports whether a search's category and code leave room
+// for a vital sign, so that a search for scores alone does not load every
+// client's session records. A value that does not parse is left to the
+// searches to refuse.
+func vitalsMayMatch(s *searchQuery) bool {
+	names := map[string]func(token string) bool{
+		"category": func(t string) bool { return tokenMatches(t, observationCategorySystem, "vital-signs") },
+		"code": func(t string) bool {
+			return slices.ContainsFunc(vitalSigns, func(v vitalSign) bool { return tokenMatches(t, v.code.System, v.code.Code) })
+		},
+	}
+	for name, vital := range names {
+		for _, v := range s.values[name] {
+			alts, err := splitValues(name, v)
+			if err != nil {
+				return true
+			}
+			// Repeats are ANDed: one value naming no vital sign rules them out.
+			if !slices.ContainsFunc(alts, vital) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // searchScores searches the score Observations, derived from responses.

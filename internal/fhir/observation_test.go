@@ -190,3 +190,29 @@ func TestEverythingIncludesMeasures(t *testing.T) {
 		}
 	})
 }
+
+// The vital signs are only searched when category and code leave room for one.
+func TestVitalsMayMatch(t *testing.T) {
+	for q, want := range map[string]bool{
+		"":                                     true,
+		"patient=x":                            true,
+		"category=vital-signs":                 true,
+		"category=survey":                      false,
+		"category=survey,vital-signs":          true,
+		"category=vital-signs&category=survey": false,
+		"code=8867-4":                          true,
+		"code=" + url.QueryEscape(loincSystem+"|29463-7"): true,
+		"code=44261-6":                      false,
+		"code=44261-6,59408-5":              true,
+		"category=vital-signs&code=44261-6": false,
+		"category=survey&code=8867-4":       false,
+	} {
+		v, err := url.ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := vitalsMayMatch(&searchQuery{values: v}); got != want {
+			t.Errorf("%q: %v, want %v", q, got, want)
+		}
+	}
+}

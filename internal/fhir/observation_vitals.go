@@ -78,7 +78,7 @@ func mmHg(n int) *Quantity {
 }
 
 // vitalObservation is the frame every vital-sign Observation shares.
-func (cs clientSessions) vitalObservation(v vitalSign, id string, m store.MedicineSession) Observation {
+func vitalObservation(v vitalSign, id string, m store.MedicineSession) Observation {
 	return Observation{ResourceType: "Observation", ID: id, Status: "final", Category: []CodeableConcept{vitalSignsCategory},
 		Code: CodeableConcept{Coding: []Coding{v.code}, Text: v.code.Display},
 		// As on a score Observation, the client is referenced, not named.
@@ -90,7 +90,7 @@ func (cs clientSessions) vitalObservation(v vitalSign, id string, m store.Medici
 func (cs clientSessions) readingObservations(m store.MedicineSession, r store.SessionVitals) []Observation {
 	var out []Observation
 	add := func(v vitalSign, fill func(*Observation)) {
-		o := cs.vitalObservation(v, vitalID(v, r.ID), m)
+		o := vitalObservation(v, vitalID(v, r.ID), m)
 		o.EffectiveDateTime, o.Issued = fhirInstant(r.TakenAt), fhirInstant(r.EnteredAt)
 		if r.EnteredBy != "" {
 			o.Performer = []Reference{cs.staffRef(r.EnteredBy)}
@@ -128,7 +128,7 @@ func (cs clientSessions) readingObservations(m store.MedicineSession, r store.Se
 // weight (or there is no dose yet), and to the dose when the weight came
 // only with the dose. The session has a weight or a dose.
 func (cs clientSessions) weightObservation(m store.MedicineSession) Observation {
-	o := cs.vitalObservation(vitalWeight, weightObservationID(m.ID), m)
+	o := vitalObservation(vitalWeight, weightObservationID(m.ID), m)
 	wt, d := m.Weight, m.Dose
 	var kg session.Kg
 	var at time.Time

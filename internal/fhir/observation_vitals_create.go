@@ -42,10 +42,7 @@ type vitalInput struct {
 	Encounter         *Reference        `json:"encounter"`
 	EffectiveDateTime string            `json:"effectiveDateTime"`
 	ValueQuantity     *quantityInput    `json:"valueQuantity"`
-	Component         []struct {
-		Code          CodeableConcept `json:"code"`
-		ValueQuantity *quantityInput  `json:"valueQuantity"`
-	} `json:"component"`
+	Component         []componentInput  `json:"component"`
 
 	// Ignored: the server assigns the id and keeps no narrative; the
 	// performer is who the token says, and issued is when it is stored.
@@ -55,6 +52,12 @@ type vitalInput struct {
 	Language  string          `json:"language"`
 	Issued    string          `json:"issued"`
 	Performer json.RawMessage `json:"performer"`
+}
+
+// componentInput is one component of a panel as sent.
+type componentInput struct {
+	Code          CodeableConcept `json:"code"`
+	ValueQuantity *quantityInput  `json:"valueQuantity"`
 }
 
 // quantityInput is a measured value as sent.
@@ -123,7 +126,7 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 			return err
 		}
 		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: vitalID(kind, v.ID),
-			ClientID: target.clientID, Detail: kind.code.Display + " during a medicine session"}
+			ClientID: target.client.ID, Detail: kind.code.Display + " during a medicine session"}
 		a.fillAudit(r, c, &e)
 		return tx.AppendAudit(ctx, &e)
 	})
@@ -144,9 +147,8 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 
 // vitalTarget is what a create is about, once checked.
 type vitalTarget struct {
-	client   store.Client
-	clientID string
-	session  store.MedicineSession
+	client  store.Client
+	session store.MedicineSession
 }
 
 // storedVitalsError turns what the store refused into a 422 naming the
@@ -206,7 +208,7 @@ func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vi
 	if err != nil {
 		return t, nil, err
 	}
-	t.client, t.clientID = cl, cl.ID
+	t.client = cl
 	if t.session, err = a.sessionUnderWay(ctx, cl, in.Encounter); err != nil {
 		return t, nil, err
 	}
@@ -227,10 +229,7 @@ func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vi
 			code Coding
 			into *int
 		}{{systolicCode, &v.Systolic}, {diastolicCode, &v.Diastolic}} {
-			i := slices.IndexFunc(in.Component, func(x struct {
-				Code          CodeableConcept `json:"code"`
-				ValueQuantity *quantityInput  `json:"valueQuantity"`
-			}) bool {
+			i := slices.IndexFunc(in.Component, func(x componentInput) bool {
 				return slices.ContainsFunc(x.Code.Coding, func(cd Coding) bool { return cd.System == loincSystem && cd.Code == part.code.Code })
 			})
 			if i < 0 {

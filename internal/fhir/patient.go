@@ -235,7 +235,7 @@ func (a *API) searchPatients(ctx context.Context, c *caller, s *searchQuery) (pa
 // none reports a combination that can match nothing (disjoint ids, an empty
 // date range), answered without asking the database.
 func patientFilters(s *searchQuery, q *store.ClientQuery) (none bool, err error) {
-	var idSets, emailSets [][]string
+	var emailSets [][]string
 	names := slices.Sorted(maps.Keys(s.values))
 	for _, name := range names {
 		for _, v := range s.values[name] {
@@ -245,7 +245,7 @@ func patientFilters(s *searchQuery, q *store.ClientQuery) (none bool, err error)
 				if err != nil {
 					return false, err
 				}
-				idSets = append(idSets, alts)
+				q.IDs = narrowIDs(q.IDs, alts, "")
 			case "name":
 				alts, err := splitValues(name, v)
 				if err != nil {
@@ -262,18 +262,8 @@ func patientFilters(s *searchQuery, q *store.ClientQuery) (none bool, err error)
 				}
 				emailSets = append(emailSets, alts)
 			case "birthdate":
-				if strings.Contains(v, ",") {
-					return false, problem.Invalidf(name, "birthdate takes one date per parameter; repeat it for a range, such as birthdate=ge1980&birthdate=le1989.")
-				}
-				from, to, err := dateRange(name, v)
-				if err != nil {
+				if err := narrowDays(name, v, &q.BirthFrom, &q.BirthTo); err != nil {
 					return false, err
-				}
-				if from != "" && from > q.BirthFrom {
-					q.BirthFrom = from
-				}
-				if to != "" && (q.BirthTo == "" || to < q.BirthTo) {
-					q.BirthTo = to
 				}
 			default:
 				// A parameter listed in patientType but not handled here
@@ -284,17 +274,8 @@ func patientFilters(s *searchQuery, q *store.ClientQuery) (none bool, err error)
 	}
 	// Repeated parameters are ANDed (FHIR), so repeated id or email lists
 	// narrow to the values common to all of them.
-	if len(idSets) > 0 {
-		var valid []string
-		for _, id := range intersect(idSets) {
-			if auth.ValidID(id) {
-				valid = append(valid, id)
-			}
-		}
-		if len(valid) == 0 {
-			return true, nil
-		}
-		q.IDs = valid
+	if q.IDs != nil && len(q.IDs) == 0 {
+		return true, nil
 	}
 	if len(emailSets) > 0 {
 		if q.Emails = intersect(emailSets); len(q.Emails) == 0 {
@@ -305,6 +286,21 @@ func patientFilters(s *searchQuery, q *store.ClientQuery) (none bool, err error)
 		return true, nil
 	}
 	return false, nil
+}
+
+// narrowIDs narrows ids (nil until a first id parameter) to the values of
+// one more id parameter, each with prefix trimmed: repeats are ANDed, and a
+// value not spelt as an id matches nothing. What is left of a narrowing is
+// never nil, so an empty result says that nothing can match.
+func narrowIDs(ids, values []string, prefix string) []string {
+	out := []string{}
+	for _, v := range values {
+		id := strings.TrimPrefix(v, prefix)
+		if auth.ValidID(id) && (ids == nil || slices.Contains(ids, id)) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // intersect returns the values present in every set, in the first set's order.

@@ -116,7 +116,9 @@ func patientRef(c store.Client) Reference {
 	return Reference{Reference: "Patient/" + c.ID, Display: c.DisplayName()}
 }
 
-func fhirDate(t interface{ Format(string) string }) string { return t.Format("2006-01-02") }
+// fhirDate is the day t falls on in loc: a date is read as the clinic's
+// day, as the date search parameters compare it.
+func fhirDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
 
 func coursePeriod(co store.Course) *Period {
 	p := &Period{Start: fhirInstant(co.StartedAt)}
@@ -231,9 +233,10 @@ func goalStatus(g store.Goal) string {
 	return "proposed"
 }
 
-func toGoal(g store.Goal, cl store.Client) Goal {
+// toGoal builds a Goal; its dates are days in loc, the clinic's zone.
+func toGoal(g store.Goal, cl store.Client, loc *time.Location) Goal {
 	out := Goal{ResourceType: "Goal", ID: g.ID, LifecycleStatus: goalStatus(g), Description: CodeableConcept{Text: g.Text},
-		Subject: patientRef(cl), StartDate: fhirDate(g.CreatedAt)}
+		Subject: patientRef(cl), StartDate: fhirDate(g.CreatedAt, loc)}
 	if g.Kind == store.GoalIntention {
 		out.Category = []CodeableConcept{{Text: "Intention"}}
 		ref := patientRef(cl)
@@ -251,7 +254,7 @@ func toGoal(g store.Goal, cl store.Client) Goal {
 		out.AchievementStatus = &CodeableConcept{Coding: []Coding{{System: goalAchievementSystem, Code: "not-achieved", Display: "Not Achieved"}}}
 	}
 	if g.StatusAt != nil {
-		out.StatusDate = fhirDate(*g.StatusAt)
+		out.StatusDate = fhirDate(*g.StatusAt, loc)
 	}
 	if t, ok, _ := care.ParseTarget(g.Measure); ok {
 		if in, found := measures.ByID(t.Instrument); found {
@@ -340,7 +343,7 @@ func (a *API) goalType() *resourceType {
 			"A goal marked achieved is completed with achievementStatus achieved; one marked dropped is cancelled with not-achieved; statusDate is the day it was marked.",
 		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
 			g, err := tx.GoalByID(ctx, c.P.ClinicID, id)
-			return g.ClientID, func(cl store.Client) hit { return goalHit(g, cl) }, err
+			return g.ClientID, func(cl store.Client) hit { return goalHit(g, cl, c.Clinic.Location()) }, err
 		}),
 		params: withParams(
 			searchParam{"date", "date", "When the goal was written (startDate)," + prepDateDoc},
@@ -364,8 +367,8 @@ func consentHit(sg store.ConsentSignature, doc store.ConsentDocument, cl store.C
 	return hit{resource: toConsent(sg, doc, cl), typ: "Consent", id: sg.ID, clientID: cl.ID}
 }
 
-func goalHit(g store.Goal, cl store.Client) hit {
-	return hit{resource: toGoal(g, cl), typ: "Goal", id: g.ID, clientID: cl.ID}
+func goalHit(g store.Goal, cl store.Client, loc *time.Location) hit {
+	return hit{resource: toGoal(g, cl, loc), typ: "Goal", id: g.ID, clientID: cl.ID}
 }
 
 // prepRead reads one record by id: load finds it and names its client, the
@@ -402,15 +405,81 @@ type prepRecord struct {
 }
 
 // recordsOf gathers one type's resources about a client, for a search or
-// Patient/$everything.
-type recordsOf func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error)
+// Patient/$everything; ld is shared by every client and type of one of them.
+type recordsOf func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error)
+
+// loaded keeps what the records of one search or $everything would otherwise
+// read again and again: the clinic's staff and consent documents are the
+// same for every client, and a client's courses and goals are read by
+// several types.
+type loaded struct {
+	staff   map[string]map[string]string     // clinic id -> user id -> name
+	docs    map[string]store.ConsentDocument // by id
+	courses map[string][]store.Course        // by client id
+	goals   map[string][]store.Goal          // by client id
+}
+
+func newLoaded() *loaded {
+	return &loaded{staff: map[string]map[string]string{}, docs: map[string]store.ConsentDocument{},
+		courses: map[string][]store.Course{}, goals: map[string][]store.Goal{}}
+}
+
+// staffNames names a clinic's staff (disabled ones too) by user id.
+func (ld *loaded) staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
+	if names, ok := ld.staff[clinicID]; ok {
+		return names, nil
+	}
+	staff, err := tx.Staff(ctx, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(staff))
+	for _, u := range staff {
+		names[u.ID] = u.Name
+	}
+	ld.staff[clinicID] = names
+	return names, nil
+}
+
+func (ld *loaded) consentDocument(ctx context.Context, tx *store.Tx, clinicID, id string) (store.ConsentDocument, error) {
+	if doc, ok := ld.docs[id]; ok {
+		return doc, nil
+	}
+	doc, err := tx.ConsentDocumentByID(ctx, clinicID, id)
+	if err == nil {
+		ld.docs[id] = doc
+	}
+	return doc, err
+}
+
+func (ld *loaded) clientCourses(ctx context.Context, tx *store.Tx, cl store.Client) ([]store.Course, error) {
+	if cos, ok := ld.courses[cl.ID]; ok {
+		return cos, nil
+	}
+	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
+	if err == nil {
+		ld.courses[cl.ID] = cos
+	}
+	return cos, err
+}
+
+func (ld *loaded) clientGoals(ctx context.Context, tx *store.Tx, cl store.Client) ([]store.Goal, error) {
+	if gs, ok := ld.goals[cl.ID]; ok {
+		return gs, nil
+	}
+	gs, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
+	if err == nil {
+		ld.goals[cl.ID] = gs
+	}
+	return gs, err
+}
 
 func point(h hit, at time.Time, tokens map[string][]Coding) prepRecord {
 	return prepRecord{hit: h, start: at, end: &at, tokens: tokens}
 }
 
-func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
-	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
+func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
+	cos, err := ld.clientCourses(ctx, tx, cl)
 	var out []prepRecord
 	for _, co := range cos {
 		out = append(out, prepRecord{hit: episodeHit(co, cl, c.Clinic), start: co.StartedAt, end: co.EndedAt,
@@ -419,12 +488,12 @@ func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.
 	return out, err
 }
 
-func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
-	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
+func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
+	cos, err := ld.clientCourses(ctx, tx, cl)
 	if err != nil {
 		return nil, err
 	}
-	goals, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
+	goals, err := ld.clientGoals(ctx, tx, cl)
 	var out []prepRecord
 	for _, co := range cos {
 		out = append(out, prepRecord{hit: planHit(co, cl, goals), start: co.StartedAt, end: co.EndedAt,
@@ -433,17 +502,13 @@ func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Cli
 	return out, err
 }
 
-func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
+func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
 	sigs, err := tx.ConsentSignatures(ctx, cl.ClinicID, cl.ID)
 	var out []prepRecord
-	docs := map[string]store.ConsentDocument{}
 	for _, sg := range sigs {
-		doc, ok := docs[sg.DocumentID]
-		if !ok {
-			if doc, err = tx.ConsentDocumentByID(ctx, cl.ClinicID, sg.DocumentID); err != nil {
-				return nil, err
-			}
-			docs[sg.DocumentID] = doc
+		doc, err := ld.consentDocument(ctx, tx, cl.ClinicID, sg.DocumentID)
+		if err != nil {
+			return nil, err
 		}
 		h := consentHit(sg, doc, cl)
 		res := h.resource.(Consent)
@@ -456,11 +521,11 @@ func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.
 	return out, err
 }
 
-func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
-	gs, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
+func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
+	gs, err := ld.clientGoals(ctx, tx, cl)
 	var out []prepRecord
 	for _, g := range gs {
-		h := goalHit(g, cl)
+		h := goalHit(g, cl, c.Clinic.Location())
 		res := h.resource.(Goal)
 		tokens := map[string][]Coding{"lifecycle-status": {{System: goalLifecycleSystem, Code: res.LifecycleStatus}}}
 		for _, t := range res.Target {
@@ -541,14 +606,8 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 					f.tokens = append(f.tokens, tokenFilter{name, alts})
 					continue
 				}
-				var ids []string
-				for _, alt := range alts {
-					if id := strings.TrimPrefix(alt, "Patient/"); auth.ValidID(id) && (q.IDs == nil || slices.Contains(q.IDs, id)) {
-						ids = append(ids, id)
-					}
-				}
-				q.IDs = ids
-				none = none || len(ids) == 0
+				q.IDs = narrowIDs(q.IDs, alts, "Patient/")
+				none = none || len(q.IDs) == 0
 			}
 		}
 		if none || (f.from != "" && f.to != "" && f.from > f.to) {
@@ -569,11 +628,12 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 			if err != nil {
 				return err
 			}
+			ld := newLoaded()
 			for _, cl := range clients {
 				if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: teams[cl.ID]}) {
 					return errors.New("preparation search: a client outside the caller's scope reached the access check")
 				}
-				rs, err := of(ctx, tx, c, cl)
+				rs, err := of(ctx, tx, c, cl, ld)
 				if err != nil {
 					return err
 				}
@@ -604,13 +664,14 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 	}
 }
 
-// prepEverything adds a client's courses, plans, consents and goals to
-// Patient/$everything.
+// prepEverything adds a client's courses, plans, consents, goals and dosing
+// orders to Patient/$everything, reading the courses and goals once.
 func (a *API) prepEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
 	var out []hit
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		for _, of := range []recordsOf{a.episodesOf, a.plansOf, a.consentsOf, a.goalsOf} {
-			rs, err := of(ctx, tx, c, cl)
+		ld := newLoaded()
+		for _, of := range []recordsOf{a.episodesOf, a.plansOf, a.consentsOf, a.goalsOf, a.medicationRequestsOf} {
+			rs, err := of(ctx, tx, c, cl, ld)
 			if err != nil {
 				return err
 			}

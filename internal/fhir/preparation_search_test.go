@@ -120,7 +120,7 @@ func TestPreparationSearch(t *testing.T) {
 		rec := f.do("clientA", "GET", "/fhir/r4/Goal/"+f.prep.goalID)
 		goal := mustFHIR(t, rec.Body.Bytes())
 		ach := goal["achievementStatus"].(map[string]any)["coding"].([]any)[0].(map[string]any)
-		if goal["lifecycleStatus"] != "completed" || ach["code"] != "achieved" || ach["system"] != goalAchievementSystem || goal["statusDate"] != f.now.Format(time.DateOnly) {
+		if goal["lifecycleStatus"] != "completed" || ach["code"] != "achieved" || ach["system"] != goalAchievementSystem || goal["statusDate"] != day(f.now) {
 			t.Errorf("achieved goal: %v", goal)
 		}
 

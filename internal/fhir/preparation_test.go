@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/care"
 	"doorway/internal/store"
@@ -118,6 +119,70 @@ func TestPreparationResources(t *testing.T) {
 		}
 		if kinds["EpisodeOfCare"] != 1 || kinds["CarePlan"] != 1 || kinds["Consent"] != 2 || kinds["Goal"] != 2 {
 			t.Errorf("$everything: %v", kinds)
+		}
+	})
+}
+
+// A refused CarePlan read is audited with its id as out of scope: the
+// plan- prefix is how this server spells a plan's id, not the caller's text.
+func TestCarePlanDenialAudited(t *testing.T) {
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.seedPreparation()
+		id := carePlanPrefix + f.prep.courseID
+		if rec := f.do("unassigned", "GET", "/fhir/r4/CarePlan/"+id); rec.Code != http.StatusNotFound {
+			t.Fatalf("CarePlan as unassigned: %d", rec.Code)
+		}
+		var es []audit.Entry
+		err := f.st.Read(ctx, func(tx *store.Tx) (err error) {
+			es, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.p.Clinic.ID, Action: "fhir.careplan.read", Limit: 10})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 1 || es[0].Outcome != audit.Denied || es[0].ResourceID != id || es[0].Detail != "out of scope" {
+			t.Errorf("denial entries: %+v", es)
+		}
+	})
+}
+
+// A goal written and marked in the evening, Pacific time, is dated on the
+// clinic's day, the day its date search finds it on, not the next day in
+// UTC.
+func TestGoalDatesInClinicZone(t *testing.T) {
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.seedPreparation()
+		a := f.clients["A"]
+		loc := f.p.Clinic.Location()
+		if loc.String() != "America/Los_Angeles" {
+			t.Fatalf("the fixture clinic is in %s", loc)
+		}
+		evening := time.Date(2026, 3, 10, 20, 30, 0, 0, loc) // 2026-03-11 in UTC
+		goal := store.Goal{ID: auth.NewID(), ClinicID: f.p.Clinic.ID, ClientID: a.ID, CourseID: f.prep.courseID, Kind: store.GoalIntention,
+			Text: "Sleep well", CreatedBy: f.p.Users["clientA"].ID, CreatedAt: evening, AgreedByClientAt: &evening}
+		err := f.st.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.AddGoal(ctx, &goal); err != nil {
+				return err
+			}
+			return tx.SetGoalStatus(ctx, f.p.Clinic.ID, a.ID, goal.ID, store.GoalAchieved, f.p.Users["assigned"].ID, evening.Add(time.Hour))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := f.do("clientA", "GET", "/fhir/r4/Goal/"+goal.ID)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("Goal read: %d %s", rec.Code, rec.Body)
+		}
+		g := mustFHIR(t, rec.Body.Bytes())
+		if g["startDate"] != "2026-03-10" || g["statusDate"] != "2026-03-10" {
+			t.Errorf("startDate %v, statusDate %v; want 2026-03-10", g["startDate"], g["statusDate"])
+		}
+		rec = f.do("clientA", "GET", "/fhir/r4/Goal?patient="+a.ID+"&date=2026-03-10")
+		b := mustFHIR(t, rec.Body.Bytes())
+		if rec.Code != http.StatusOK || b["total"] != 1.0 {
+			t.Errorf("Goal search on the clinic's day: %d %v", rec.Code, b["total"])
 		}
 	})
 }

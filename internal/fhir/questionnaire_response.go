@@ -275,18 +275,8 @@ func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, da
 
 // patients narrows to the clients named, as Patient/{id} or {id}.
 func (f *responseFilter) patients(values []string) {
-	var ids []string
-	for _, v := range values {
-		id := strings.TrimPrefix(v, "Patient/")
-		if auth.ValidID(id) {
-			ids = append(ids, id)
-		}
-	}
-	if f.q.ClientIDs != nil {
-		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(f.q.ClientIDs, id) })
-	}
-	f.q.ClientIDs = ids
-	f.none = f.none || len(ids) == 0
+	f.q.ClientIDs = narrowIDs(f.q.ClientIDs, values, "Patient/")
+	f.none = f.none || len(f.q.ClientIDs) == 0
 }
 
 // dateBound narrows the completion time by one date value. Dates are days

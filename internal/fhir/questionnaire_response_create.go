@@ -424,15 +424,10 @@ func (a *API) saveResponse(ctx context.Context, tx *store.Tx, r *http.Request, c
 			return store.Response{}, err
 		}
 	}
-	res := sub.result
-	resp := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: clinicID, ClientID: clientID, CourseID: asg.CourseID,
-		InstrumentID: sub.instrument.ID, Answers: sub.answers, Total: res.Total, HasTotal: res.HasTotal, BandKey: res.Band.Key,
-		Tier: string(res.Tier), EnteredBy: c.User.ID, OnPaper: sub.byStaff, CompletedAt: sub.at, RecordedAt: now}
-	var flags []store.SafetyFlag
-	for _, f := range res.Flags {
-		flags = append(flags, store.SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: now})
-	}
-	if err := tx.SaveResponse(ctx, &resp, flags); err != nil {
+	resp := store.Response{AssignmentID: asg.ID, ClinicID: clinicID, ClientID: clientID, CourseID: asg.CourseID,
+		InstrumentID: sub.instrument.ID, Answers: sub.answers, EnteredBy: c.User.ID, OnPaper: sub.byStaff, CompletedAt: sub.at}
+	flags, err := tx.SaveScored(ctx, &resp, sub.result, now)
+	if err != nil {
 		return store.Response{}, err
 	}
 	detail := sub.instrument.ShortTitle
@@ -441,12 +436,7 @@ func (a *API) saveResponse(ctx context.Context, tx *store.Tx, r *http.Request, c
 	}
 	entries := []audit.Entry{{Action: actionFor("QuestionnaireResponse", "create"), ResourceType: "QuestionnaireResponse", ResourceID: resp.ID,
 		ClientID: clientID, Detail: detail}}
-	// The same entries the portal writes for each flag, so the audit log
-	// and whoever watches it see a flag raised the same way from either door.
-	for _, f := range flags {
-		entries = append(entries, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
-			ClientID: clientID, Severity: audit.High, Detail: sub.instrument.ShortTitle + " " + f.Severity})
-	}
+	entries = append(entries, store.FlagRaisedEntries(clientID, sub.instrument, flags)...)
 	for i := range entries {
 		a.fillAudit(r, c, &entries[i])
 		if err := tx.AppendAudit(ctx, &entries[i]); err != nil {

@@ -12,8 +12,13 @@ import (
 // $everything machinery of preparation.go: it loads the client's sessions
 // once and builds that kind from them.
 func (a *API) sessionRecords(build func(clientSessions) []prepRecord) recordsOf {
-	return func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client) ([]prepRecord, error) {
-		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, a.now())
+	return func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
+		// Staff are named from the clinic's own staff list only.
+		names, err := ld.staffNames(ctx, tx, cl.ClinicID)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, names, a.now())
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +57,10 @@ func (a *API) sessionRead(locate func(ctx context.Context, tx *store.Tx, c *call
 			return hit{}, err
 		}
 		var rs []prepRecord
-		err = a.st.Read(ctx, func(tx *store.Tx) (err error) { rs, err = a.sessionRecords(build)(ctx, tx, c, cl); return err })
+		err = a.st.Read(ctx, func(tx *store.Tx) (err error) {
+			rs, err = a.sessionRecords(build)(ctx, tx, c, cl, newLoaded())
+			return err
+		})
 		if err != nil {
 			return hit{}, err
 		}
@@ -77,7 +85,11 @@ func sessionParams(date string, tokens ...searchParam) []searchParam {
 func (a *API) sessionsEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
 	var out []hit
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, a.now())
+		names, err := newLoaded().staffNames(ctx, tx, cl.ClinicID)
+		if err != nil {
+			return err
+		}
+		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, names, a.now())
 		if err != nil {
 			return err
 		}

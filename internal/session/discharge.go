@@ -179,7 +179,7 @@ func vitalsCriterion(in DischargeInput) Criterion {
 		gaps = append(gaps, fmt.Sprintf("SpO2 %d%% is below %d%%", v.SpO2, l.SpO2))
 	}
 	if len(gaps) > 0 {
-		c.Reason = capitalise(strings.Join(gaps, "; ")) + "."
+		c.Reason = Capitalise(strings.Join(gaps, "; ")) + "."
 		return c
 	}
 	c.Passed = true
@@ -238,7 +238,9 @@ func alertsCriterion(in DischargeInput) Criterion {
 	return c
 }
 
-func capitalise(s string) string {
+// Capitalise upper-cases the first letter of a phrase for the start of a
+// sentence.
+func Capitalise(s string) string {
 	if s == "" {
 		return s
 	}

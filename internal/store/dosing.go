@@ -52,9 +52,9 @@ func (t *Tx) WriteDosingOrder(ctx context.Context, o *DosingOrder, settings sess
 	if !author.HasRole(RolePrescriber) || author.ClinicID != o.ClinicID {
 		return problem.New(problem.Invalid, "Only a prescriber can write a dosing order.")
 	}
-	var course Course
-	if course, err = scanCourse(t.queryRow(ctx, `SELECT `+courseCols+` FROM courses WHERE id = ? AND clinic_id = ?`, o.CourseID, o.ClinicID)); err != nil {
-		return notFound(err, "The course")
+	course, err := t.Course(ctx, o.ClinicID, o.CourseID)
+	if err != nil {
+		return err
 	}
 	if course.ClientID != o.ClientID {
 		return problem.New(problem.Invalid, "That course belongs to another client.")

@@ -323,6 +323,12 @@ func (t *Tx) ScreeningSettings(ctx context.Context, clinicID string) (screening.
 	if err != nil {
 		return screening.Settings{}, err
 	}
+	return ScreeningSettingsFrom(m), nil
+}
+
+// ScreeningSettingsFrom is ScreeningSettings read from the clinic's settings
+// as ClinicSettings returns them.
+func ScreeningSettingsFrom(m map[string]string) screening.Settings {
 	s := screening.Settings{
 		RestingBPLimit: screening.BP{Systolic: SettingInt(m, SettingScreeningBPSystolic, 0), Diastolic: SettingInt(m, SettingScreeningBPDiastolic, 0)},
 		StopBangFrom:   SettingInt(m, SettingScreeningStopBang, 0),
@@ -332,9 +338,9 @@ func (t *Tx) ScreeningSettings(ctx context.Context, clinicID string) (screening.
 	s.BenzodiazepineLimitMG, _ = SettingFloat(m, SettingScreeningBenzoMG)
 	s.BMILimit, _ = SettingFloat(m, SettingScreeningBMI)
 	if s.Validate() != nil {
-		return screening.Settings{}, nil // an unreadable row falls back to the defaults rather than breaking screening
+		return screening.Settings{} // an unreadable row falls back to the defaults rather than breaking screening
 	}
-	return s, nil
+	return s
 }
 
 // PurposeKey derives a key for one purpose (such as signing a form's start

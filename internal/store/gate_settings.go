@@ -42,6 +42,12 @@ func (t *Tx) GateSettings(ctx context.Context, clinicID string) (GateSettings, e
 	if err != nil {
 		return GateSettings{}, err
 	}
+	return GateSettingsFrom(m), nil
+}
+
+// GateSettingsFrom is GateSettings read from the clinic's settings as
+// ClinicSettings returns them.
+func GateSettingsFrom(m map[string]string) GateSettings {
 	g := GateSettings{
 		BaselineDays:           max(SettingInt(m, SettingBaselineDays, 0), 0),
 		MinPreparationSessions: max(SettingInt(m, SettingMinPrepSessions, 0), 0),
@@ -60,5 +66,5 @@ func (t *Tx) GateSettings(ctx context.Context, clinicID string) (GateSettings, e
 			}
 		}
 	}
-	return g, nil
+	return g
 }

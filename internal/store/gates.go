@@ -26,7 +26,9 @@ type GateOverride struct {
 	Reason    string // sealed at rest
 	By        string // user id
 	ByName    string // filled when read
-	At        time.Time
+	// ByPrescriber is filled when read: whether the author prescribes now.
+	ByPrescriber bool
+	At           time.Time
 }
 
 func overrideBinding(clinicID, id string) seal.Binding {
@@ -68,14 +70,17 @@ func (t *Tx) SessionOverrides(ctx context.Context, clinicID, sessionID string) (
 // overrides lists a clinic's overrides matching where (on alias o), oldest
 // first, with the overriding prescriber's name and the reason opened.
 func (t *Tx) overrides(ctx context.Context, clinicID, where string, args ...any) ([]GateOverride, error) {
-	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name, o.at
+	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name,
+		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = o.by_user AND r.role = 'prescriber'), o.at
 		FROM gate_overrides o JOIN users u ON u.id = o.by_user
 		WHERE o.clinic_id = ? AND `+where+` ORDER BY o.at, o.id`, append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	out, err := scanAll(rows, func(o *GateOverride) error {
-		err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &o.At)
+		var byPrescriber any
+		err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &byPrescriber, &o.At)
+		o.ByPrescriber = existsBool(byPrescriber)
 		o.At = o.At.UTC()
 		return err
 	})
@@ -90,15 +95,51 @@ func (t *Tx) overrides(ctx context.Context, clinicID, where string, args ...any)
 	return out, nil
 }
 
+// GateClinic is the clinic-wide part of what care.CourseGates reads: the
+// same for every course of a clinic, so a page weighing many courses (the
+// caseload board) loads it once.
+type GateClinic struct {
+	ClinicID string
+	// Consents are the clinic's required documents at their current
+	// versions, named by kind.
+	Consents []care.ConsentDocument
+}
+
+// LoadGateClinic loads the clinic-wide part of the gates' input.
+func (t *Tx) LoadGateClinic(ctx context.Context, clinicID string) (GateClinic, error) {
+	gc := GateClinic{ClinicID: clinicID}
+	docs, err := t.CurrentConsentDocuments(ctx, clinicID)
+	if err != nil {
+		return gc, err
+	}
+	for _, d := range docs {
+		if d.Required {
+			gc.Consents = append(gc.Consents, care.ConsentDocument{ID: d.Kind, Title: d.Title, Version: d.Version})
+		}
+	}
+	return gc, nil
+}
+
 // GateInput loads everything care.CourseGates reads for one course. PreDose
 // stays nil: the day's checks belong to the medicine session.
 func (t *Tx) GateInput(ctx context.Context, course Course) (care.GateInput, error) {
+	gc, err := t.LoadGateClinic(ctx, course.ClinicID)
+	if err != nil {
+		return care.GateInput{}, err
+	}
+	return t.GateInputWith(ctx, gc, course)
+}
+
+// GateInputWith is GateInput with the clinic-wide part already loaded (gc
+// must be of the course's clinic).
+func (t *Tx) GateInputWith(ctx context.Context, gc GateClinic, course Course) (care.GateInput, error) {
 	var in care.GateInput
 	var err error
 	if in.Screening, err = t.loadScreeningDecision(ctx, course); err != nil {
 		return in, err
 	}
-	if in.Consents, in.Signatures, err = t.loadConsents(ctx, course); err != nil {
+	in.Consents = gc.Consents
+	if in.Signatures, err = t.loadSignatures(ctx, course); err != nil {
 		return in, err
 	}
 	if in.Baseline, err = t.loadCompletions(ctx, course); err != nil {
@@ -115,12 +156,8 @@ func (t *Tx) GateInput(ctx context.Context, course Course) (care.GateInput, erro
 	if err != nil {
 		return in, err
 	}
-	prescribers, err := t.prescriberSet(ctx, course.ClinicID)
-	if err != nil {
-		return in, err
-	}
 	for _, o := range overrides {
-		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: prescribers[o.By], At: o.At})
+		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, At: o.At})
 	}
 	return in, nil
 }
@@ -144,6 +181,18 @@ func (t *Tx) prescriberSet(ctx context.Context, clinicID string) (map[string]boo
 	return out, rows.Err()
 }
 
+// existsBool reads an EXISTS column: a boolean on PostgreSQL and an integer
+// on SQLite.
+func existsBool(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case int64:
+		return v == 1
+	}
+	return false
+}
+
 // loadScreeningDecision is the latest screening decision for the course,
 // with the decider's name and whether they prescribe, which the gate needs.
 func (t *Tx) loadScreeningDecision(ctx context.Context, course Course) (*care.ScreeningDecision, error) {
@@ -155,12 +204,10 @@ func (t *Tx) loadScreeningDecision(ctx context.Context, course Course) (*care.Sc
 	if err != nil {
 		return nil, err
 	}
-	prescribers, err := t.prescriberSet(ctx, course.ClinicID)
-	if err != nil {
-		return nil, err
-	}
+	// A prescriber of this clinic, as they are now.
+	prescriber := by.ClinicID == course.ClinicID && by.HasRole(RolePrescriber)
 	return &care.ScreeningDecision{Kind: d.Kind, Tier: d.Tier, At: d.DecidedAt, By: by.Name,
-		ByPrescriber: prescribers[d.DecidedBy], ExpiresAt: d.ExpiresAt}, nil
+		ByPrescriber: prescriber, ExpiresAt: d.ExpiresAt}, nil
 }
 
 // loadDosingOrder is the course's current dosing order, from the
@@ -174,25 +221,14 @@ func (t *Tx) loadDosingOrder(ctx context.Context, course Course) (*care.DosingOr
 	return o.Gate(), nil
 }
 
-// loadConsents is the clinic's required documents at their current versions
-// and every signature the client has given. The gate names a document by its
-// kind, which stays the same from version to version.
-func (t *Tx) loadConsents(ctx context.Context, course Course) ([]care.ConsentDocument, []care.Signature, error) {
-	docs, err := t.CurrentConsentDocuments(ctx, course.ClinicID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []care.ConsentDocument
-	for _, d := range docs {
-		if d.Required {
-			out = append(out, care.ConsentDocument{ID: d.Kind, Title: d.Title, Version: d.Version})
-		}
-	}
+// loadSignatures is every signature the client has given. The gate names a
+// document by its kind, which stays the same from version to version.
+func (t *Tx) loadSignatures(ctx context.Context, course Course) ([]care.Signature, error) {
 	rows, err := t.query(ctx, `SELECT d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
 		JOIN consent_documents d ON d.id = s.document_id WHERE s.clinic_id = ? AND s.client_id = ? ORDER BY s.signed_at`,
 		course.ClinicID, course.ClientID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	var sigs []care.Signature
@@ -200,12 +236,12 @@ func (t *Tx) loadConsents(ctx context.Context, course Course) ([]care.ConsentDoc
 		var s care.Signature
 		var withdrawn sql.NullTime
 		if err := rows.Scan(&s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
 		sigs = append(sigs, s)
 	}
-	return out, sigs, rows.Err()
+	return sigs, rows.Err()
 }
 
 // loadCompletions is every measure the client has completed.

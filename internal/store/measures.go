@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/audit"
+	"doorway/internal/auth"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
 	"doorway/internal/seal"
@@ -200,6 +202,38 @@ func (t *Tx) SaveResponse(ctx context.Context, r *Response, flags []SafetyFlag) 
 		}
 	}
 	return nil
+}
+
+// SaveScored stores a response with the score and flags of its result, the
+// same from every door a response comes in by: r carries who answered what
+// and when, res gives the score, and its flags are raised at at, when the
+// response is recorded. r gets an id if it has none. It returns the flags
+// raised, for the caller to audit.
+func (t *Tx) SaveScored(ctx context.Context, r *Response, res measures.Result, at time.Time) ([]SafetyFlag, error) {
+	if r.ID == "" {
+		r.ID = auth.NewID()
+	}
+	r.Total, r.HasTotal, r.BandKey, r.Tier, r.RecordedAt = res.Total, res.HasTotal, res.Band.Key, string(res.Tier), at
+	var flags []SafetyFlag
+	for _, f := range res.Flags {
+		flags = append(flags, SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: at})
+	}
+	if err := t.SaveResponse(ctx, r, flags); err != nil {
+		return nil, err
+	}
+	return flags, nil
+}
+
+// FlagRaisedEntries are the audit entries for the flags a response raised
+// from the portal or the API, so that whoever watches the log sees a flag
+// raised the same way from either door.
+func FlagRaisedEntries(clientID string, in *measures.Instrument, flags []SafetyFlag) []audit.Entry {
+	var out []audit.Entry
+	for _, f := range flags {
+		out = append(out, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
+			ClientID: clientID, Severity: audit.High, Detail: in.ShortTitle + " " + f.Severity})
+	}
+	return out
 }
 
 const responseCols = `id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers, total, has_total, band_key, tier,

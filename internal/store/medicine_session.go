@@ -180,6 +180,26 @@ func checkText(field, s string) (string, error) {
 	return s, nil
 }
 
+// SessionCourse is the course a client's medicine session in appointment a
+// belongs to: the course the appointment names for the client, or else (it
+// names none, or that course is gone) the client's current course. ok is
+// false when the client has no course.
+func (t *Tx) SessionCourse(ctx context.Context, a Appointment, clientID string) (Course, bool, error) {
+	for _, ac := range a.Clients {
+		if ac.ClientID != clientID || ac.CourseID == "" {
+			continue
+		}
+		c, err := t.Course(ctx, a.ClinicID, ac.CourseID)
+		if err == nil {
+			return c, true, nil
+		}
+		if problem.CodeOf(err) != problem.NotFound {
+			return Course{}, false, err
+		}
+	}
+	return t.CurrentCourse(ctx, a.ClinicID, clientID)
+}
+
 // StartMedicineSession opens the record for one client of a medicine
 // appointment, in the checklist state. The client must be in the
 // appointment, and the appointment a live medicine session; the course is
@@ -200,14 +220,7 @@ func (t *Tx) StartMedicineSession(ctx context.Context, m *MedicineSession) error
 		return problem.New(problem.NotFound, "The client is not in this session.")
 	}
 	if m.CourseID == "" {
-		for _, c := range a.Clients {
-			if c.ClientID == m.ClientID {
-				m.CourseID = c.CourseID
-			}
-		}
-	}
-	if m.CourseID == "" {
-		course, ok, err := t.CurrentCourse(ctx, m.ClinicID, m.ClientID)
+		course, ok, err := t.SessionCourse(ctx, a, m.ClientID)
 		if err != nil {
 			return err
 		}
@@ -743,32 +756,18 @@ func (m MedicineSession) PreDose(pre *SessionVitals) *care.PreDose {
 }
 
 // SessionGateInput loads what care.Gates needs for a session: the course's
-// facts and overrides (GateInput), this record's checklist and pre-dose
-// reading, and the overrides prescribers made for this session.
-func (t *Tx) SessionGateInput(ctx context.Context, m MedicineSession) (care.GateInput, error) {
-	course, err := t.Course(ctx, m.ClinicID, m.CourseID)
-	if err != nil {
-		return care.GateInput{}, err
-	}
+// facts and overrides (GateInput), the record's checklist and pre-dose
+// reading, and the overrides prescribers made for this session. course is
+// the record's course and rec the whole record, both already loaded.
+func (t *Tx) SessionGateInput(ctx context.Context, course Course, rec SessionRecord) (care.GateInput, error) {
+	m := rec.Session
 	in, err := t.GateInput(ctx, course)
 	if err != nil {
 		return in, err
 	}
-	vitals, err := t.SessionVitals(ctx, m.ClinicID, m.ID)
-	if err != nil {
-		return in, err
-	}
-	in.PreDose = m.PreDose(LatestPreDose(vitals))
-	overrides, err := t.SessionOverrides(ctx, m.ClinicID, m.ID)
-	if err != nil {
-		return in, err
-	}
-	prescribers, err := t.prescriberSet(ctx, m.ClinicID)
-	if err != nil {
-		return in, err
-	}
-	for _, o := range overrides {
-		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: prescribers[o.By], At: o.At})
+	in.PreDose = m.PreDose(LatestPreDose(rec.Vitals))
+	for _, o := range rec.Overrides {
+		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, At: o.At})
 	}
 	return in, nil
 }

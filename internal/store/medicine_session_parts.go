@@ -111,13 +111,6 @@ func LatestReading(vs []SessionVitals) session.Vitals {
 	return best
 }
 
-func intArg(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
 // AddSessionVitals stores a reading. A pre-dose reading belongs to the
 // checklist; any other reading needs the dose to have been given. The
 // reading is checked by session.Vitals.Validate.
@@ -150,7 +143,7 @@ func (t *Tx) AddSessionVitals(ctx context.Context, v *SessionVitals) error {
 	}
 	_, err = t.exec(ctx, `INSERT INTO medicine_session_vitals (id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2,
 		sedation, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.SessionID, v.ClinicID, v.TakenAt, b2i(v.PreDose), intArg(v.Systolic), intArg(v.Diastolic), intArg(v.HeartRate), intArg(v.SpO2),
+		v.ID, v.SessionID, v.ClinicID, v.TakenAt, b2i(v.PreDose), nonZero(int64(v.Systolic)), nonZero(int64(v.Diastolic)), nonZero(int64(v.HeartRate)), nonZero(int64(v.SpO2)),
 		sedation, v.EnteredBy, v.EnteredAt)
 	return err
 }
@@ -502,28 +495,11 @@ type SessionRecord struct {
 
 // SessionRecordOf loads a whole record by its id.
 func (t *Tx) SessionRecordOf(ctx context.Context, clinicID, id string) (SessionRecord, error) {
-	var r SessionRecord
-	var err error
-	if r.Session, err = t.MedicineSession(ctx, clinicID, id); err != nil {
-		return r, err
+	m, err := t.MedicineSession(ctx, clinicID, id)
+	if err != nil {
+		return SessionRecord{Session: m}, err
 	}
-	if r.Vitals, err = t.SessionVitals(ctx, clinicID, id); err != nil {
-		return r, err
-	}
-	if r.Observations, err = t.SessionObservations(ctx, clinicID, id); err != nil {
-		return r, err
-	}
-	if r.Acks, err = t.SessionAlertAcks(ctx, clinicID, id); err != nil {
-		return r, err
-	}
-	if r.AdverseEvents, err = t.SessionAdverseEvents(ctx, clinicID, id); err != nil {
-		return r, err
-	}
-	if r.Addenda, err = t.SessionAddenda(ctx, clinicID, id); err != nil {
-		return r, err
-	}
-	r.Overrides, err = t.SessionOverrides(ctx, clinicID, id)
-	return r, err
+	return t.SessionRecordFrom(ctx, m)
 }
 
 // Alerts evaluates the record's alerts from the readings that count, with

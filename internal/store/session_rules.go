@@ -324,11 +324,17 @@ func (t *Tx) SessionRules(ctx context.Context, clinicID string) (SessionRules, e
 	if err != nil {
 		return SessionRules{}, err
 	}
+	return SessionRulesFrom(clinicID, raw), nil
+}
+
+// SessionRulesFrom is SessionRules read from the clinic's settings as
+// ClinicSettings returns them; a stored value that is not valid is logged.
+func SessionRulesFrom(clinicID string, raw map[string]string) SessionRules {
 	r := sessionRulesFrom(raw)
 	for _, k := range r.Ignored {
 		slog.Warn("a stored session rule is not valid; its default applies", "clinic", clinicID, "key", k)
 	}
-	return r, nil
+	return r
 }
 
 // sessionRulesFrom applies stored settings over the defaults. Validation

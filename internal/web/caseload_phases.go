@@ -10,41 +10,42 @@ import (
 )
 
 // caseloadPhases groups the caseload board's clients by the phase of their
-// current course, in journey order, and says what blocks each
-// (care.Summarize over the course gates). Clients without a course come last.
-func (s *Server) caseloadPhases(ctx context.Context, cv *view.CaseloadView) error {
+// current course (courses, from tx.CurrentCourses), in journey order, and
+// says what blocks each (care.Summarize over the course gates). Clients
+// without a course come last.
+func (s *Server) caseloadPhases(ctx context.Context, tx *store.Tx, courses map[string]store.Course, cv *view.CaseloadView) error {
 	v := viewerOf(ctx)
 	now := s.now()
 	byState := map[care.State][]view.ClientRow{}
 	var none []view.ClientRow
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		set, err := gateSettings(ctx, tx, v.P.ClinicID)
+	set, err := gateSettings(ctx, tx, v.P.ClinicID)
+	if err != nil {
+		return err
+	}
+	// What every course of the clinic shares is read once for the board.
+	gc, err := tx.LoadGateClinic(ctx, v.P.ClinicID)
+	if err != nil {
+		return err
+	}
+	for _, row := range cv.Clients {
+		course, has := courses[row.ID]
+		if !has {
+			none = append(none, row)
+			continue
+		}
+		in, err := tx.GateInputWith(ctx, gc, course)
 		if err != nil {
 			return err
 		}
-		for _, row := range cv.Clients {
-			f, err := courseFactsWith(ctx, tx, v.P.ClinicID, row.ID, set, now)
-			if err != nil {
-				return err
-			}
-			if !f.has {
-				none = append(none, row)
-				continue
-			}
-			sum := care.Summarize(f.course.State, f.gates)
-			row.Phase = sum.Phase
-			switch {
-			case sum.Blocked != nil:
-				row.Waiting = waitingText(*sum.Blocked)
-			case !f.course.State.Closed() && f.course.State != care.Paused:
-				row.Ready = true
-			}
-			byState[f.course.State] = append(byState[f.course.State], row)
+		sum := care.Summarize(course.State, care.CourseGates(in, set, now))
+		row.Phase = sum.Phase
+		switch {
+		case sum.Blocked != nil:
+			row.Waiting = waitingText(*sum.Blocked)
+		case !course.State.Closed() && course.State != care.Paused:
+			row.Ready = true
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		byState[course.State] = append(byState[course.State], row)
 	}
 	for _, st := range care.States() {
 		if rows := byState[st]; len(rows) > 0 {

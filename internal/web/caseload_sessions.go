@@ -18,40 +18,44 @@ const underWayWithin = 12 * time.Hour
 // listed clients that are under way (checks begun or dosed, not yet ended),
 // with the time since the dose and any alert nobody has acknowledged yet, so
 // a clinician walking past the desk sees which chair needs them.
-func (s *Server) caseloadSessions(ctx context.Context, clients []store.Client, cv *view.CaseloadView) error {
+func (s *Server) caseloadSessions(ctx context.Context, tx *store.Tx, clients []store.Client, cv *view.CaseloadView) error {
 	v := viewerOf(ctx)
 	now := s.now()
 	loc := v.Clinic.Location()
-	return s.st.Read(ctx, func(tx *store.Tx) error {
-		var rules *store.SessionRules
-		for _, c := range clients {
-			ms, err := tx.ClientMedicineSessions(ctx, c.ClinicID, c.ID)
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				if m.State.Ended() || now.Sub(m.StartedAt) > underWayWithin {
-					continue
-				}
-				row := view.SessionUnderWay{ClientName: c.DisplayName(), Href: sessionPath(c.ID, m.AppointmentID), Status: m.State.Label()}
-				if m.Dose != nil {
-					row.SinceDose = hoursMinutes(max(0, now.Sub(m.Dose.GivenAt)))
-					if rules == nil {
-						r, err := tx.SessionRules(ctx, c.ClinicID)
-						if err != nil {
-							return err
-						}
-						rules = &r
-					}
-					rec, err := tx.SessionRecordOf(ctx, c.ClinicID, m.ID)
+	ms, err := tx.SessionsUnderWay(ctx, v.P.ClinicID, now.Add(-underWayWithin))
+	if err != nil || len(ms) == 0 {
+		return err
+	}
+	byClient := map[string][]store.MedicineSession{}
+	for _, m := range ms {
+		byClient[m.ClientID] = append(byClient[m.ClientID], m)
+	}
+	var rules *store.SessionRules
+	for _, c := range clients {
+		for _, m := range byClient[c.ID] {
+			row := view.SessionUnderWay{ClientName: c.DisplayName(), Href: sessionPath(c.ID, m.AppointmentID), Status: m.State.Label()}
+			if m.Dose != nil {
+				row.SinceDose = hoursMinutes(max(0, now.Sub(m.Dose.GivenAt)))
+				if rules == nil {
+					r, err := tx.SessionRules(ctx, v.P.ClinicID)
 					if err != nil {
 						return err
 					}
-					row.OpenAlerts = len(session.OpenAlerts(rec.AlertsIn(rules.Settings.Alerts, loc)))
+					rules = &r
 				}
-				cv.Sessions = append(cv.Sessions, row)
+				// The alerts need only the readings and their
+				// acknowledgements, not the whole record.
+				rec := store.SessionRecord{Session: m}
+				if rec.Vitals, err = tx.SessionVitals(ctx, m.ClinicID, m.ID); err != nil {
+					return err
+				}
+				if rec.Acks, err = tx.SessionAlertAcks(ctx, m.ClinicID, m.ID); err != nil {
+					return err
+				}
+				row.OpenAlerts = len(session.OpenAlerts(rec.AlertsIn(rules.Settings.Alerts, loc)))
 			}
+			cv.Sessions = append(cv.Sessions, row)
 		}
-		return nil
-	})
+	}
+	return nil
 }

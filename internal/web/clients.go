@@ -81,15 +81,22 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	for _, c := range clients {
 		cv.Clients = append(cv.Clients, view.ClientRow{ID: c.ID, Name: c.DisplayName(), Email: c.Email, Portal: c.Portal})
 	}
-	if err := s.caseloadMeasures(ctx, clients, &cv); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.caseloadPhases(ctx, &cv); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.caseloadSessions(ctx, clients, &cv); err != nil {
+	// The board's measures, phases and sessions are read together, from
+	// one picture of the clinic.
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		courses, err := tx.CurrentCourses(ctx, v.P.ClinicID)
+		if err != nil {
+			return err
+		}
+		if err := s.caseloadMeasures(ctx, tx, clients, courses, &cv); err != nil {
+			return err
+		}
+		if err := s.caseloadPhases(ctx, tx, courses, &cv); err != nil {
+			return err
+		}
+		return s.caseloadSessions(ctx, tx, clients, &cv)
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -24,13 +24,9 @@ func (s *Server) showConsents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var docs []store.ConsentDocument
-	var sigs []store.ConsentSignature
+	var lv view.ConsentListView
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if docs, err = tx.CurrentConsentDocuments(ctx, c.ClinicID); err != nil {
-			return err
-		}
-		sigs, err = tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
+		lv.Docs, err = clientConsents(ctx, tx, c, v.Clinic.Location())
 		return err
 	})
 	if err != nil {
@@ -38,8 +34,21 @@ func (s *Server) showConsents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.record(r, audit.Entry{Action: "consent.list", ResourceType: "consent", ClientID: c.ID})
-	lv := view.ConsentListView{Docs: consentStatuses(docs, sigs, v.Clinic.Location())}
 	s.render(w, r, http.StatusOK, view.ConsentList(s.page(r, "Consent", "/portal"), lv))
+}
+
+// clientConsents is where the client stands on each of the clinic's current
+// consent documents, with dates in loc.
+func clientConsents(ctx context.Context, tx *store.Tx, c store.Client, loc *time.Location) ([]view.ConsentStatus, error) {
+	docs, err := tx.CurrentConsentDocuments(ctx, c.ClinicID)
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return consentStatuses(docs, sigs, loc), nil
 }
 
 func (s *Server) showConsentDoc(w http.ResponseWriter, r *http.Request) {
@@ -199,17 +208,13 @@ func (s *Server) doWithdrawConsent(w http.ResponseWriter, r *http.Request) {
 // portalPrep is what the portal's home says about preparation: the required
 // documents the client has yet to sign at their current version.
 func (s *Server) portalPrep(ctx context.Context, c store.Client) (view.PortalPrep, error) {
-	var docs []store.ConsentDocument
-	var sigs []store.ConsentSignature
+	var consents []view.ConsentStatus
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if docs, err = tx.CurrentConsentDocuments(ctx, c.ClinicID); err != nil {
-			return err
-		}
-		sigs, err = tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
+		consents, err = clientConsents(ctx, tx, c, time.UTC)
 		return err
 	})
 	var out view.PortalPrep
-	for _, st := range consentStatuses(docs, sigs, time.UTC) {
+	for _, st := range consents {
 		if st.Required && st.Status != "signed" {
 			out.ToSign = append(out.ToSign, st.Title)
 		}

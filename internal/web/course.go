@@ -63,15 +63,9 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 		if facts, err = loadCourseFacts(ctx, tx, c.ClinicID, c.ID, now); err != nil || !facts.has {
 			return err
 		}
-		docs, err := tx.CurrentConsentDocuments(ctx, c.ClinicID)
-		if err != nil {
+		if cv.Consents, err = clientConsents(ctx, tx, c, loc); err != nil {
 			return err
 		}
-		sigs, err := tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
-		if err != nil {
-			return err
-		}
-		cv.Consents = consentStatuses(docs, sigs, loc)
 		cl, _, err := tx.CourseChecklist(ctx, c.ClinicID, facts.course.ID)
 		if err != nil {
 			return err
@@ -229,13 +223,10 @@ func (s *Server) currentCourse(ctx context.Context, c store.Client, none string)
 // refuse re-renders the course page with a field's message, or answers the
 // error as an error page if it is not about a field.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, form view.CourseForm) {
-	field := problem.FieldOf(err)
-	if field == "" || (problem.CodeOf(err) != problem.Invalid && problem.CodeOf(err) != problem.Conflict) {
-		s.fail(w, r, err)
-		return
-	}
-	form.Errors = view.FieldErrors{field: problem.MessageOf(err)}
-	s.renderCourse(w, r, http.StatusBadRequest, form, "")
+	s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+		form.Errors = errs
+		s.renderCourse(w, r, http.StatusBadRequest, form, "")
+	})
 }
 
 func (s *Server) doCourseState(w http.ResponseWriter, r *http.Request) {

@@ -81,11 +81,18 @@ func (s *Server) publicClinic(r *http.Request) (store.Clinic, error) {
 	return c, err
 }
 
+// publicInfo is what a visitor is told of the clinic their inquiry goes to;
+// nothing when it cannot be read.
 func (s *Server) publicInfo(r *http.Request) view.PublicClinic {
 	c, err := s.publicClinic(r)
 	if err != nil {
 		return view.PublicClinic{}
 	}
+	return publicClinicView(c)
+}
+
+// publicClinicView is what a visitor is told of the clinic c.
+func publicClinicView(c store.Clinic) view.PublicClinic {
 	return view.PublicClinic{Name: c.Name, Email: c.ContactEmail, Phone: c.ContactPhone, ShortName: c.ShortName}
 }
 
@@ -218,7 +225,7 @@ func (s *Server) doInquire(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, view.InquiryThanks(s.page(r, "Thank you", ""), s.publicInfo(r)))
+	s.render(w, r, http.StatusOK, view.InquiryThanks(s.page(r, "Thank you", ""), publicClinicView(clinic)))
 }
 
 // --- the staff's side ---
@@ -342,13 +349,11 @@ func (s *Server) moveInquiry(w http.ResponseWriter, r *http.Request, status, rea
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "inquiry." + status, ResourceType: "inquiry", ResourceID: q.ID})
 	})
 	if err != nil {
-		if problem.FieldOf(err) == "reason" {
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
 			f := convertDefaults(q)
-			f.Errors = view.FieldErrors{"reason": problem.MessageOf(err)}
+			f.Errors = errs
 			s.renderInquiry(w, r, http.StatusBadRequest, q, f, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { q, err = tx.Inquiry(ctx, v.P.ClinicID, q.ID); return err }); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"doorway/internal/auth"
 	"doorway/internal/care"
+	"doorway/internal/measures"
 	"doorway/internal/store"
 )
 
@@ -333,5 +334,95 @@ func TestScreeningExcludeCannotBeApprovedAndDeclineCloses(t *testing.T) {
 	}
 	if c := f.courseOfB(); c.State != care.Declined || c.EndedAt == nil {
 		t.Fatalf("after decline the course is %+v", c)
+	}
+}
+
+// A public page opened for one clinic links that clinic's inquiry form, from
+// the nav and from the contact card, so the message reaches it.
+func TestPublicPagesLinkTheInquiryOfTheirClinic(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	for _, path := range []string{"/?clinic=other", "/about-kap?clinic=other", "/inquire?clinic=other"} {
+		body := f.do("anonymous", "GET", path, nil).Body.String()
+		// The nav's "Get in touch", and the card's "Send us a message" (on
+		// the inquiry page, the form's action).
+		if n := strings.Count(body, `"/inquire?clinic=other"`); n != 2 {
+			t.Errorf("%s: %d links to the other clinic's inquiry form, want 2", path, n)
+		}
+		if strings.Contains(body, `href="/inquire"`) {
+			t.Errorf("%s: links the inquiry form without its clinic", path)
+		}
+	}
+}
+
+// Finishing early says what is left; finishing again once the course has
+// moved on is refused with a message and changes nothing.
+func TestFinishIntakeEarlyOrTwiceSaysWhy(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	course := f.intakeForB()
+	rec := f.do("clientB", "POST", "/portal/intake-finish", url.Values{})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "A few sections are still to do") {
+		t.Fatalf("early finish: %d %s", rec.Code, rec.Body.String())
+	}
+	f.completeIntake(cleanIntake(nil))
+	finished := f.now
+	f.now = f.now.Add(time.Minute)
+	rec = f.do("clientB", "POST", "/portal/intake-finish", url.Values{})
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Your intake is finished") {
+		t.Fatalf("second finish: %d %s", rec.Code, rec.Body.String())
+	}
+	ctx := context.Background()
+	var in store.Intake
+	f.st.Read(ctx, func(tx *store.Tx) (err error) { in, _, err = tx.CourseIntake(ctx, f.clinic.ID, course.ID); return err })
+	if in.CompletedAt == nil || !in.CompletedAt.Equal(finished) {
+		t.Fatalf("after a second finish the intake was completed at %v, want %v", in.CompletedAt, finished)
+	}
+	if c := f.courseOfB(); c.State != care.Screening {
+		t.Fatalf("after a second finish the course is %s", c.State)
+	}
+}
+
+// cssrsForB stores a C-SSRS screener of client B, of the given version and
+// tier, completed at.
+func (f *fixture) cssrsForB(courseID, instrument string, tier measures.Tier, at time.Time) {
+	f.t.Helper()
+	ctx := context.Background()
+	b := f.clients["B"]
+	asg := store.Assignment{ID: auth.NewID(), ClinicID: f.clinic.ID, ClientID: b.ID, CourseID: courseID, InstrumentID: instrument,
+		Occasion: string(measures.OccasionBaseline), DueAt: at, CreatedAt: at}
+	r := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: f.clinic.ID, ClientID: b.ID, CourseID: courseID,
+		InstrumentID: instrument, Answers: measures.Answers{}, Tier: string(tier), EnteredBy: f.users["clientB"].ID, CompletedAt: at, RecordedAt: at}
+	err := f.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateAssignment(ctx, &asg); err != nil {
+			return err
+		}
+		return tx.SaveResponse(ctx, &r, nil)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// Screening reads the newest C-SSRS screener of either version: a
+// since-last-contact screener after a recent-version one counts.
+func TestScreeningReadsTheNewestCSSRSOfEitherVersion(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	course := f.intakeForB()
+	f.cssrsForB(course.ID, measures.CSSRSScreen, measures.TierNone, f.now.AddDate(0, 0, -10))
+	f.cssrsForB(course.ID, measures.CSSRSScreenSLC, measures.TierHigh, f.now.AddDate(0, 0, -1))
+	f.completeIntake(cleanIntake(nil))
+	body := f.do("prescriber", "GET", "/clients/"+f.clients["B"].ID+"/screening", nil).Body.String()
+	if !strings.Contains(body, "Suicidal thoughts with intent or a plan") || !strings.Contains(body, "C-SSRS screener tier high") {
+		t.Fatalf("the newer since-last-contact screener is not read: %s", body)
+	}
+
+	// And the other way round: a newer recent-version screener wins.
+	f = newFixture(t, sqliteConfig(t))
+	course = f.intakeForB()
+	f.cssrsForB(course.ID, measures.CSSRSScreenSLC, measures.TierHigh, f.now.AddDate(0, 0, -10))
+	f.cssrsForB(course.ID, measures.CSSRSScreen, measures.TierNone, f.now.AddDate(0, 0, -1))
+	f.completeIntake(cleanIntake(nil))
+	body = f.do("prescriber", "GET", "/clients/"+f.clients["B"].ID+"/screening", nil).Body.String()
+	if strings.Contains(body, "C-SSRS screener tier high") {
+		t.Fatalf("an older since-last-contact screener outweighs a newer one")
 	}
 }

@@ -38,10 +38,12 @@ func (s *Server) loadIntake(ctx context.Context, course store.Course) (store.Int
 }
 
 func (s *Server) showIntake(w http.ResponseWriter, r *http.Request) {
-	s.renderIntake(w, r, http.StatusOK, "")
+	s.renderIntake(w, r, http.StatusOK, "", "")
 }
 
-func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int, notice string) {
+// renderIntake shows the intake overview with a notice of the given flash
+// kind ("ok" when kind is empty), if there is one.
+func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int, notice, kind string) {
 	ctx := r.Context()
 	c, course, ok := s.portalCourse(w, r)
 	if !ok {
@@ -54,7 +56,7 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 	}
 	s.record(r, audit.Entry{Action: "intake.read", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID})
 	iv := view.IntakeView{Finished: in.CompletedAt != nil, Open: course.State == care.Intake}
-	if iv.Returned, err = s.portalIntakeReturn(ctx, c); err != nil {
+	if iv.Returned, err = s.portalIntakeReturn(ctx, course); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -64,7 +66,10 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 	iv.Complete = in.Answers.Complete()
 	p := s.page(r, "Intake", "/portal")
 	if notice != "" {
-		p.Flash, p.FlashKind = notice, "ok"
+		if kind == "" {
+			kind = "ok"
+		}
+		p.Flash, p.FlashKind = notice, kind
 	}
 	s.render(w, r, status, view.Intake(p, iv))
 }
@@ -181,7 +186,7 @@ func (s *Server) doIntakeSection(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.renderIntake(w, r, http.StatusOK, sec.Title+" is saved.")
+	s.renderIntake(w, r, http.StatusOK, sec.Title+" is saved.", "")
 }
 
 // doFinishIntake closes intake once every section is saved, moves the course
@@ -199,6 +204,9 @@ func (s *Server) doFinishIntake(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if course.State != care.Intake {
+			return problem.New(problem.Conflict, "Your intake is finished; your care team can help with any changes.")
+		}
 		if !in.Answers.Complete() {
 			return problem.Invalidf("intake", "A few sections are still to do; each one is marked on this page.")
 		}
@@ -210,7 +218,11 @@ func (s *Server) doFinishIntake(w http.ResponseWriter, r *http.Request) {
 		if err := tx.SetCourseState(ctx, course, care.Screening, now); err != nil {
 			return err
 		}
-		if res, err = s.evaluateScreening(ctx, tx, c, in); err != nil {
+		set, err := tx.ScreeningSettings(ctx, c.ClinicID)
+		if err != nil {
+			return err
+		}
+		if res, err = evaluateScreening(ctx, tx, c, in, set); err != nil {
 			return err
 		}
 		return s.recordTx(ctx, tx, r, audit.Entry{Action: "intake.complete", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID,
@@ -218,22 +230,18 @@ func (s *Server) doFinishIntake(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		if problem.CodeOf(err) == problem.Invalid {
-			s.renderIntake(w, r, http.StatusBadRequest, "")
+			s.renderIntake(w, r, http.StatusBadRequest, problem.MessageOf(err), "warn")
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	s.renderIntake(w, r, http.StatusOK, "Thank you: your intake is complete. Your prescriber will read it and be in touch.")
+	s.renderIntake(w, r, http.StatusOK, "Thank you: your intake is complete. Your prescriber will read it and be in touch.", "")
 }
 
 // evaluateScreening applies the clinic's screening settings to the intake
 // and the client's latest C-SSRS screener, as of when intake was completed.
-func (s *Server) evaluateScreening(ctx context.Context, tx *store.Tx, c store.Client, in store.Intake) (screening.Result, error) {
-	set, err := tx.ScreeningSettings(ctx, c.ClinicID)
-	if err != nil {
-		return screening.Result{}, err
-	}
+func evaluateScreening(ctx context.Context, tx *store.Tx, c store.Client, in store.Intake, set screening.Settings) (screening.Result, error) {
 	tier, err := latestCSSRS(ctx, tx, c)
 	if err != nil {
 		return screening.Result{}, err
@@ -245,18 +253,33 @@ func (s *Server) evaluateScreening(ctx context.Context, tx *store.Tx, c store.Cl
 	return screening.Evaluate(in.Answers.Facts(asOf, c.DateOfBirth, tier), set), nil
 }
 
+// latestCSSRS is the tier of the client's newest C-SSRS screener, of either
+// version (recent or since last contact).
 func latestCSSRS(ctx context.Context, tx *store.Tx, c store.Client) (screening.CSSRSTier, error) {
-	rs, err := tx.Responses(ctx, c.ClinicID, c.ID, measures.CSSRSScreen)
-	if err != nil || len(rs) == 0 {
-		return screening.CSSRSUnknown, err
-	}
-	latest := rs[0]
-	for _, x := range rs[1:] {
-		if !x.CompletedAt.Before(latest.CompletedAt) {
-			latest = x
+	var latest *store.Response
+	for _, id := range []string{measures.CSSRSScreen, measures.CSSRSScreenSLC} {
+		rs, err := tx.Responses(ctx, c.ClinicID, c.ID, id)
+		if err != nil {
+			return screening.CSSRSUnknown, err
+		}
+		// Responses are oldest first: the last is the newest of this version.
+		if n := len(rs); n > 0 && (latest == nil || newerResponse(rs[n-1], *latest)) {
+			latest = &rs[n-1]
 		}
 	}
+	if latest == nil {
+		return screening.CSSRSUnknown, nil
+	}
 	return screening.CSSRSTier(latest.Tier), nil
+}
+
+// newerResponse reports whether a was completed after b, or at the same
+// time and recorded later.
+func newerResponse(a, b store.Response) bool {
+	if !a.CompletedAt.Equal(b.CompletedAt) {
+		return a.CompletedAt.After(b.CompletedAt)
+	}
+	return a.RecordedAt.After(b.RecordedAt)
 }
 
 // --- the prescriber's screening page ---
@@ -276,12 +299,15 @@ type screeningState struct {
 	settings screening.Settings
 	decision store.ScreeningDecision
 	decided  bool
+	names    map[string]string // staff names by id, when there is a decision
 }
 
-func (s *Server) loadScreening(ctx context.Context, id string) (screeningState, error) {
+// loadScreening reads what the screening page shows of a client, provided
+// the viewer may take action (read, or write to decide) on their screening.
+func (s *Server) loadScreening(ctx context.Context, id string, action access.Action) (screeningState, error) {
 	var st screeningState
 	var err error
-	if st.client, st.team, err = s.clientRecord(ctx, id, access.PrescriberOrder, access.Read); err != nil {
+	if st.client, st.team, err = s.clientRecord(ctx, id, access.PrescriberOrder, action); err != nil {
 		return st, err
 	}
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
@@ -294,10 +320,13 @@ func (s *Server) loadScreening(ctx context.Context, id string) (screeningState, 
 		if st.settings, err = tx.ScreeningSettings(ctx, st.client.ClinicID); err != nil {
 			return err
 		}
-		if st.result, err = s.evaluateScreening(ctx, tx, st.client, st.intake); err != nil {
+		if st.result, err = evaluateScreening(ctx, tx, st.client, st.intake, st.settings); err != nil {
 			return err
 		}
-		st.decision, st.decided, err = tx.LatestScreeningDecision(ctx, st.client.ClinicID, st.course.ID)
+		if st.decision, st.decided, err = tx.LatestScreeningDecision(ctx, st.client.ClinicID, st.course.ID); err != nil || !st.decided {
+			return err
+		}
+		st.names, err = staffNames(ctx, tx, st.client.ClinicID)
 		return err
 	})
 	return st, err
@@ -307,7 +336,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	st, err := s.loadScreening(ctx, id)
+	st, err := s.loadScreening(ctx, id, access.Read)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
@@ -316,7 +345,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 	loc := v.Clinic.Location()
 	sv := view.ScreeningView{ClientID: st.client.ID, Name: st.client.DisplayName(), HasCourse: st.hasCrs, Form: f,
 		IntakeDone: st.intake.CompletedAt != nil, Tier: string(st.result.Tier), TierLabel: st.result.Tier.Label(),
-		Missing: st.result.Missing, ApprovalDays: screening.ExpiresAt(s.now(), st.settings).Sub(s.now()).Hours() / 24,
+		Missing: st.result.Missing, ApprovalDays: care.Settings{Screening: st.settings}.WithDefaults().Screening.ApprovalDays,
 		CanDecide: access.Allow(v.P, access.Write, access.Resource{Type: access.PrescriberOrder, ClinicID: st.client.ClinicID, ClientID: st.client.ID, CareTeam: st.team}) &&
 			st.awaitsDecision(s.now()),
 		Excluded: len(st.result.InTier(screening.Exclude)) > 0}
@@ -342,10 +371,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 			dv.Expires = d.ExpiresAt.In(loc).Format("2 Jan 2006")
 			dv.Expired = !s.now().Before(*d.ExpiresAt)
 		}
-		var names map[string]string
-		if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { names, err = staffNames(ctx, tx, st.client.ClinicID); return err }); err == nil {
-			dv.By = names[d.DecidedBy]
-		}
+		dv.By = st.names[d.DecidedBy]
 		sv.Decision = &dv
 	}
 	p := s.page(r, "Screening: "+st.client.DisplayName(), "/caseload")
@@ -379,11 +405,7 @@ func (s *Server) doScreeningDecision(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	if _, _, err := s.clientRecord(ctx, id, access.PrescriberOrder, access.Write); err != nil {
-		s.failClient(w, r, id, err)
-		return
-	}
-	st, err := s.loadScreening(ctx, id)
+	st, err := s.loadScreening(ctx, id, access.Write)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
@@ -448,29 +470,27 @@ func (st screeningState) awaitsDecision(now time.Time) bool {
 	return false
 }
 
-// portalIntakeReturn is the note that sent the client's course back to
-// intake, while the course is in intake again; nil otherwise.
-func (s *Server) portalIntakeReturn(ctx context.Context, c store.Client) (*view.ReturnLine, error) {
+// portalIntakeReturn is the note that sent the client's current course
+// back to intake, while the course is in intake again; nil otherwise (and
+// for the zero course, when the client has none).
+func (s *Server) portalIntakeReturn(ctx context.Context, course store.Course) (*view.ReturnLine, error) {
+	if course.State != care.Intake {
+		return nil, nil
+	}
 	var ret store.IntakeReturn
 	var ok bool
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		course, has, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
-		if err != nil || !has || course.State != care.Intake {
-			return err
-		}
-		ret, ok, err = tx.LatestIntakeReturn(ctx, c.ClinicID, course.ID)
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		ret, ok, err = tx.LatestIntakeReturn(ctx, course.ClinicID, course.ID)
 		return err
 	})
 	if err != nil || !ok {
 		return nil, err
 	}
-	return &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, viewerOf(ctx).Clinic.Location()), Note: ret.Note}, nil
+	return returnLine(ret, viewerOf(ctx).Clinic.Location()), nil
 }
 
-// portalIntakeOpen reports whether the client's course waits for intake.
-func (s *Server) portalIntakeOpen(ctx context.Context, c store.Client) (bool, error) {
-	var course store.Course
-	var has bool
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) { course, has, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); return err })
-	return has && course.State == care.Intake, err
+// returnLine is a note that sent a course back to intake, as the client and
+// the care team read it, with its time in loc.
+func returnLine(ret store.IntakeReturn, loc *time.Location) *view.ReturnLine {
+	return &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, loc), Note: ret.Note}
 }

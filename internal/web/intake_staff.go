@@ -80,7 +80,7 @@ func (s *Server) renderStaffIntake(w http.ResponseWriter, r *http.Request, statu
 			iv.BMI = strconv.FormatFloat(bmi, 'f', 1, 64)
 		}
 		if returned {
-			iv.Returned = &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, loc), Note: ret.Note}
+			iv.Returned = returnLine(ret, loc)
 		}
 		iv.CanReturn = course.State == care.Screening && in.CompletedAt != nil &&
 			access.Allow(v.P, access.Write, clinicalResource(c, team))
@@ -141,12 +141,10 @@ func (s *Server) doReturnToIntake(w http.ResponseWriter, r *http.Request) {
 			Detail: "screening -> intake"})
 	})
 	if err != nil {
-		if problem.FieldOf(err) == "note" && problem.CodeOf(err) == problem.Invalid {
-			form.Errors = view.FieldErrors{"note": problem.MessageOf(err)}
+		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+			form.Errors = errs
 			s.renderStaffIntake(w, r, http.StatusBadRequest, form, "")
-			return
-		}
-		s.fail(w, r, err)
+		})
 		return
 	}
 	s.renderStaffIntake(w, r, http.StatusOK, view.StaffIntakeView{}, "The intake is sent back to "+c.DisplayName()+" with your note.")

@@ -88,32 +88,52 @@ func (mc measureConfig) enabledInstrument(id string) (*measures.Instrument, erro
 // upcomingSessions are the client's medicine sessions still to come, for the
 // schedule's pre-session measures: booked, not cancelled, and not yet dosed.
 // A session booked for earlier today that has not been dosed stays in the
-// list, so its pre-session measures show as overdue rather than vanish.
-func upcomingSessions(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) ([]time.Time, error) {
-	appts, err := tx.Appointments(ctx, store.AppointmentFilter{ClinicID: clinicID, ClientID: clientID,
-		From: now.Add(-12 * time.Hour), To: now.Add(upcomingSessionHorizon)})
-	if err != nil || len(appts) == 0 {
-		return nil, err
+// list, so its pre-session measures show as overdue rather than vanish. The
+// times are shown to the client ("before session on Mon 7 Dec, 10:00"), so
+// they carry loc, the clinic's time zone.
+func upcomingSessions(ctx context.Context, tx *store.Tx, clinicID, clientID string, loc *time.Location, now time.Time) ([]time.Time, error) {
+	by, err := sessionsToCome(ctx, tx, store.AppointmentFilter{ClinicID: clinicID, ClientID: clientID}, loc, now)
+	return by[clientID], err
+}
+
+// sessionsToCome is upcomingSessions for every client the filter's
+// appointments have (one client's, or a whole clinic's), by client id.
+func sessionsToCome(ctx context.Context, tx *store.Tx, f store.AppointmentFilter, loc *time.Location, now time.Time) (map[string][]time.Time, error) {
+	f.From, f.To = now.Add(-12*time.Hour), now.Add(upcomingSessionHorizon)
+	if f.ClientID == "" {
+		f.Limit = 2000 // a whole clinic's bookings
 	}
-	// The times are shown to the client ("before session on Mon 7 Dec,
-	// 10:00"), so they carry the clinic's time zone.
-	clinic, err := tx.Clinic(ctx, clinicID)
+	appts, err := tx.Appointments(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	var out []time.Time
+	var ids []string
+	for _, a := range appts {
+		if a.Kind == store.KindMedicine {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	states, err := tx.SessionStates(ctx, f.ClinicID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]time.Time{}
 	for _, a := range appts {
 		if a.Kind != store.KindMedicine {
 			continue
 		}
-		rec, ok, err := tx.MedicineSessionFor(ctx, clinicID, a.ID, clientID)
-		if err != nil {
-			return nil, err
+		for _, clientID := range a.ClientIDs() {
+			if f.ClientID != "" && clientID != f.ClientID {
+				continue
+			}
+			if st, ok := states[store.SessionKey{AppointmentID: a.ID, ClientID: clientID}]; ok && st != store.SessionChecklist {
+				continue // dosed, held or stopped: no longer to come
+			}
+			out[clientID] = append(out[clientID], a.StartsAt.In(loc))
 		}
-		if ok && rec.State != store.SessionChecklist {
-			continue // dosed, held or stopped: no longer to come
-		}
-		out = append(out, a.StartsAt.In(clinic.Location()))
 	}
 	return out, nil
 }
@@ -162,7 +182,18 @@ func loadClientMeasures(ctx context.Context, tx *store.Tx, clinicID, clientID st
 	if cm.Open, err = tx.OpenAssignments(ctx, clinicID, clientID); err != nil {
 		return cm, err
 	}
-	cm.Sessions, err = upcomingSessions(ctx, tx, clinicID, clientID, now)
+	// The sessions carry the clinic's zone: the viewer's clinic's, read
+	// afresh only when the viewer is not of this clinic (or signed in).
+	v := viewerOf(ctx)
+	loc := v.Clinic.Location()
+	if v.Clinic.ID != clinicID {
+		clinic, err := tx.Clinic(ctx, clinicID)
+		if err != nil {
+			return cm, err
+		}
+		loc = clinic.Location()
+	}
+	cm.Sessions, err = upcomingSessions(ctx, tx, clinicID, clientID, loc, now)
 	return cm, err
 }
 
@@ -296,15 +327,10 @@ func (s *Server) saveSubmission(ctx context.Context, tx *store.Tx, r *http.Reque
 			return store.Response{}, nil, err
 		}
 	}
-	res := sub.Result
-	resp := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: clinicID, ClientID: sub.ClientID, CourseID: asg.CourseID,
-		InstrumentID: sub.Instrument.ID, Answers: sub.Answers, Total: res.Total, HasTotal: res.HasTotal, BandKey: res.Band.Key,
-		Tier: string(res.Tier), EnteredBy: sub.EnteredBy, OnPaper: sub.OnPaper, CompletedAt: sub.At, RecordedAt: now}
-	var flags []store.SafetyFlag
-	for _, f := range res.Flags {
-		flags = append(flags, store.SafetyFlag{ID: auth.NewID(), Kind: string(f.Kind), Severity: string(f.Severity), Reason: f.Reason, RaisedAt: now})
-	}
-	if err := tx.SaveResponse(ctx, &resp, flags); err != nil {
+	resp := store.Response{AssignmentID: asg.ID, ClinicID: clinicID, ClientID: sub.ClientID, CourseID: asg.CourseID,
+		InstrumentID: sub.Instrument.ID, Answers: sub.Answers, EnteredBy: sub.EnteredBy, OnPaper: sub.OnPaper, CompletedAt: sub.At}
+	flags, err := tx.SaveScored(ctx, &resp, sub.Result, now)
+	if err != nil {
 		return store.Response{}, nil, err
 	}
 	detail := sub.Instrument.ShortTitle
@@ -315,9 +341,8 @@ func (s *Server) saveSubmission(ctx context.Context, tx *store.Tx, r *http.Reque
 		ClientID: sub.ClientID, Detail: detail}); err != nil {
 		return store.Response{}, nil, err
 	}
-	for _, f := range flags {
-		if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
-			ClientID: sub.ClientID, Severity: audit.High, Detail: sub.Instrument.ShortTitle + " " + f.Severity}); err != nil {
+	for _, e := range store.FlagRaisedEntries(sub.ClientID, sub.Instrument, flags) {
+		if err := s.recordTx(ctx, tx, r, e); err != nil {
 			return store.Response{}, nil, err
 		}
 	}

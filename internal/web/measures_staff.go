@@ -341,30 +341,30 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 
 // caseloadMeasures adds each listed client's open flags and due counts to
 // the caseload board, reading the clinic's measures in a few queries.
-func (s *Server) caseloadMeasures(ctx context.Context, clients []store.Client, cv *view.CaseloadView) error {
+// courses are the clinic's current courses (tx.CurrentCourses).
+func (s *Server) caseloadMeasures(ctx context.Context, tx *store.Tx, clients []store.Client, courses map[string]store.Course, cv *view.CaseloadView) error {
 	v := viewerOf(ctx)
 	loc := v.Clinic.Location()
-	var mc measureConfig
-	var flags []store.SafetyFlag
-	var courses map[string]store.Course
-	var done map[string][]measures.Administration
-	var open []store.Assignment
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if mc, err = loadMeasureConfig(ctx, tx, v.P.ClinicID); err != nil {
-			return err
-		}
-		if flags, err = tx.OpenFlags(ctx, v.P.ClinicID); err != nil {
-			return err
-		}
-		if courses, err = tx.CurrentCourses(ctx, v.P.ClinicID); err != nil {
-			return err
-		}
-		if done, err = tx.Administrations(ctx, v.P.ClinicID); err != nil {
-			return err
-		}
-		open, err = tx.OpenAssignmentsOfClinic(ctx, v.P.ClinicID)
+	now := s.now()
+	mc, err := loadMeasureConfig(ctx, tx, v.P.ClinicID)
+	if err != nil {
 		return err
-	})
+	}
+	flags, err := tx.OpenFlags(ctx, v.P.ClinicID)
+	if err != nil {
+		return err
+	}
+	done, err := tx.Administrations(ctx, v.P.ClinicID)
+	if err != nil {
+		return err
+	}
+	open, err := tx.OpenAssignmentsOfClinic(ctx, v.P.ClinicID)
+	if err != nil {
+		return err
+	}
+	// The medicine sessions to come, as the chart and the portal count them
+	// (loadClientMeasures): the before-session measures depend on them.
+	sessions, err := sessionsToCome(ctx, tx, store.AppointmentFilter{ClinicID: v.P.ClinicID}, loc, now)
 	if err != nil {
 		return err
 	}
@@ -376,10 +376,10 @@ func (s *Server) caseloadMeasures(ctx context.Context, clients []store.Client, c
 	for _, a := range open {
 		openBy[a.ClientID] = append(openBy[a.ClientID], a)
 	}
-	now := s.now()
 	for i, c := range clients {
 		course, has := courses[c.ID]
-		for _, d := range mc.due(clientMeasures{Course: course, HasCourse: has, Done: done[c.ID], Open: openBy[c.ID]}, now) {
+		cm := clientMeasures{Course: course, HasCourse: has, Done: done[c.ID], Open: openBy[c.ID], Sessions: sessions[c.ID]}
+		for _, d := range mc.due(cm, now) {
 			if d.Overdue {
 				cv.Clients[i].Overdue++
 			} else {

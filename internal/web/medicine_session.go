@@ -91,6 +91,21 @@ func (f *sessionFacts) resource(t access.Type) access.Resource {
 // appointment, or an appointment that is not a medicine session, is
 // NotFound.
 func (s *Server) loadSession(ctx context.Context, r *http.Request, t access.Type, act access.Action) (*sessionFacts, error) {
+	f, err := s.sessionAccess(ctx, r, t, act)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		return loadSessionTx(ctx, tx, f, r.PathValue("appt"))
+	})
+	return f, err
+}
+
+// sessionAccess is the access decision of loadSession alone: the client in
+// the URL, after access.Allow has said the viewer may act on the client
+// record for t, and what the viewer may do with the record. The rest of f
+// is loadSessionTx's to fill.
+func (s *Server) sessionAccess(ctx context.Context, r *http.Request, t access.Type, act access.Action) (*sessionFacts, error) {
 	v := viewerOf(ctx)
 	c, team, err := s.clientRecord(ctx, r.PathValue("id"), t, act)
 	if err != nil {
@@ -99,15 +114,55 @@ func (s *Server) loadSession(ctx context.Context, r *http.Request, t access.Type
 	f := &sessionFacts{client: c, team: team, now: s.now(), viewerID: v.P.UserID, loc: v.Clinic.Location()}
 	f.canWrite = access.Allow(v.P, access.Write, f.resource(access.ClinicalCare))
 	f.canPrescribe = access.Allow(v.P, access.Write, f.resource(access.PrescriberOrder))
+	return f, nil
+}
+
+// loadSessionLive loads what the live panel shows, which the page's script
+// asks for every few seconds: the client, the appointment, the record's
+// session with its readings and acknowledgements, and the session rules.
+// Access and NotFound are as loadSession's.
+func (s *Server) loadSessionLive(ctx context.Context, r *http.Request) (*sessionFacts, error) {
+	f, err := s.sessionAccess(ctx, r, access.ClientRecord, access.Read)
+	if err != nil {
+		return nil, err
+	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		return loadSessionTx(ctx, tx, f, r.PathValue("appt"))
+		clinicID := f.client.ClinicID
+		var err error
+		if f.appt, err = tx.Appointment(ctx, clinicID, r.PathValue("appt")); err != nil {
+			return err
+		}
+		if f.appt.Kind != store.KindMedicine || !f.appt.HasClient(f.client.ID) {
+			return problem.New(problem.NotFound, "The session was not found.")
+		}
+		m, ok, err := tx.MedicineSessionFor(ctx, clinicID, f.appt.ID, f.client.ID)
+		if err != nil {
+			return err
+		}
+		f.started = ok
+		if ok {
+			f.rec.Session = m
+			if f.rec.Vitals, err = tx.SessionVitals(ctx, clinicID, m.ID); err != nil {
+				return err
+			}
+			if f.rec.Acks, err = tx.SessionAlertAcks(ctx, clinicID, m.ID); err != nil {
+				return err
+			}
+		} else if _, has, err := tx.SessionCourse(ctx, f.appt, f.client.ID); err != nil {
+			return err
+		} else if !has {
+			// The whole page answers so too.
+			return problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start. Open a course first.")
+		}
+		f.rules, err = tx.SessionRules(ctx, clinicID)
+		return err
 	})
 	return f, err
 }
 
-// loadSessionTx fills f inside tx; the form handlers call it again inside
-// their write transaction, so every rule is checked against what is stored
-// at that moment.
+// loadSessionTx fills f inside tx; the form handlers call it inside their
+// write transaction, so every rule is checked against what is stored at
+// that moment.
 func loadSessionTx(ctx context.Context, tx *store.Tx, f *sessionFacts, apptID string) error {
 	clinicID := f.client.ClinicID
 	var err error
@@ -126,7 +181,7 @@ func loadSessionTx(ctx context.Context, tx *store.Tx, f *sessionFacts, apptID st
 	}
 	f.started = ok
 	if ok {
-		if f.rec, err = tx.SessionRecordOf(ctx, clinicID, m.ID); err != nil {
+		if f.rec, err = tx.SessionRecordFrom(ctx, m); err != nil {
 			return err
 		}
 		if f.course, err = tx.Course(ctx, clinicID, m.CourseID); err != nil {
@@ -135,16 +190,8 @@ func loadSessionTx(ctx context.Context, tx *store.Tx, f *sessionFacts, apptID st
 	} else {
 		f.rec = store.SessionRecord{}
 		var has bool
-		for _, ac := range f.appt.Clients {
-			if ac.ClientID == f.client.ID && ac.CourseID != "" {
-				f.course, err = tx.Course(ctx, clinicID, ac.CourseID)
-				has = err == nil
-			}
-		}
-		if !has {
-			if f.course, has, err = tx.CurrentCourse(ctx, clinicID, f.client.ID); err != nil {
-				return err
-			}
+		if f.course, has, err = tx.SessionCourse(ctx, f.appt, f.client.ID); err != nil {
+			return err
 		}
 		if !has {
 			return problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start. Open a course first.")
@@ -156,25 +203,30 @@ func loadSessionTx(ctx context.Context, tx *store.Tx, f *sessionFacts, apptID st
 	if f.order, f.hasOrder, err = tx.CurrentDosingOrder(ctx, clinicID, f.course.ID); err != nil {
 		return err
 	}
-	if f.rules, err = tx.SessionRules(ctx, clinicID); err != nil {
+	raw, err := tx.ClinicSettings(ctx, clinicID)
+	if err != nil {
 		return err
 	}
+	f.rules = store.SessionRulesFrom(clinicID, raw)
 	var in care.GateInput
 	if f.started {
-		in, err = tx.SessionGateInput(ctx, f.rec.Session)
+		in, err = tx.SessionGateInput(ctx, f.course, f.rec)
 	} else {
 		in, err = tx.GateInput(ctx, f.course)
 	}
 	if err != nil {
 		return err
 	}
-	set, err := gateSettings(ctx, tx, clinicID)
+	set, err := gateSettingsFrom(ctx, tx, clinicID, raw, f.rules)
 	if err != nil {
 		return err
 	}
 	f.gates = care.Gates(in, set, f.now)
-	f.names, err = staffNames(ctx, tx, clinicID)
-	return err
+	f.names = map[string]string{}
+	for id, u := range f.sched.staff {
+		f.names[id] = u.Name
+	}
+	return nil
 }
 
 // failSession answers a load or write error: NotFound as an audited denial.
@@ -228,7 +280,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status in
 // when the session has moved on (discharged, stopped, signed).
 func (s *Server) showSessionLive(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r.Context())
-	f, err := s.loadSession(r.Context(), r, access.ClientRecord, access.Read)
+	f, err := s.loadSessionLive(r.Context(), r)
 	if err != nil {
 		s.failSession(w, r, err)
 		return

@@ -14,28 +14,33 @@ import (
 	"doorway/internal/web/view"
 )
 
-// The forms of the medicine session page. Each one loads the page's facts
-// for the access decision, then loads them again inside its write
-// transaction, so the rules are applied to the record as it is at that
-// moment; the change and its audit entry commit together. A refused form
-// shows the page again with what was typed.
+// The forms of the medicine session page. Each one makes the access
+// decision, then loads the page's facts inside its write transaction, so
+// the rules are applied to the record as it is at that moment; the change
+// and its audit entry commit together. A refused form shows the page again
+// with what was typed.
 
-// sessionWrite runs fn in a write transaction with the session's facts
-// freshly loaded, after checking the viewer may act as t.
+// sessionWrite is the access decision for a form: whether the viewer may
+// act on the client's record as t. writeSession loads the rest of the facts.
 func (s *Server) sessionWrite(w http.ResponseWriter, r *http.Request, t access.Type) (*sessionFacts, bool) {
-	f, err := s.loadSession(r.Context(), r, t, access.Write)
+	f, err := s.sessionAccess(r.Context(), r, t, access.Write)
 	if err != nil {
 		s.failSession(w, r, err)
 		return nil, false
 	}
 	if err := r.ParseForm(); err != nil {
+		// A session that cannot be shown is answered as such first.
+		if _, lerr := s.loadSession(r.Context(), r, t, access.Write); lerr != nil {
+			s.failSession(w, r, lerr)
+			return nil, false
+		}
 		s.fail(w, r, problem.Invalidf("form", "The form could not be read."))
 		return nil, false
 	}
 	return f, true
 }
 
-// writeSession reloads f in the transaction and runs fn.
+// writeSession loads f in the transaction and runs fn.
 func (s *Server) writeSession(ctx context.Context, r *http.Request, f *sessionFacts, fn func(tx *store.Tx) error) error {
 	return s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := loadSessionTx(ctx, tx, f, r.PathValue("appt")); err != nil {
@@ -122,23 +127,33 @@ func (s *Server) doSessionChecklist(w http.ResponseWriter, r *http.Request) {
 			// An empty form would start a record that says nothing.
 			err = problem.Invalidf("checklist", "Nothing was filled in: record at least one of the checks before saving.")
 		}
-		if err == nil && entered {
-			// The pre-dose reading must hold blood pressure, heart rate and
-			// SpO2 (CLINICAL.md §3); the gates then judge it.
-			_, err = session.CheckPreDose(vitals, f.rules.Settings.PreDose)
-		}
-		if err == nil && form.LastFood != "" {
-			var t = now
-			t, err = parseClock("last_food", form.LastFood, now, loc)
-			c.LastFoodAt = &t
-		}
-		if err == nil {
-			c.NoSubstances, err = answer("no_substances", form.NoSubstances)
-		}
-		if err == nil {
-			c.StimulantsPaused, err = answer("stimulants_paused", form.StimulantsPaused)
+		// The rest of the form is checked inside the write transaction, where
+		// the session rules are loaded; the checks keep their order, so a
+		// form with several mistakes names the same one first.
+		rest := func() error {
+			var err error
+			if entered {
+				// The pre-dose reading must hold blood pressure, heart rate and
+				// SpO2 (CLINICAL.md §3); the gates then judge it.
+				_, err = session.CheckPreDose(vitals, f.rules.Settings.PreDose)
+			}
+			if err == nil && form.LastFood != "" {
+				var t = now
+				t, err = parseClock("last_food", form.LastFood, now, loc)
+				c.LastFoodAt = &t
+			}
+			if err == nil {
+				c.NoSubstances, err = answer("no_substances", form.NoSubstances)
+			}
+			if err == nil {
+				c.StimulantsPaused, err = answer("stimulants_paused", form.StimulantsPaused)
+			}
+			return err
 		}
 		return form, func(tx *store.Tx) error {
+			if err := rest(); err != nil {
+				return err
+			}
 			m := f.m()
 			if !f.started {
 				m = store.MedicineSession{ClinicID: f.client.ClinicID, AppointmentID: f.appt.ID, ClientID: f.client.ID, CourseID: f.course.ID,

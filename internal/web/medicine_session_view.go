@@ -52,12 +52,9 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 	if f.hasOrder {
 		o := f.order.Order
 		rs := f.rules.Settings.Route(o.Route)
-		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: f.order.Version, Route: string(o.Route), RouteLabel: o.Route.Label(),
+		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: f.order.Version, Route: string(o.Route),
 			WeightBased: o.WeightBased(), Counted: o.Route.Counted(), UnitNoun: o.Route.UnitNoun(), UnitMg: rs.UnitMg.String(),
 			UsualRange: rs.UsualRange(), Onset: o.Route.Onset()}
-		if !o.WeightBased() {
-			sv.Order.Fixed = o.Mg.Number()
-		}
 	}
 	if c := m.DoseConfirm; c != nil {
 		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)

@@ -6,6 +6,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/care"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -16,6 +17,7 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 	var c store.Client
 	var team []string
 	var staff []store.User
+	var course store.Course
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if c, err = tx.Client(ctx, v.P.ClinicID, v.P.ClientID); err != nil {
 			return err
@@ -23,7 +25,10 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		if team, err = tx.CareTeam(ctx, c.ID); err != nil {
 			return err
 		}
-		staff, err = tx.Staff(ctx, v.P.ClinicID)
+		if staff, err = tx.Staff(ctx, v.P.ClinicID); err != nil {
+			return err
+		}
+		course, _, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID)
 		return err
 	})
 	if err != nil {
@@ -53,17 +58,12 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	intakeOpen, err := s.portalIntakeOpen(ctx, c)
+	intakeReturn, err := s.portalIntakeReturn(ctx, course)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	intakeReturn, err := s.portalIntakeReturn(ctx, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pv := view.PortalView{IntakeOpen: intakeOpen, IntakeReturn: intakeReturn, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
+	pv := view.PortalView{IntakeOpen: course.State == care.Intake, IntakeReturn: intakeReturn, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
 	for _, u := range staff {
 		if onTeam[u.ID] && u.DisabledAt == nil {
 			pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")

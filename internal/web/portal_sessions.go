@@ -9,6 +9,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/care"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -37,15 +38,6 @@ func (s *Server) portalSessions(ctx context.Context, clinicID, clientID string, 
 	return rows, err
 }
 
-// fastingHours is the clinic's fasting time before a dose.
-func fastingHours(settings map[string]string) float64 {
-	h, ok := store.SettingFloat(settings, store.SettingFastingHours)
-	if !ok || h <= 0 || h > 24 {
-		return store.DefaultFastingHours
-	}
-	return h
-}
-
 func hoursText(h float64) string {
 	s := strconv.FormatFloat(h, 'f', -1, 64)
 	if h == 1 {
@@ -60,7 +52,7 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("appt")
 	var a store.Appointment
 	var facts scheduleFacts
-	var settings map[string]string
+	var set care.Settings
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if a, err = tx.Appointment(ctx, v.P.ClinicID, id); err != nil {
 			return err
@@ -71,7 +63,9 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 		if facts, err = loadScheduleFacts(ctx, tx, v.P.ClinicID, []store.Appointment{a}); err != nil {
 			return err
 		}
-		settings, err = tx.ClinicSettings(ctx, v.P.ClinicID)
+		// The fasting time is the one the day-of checks hold the client
+		// to, as the preparation checklist shows it.
+		set, err = gateSettings(ctx, tx, v.P.ClinicID)
 		return err
 	})
 	if err == nil && !access.Allow(v.P, access.Read, access.Resource{Type: access.ClientPortal, ClinicID: a.ClinicID, ClientID: v.P.ClientID}) {
@@ -99,7 +93,7 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 	}
 	pv.With = append(pv.With, facts.staffNames(a.Staff)...)
 	if a.Kind == store.KindMedicine {
-		h := fastingHours(settings)
+		h := set.FastingHours
 		fast := a.StartsAt.Add(-time.Duration(h * float64(time.Hour)))
 		pv.Medicine = &view.MedicinePrep{FastingHours: hoursText(h),
 			FastFrom: fast.In(loc).Format("15:04 on Monday 2 January"),

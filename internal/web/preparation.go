@@ -51,18 +51,18 @@ func (s *Server) preparationRoutes() []Route {
 // sessions, fasting), and the pre-dose lines of the medicine-session rules,
 // which the gates read rather than keep a second copy of.
 func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Settings, error) {
-	scr, err := tx.ScreeningSettings(ctx, clinicID)
+	raw, err := tx.ClinicSettings(ctx, clinicID)
 	if err != nil {
 		return care.Settings{}, err
 	}
-	gs, err := tx.GateSettings(ctx, clinicID)
-	if err != nil {
-		return care.Settings{}, err
-	}
-	rules, err := tx.SessionRules(ctx, clinicID)
-	if err != nil {
-		return care.Settings{}, err
-	}
+	return gateSettingsFrom(ctx, tx, clinicID, raw, store.SessionRulesFrom(clinicID, raw))
+}
+
+// gateSettingsFrom is gateSettings with the clinic's settings and session
+// rules already read, so a page that needs the rules too reads them once.
+func gateSettingsFrom(ctx context.Context, tx *store.Tx, clinicID string, raw map[string]string, rules store.SessionRules) (care.Settings, error) {
+	scr := store.ScreeningSettingsFrom(raw)
+	gs := store.GateSettingsFrom(raw)
 	clinic, err := tx.Clinic(ctx, clinicID)
 	if err != nil {
 		return care.Settings{}, err

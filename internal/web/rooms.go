@@ -83,11 +83,7 @@ func (s *Server) doUpdateRoom(w http.ResponseWriter, r *http.Request) {
 	// Another clinic's room (or none) is refused as absent before anything
 	// typed is looked at.
 	if err := s.st.Read(ctx, func(tx *store.Tx) error { _, err := tx.Room(ctx, v.P.ClinicID, id); return err }); err != nil {
-		if problem.CodeOf(err) == problem.NotFound {
-			s.deny(w, r, "room", id)
-			return
-		}
-		s.fail(w, r, err)
+		s.failDenied(w, r, "room", id, err)
 		return
 	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -53,6 +54,16 @@ type scheduleFacts struct {
 }
 
 func loadScheduleFacts(ctx context.Context, tx *store.Tx, clinicID string, list []store.Appointment) (scheduleFacts, error) {
+	f, err := loadStaffAndRooms(ctx, tx, clinicID)
+	if err != nil {
+		return f, err
+	}
+	return f, f.loadClients(ctx, tx, clinicID, list)
+}
+
+// loadStaffAndRooms is scheduleFacts with the clinic's staff and rooms and
+// no clients yet (loadClients adds them).
+func loadStaffAndRooms(ctx context.Context, tx *store.Tx, clinicID string) (scheduleFacts, error) {
 	f := scheduleFacts{staff: map[string]store.User{}, rooms: map[string]store.Room{}, clients: map[string]store.Client{}, teams: map[string][]string{}}
 	staff, err := tx.Staff(ctx, clinicID)
 	if err != nil {
@@ -68,22 +79,44 @@ func loadScheduleFacts(ctx context.Context, tx *store.Tx, clinicID string, list 
 	for _, r := range rooms {
 		f.rooms[r.ID] = r
 	}
+	return f, nil
+}
+
+// loadClients adds the clients of the appointments and their care teams,
+// all at once.
+func (f scheduleFacts) loadClients(ctx context.Context, tx *store.Tx, clinicID string, list []store.Appointment) error {
+	var ids []string
 	for _, a := range list {
 		for _, id := range a.ClientIDs() {
-			if _, ok := f.clients[id]; ok {
-				continue
-			}
-			c, err := tx.Client(ctx, clinicID, id)
-			if err != nil {
-				return f, err
-			}
-			f.clients[id] = c
-			if f.teams[id], err = tx.CareTeam(ctx, id); err != nil {
-				return f, err
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
 			}
 		}
 	}
-	return f, nil
+	if len(ids) == 0 {
+		return nil
+	}
+	found, _, err := tx.SearchClients(ctx, store.ClientQuery{ClinicID: clinicID, IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return err
+	}
+	for _, c := range found {
+		f.clients[c.ID] = c
+	}
+	for _, id := range ids {
+		if _, ok := f.clients[id]; !ok {
+			// Not of this clinic: Client says so as it always has.
+			if _, err := tx.Client(ctx, clinicID, id); err != nil {
+				return err
+			}
+		}
+	}
+	teams, err := tx.CareTeams(ctx, ids)
+	if err != nil {
+		return err
+	}
+	maps.Copy(f.teams, teams)
+	return nil
 }
 
 // may reports whether p may act on every client of the appointment.
@@ -155,30 +188,25 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 	var list []store.Appointment
 	var facts scheduleFacts
 	var heading string
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		staff, err := tx.Staff(ctx, v.P.ClinicID)
-		if err != nil {
-			return err
-		}
-		rooms, err := tx.Rooms(ctx, v.P.ClinicID)
-		if err != nil {
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if facts, err = loadStaffAndRooms(ctx, tx, v.P.ClinicID); err != nil {
 			return err
 		}
 		switch kind {
 		case "all":
 			heading = "Schedule: everyone"
 		case "staff":
-			i := slices.IndexFunc(staff, func(u store.User) bool { return u.ID == id })
-			if i < 0 {
+			u, ok := facts.staff[id]
+			if !ok {
 				return problem.Invalidf("of", "Choose a clinician or a room from the list.")
 			}
-			filter.StaffID, heading = id, "Schedule: "+staff[i].Name
+			filter.StaffID, heading = id, "Schedule: "+u.Name
 		case "room":
-			i := slices.IndexFunc(rooms, func(rm store.Room) bool { return rm.ID == id })
-			if i < 0 {
+			rm, ok := facts.rooms[id]
+			if !ok {
 				return problem.Invalidf("of", "Choose a clinician or a room from the list.")
 			}
-			filter.RoomID, heading = id, "Schedule: "+rooms[i].Name
+			filter.RoomID, heading = id, "Schedule: "+rm.Name
 		case "client":
 			c, err := tx.Client(ctx, v.P.ClinicID, id)
 			if err != nil {
@@ -198,8 +226,7 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 		if list, err = tx.Appointments(ctx, filter); err != nil {
 			return err
 		}
-		facts, err = loadScheduleFacts(ctx, tx, v.P.ClinicID, list)
-		return err
+		return facts.loadClients(ctx, tx, v.P.ClinicID, list)
 	})
 	if err != nil {
 		if kind == "client" && problem.CodeOf(err) == problem.NotFound {
@@ -260,7 +287,9 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 			if len(it.Clients) == 0 {
 				it.Hidden, it.Kind, it.Staff = true, "", ""
 			}
-			if facts.may(v.P, access.Read, a) {
+			// The session's page opens to one who may read every client
+			// of it (facts.may), which the names above already say.
+			if len(it.Clients) > 0 && len(it.Clients) == len(a.Clients) {
 				it.Href = "/schedule/" + a.ID
 			}
 			day.Sessions = append(day.Sessions, it)

@@ -166,6 +166,21 @@ func (s *Server) showScreeningSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.adminOnly(w, r, access.ClinicSettings, access.Read) {
 		return
 	}
+	raw, rules, err := s.screeningSettingsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "Screening and gates", "/admin/settings")
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash, p.FlashKind = "Screening and gate settings saved.", "ok"
+	}
+	s.render(w, r, http.StatusOK, view.ScreeningSettings(p, screeningSettingsForm(raw, nil, nil, rules)))
+}
+
+// screeningSettingsData reads what the screening settings page shows: the
+// viewer's clinic's stored settings and its session rules.
+func (s *Server) screeningSettingsData(r *http.Request) (map[string]string, store.SessionRules, error) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	var raw map[string]string
@@ -177,15 +192,7 @@ func (s *Server) showScreeningSettings(w http.ResponseWriter, r *http.Request) {
 		rules, err = tx.SessionRules(ctx, v.P.ClinicID)
 		return err
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.page(r, "Screening and gates", "/admin/settings")
-	if r.URL.Query().Get("saved") == "1" {
-		p.Flash, p.FlashKind = "Screening and gate settings saved.", "ok"
-	}
-	s.render(w, r, http.StatusOK, view.ScreeningSettings(p, screeningSettingsForm(raw, nil, nil, rules)))
+	return raw, rules, err
 }
 
 func (s *Server) doScreeningSettings(w http.ResponseWriter, r *http.Request) {
@@ -223,30 +230,27 @@ func (s *Server) doScreeningSettings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	values[store.SettingBaselineInstruments] = baselineStored(ticked)
+	if len(errs) > 0 {
+		raw, rules, err := s.screeningSettingsData(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f := screeningSettingsForm(raw, typed, ticked, rules)
+		f.Errors = errs
+		s.render(w, r, http.StatusBadRequest, view.ScreeningSettings(s.page(r, "Screening and gates", "/admin/settings"), f))
+		return
+	}
 	now := s.now()
-	var raw map[string]string
-	var rules store.SessionRules
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		if raw, err = tx.ClinicSettings(ctx, v.P.ClinicID); err != nil {
+		raw, err := tx.ClinicSettings(ctx, v.P.ClinicID)
+		if err != nil {
 			return err
-		}
-		if rules, err = tx.SessionRules(ctx, v.P.ClinicID); err != nil {
-			return err
-		}
-		if len(errs) > 0 {
-			return nil
 		}
 		return s.saveClinicSettings(ctx, tx, r, raw, values, now, "screening and gates", func(k, v string) string { return k + "=" + displaySetting(v) })
 	})
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		f := screeningSettingsForm(raw, typed, ticked, rules)
-		f.Errors = errs
-		s.render(w, r, http.StatusBadRequest, view.ScreeningSettings(s.page(r, "Screening and gates", "/admin/settings"), f))
 		return
 	}
 	// Back to the page by GET, so a reload does not post again.

@@ -332,7 +332,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 			at += fmt.Sprintf(", %d minutes after the dose (minimum %d)", int(d.At.Sub(m.Dose.GivenAt)/time.Minute), f.rules.Protocol.MinObservation)
 		}
 		dis.Pairs = []export.Figure{fig("Discharged", at), fig("Released to", d.ReleasedTo), fig("Alert and oriented", yes(d.AlertOriented)),
-			fig("By", name(d.By)), fig("Advice", "No driving until the next day.")}
+			fig("By", name(d.By)), fig("Advice", session.NoDrivingInstruction)}
 	}
 	doc.Sections = append(doc.Sections, dis)
 

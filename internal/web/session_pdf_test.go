@@ -150,6 +150,10 @@ func TestSessionRecordPDF(t *testing.T) {
 			t.Errorf("the PDF does not say %q", want)
 		}
 	}
+	// The discharge advice is the instruction the page gives, word for word.
+	if flat := strings.Join(strings.Fields(text), " "); !strings.Contains(flat, session.NoDrivingInstruction) {
+		t.Errorf("the PDF does not give the discharge instruction %q", session.NoDrivingInstruction)
+	}
 	if strings.Contains(text, "NOT ACKNOWLEDGED") {
 		t.Error("the acknowledged alert reads as open")
 	}

@@ -1,9 +1,6 @@
 package view
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // The public pages' words. They are written for someone wondering whether
 // this might help them: plain, warm, and careful never to promise a cure.
@@ -38,6 +35,15 @@ var PublicNav = []NavItem{
 	{Label: "Questions", Href: "/questions"},
 	{Label: "Workbook", Href: "/workbook"},
 	{Label: "Get in touch", Href: "/inquire"},
+}
+
+// publicHref is where a public nav item links: the inquiry page of the
+// clinic the visitor came for, every other page as it is.
+func publicHref(n NavItem, c PublicClinic) string {
+	if n.Href == "/inquire" {
+		return inquireAction(c)
+	}
+	return n.Href
 }
 
 // PublicPageFor finds the page for a path.
@@ -140,5 +146,3 @@ func medLegend(i int, m MedRow) string {
 	}
 	return "Medicine " + strconv.Itoa(i+1)
 }
-
-func approvalDays(d float64) string { return strconv.Itoa(int(math.Round(d))) }

@@ -79,15 +79,12 @@ type OrderSummary struct {
 	Text        string // "0.50 mg/kg, Intramuscular, at most 60 mg per session"
 	Version     int
 	Route       string
-	RouteLabel  string
 	WeightBased bool
 	Counted     bool
 	UnitNoun    string
 	UnitMg      string // "50 mg"
 	UsualRange  string
 	Onset       string
-	// Fixed is the order's dose in mg, for a fixed order.
-	Fixed string
 }
 
 // DoseFormView is what the dose form offers.
@@ -164,7 +161,6 @@ type AlertRow struct {
 	Key     string
 	Message string
 	Since   string
-	Ack     string // "Sam Okafor at 10:52 AM: note"; "" while open
 }
 
 // SlotRow is a time point of the monitoring protocol.

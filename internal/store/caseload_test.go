@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"doorway/internal/auth"
+	"doorway/internal/care"
+	"doorway/internal/screening"
+	"doorway/internal/store"
+	"doorway/internal/store/storetest"
+)
+
+// The gates learn whether a decider or an overrider prescribes from their
+// roles as they are now, and the clinic-wide part loaded once gives the
+// same input as GateInput alone.
+func TestGateInputKnowsPrescribers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		p := storetest.NewPractice(t, s, time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC))
+		course := mustCourse(t, s, p, "A")
+		d := store.ScreeningDecision{ID: auth.NewID(), ClinicID: p.Clinic.ID, ClientID: course.ClientID, CourseID: course.ID, Kind: screening.Approve,
+			Tier: screening.Review, DecidedBy: p.Users["prescriber"].ID, DecidedAt: p.Now}
+		mine := store.GateOverride{ID: auth.NewID(), ClinicID: p.Clinic.ID, ClientID: course.ClientID, CourseID: course.ID, GateID: care.GateBaseline,
+			Reason: "Done on paper this morning", By: p.Users["prescriber"].ID, At: p.Now}
+		theirs := store.GateOverride{ID: auth.NewID(), ClinicID: p.Clinic.ID, ClientID: course.ClientID, CourseID: course.ID, GateID: care.GatePreparation,
+			Reason: "Two long phone calls", By: p.Users["assigned"].ID, At: p.Now.Add(time.Minute)}
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.RecordScreeningDecision(ctx, &d); err != nil {
+				return err
+			}
+			if err := tx.AddGateOverride(ctx, &mine); err != nil {
+				return err
+			}
+			return tx.AddGateOverride(ctx, &theirs)
+		})
+		var in, with care.GateInput
+		err := s.Read(ctx, func(tx *store.Tx) (err error) {
+			if in, err = tx.GateInput(ctx, course); err != nil {
+				return err
+			}
+			gc, err := tx.LoadGateClinic(ctx, p.Clinic.ID)
+			if err != nil {
+				return err
+			}
+			with, err = tx.GateInputWith(ctx, gc, course)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Screening == nil || !in.Screening.ByPrescriber {
+			t.Errorf("screening decision: %+v", in.Screening)
+		}
+		if len(in.Overrides) != 2 || !in.Overrides[0].ByPrescriber || in.Overrides[1].ByPrescriber {
+			t.Errorf("overrides: %+v", in.Overrides)
+		}
+		if !reflect.DeepEqual(in, with) {
+			t.Errorf("GateInputWith differs from GateInput:\n%+v\n%+v", with, in)
+		}
+	})
+}
+
+func TestSessionsUnderWayAndStates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newSessionWorld(t, s)
+		m := w.start(t, s)
+		clinic := w.p.Clinic.ID
+		key := store.SessionKey{AppointmentID: w.appt.ID, ClientID: w.p.Clients["A"].ID}
+		read := func(since time.Time) ([]store.MedicineSession, map[store.SessionKey]store.SessionState) {
+			t.Helper()
+			var ms []store.MedicineSession
+			var states map[store.SessionKey]store.SessionState
+			err := s.Read(ctx, func(tx *store.Tx) (err error) {
+				if ms, err = tx.SessionsUnderWay(ctx, clinic, since); err != nil {
+					return err
+				}
+				states, err = tx.SessionStates(ctx, clinic, []string{w.appt.ID})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ms, states
+		}
+		ms, states := read(w.p.Now.Add(-time.Hour))
+		if len(ms) != 1 || ms[0].ID != m.ID || ms[0].State != store.SessionChecklist || ms[0].Checklist.Intention != "" {
+			t.Errorf("under way: %+v", ms)
+		}
+		if states[key] != store.SessionChecklist || len(states) != 1 {
+			t.Errorf("states: %v", states)
+		}
+		// Opened before the window: not under way any more.
+		if ms, _ := read(w.p.Now.Add(time.Minute)); len(ms) != 0 {
+			t.Errorf("a session opened before since is under way: %+v", ms)
+		}
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
+			return tx.HoldMedicineSession(ctx, clinic, m.ID, "Blood pressure 186/104 is above 180/100: no dose today.")
+		})
+		ms, states = read(w.p.Now.Add(-time.Hour))
+		if len(ms) != 0 || states[key] != store.SessionHeld {
+			t.Errorf("after a hold: under way %+v, states %v", ms, states)
+		}
+	})
+}
