@@ -13,6 +13,7 @@ import (
 	"doorway/internal/app"
 	"doorway/internal/demo"
 	"doorway/internal/store"
+	"doorway/internal/store/storetest"
 )
 
 // boot runs the real program, as `doorway demo` does, on a free port of
@@ -28,6 +29,12 @@ func boot(cfg store.Config) (*server, func(), error) {
 	c.DataDir, c.DatabaseURL = cfg.DataDir, cfg.URL
 	m := app.NewMain(c)
 	m.Demo = true
+	// The server's clock runs at the real pace from a fixed moment of the
+	// clinic's calendar, so the suite sees the same day and hour whenever
+	// it runs (the clock starts before noon, where a day's noon is still in
+	// the future).
+	offset := bootClock.Sub(time.Now())
+	m.Now = func() time.Time { return time.Now().Add(offset).UTC() }
 	// Errors only: they are what explains a failing page.
 	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	m.ShutdownTimeout = 5 * time.Second
@@ -52,13 +59,18 @@ func boot(cfg store.Config) (*server, func(), error) {
 		<-done
 		m.Close()
 	}
-	srv := &server{URL: "http://" + ln.Addr().String(), Store: m.Store, Logins: byFirstName(seeded)}
+	srv := &server{URL: "http://" + ln.Addr().String(), Store: m.Store, Logins: byFirstName(seeded), Now: m.Now}
 	if err := waitReady(srv.URL); err != nil {
 		stop()
 		return nil, nil, err
 	}
 	return srv, stop, nil
 }
+
+// bootClock is the clinic-time moment every test server's clock reads when
+// it boots: a Tuesday at 07:30 in Los Angeles, a week after the spring
+// daylight-saving change, so the demo's history crosses it.
+var bootClock = storetest.At("2026-03-17 07:30")
 
 // waitReady waits until /readyz answers 200: the listener is open before
 // Run starts serving, so this is quick, but not instant.

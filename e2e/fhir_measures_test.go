@@ -52,7 +52,7 @@ func apiToken(t *testing.T, srv *server, userID string) string {
 	token := auth.NewSecret()
 	err := srv.Store.Write(ctx, func(tx *store.Tx) error {
 		return tx.CreateAPIToken(ctx, &store.APIToken{ID: auth.NewID(), UserID: userID, Name: "e2e app",
-			TokenHash: auth.HashSecret(token), CreatedAt: time.Now().UTC()})
+			TokenHash: auth.HashSecret(token), CreatedAt: srv.Now()})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestPHQ9ThroughFHIRRaisesFlag(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := srv.Now()
 		u := store.User{ID: auth.NewID(), ClinicID: staff.ClinicID, Email: "iris.fhir@stillwater.example", Name: "Iris Novak",
 			Kind: "client", CreatedAt: now}
 		if err := tx.CreateUser(ctx, &u); err != nil {
@@ -105,7 +105,7 @@ func TestPHQ9ThroughFHIRRaisesFlag(t *testing.T) {
 	items = append(items, map[string]any{"linkId": "44261-6", "answer": []any{map[string]any{"valueInteger": 0}}})
 	body, _ := json.Marshal(map[string]any{
 		"resourceType": "QuestionnaireResponse", "questionnaire": "http://loinc.org/q/44249-1", "status": "completed",
-		"subject": map[string]any{"reference": "Patient/" + client.ID}, "authored": time.Now().UTC().Format(time.RFC3339), "item": items,
+		"subject": map[string]any{"reference": "Patient/" + client.ID}, "authored": srv.Now().Format(time.RFC3339), "item": items,
 	})
 	code, hdr, qr := app.call(http.MethodPost, "/QuestionnaireResponse", body)
 	if code != http.StatusCreated || !strings.HasSuffix(hdr.Get("Location"), "/fhir/r4/QuestionnaireResponse/"+fmt.Sprint(qr["id"])) {

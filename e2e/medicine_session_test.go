@@ -27,7 +27,7 @@ var tablet = viewport{name: "tablet", width: 820, height: 1180}
 func readyClient(t *testing.T, srv *server, given, family string) string {
 	t.Helper()
 	ctx := context.Background()
-	now := time.Now().UTC()
+	now := srv.Now()
 	var apptID string
 	err := srv.Store.Write(ctx, func(tx *store.Tx) error {
 		clinic, err := tx.ClinicByRef(ctx, clinicRef(t, srv))
@@ -122,7 +122,7 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	srv := sqliteServer(t)
 	apptID := readyClient(t, srv, "Iris", "Vale")
 	loc := mustZone(t, "America/Los_Angeles")
-	clock := func(ago time.Duration) string { return time.Now().Add(-ago).In(loc).Format("15:04") }
+	clock := func(ago time.Duration) string { return srv.Now().Add(-ago).In(loc).Format("15:04") }
 	setTime := func(b *tab, id, value string) {
 		b.t.Helper()
 		b.do("set "+id, chromedp.SetValue(chromedp.ID(id), value))

@@ -55,7 +55,7 @@ func TestDosingOrderBookingAndClientView(t *testing.T) {
 	signIn(sam, srv.login(t, "Sam"))
 	sam.open(ruthChart)
 	sam.open(sam.linkTo("Book a session"))
-	day := time.Now().In(mustZone(t, "America/Los_Angeles")).AddDate(0, 0, 12).Format("2006-01-02")
+	day := srv.Now().In(mustZone(t, "America/Los_Angeles")).AddDate(0, 0, 12).Format("2006-01-02")
 	book := func() {
 		sam.do("choose client", chromedp.SetValue(chromedp.ID("client"), ruthID))
 		sam.do("choose medicine", chromedp.Click(chromedp.CSS(`input[name="kind"][value="medicine"]`)))

@@ -28,6 +28,9 @@ type server struct {
 	Store *store.Store
 	// Logins are the demo accounts by first name: Alex, Jordan, Sam, Robin, Maya...
 	Logins map[string]demoLogin
+	// Now is the server's clock (bootClock, running): tests that write a
+	// time or a day the server checks read it here, never the machine's.
+	Now func() time.Time
 }
 
 // login returns the demo account whose name starts with first.
@@ -128,7 +131,7 @@ func newStaff(t *testing.T, srv *server, name, email string, roles ...store.Role
 			return err
 		}
 		return tx.CreateUser(ctx, &store.User{ID: auth.NewID(), ClinicID: c.ID, Email: email, Name: name, Kind: "staff",
-			PasswordHash: hash, Roles: roles, CreatedAt: time.Now().UTC()})
+			PasswordHash: hash, Roles: roles, CreatedAt: srv.Now()})
 	})
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)

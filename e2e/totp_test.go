@@ -3,7 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
@@ -37,7 +36,7 @@ func TestAdminMustSetUpTOTP(t *testing.T) {
 	if field := run(b, "secret field", chromedp.Value(chromedp.CSS(`input[name="secret"]`))); field != key {
 		t.Fatalf("the key shown (%q) is not the key submitted (%q)", key, field)
 	}
-	code, err := totp.GenerateCode(key, time.Now())
+	code, err := totp.GenerateCode(key, srv.Now())
 	if err != nil {
 		t.Fatalf("generate a code for key %q: %v", key, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -284,8 +285,8 @@ func mayRecordFor(p access.Principal, cl store.Client, team []string) bool {
 const clockSkew = 5 * time.Minute
 
 // authoredAt reads when the questionnaire was completed: a dateTime with
-// its zone, or a day (taken at noon in the clinic's zone, as a paper form's
-// date is). Absent means now.
+// its zone, or a day of the clinic's calendar (placed as a paper form's date
+// is: calendar.Day.At). Absent means now.
 func (a *API) authoredAt(v string, loc *time.Location) (time.Time, error) {
 	now := a.now()
 	if v == "" {
@@ -293,11 +294,14 @@ func (a *API) authoredAt(v string, loc *time.Location) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		day, dayErr := time.ParseInLocation(time.DateOnly, v, loc)
+		day, dayErr := calendar.Parse(v)
 		if dayErr != nil {
 			return time.Time{}, reject(atAuthored, "authored must be a date and time with its zone, such as 2026-03-02T09:30:00-08:00, or a date such as 2026-03-02.")
 		}
-		t = day.Add(12 * time.Hour)
+		if day.After(calendar.Of(now, loc)) {
+			return time.Time{}, reject(atAuthored, "authored is in the future.")
+		}
+		t = day.At(now, loc)
 	}
 	t = t.UTC()
 	if t.After(now.Add(clockSkew)) {

@@ -10,8 +10,10 @@ import (
 
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/store"
+	"doorway/internal/store/storetest"
 )
 
 const phq9LOINC = loincQuestionnairePrefix + "44249-1"
@@ -358,4 +360,38 @@ func TestQuestionnaireResponseOptIn(t *testing.T) {
 			t.Errorf("%d open flags, want 1 (QIDS-SR16 item 12)", s.flags)
 		}
 	})
+}
+
+// TestQuestionnaireResponseDatedToday: a response authored with today's
+// date alone is stored on today, never in the future, at every hour of the
+// clinic's day and across daylight-saving changes; tomorrow is refused.
+func TestQuestionnaireResponseDatedToday(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			storetest.EachClock(t, func(t *testing.T, now time.Time) {
+				f := newFixtureAt(t, e.Config(t), now)
+				a := f.clients["A"]
+				loc := f.p.Clinic.Location()
+				today := calendar.Of(now, loc)
+				full := measures.Answers{}
+				in, _ := measures.ByID(measures.GAD7)
+				var keys []string
+				for _, it := range in.Items {
+					full[it.Key] = 1
+					keys = append(keys, it.Key)
+				}
+				tomorrow := responseBody("Questionnaire/gad7", a.ID, scoredItems(keys, full), map[string]any{"authored": today.AddDays(1).String()})
+				if rec := f.post("assigned", "/fhir/r4/QuestionnaireResponse", tomorrow); rec.Code != 422 || !strings.Contains(rec.Body.String(), "QuestionnaireResponse.authored") {
+					t.Fatalf("tomorrow: %d %s", rec.Code, rec.Body)
+				}
+				body := responseBody("Questionnaire/gad7", a.ID, scoredItems(keys, full), map[string]any{"authored": today.String()})
+				rec := f.post("assigned", "/fhir/r4/QuestionnaireResponse", body)
+				m := created(t, rec, rec.Code, rec.Body.Bytes())
+				r := f.storedResponse(t, m["id"].(string))
+				if r.CompletedAt.After(now) || calendar.Of(r.CompletedAt, loc) != today {
+					t.Errorf("authored %s stored at %s (now %s)", today, r.CompletedAt.In(loc), now.In(loc))
+				}
+			})
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/care"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -416,14 +417,19 @@ func (s *Server) doPrepNote(w http.ResponseWriter, r *http.Request) {
 	n := store.PrepNote{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: course.ID, Body: form.NoteBody,
 		AuthorID: v.P.UserID, SignedAt: now, AddendumTo: addTo, OccurredAt: now}
 	if addTo == "" {
-		day, err := time.ParseInLocation("2006-01-02", form.NoteDate, loc)
+		today := calendar.Of(now, loc)
+		day, err := calendar.Parse(form.NoteDate)
 		if err != nil {
-			s.refuse(w, r, problem.Invalidf("occurred_on", "Give the date of the session, such as %s.", now.In(loc).Format("2006-01-02")), form)
+			s.refuse(w, r, problem.Invalidf("occurred_on", "Give the date of the session, such as %s.", today), form)
 			return
 		}
-		// A session on a day is recorded at noon of that day, clinic time:
-		// the note is about the day, and noon stays on it in any zone.
-		n.OccurredAt = day.Add(12 * time.Hour).UTC()
+		if day.After(today) {
+			s.refuse(w, r, problem.Invalidf("occurred_on", "A session note cannot be for a session in the future."), form)
+			return
+		}
+		// The note is about a day of the clinic's calendar: noon of that
+		// day, or the time of writing for a session this morning.
+		n.OccurredAt = day.At(now, loc)
 		if strings.TrimSpace(form.NoteBody) == strings.TrimSpace(prepNoteTemplate) {
 			s.refuse(w, r, problem.Invalidf("body", "The note is still the empty template; write what happened in the session."), form)
 			return

@@ -49,9 +49,14 @@ var testHasher = auth.NewHasher(2)
 
 func newFixture(t testing.TB, cfg store.Config) *fixture {
 	t.Helper()
+	return newFixtureAt(t, cfg, storetest.Now)
+}
+
+// newFixtureAt is newFixture with its clock standing at now.
+func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.OpenConfig(t, cfg)
-	now := time.Now().UTC().Truncate(time.Second)
 	p := storetest.NewPractice(t, st, now)
 	f := &fixture{t: t, st: st, now: now, clinic: p.Clinic, users: p.Users, clients: p.Clients,
 		cookies: map[string]string{}, tokenID: auth.NewID()}

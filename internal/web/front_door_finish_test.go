@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"doorway/internal/auth"
 	"doorway/internal/care"
 	"doorway/internal/store"
+	"doorway/internal/store/storetest"
 )
 
 // approvedB takes client B through intake (lorazepam 1 mg twice a day: a
@@ -31,8 +33,19 @@ func (f *fixture) approvedB() {
 // The move to active is refused while a course gate fails, the page names
 // each gate and why, nothing changes, and once every gate is passed or
 // overridden the same move goes through and is audited.
+// The preparation note is written "for today", so the test runs at each of
+// the clocks around the day's edges and its noon, on both engines.
 func TestMoveToActiveNeedsEveryCourseGate(t *testing.T) {
-	f := newFixture(t, sqliteConfig(t))
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			storetest.EachClock(t, func(t *testing.T, now time.Time) {
+				moveToActiveNeedsEveryCourseGate(t, newFixtureAt(t, e.Config(t), now))
+			})
+		})
+	}
+}
+
+func moveToActiveNeedsEveryCourseGate(t *testing.T, f *fixture) {
 	f.approvedB()
 	b := f.clients["B"]
 	path := "/clients/" + b.ID + "/course"

@@ -11,6 +11,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -298,15 +299,14 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusBadRequest, view.MeasureForm(s.page(r, f.Title, "/caseload"), f))
 	}
-	// A paper form is dated by the day written on it, at noon in the
-	// clinic's zone: the hour is unknown, and noon keeps the day the same
-	// in every nearby zone.
-	day, dateErr := time.ParseInLocation("2006-01-02", completedOn, loc)
+	// A paper form is dated by the day written on it, a day of the
+	// clinic's calendar; the hour is unknown (calendar.Day.At).
+	day, dateErr := calendar.Parse(completedOn)
 	var errs view.FieldErrors
 	switch {
 	case dateErr != nil:
 		errs = view.FieldErrors{"completed_on": "Enter the date written on the form, such as " + today + "."}
-	case day.Format("2006-01-02") > today:
+	case day.After(calendar.Of(s.now(), loc)):
 		errs = view.FieldErrors{"completed_on": "The date cannot be in the future."}
 	}
 	if err != nil || len(missing) > 0 || errs != nil {
@@ -318,10 +318,7 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 		rerender(answers, nil, err, nil)
 		return
 	}
-	at := day.Add(12 * time.Hour).UTC()
-	if at.After(s.now()) {
-		at = s.now()
-	}
+	at := day.At(s.now(), loc)
 	sub := submission{Instrument: in, Answers: answers, Result: res, ClientID: c.ID, EnteredBy: v.P.UserID, OnPaper: true, At: at}
 	var flags []store.SafetyFlag
 	err = s.st.Write(ctx, func(tx *store.Tx) (err error) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
@@ -404,5 +405,37 @@ func TestBookedMedicineSessionBringsPreSessionMeasures(t *testing.T) {
 	}
 	if got := sessions(); len(got) != 0 {
 		t.Errorf("a cancelled session is still upcoming: %v", got)
+	}
+}
+
+// TestPaperFormDatedToday: a paper form dated today is saved on today and
+// never in the future, at every hour of the clinic's day and across
+// daylight-saving changes, on both engines; tomorrow is refused.
+func TestPaperFormDatedToday(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			storetest.EachClock(t, func(t *testing.T, now time.Time) {
+				f := newFixtureAt(t, e.Config(t), now)
+				loc := f.clinic.Location()
+				today := calendar.Of(now, loc)
+				path := "/clients/" + f.clients["A"].ID + "/measures/gad7/paper"
+				form := url.Values{}
+				for _, k := range []string{"69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"} {
+					form.Set("a."+k, "1")
+				}
+				form.Set("completed_on", today.AddDays(1).String())
+				if rec := f.do("assigned", "POST", path, form); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "cannot be in the future") {
+					t.Fatalf("tomorrow: %d", rec.Code)
+				}
+				form.Set("completed_on", today.String())
+				if rec := f.do("assigned", "POST", path, form); rec.Code != http.StatusOK {
+					t.Fatalf("today: %d", rec.Code)
+				}
+				rs := f.responses("A", measures.GAD7)
+				if len(rs) != 1 || rs[0].CompletedAt.After(now) || calendar.Of(rs[0].CompletedAt, loc) != today {
+					t.Fatalf("dated %s, stored %+v (now %s)", today, rs, now.In(loc))
+				}
+			})
+		})
 	}
 }
