@@ -36,15 +36,15 @@ func sqliteDSN(path string, readOnly bool) string {
 // openSQLite opens one writer connection and a small pool of readers: SQLite
 // allows one writer at a time, and queuing writers in Go is kinder than
 // SQLITE_BUSY.
-func openSQLite(path string) (w, r *sql.DB, err error) {
-	w, err = sql.Open("sqlite", sqliteDSN(path, false))
+func openSQLite(path string, c *QueryCounter) (w, r *sql.DB, err error) {
+	w, err = openDB("sqlite", sqliteDSN(path, false), c)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err = sql.Open("sqlite", sqliteDSN(path, true))
+	r, err = openDB("sqlite", sqliteDSN(path, true), c)
 	if err != nil {
 		w.Close()
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)

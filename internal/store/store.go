@@ -26,6 +26,8 @@ type Config struct {
 	DataDir string
 	// URL, when set, is a postgres:// URL and PostgreSQL is used instead.
 	URL string
+	// Counter, when set, counts every statement sent (tests only).
+	Counter *QueryCounter
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -48,7 +50,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
 			return nil, problem.New(problem.Invalid, "the database URL must start with postgres://")
 		}
-		db, err := sql.Open("pgx", cfg.URL)
+		db, err := openDB("pgx", cfg.URL, cfg.Counter)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -68,7 +70,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, problem.New(problem.Unavailable, "cannot create the data directory %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, SQLiteFile)
-	w, r, err := openSQLite(path)
+	w, r, err := openSQLite(path, cfg.Counter)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +80,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, problem.New(problem.Unavailable, "cannot open the database in %s", cfg.DataDir)
 	}
 	return s, nil
+}
+
+// openDB opens a database/sql handle, counting its statements when c is set.
+func openDB(driverName, dsn string, c *QueryCounter) (*sql.DB, error) {
+	if c != nil {
+		return openCounted(driverName, dsn, c)
+	}
+	return sql.Open(driverName, dsn)
 }
 
 // pgReason keeps a connection failure to one safe line.

@@ -23,7 +23,13 @@ import (
 // PHQ-9 but no GAD-7), and an IM order of 0.50 mg/kg, at most 60 mg.
 func readyFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := newFixture(t, sqliteConfig(t))
+	return readyFixtureOn(t, sqliteConfig(t))
+}
+
+// readyFixtureOn is readyFixture on the database cfg names.
+func readyFixtureOn(t *testing.T, cfg store.Config) *fixture {
+	t.Helper()
+	f := newFixture(t, cfg)
 	ctx := context.Background()
 	a := f.clients["A"]
 	presc := f.users["prescriber"].ID

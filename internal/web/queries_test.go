@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"doorway/internal/store"
+)
+
+// TestOneVitalSignQueries counts, at the database driver, the statements
+// one blood-pressure reading costs when a clinician records it on the live
+// view: the whole request, from the session cookie to the redirect. The
+// README's Architecture section quotes the figure.
+func TestOneVitalSignQueries(t *testing.T) {
+	var counter store.QueryCounter
+	cfg := sqliteConfig(t)
+	cfg.Counter = &counter
+	f := readyFixtureOn(t, cfg)
+	f.dosed(t)
+	f.wait(15 * 60e9)
+	counter.Reset()
+	r := f.post("assigned", "/vitals", url.Values{"systolic": {"132"}, "diastolic": {"84"}, "heart_rate": {"80"}, "spo2": {"98"}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("vitals: %d %s", r.code, r.body)
+	}
+	n := counter.Count()
+	t.Logf("one vital sign from the live view: %d statements", n)
+	if n > maxVitalSignQueries {
+		t.Errorf("one vital sign from the live view took %d statements; at most %d", n, maxVitalSignQueries)
+	}
+}
+
+// maxVitalSignQueries is what recording one reading may cost.
+const maxVitalSignQueries = 1000
