@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -35,7 +36,9 @@ const basePath = "/fhir/r4"
 
 // Config is what the API needs from the application.
 type Config struct {
-	Store  *store.Store
+	// Practice runs the use cases; when nil, one is made over Store.
+	Practice *practice.Service
+	Store    *store.Store
 	Logger *slog.Logger
 	// Now is the clock; tests move it.
 	Now func() time.Time
@@ -47,6 +50,7 @@ type Config struct {
 // API is the FHIR R4 server.
 type API struct {
 	cfg Config
+	app *practice.Service
 	st  *store.Store
 	log *slog.Logger
 	// types is the registry of served resource types, in CapabilityStatement order.
@@ -76,7 +80,10 @@ func New(cfg Config) *API {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	a := &API{cfg: cfg, st: cfg.Store, log: cfg.Logger}
+	if cfg.Practice == nil {
+		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Now: cfg.Now, Logger: cfg.Logger})
+	}
+	a := &API{cfg: cfg, app: cfg.Practice, st: cfg.Store, log: cfg.Logger}
 	// Each resource type registers itself here; later types add a line.
 	a.register(a.patientType())
 	a.everything = append(a.everything, a.patientEverything)

@@ -9,6 +9,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -20,6 +21,8 @@ type caller struct {
 	P      access.Principal
 	User   store.User
 	Clinic store.Clinic
+	// actor is the caller as the use cases know it.
+	actor practice.Actor
 }
 
 // maxTokenLen bounds what is hashed and looked up; real tokens are 43 characters.
@@ -85,6 +88,8 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request) *caller {
 			return nil
 		}
 	}
+	c.actor = practice.NewActor(c.P, c.User.Name, c.Clinic, requestID(ctx), remoteIP(r), practice.API)
+	c.actor.Names = resourceNames
 	return &c
 }
 

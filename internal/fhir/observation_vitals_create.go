@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
+	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
+	"doorway/internal/session"
 	"doorway/internal/store"
 )
 
@@ -90,8 +92,8 @@ func mayDocument(p access.Principal, cl store.Client, team []string) bool {
 }
 
 // createVitalObservation serves POST /Observation: a reading taken during
-// a medicine session, stored with AddSessionVitals (the live page's store
-// call) and its audit entry in one transaction.
+// a medicine session, recorded by the same use case as the live page's
+// quick entry.
 func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	if err := onlyFormat(r); err != nil {
@@ -116,27 +118,24 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 		a.createWeightObservation(w, r, c, in)
 		return
 	}
-	target, v, err := a.checkVitals(ctx, r, c, in, kind)
+	target, err := sessionTarget(in)
 	if err != nil {
 		a.createFailed(w, r, err)
 		return
 	}
-	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AddSessionVitals(ctx, v); err != nil {
-			return err
-		}
-		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: vitalID(kind, v.ID),
-			ClientID: target.client.ID, Detail: kind.code.Display + " during a medicine session"}
-		a.fillAudit(r, c, &e)
-		return tx.AppendAudit(ctx, &e)
-	})
+	v, err := a.readVitals(in, kind)
 	if err != nil {
-		a.createFailed(w, r, storedVitalsError(kind, err))
+		a.createFailed(w, r, err)
 		return
 	}
-	cs := clientSessions{client: target.client, names: map[string]string{c.User.ID: c.User.Name}}
-	for _, o := range cs.readingObservations(target.session, *v) {
-		if o.ID == vitalID(kind, v.ID) {
+	got, err := a.app.RecordVitals(ctx, c.actor, practice.VitalsInput{ClientID: target.clientID, AppointmentID: target.apptID, Vitals: v})
+	if err != nil {
+		a.createFailed(w, r, sessionWriteError(err, vitalPath(kind), underWayMsg))
+		return
+	}
+	cs := clientSessions{client: got.Client, names: map[string]string{c.User.ID: c.User.Name}}
+	for _, o := range cs.readingObservations(got.Session, got.Reading) {
+		if o.ID == vitalID(kind, got.Reading.ID) {
 			w.Header().Set("Location", a.base(r)+"/Observation/"+o.ID)
 			a.writeResource(w, r, http.StatusCreated, o)
 			return
@@ -145,38 +144,68 @@ func (a *API) createVitalObservation(w http.ResponseWriter, r *http.Request, c *
 	a.problem(w, r, errors.New("vital signs create: the stored reading has no Observation"))
 }
 
-// vitalTarget is what a create is about, once checked.
-type vitalTarget struct {
-	client  store.Client
-	session store.MedicineSession
+// The refusals of a vital sign's subject and encounter.
+const (
+	subjectMsg  = "subject must be Patient/{id} of a client on whose care team you are a therapist or prescriber."
+	underWayMsg = "encounter must be Encounter/{id} of this client's medicine session under way: dosed, not yet discharged or signed."
+)
+
+// sessionTarget is the client and appointment a vital sign is about: its
+// subject, and its encounter, which must be that client's.
+type target struct{ clientID, apptID string }
+
+func sessionTarget(in vitalInput) (target, error) {
+	if in.Subject == nil {
+		return target{}, reject(atObsSubject, "%s", subjectMsg)
+	}
+	clientID, ok := strings.CutPrefix(in.Subject.Reference, "Patient/")
+	if !ok || !auth.ValidID(clientID) {
+		return target{}, reject(atObsSubject, "%s", subjectMsg)
+	}
+	if in.Encounter == nil {
+		return target{}, reject(atObsEncounter, "%s", underWayMsg)
+	}
+	id, _ := strings.CutPrefix(in.Encounter.Reference, "Encounter/")
+	apptID, encClient, ok := splitEncounterID(id)
+	if !ok || encClient != clientID {
+		return target{}, reject(atObsEncounter, "%s", underWayMsg)
+	}
+	return target{clientID: clientID, apptID: apptID}, nil
 }
 
-// storedVitalsError turns what the store refused into a 422 naming the
-// element: a reading the session package calls impossible, or a session
-// that moved on (discharged, signed) between the check and the write.
-func storedVitalsError(v vitalSign, err error) error {
-	switch problem.CodeOf(err) {
-	case problem.Invalid:
-		return reject(vitalPath(v, problem.FieldOf(err)), "%s", problem.MessageOf(err))
-	case problem.Conflict:
+// sessionWriteError turns what a medicine-session use case refused into a
+// 422 naming the element: the subject for a client the caller may not
+// document (or who does not exist), the encounter (said as encounterMsg)
+// for a session not at that point, and path for the rest.
+func sessionWriteError(err error, path func(field string) string, encounterMsg string) error {
+	switch {
+	case problem.CodeOf(err) == problem.NotFound:
+		return reject(atObsSubject, "%s", subjectMsg)
+	case problem.FieldOf(err) == practice.FieldSession:
+		return reject(atObsEncounter, "%s", encounterMsg)
+	case problem.CodeOf(err) == problem.Conflict:
 		return reject(atObsEncounter, "%s", problem.MessageOf(err))
+	case problem.CodeOf(err) == problem.Invalid:
+		return reject(path(problem.FieldOf(err)), "%s", problem.MessageOf(err))
 	}
 	return err
 }
 
 // vitalPath names where in the Observation a field of session.Vitals is.
-func vitalPath(v vitalSign, field string) string {
-	switch {
-	case field == "systolic":
-		return atComponent(systolicCode)
-	case field == "diastolic":
-		return atComponent(diastolicCode)
-	case field == "at":
-		return atObsEffective
-	case v == vitalBP:
-		return "Observation.component"
+func vitalPath(v vitalSign) func(field string) string {
+	return func(field string) string {
+		switch {
+		case field == "systolic":
+			return atComponent(systolicCode)
+		case field == "diastolic":
+			return atComponent(diastolicCode)
+		case field == practice.FieldAt:
+			return atObsEffective
+		case v == vitalBP:
+			return "Observation.component"
+		}
+		return atObsValue
 	}
-	return atObsValue
 }
 
 // vitalKindFor reads the status, category and code every vital-sign create
@@ -198,32 +227,19 @@ func vitalKindFor(in vitalInput) (vitalSign, error) {
 	return kind, nil
 }
 
-// checkVitals turns the input into a reading to store, or says what is
-// wrong with it. It stores nothing (but the audit entry of a refused
-// subject).
-func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vitalInput, kind vitalSign) (vitalTarget, *store.SessionVitals, error) {
-	var t vitalTarget
-	cl, err := a.subjectFor(ctx, r, c, in.Subject, "Observation", atObsSubject,
-		"subject must be Patient/{id} of a client on whose care team you are a therapist or prescriber.", mayDocument)
+// readVitals reads the reading an Observation carries, and when it was
+// taken; whether it may be recorded is the use case's to say.
+func (a *API) readVitals(in vitalInput, kind vitalSign) (session.Vitals, error) {
+	var v session.Vitals
+	at, err := a.takenAt(in.EffectiveDateTime)
 	if err != nil {
-		return t, nil, err
+		return v, err
 	}
-	t.client = cl
-	if t.session, err = a.sessionUnderWay(ctx, cl, in.Encounter); err != nil {
-		return t, nil, err
-	}
-	at, err := a.takenAt(in.EffectiveDateTime, t.session.Dose.GivenAt,
-		"effectiveDateTime is before the dose was given; a reading before the dose is part of the pre-dose checks on the session page.")
-	if err != nil {
-		return t, nil, err
-	}
-	now := a.now()
-	v := &store.SessionVitals{ClinicID: cl.ClinicID, SessionID: t.session.ID, TakenAt: at, EnteredBy: c.User.ID, EnteredAt: now}
 	v.At = at
 	switch kind {
 	case vitalBP:
 		if in.ValueQuantity != nil {
-			return t, nil, reject(atObsValue, "A blood-pressure panel carries its values as components (8480-6 systolic, 8462-4 diastolic), not valueQuantity.")
+			return v, reject(atObsValue, "A blood-pressure panel carries its values as components (8480-6 systolic, 8462-4 diastolic), not valueQuantity.")
 		}
 		for _, part := range []struct {
 			code Coding
@@ -233,24 +249,24 @@ func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vi
 				return slices.ContainsFunc(x.Code.Coding, func(cd Coding) bool { return cd.System == loincSystem && cd.Code == part.code.Code })
 			})
 			if i < 0 {
-				return t, nil, reject("Observation.component", "The panel needs a component with code %s|%s (%s).", loincSystem, part.code.Code, part.code.Display)
+				return v, reject("Observation.component", "The panel needs a component with code %s|%s (%s).", loincSystem, part.code.Code, part.code.Display)
 			}
 			n, err := wholeValue(in.Component[i].ValueQuantity, "mm[Hg]", atComponent(part.code))
 			if err != nil {
-				return t, nil, err
+				return v, err
 			}
 			*part.into = n
 		}
 		if len(in.Component) != 2 {
-			return t, nil, reject("Observation.component", "A blood-pressure panel has exactly two components: systolic 8480-6 and diastolic 8462-4.")
+			return v, reject("Observation.component", "A blood-pressure panel has exactly two components: systolic 8480-6 and diastolic 8462-4.")
 		}
 	default:
 		if len(in.Component) > 0 {
-			return t, nil, reject("Observation.component", "A %s reading has no components; send its value as valueQuantity.", strings.ToLower(kind.code.Display))
+			return v, reject("Observation.component", "A %s reading has no components; send its value as valueQuantity.", strings.ToLower(kind.code.Display))
 		}
 		n, err := wholeValue(in.ValueQuantity, kind.unit, atObsValue)
 		if err != nil {
-			return t, nil, err
+			return v, err
 		}
 		if kind == vitalHR {
 			v.HeartRate = n
@@ -258,12 +274,7 @@ func (a *API) checkVitals(ctx context.Context, r *http.Request, c *caller, in vi
 			v.SpO2 = n
 		}
 	}
-	// The same check the store makes, here so that nothing is begun for a
-	// reading that cannot be real.
-	if err := v.Validate(); err != nil {
-		return t, nil, storedVitalsError(kind, err)
-	}
-	return t, v, nil
+	return v, nil
 }
 
 // vitalKindOf finds the vital sign a code names (LOINC only).
@@ -297,20 +308,6 @@ func wholeValue(q *quantityInput, ucum, at string) (int, error) {
 	return int(f), nil
 }
 
-// sessionUnderWay finds the medicine session an Observation's encounter
-// names: it must be this client's, dosed and not yet discharged or signed.
-func (a *API) sessionUnderWay(ctx context.Context, cl store.Client, ref *Reference) (store.MedicineSession, error) {
-	const msg = "encounter must be Encounter/{id} of this client's medicine session under way: dosed, not yet discharged or signed."
-	m, err := a.encounterSession(ctx, cl, ref, msg)
-	if err != nil {
-		return m, err
-	}
-	if m.State != store.SessionDosed || m.Dose == nil {
-		return m, reject(atObsEncounter, "%s", msg)
-	}
-	return m, nil
-}
-
 // encounterSession finds the unlocked medicine session record an
 // Observation's encounter names, of this client; anything else is refused
 // with msg.
@@ -339,9 +336,9 @@ func (a *API) encounterSession(ctx context.Context, cl store.Client, ref *Refere
 }
 
 // takenAt reads when the reading was taken: a dateTime with its zone, not
-// in the future (beyond a fast clock) and not before notBefore (the dose,
-// for a reading), which tooEarly explains.
-func (a *API) takenAt(v string, notBefore time.Time, tooEarly string) (time.Time, error) {
+// in the future (beyond a fast clock); absent means now. Whether it is too
+// early for the session is the use case's to say.
+func (a *API) takenAt(v string) (time.Time, error) {
 	now := a.now()
 	if v == "" {
 		return now, nil
@@ -354,8 +351,6 @@ func (a *API) takenAt(v string, notBefore time.Time, tooEarly string) (time.Time
 	switch {
 	case t.After(now.Add(clockSkew)):
 		return time.Time{}, reject(atObsEffective, "effectiveDateTime is in the future.")
-	case t.Before(notBefore):
-		return time.Time{}, reject(atObsEffective, "%s", tooEarly)
 	case t.After(now):
 		t = now
 	}

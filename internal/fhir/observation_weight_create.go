@@ -1,16 +1,11 @@
 package fhir
 
 import (
-	"context"
 	"math"
 	"net/http"
-	"strings"
-	"time"
 
-	"doorway/internal/audit"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/session"
-	"doorway/internal/store"
 )
 
 // The day's weight (CLINICAL.md §2), created as a body weight Observation
@@ -20,82 +15,55 @@ import (
 
 const atObsValueCode = atObsValue + ".code"
 
-// weighingWindow is how long before a session's record was opened a
-// weighing may have been taken and still be that day's weight.
-const weighingWindow = 12 * time.Hour
-
 // lbAv is one avoirdupois pound, exactly 0.45359237 kg, in units of
 // 10⁻⁸ kg.
 const lbAv = 45359237
 
-// createWeightObservation serves POST /Observation for body weight: checked
-// as any vital sign's subject and encounter, stored with the audit entry in
-// one transaction, answered 201 with the session's body weight Observation.
+// createWeightObservation serves POST /Observation for body weight, by the
+// use case that records the day's weight, answered 201 with the session's
+// body weight Observation.
 func (a *API) createWeightObservation(w http.ResponseWriter, r *http.Request, c *caller, in vitalInput) {
 	ctx := r.Context()
-	cl, m, kg, at, err := a.checkWeight(ctx, r, c, in)
+	target, err := sessionTarget(in)
 	if err != nil {
 		a.createFailed(w, r, err)
 		return
 	}
-	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.RecordSessionWeight(ctx, cl.ClinicID, m.ID, kg, c.User.ID, at); err != nil {
-			return err
-		}
-		e := audit.Entry{Action: actionFor("Observation", "create"), ResourceType: "Observation", ResourceID: weightObservationID(m.ID),
-			ClientID: cl.ID, Detail: "Body weight " + kg.String() + " before the dose of a medicine session"}
-		a.fillAudit(r, c, &e)
-		return tx.AppendAudit(ctx, &e)
-	})
+	if len(in.Component) > 0 {
+		a.createFailed(w, r, reject("Observation.component", "A body weight has no components; send it as valueQuantity."))
+		return
+	}
+	kg, err := weightValue(in.ValueQuantity)
 	if err != nil {
-		a.createFailed(w, r, storedWeightError(err))
+		a.createFailed(w, r, err)
 		return
 	}
-	if err := a.st.Read(ctx, func(tx *store.Tx) (err error) { m, err = tx.MedicineSession(ctx, cl.ClinicID, m.ID); return err }); err != nil {
-		a.problem(w, r, err)
+	at, err := a.takenAt(in.EffectiveDateTime)
+	if err != nil {
+		a.createFailed(w, r, err)
 		return
 	}
-	cs := clientSessions{client: cl, names: map[string]string{c.User.ID: c.User.Name}}
-	o := cs.weightObservation(m)
+	got, err := a.app.RecordWeight(ctx, c.actor, practice.WeightInput{ClientID: target.clientID, AppointmentID: target.apptID, Kg: kg, At: at})
+	if err != nil {
+		a.createFailed(w, r, sessionWriteError(err, weightPath, beforeDoseMsg))
+		return
+	}
+	cs := clientSessions{client: got.Client, names: map[string]string{c.User.ID: c.User.Name}}
+	o := cs.weightObservation(got.Session)
 	w.Header().Set("Location", a.base(r)+"/Observation/"+o.ID)
 	a.writeResource(w, r, http.StatusCreated, o)
 }
 
-// checkWeight turns the input into the day's weight to store, or says what
-// is wrong with it. It stores nothing (but the audit entry of a refused
-// subject).
-func (a *API) checkWeight(ctx context.Context, r *http.Request, c *caller, in vitalInput) (store.Client, store.MedicineSession, session.Kg, time.Time, error) {
-	var m store.MedicineSession
-	cl, err := a.subjectFor(ctx, r, c, in.Subject, "Observation", atObsSubject,
-		"subject must be Patient/{id} of a client on whose care team you are a therapist or prescriber.", mayDocument)
-	if err != nil {
-		return cl, m, 0, time.Time{}, err
+// beforeDoseMsg refuses a weight whose encounter is not a session before
+// its dose.
+const beforeDoseMsg = "encounter must be Encounter/{id} of this client's medicine session before its dose: pre-dose checks under way, record not signed."
+
+// weightPath names where in the Observation a weight's problem is.
+func weightPath(field string) string {
+	if field == "weight_kg" {
+		return atObsValue
 	}
-	const msg = "encounter must be Encounter/{id} of this client's medicine session before its dose: pre-dose checks under way, record not signed."
-	if m, err = a.encounterSession(ctx, cl, in.Encounter, msg); err != nil {
-		return cl, m, 0, time.Time{}, err
-	}
-	if d := m.Dose; d != nil {
-		return cl, m, 0, time.Time{}, reject(atObsEncounter, "The dose was worked out from %s at %s; the day's weight cannot change after the dose.",
-			d.Weight, d.GivenAt.In(c.Clinic.Location()).Format("15:04"))
-	}
-	if m.State != store.SessionChecklist {
-		return cl, m, 0, time.Time{}, reject(atObsEncounter, "This session is %s; the day's weight is recorded before the dose, while the pre-dose checks are under way.",
-			strings.ToLower(m.State.Label()))
-	}
-	if len(in.Component) > 0 {
-		return cl, m, 0, time.Time{}, reject("Observation.component", "A body weight has no components; send it as valueQuantity.")
-	}
-	kg, err := weightValue(in.ValueQuantity)
-	if err != nil {
-		return cl, m, 0, time.Time{}, err
-	}
-	if err := session.ValidateWeight(kg); err != nil {
-		return cl, m, 0, time.Time{}, storedWeightError(err)
-	}
-	at, err := a.takenAt(in.EffectiveDateTime, m.StartedAt.Add(-weighingWindow),
-		"effectiveDateTime is more than 12 hours before this session's record was opened; the dose is worked out from the weight taken that day.")
-	return cl, m, kg, at, err
+	return atObsEffective
 }
 
 // weightValue reads a body weight in kg (UCUM kg), to at most a tenth of a
@@ -119,21 +87,4 @@ func weightValue(q *quantityInput) (session.Kg, error) {
 		return session.Kg((int64(tenths)*lbAv + 50_000_000) / 100_000_000), nil
 	}
 	return session.Kg(tenths), nil
-}
-
-// storedWeightError turns what the store refused into a 422 naming the
-// element: a weight out of range, or a session that moved on (dosed,
-// signed) between the check and the write.
-func storedWeightError(err error) error {
-	switch problem.CodeOf(err) {
-	case problem.Invalid:
-		at := atObsValue
-		if problem.FieldOf(err) != "weight_kg" {
-			at = atObsEffective
-		}
-		return reject(at, "%s", problem.MessageOf(err))
-	case problem.Conflict:
-		return reject(atObsEncounter, "%s", problem.MessageOf(err))
-	}
-	return err
 }

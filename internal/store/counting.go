@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -12,13 +14,40 @@ import (
 // tests that hold a use case to the queries it needs. It counts at the
 // driver, below everything Doorway does, so a query cannot hide from it;
 // transaction BEGIN and COMMIT are not counted.
-type QueryCounter struct{ n atomic.Int64 }
+type QueryCounter struct {
+	n atomic.Int64
+	// Keep, when set before use, keeps each statement's text for Statements.
+	Keep bool
+	mu   sync.Mutex
+	kept []string
+}
+
+// Statements are the statements sent since the last Reset, when Keep is set.
+func (c *QueryCounter) Statements() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.kept...)
+}
+
+func (c *QueryCounter) add(q string) {
+	c.n.Add(1)
+	if c.Keep {
+		c.mu.Lock()
+		c.kept = append(c.kept, strings.Join(strings.Fields(q), " "))
+		c.mu.Unlock()
+	}
+}
 
 // Count is the number of statements sent so far.
 func (c *QueryCounter) Count() int64 { return c.n.Load() }
 
 // Reset sets the count back to zero.
-func (c *QueryCounter) Reset() { c.n.Store(0) }
+func (c *QueryCounter) Reset() {
+	c.n.Store(0)
+	c.mu.Lock()
+	c.kept = nil
+	c.mu.Unlock()
+}
 
 // openCounted opens driverName's database at dsn through a connector that
 // counts every statement into c. The driver is taken from a plain sql.Open,
@@ -74,7 +103,7 @@ func (k *countingConn) ExecContext(ctx context.Context, q string, args []driver.
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	k.c.n.Add(1)
+	k.c.add(q)
 	return e.ExecContext(ctx, q, args)
 }
 
@@ -83,7 +112,7 @@ func (k *countingConn) QueryContext(ctx context.Context, q string, args []driver
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	k.c.n.Add(1)
+	k.c.add(q)
 	return qc.QueryContext(ctx, q, args)
 }
 
@@ -98,7 +127,7 @@ func (k *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stm
 	if err != nil {
 		return nil, err
 	}
-	return &countingStmt{Stmt: st, c: k.c}, nil
+	return &countingStmt{Stmt: st, c: k.c, q: q}, nil
 }
 
 func (k *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -139,10 +168,11 @@ func (k *countingConn) CheckNamedValue(nv *driver.NamedValue) error {
 type countingStmt struct {
 	driver.Stmt
 	c *QueryCounter
+	q string
 }
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	s.c.n.Add(1)
+	s.c.add(s.q)
 	if e, ok := s.Stmt.(driver.StmtExecContext); ok {
 		return e.ExecContext(ctx, args)
 	}
@@ -150,7 +180,7 @@ func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	s.c.n.Add(1)
+	s.c.add(s.q)
 	if q, ok := s.Stmt.(driver.StmtQueryContext); ok {
 		return q.QueryContext(ctx, args)
 	}

@@ -10,6 +10,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -47,6 +48,10 @@ func (s *Server) failClient(w http.ResponseWriter, r *http.Request, id string, e
 // NotFound is audited as a denial of the resource id, since the record may
 // exist outside the viewer's scope; anything else goes to fail.
 func (s *Server) failDenied(w http.ResponseWriter, r *http.Request, resource, id string, err error) {
+	if practice.Recorded(err) {
+		s.notFound(w, r)
+		return
+	}
 	if problem.CodeOf(err) == problem.NotFound {
 		s.deny(w, r, resource, id)
 		return

@@ -8,6 +8,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/care"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -362,26 +363,17 @@ func (s *Server) doSessionDose(w http.ResponseWriter, r *http.Request) {
 var vitalsFields = formFields{form: "vitals", fields: with(same("systolic", "diastolic", "heart_rate", "spo2", "sedation", "vitals_at"), "at", "vitals_at")}
 
 func (s *Server) doSessionVitals(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	if !s.saveSession(w, r, access.ClinicalCare, vitalsFields, func(f *sessionFacts) (view.SessionForm, func(tx *store.Tx) error, error) {
-		now := s.now()
-		var form view.SessionForm
-		vitals, err := readVitals(&form, r, now, v.Clinic.Location())
-		return form, func(tx *store.Tx) error {
-			if err := mustBeStarted(f, "vitals"); err != nil {
-				return err
-			}
-			if m := f.m(); m.Dose != nil && vitals.At.Before(m.Dose.GivenAt) {
-				return problem.Invalidf("vitals_at", "That time is before the dose; readings before the dose belong to the pre-dose checks.")
-			}
-			sv := store.SessionVitals{ClinicID: f.client.ClinicID, SessionID: f.m().ID, TakenAt: vitals.At, Vitals: vitals, EnteredBy: v.P.UserID, EnteredAt: now}
-			if err := tx.AddSessionVitals(ctx, &sv); err != nil {
-				return err
-			}
-			return s.auditSession(ctx, tx, r, f, "vitals", sv.ID, false)
-		}, err
-	}) {
+	var form view.SessionForm
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, problem.Invalidf("form", "The form could not be read."))
+		return
+	}
+	vitals, err := readVitals(&form, r, s.now(), viewerOf(r.Context()).Clinic.Location())
+	if err == nil {
+		_, err = s.app.RecordVitals(r.Context(), s.actor(r), practice.VitalsInput{ClientID: r.PathValue("id"), AppointmentID: r.PathValue("appt"), Vitals: vitals})
+	}
+	if err != nil {
+		s.refuseSession(w, r, err, form, vitalsFields)
 		return
 	}
 	sessionDone(w, r, "vitals", "live-panel")

@@ -11,13 +11,16 @@ import (
 
 	"doorway/internal/auth"
 	"doorway/internal/mail"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/web/static"
 )
 
 // Config is what the web layer needs from the application.
 type Config struct {
-	Store  *store.Store
+	// Practice runs the use cases; when nil, one is made over Store.
+	Practice *practice.Service
+	Store    *store.Store
 	Hasher *auth.Hasher
 	// Mailer sends invitations and password resets; nil when SMTP is not
 	// configured, in which case links are shown to the admin who made them.
@@ -57,6 +60,7 @@ const (
 // Server is the web application.
 type Server struct {
 	cfg    Config
+	app    *practice.Service
 	st     *store.Store
 	log    *slog.Logger
 	routes []Route
@@ -71,7 +75,10 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger}
+	if cfg.Practice == nil {
+		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Now: cfg.Now, Logger: cfg.Logger})
+	}
+	s := &Server{cfg: cfg, app: cfg.Practice, st: cfg.Store, log: cfg.Logger}
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {

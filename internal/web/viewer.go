@@ -7,6 +7,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -22,6 +23,8 @@ type viewer struct {
 	PendingMFA bool
 	// MustEnrol is true when the role requires a second factor that is not set up.
 	MustEnrol bool
+	// actor is the use cases' view of the viewer, made once per request.
+	actor *practice.Actor
 }
 
 func (v *viewer) signedIn() bool { return v != nil && v.P.Kind != access.Anonymous && !v.PendingMFA }
@@ -119,4 +122,15 @@ func (s *Server) mfaRequired(u store.User) bool {
 		return false
 	}
 	return u.HasRole(store.RoleAdmin) || u.HasRole(store.RolePrescriber)
+}
+
+// actor is the request's Actor for the use cases: the viewer, the request
+// id and the address it came from.
+func (s *Server) actor(r *http.Request) practice.Actor {
+	v := viewerOf(r.Context())
+	if v.actor == nil {
+		a := practice.NewActor(v.P, v.User.Name, v.Clinic, requestID(r.Context()), clientIP(r), practice.Pages)
+		v.actor = &a
+	}
+	return *v.actor
 }

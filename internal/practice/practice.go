@@ -1,0 +1,53 @@
+// Package practice holds Doorway's use cases: each thing a person does in
+// the practice (record vital signs, submit a questionnaire, sign a consent,
+// decide screening, give a dose, acknowledge an alert…) and the loaders of
+// what each page shows, written once and called by both adapters, the pages
+// (internal/web) and the FHIR API (internal/fhir).
+//
+// Every use case takes the Actor (who asks, and from where) and plain
+// inputs. It asks access.Allow itself, runs one transaction, appends its
+// audit entry inside that transaction, and returns a result or a
+// problem.Error. The adapters only parse, call, and render or encode; they
+// hold no store handle, so a request cannot reach client data without
+// passing through a use case and its access decision.
+package practice
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"doorway/internal/store"
+)
+
+// Config is what the use cases need from the application.
+type Config struct {
+	Store *store.Store
+	// Now is the clock; tests stand it still or move it.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Service runs the use cases. It is safe for concurrent use.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+	log *slog.Logger
+}
+
+// New makes the service.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Service{st: cfg.Store, now: cfg.Now, log: cfg.Logger}
+}
+
+// Now is the service's clock, in UTC.
+func (s *Service) Now() time.Time { return s.now().UTC() }
+
+// Ping reports whether the database answers, for /readyz.
+func (s *Service) Ping(ctx context.Context) error { return s.st.Ping(ctx) }
