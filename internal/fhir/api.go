@@ -39,7 +39,7 @@ type Config struct {
 	// Practice runs the use cases; when nil, one is made over Store.
 	Practice *practice.Service
 	Store    *store.Store
-	Logger *slog.Logger
+	Logger   *slog.Logger
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// BaseURL is the public address, such as https://doorway.example.org,

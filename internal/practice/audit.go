@@ -158,4 +158,3 @@ func (s *Service) Denied(ctx context.Context, a Actor, resourceType, resourceID,
 	return s.Record(ctx, a, audit.Entry{Action: "access.denied", ResourceType: resourceType, ResourceID: resourceID,
 		Outcome: audit.Denied, Detail: detail})
 }
-

@@ -21,7 +21,7 @@ type Config struct {
 	// Practice runs the use cases; when nil, one is made over Store.
 	Practice *practice.Service
 	Store    *store.Store
-	Hasher *auth.Hasher
+	Hasher   *auth.Hasher
 	// Mailer sends invitations and password resets; nil when SMTP is not
 	// configured, in which case links are shown to the admin who made them.
 	Mailer mail.Sender
