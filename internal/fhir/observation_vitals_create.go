@@ -1,7 +1,6 @@
 package fhir
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -10,12 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"doorway/internal/access"
 	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/session"
-	"doorway/internal/store"
 )
 
 // vitalSignsDoc is the CapabilityStatement's account of vital signs.
@@ -83,12 +80,6 @@ const (
 
 func atComponent(c Coding) string {
 	return "Observation.component.where(code.coding.code='" + c.Code + "').valueQuantity"
-}
-
-// mayDocument is who may record a session's vital signs: a clinician on
-// the client's care team, as for any clinical work on the course.
-func mayDocument(p access.Principal, cl store.Client, team []string) bool {
-	return access.Allow(p, access.Write, access.Resource{Type: access.ClinicalCare, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: team})
 }
 
 // createVitalObservation serves POST /Observation: a reading taken during
@@ -306,33 +297,6 @@ func wholeValue(q *quantityInput, ucum, at string) (int, error) {
 		return 0, reject(at, "The value must be a whole number.")
 	}
 	return int(f), nil
-}
-
-// encounterSession finds the unlocked medicine session record an
-// Observation's encounter names, of this client; anything else is refused
-// with msg.
-func (a *API) encounterSession(ctx context.Context, cl store.Client, ref *Reference, msg string) (store.MedicineSession, error) {
-	if ref == nil {
-		return store.MedicineSession{}, reject(atObsEncounter, "%s", msg)
-	}
-	id, _ := strings.CutPrefix(ref.Reference, "Encounter/")
-	apptID, clientID, ok := splitEncounterID(id)
-	if !ok || clientID != cl.ID {
-		return store.MedicineSession{}, reject(atObsEncounter, "%s", msg)
-	}
-	var m store.MedicineSession
-	var found bool
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		m, found, err = tx.MedicineSessionFor(ctx, cl.ClinicID, apptID, cl.ID)
-		return err
-	})
-	if err != nil {
-		return m, err
-	}
-	if !found || m.Locked() {
-		return m, reject(atObsEncounter, "%s", msg)
-	}
-	return m, nil
 }
 
 // takenAt reads when the reading was taken: a dateTime with its zone, not

@@ -13,13 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/calendar"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
-	"doorway/internal/store"
 )
 
 // maxCreateBody bounds a created resource. A 20-item questionnaire with
@@ -70,22 +68,17 @@ func atItem(linkID string) string {
 	return "QuestionnaireResponse.item.where(linkId='" + safeToken(linkID) + "')"
 }
 
-// unprocessable is a 422 naming the element at fault.
-type unprocessable struct {
-	at  string
-	msg string
-}
-
-func (e *unprocessable) Error() string { return e.msg }
-
+// reject is a 422 naming the element at fault: the one error type, with
+// the element as its field.
 func reject(at, format string, args ...any) error {
-	return &unprocessable{at: at, msg: fmt.Sprintf(format, args...)}
+	return &problem.Error{Code: problem.Unprocessable, Field: at, Message: fmt.Sprintf(format, args...)}
 }
 
-// createQuestionnaireResponse serves POST /QuestionnaireResponse: it checks,
-// scores and stores a completed instrument with its safety flags and audit
-// entries in one transaction, and answers 201 with the stored response. The
-// score Observation exists from then on, derived from it.
+// createQuestionnaireResponse serves POST /QuestionnaireResponse: it reads
+// a completed instrument and submits it through the one use case the
+// portal uses, which scores it and stores it with its safety flags, and
+// answers 201 with the stored response. The score Observation exists from
+// then on, derived from it.
 func (a *API) createQuestionnaireResponse(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	if err := onlyFormat(r); err != nil {
@@ -97,31 +90,43 @@ func (a *API) createQuestionnaireResponse(w http.ResponseWriter, r *http.Request
 		a.createFailed(w, r, err)
 		return
 	}
-	sub, err := a.checkResponse(ctx, r, c, in)
+	sub, err := a.readResponse(ctx, c, in)
 	if err != nil {
 		a.createFailed(w, r, err)
 		return
 	}
-	var resp store.Response
-	err = a.st.Write(ctx, func(tx *store.Tx) (err error) {
-		resp, err = a.saveResponse(ctx, tx, r, c, sub)
-		return err
-	})
+	got, err := a.app.SubmitQuestionnaire(ctx, c.actor, sub)
 	if err != nil {
-		a.createFailed(w, r, err)
+		a.createFailed(w, r, submitError(err, sub))
 		return
 	}
-	w.Header().Set("Location", a.base(r)+"/QuestionnaireResponse/"+resp.ID)
-	a.writeResource(w, r, http.StatusCreated, toQuestionnaireResponse(ctx, resp))
+	w.Header().Set("Location", a.base(r)+"/QuestionnaireResponse/"+got.Response.ID)
+	a.writeResource(w, r, http.StatusCreated, toQuestionnaireResponse(ctx, got.Response))
 }
+
+// submitError says what the use case refused as the element at fault.
+func submitError(err error, sub practice.QuestionnaireInput) error {
+	switch {
+	case problem.CodeOf(err) == problem.NotFound && problem.FieldOf(err) == practice.FieldInstrument:
+		in, _ := measures.ByID(sub.InstrumentID)
+		return reject(atQuestionnaire, "The %s is not used at this clinic.", in.ShortTitle)
+	case problem.CodeOf(err) == problem.NotFound:
+		return reject(atSubject, "%s", responseSubjectMsg)
+	case problem.CodeOf(err) == problem.Invalid:
+		return reject(atItem(problem.FieldOf(err)), "%s", problem.MessageOf(err))
+	}
+	return err
+}
+
+// responseSubjectMsg refuses a response's subject.
+const responseSubjectMsg = "subject must be Patient/{id} of a client whose questionnaires you may record."
 
 // createFailed answers a refused create: 422 naming the element for what
 // the content got wrong, the usual mapping for everything else.
 func (a *API) createFailed(w http.ResponseWriter, r *http.Request, err error) {
-	var u *unprocessable
-	if errors.As(err, &u) {
+	if problem.CodeOf(err) == problem.Unprocessable {
 		a.writeResource(w, r, http.StatusUnprocessableEntity, OperationOutcome{ResourceType: "OperationOutcome",
-			Issue: []Issue{{Severity: "error", Code: issueProcessing, Diagnostics: u.msg, Expression: []string{u.at}}}})
+			Issue: []Issue{{Severity: "error", Code: issueProcessing, Diagnostics: problem.MessageOf(err), Expression: []string{problem.FieldOf(err)}}}})
 		return
 	}
 	var tooBig *http.MaxBytesError
@@ -171,21 +176,11 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, v any, typ, accepted s
 	return nil
 }
 
-// responseSubmission is a checked, scored response ready to store.
-type responseSubmission struct {
-	instrument *measures.Instrument
-	client     store.Client
-	answers    measures.Answers
-	result     measures.Result
-	at         time.Time
-	byStaff    bool
-}
-
-// checkResponse turns the input into a scored submission, or says what is
-// wrong with it. It reads but stores nothing (but the audit entry of a
-// refused subject).
-func (a *API) checkResponse(ctx context.Context, r *http.Request, c *caller, in responseInput) (responseSubmission, error) {
-	var sub responseSubmission
+// readResponse reads a completed instrument into the use case's input, or
+// says what is wrong with its form; whether the caller may record it, and
+// for whom, is the use case's to say.
+func (a *API) readResponse(ctx context.Context, c *caller, in responseInput) (practice.QuestionnaireInput, error) {
+	var sub practice.QuestionnaireInput
 	if in.Status != "completed" {
 		return sub, reject(atStatus, "Only a completed questionnaire can be recorded: status must be completed.")
 	}
@@ -193,16 +188,12 @@ func (a *API) checkResponse(ctx context.Context, r *http.Request, c *caller, in 
 	if instrument == nil {
 		return sub, reject(atQuestionnaire, "questionnaire must name one of this server's Questionnaires: its url, Questionnaire/{id}, or http://loinc.org/q/<panel code>.")
 	}
-	cl, err := a.subjectForWrite(ctx, r, c, in.Subject)
-	if err != nil {
-		return sub, err
+	if in.Subject == nil {
+		return sub, reject(atSubject, "%s", responseSubjectMsg)
 	}
-	settings, err := a.clinicSettings(ctx, c)
-	if err != nil {
-		return sub, err
-	}
-	if !store.InstrumentEnabled(settings, instrument) {
-		return sub, reject(atQuestionnaire, "The %s is not used at this clinic.", instrument.ShortTitle)
+	clientID, ok := strings.CutPrefix(in.Subject.Reference, "Patient/")
+	if !ok || !auth.ValidID(clientID) {
+		return sub, reject(atSubject, "%s", responseSubjectMsg)
 	}
 	at, err := a.authoredAt(in.Authored, c.Clinic.Location())
 	if err != nil {
@@ -212,72 +203,7 @@ func (a *API) checkResponse(ctx context.Context, r *http.Request, c *caller, in 
 	if err != nil {
 		return sub, err
 	}
-	// The score comes from the answers alone, with the clinic's cut-off.
-	cutoff := store.SettingInt(settings, store.SettingPCL5Cutoff, measures.DefaultPCL5Cutoff)
-	res, err := measures.ScoreWith(instrument, answers, measures.Settings{PCL5Cutoff: cutoff})
-	if err != nil {
-		if problem.CodeOf(err) == problem.Invalid {
-			return sub, reject(atItem(problem.FieldOf(err)), "%s", problem.MessageOf(err))
-		}
-		return sub, err
-	}
-	return responseSubmission{instrument: instrument, client: cl, answers: answers, result: res, at: at,
-		byStaff: c.P.Kind == access.Staff}, nil
-}
-
-// subjectForWrite loads the client a response is about and asks the access
-// decision whether the caller may record it: a client for themself (their
-// portal), staff for a client whose record they may change. Absent,
-// another clinic's and refused all get the same answer, and the refusal is
-// audited.
-func (a *API) subjectForWrite(ctx context.Context, r *http.Request, c *caller, ref *Reference) (store.Client, error) {
-	return a.subjectFor(ctx, r, c, ref, "QuestionnaireResponse", atSubject,
-		"subject must be Patient/{id} of a client whose questionnaires you may record.", mayRecordFor)
-}
-
-// subjectFor is subjectForWrite for any created type: may decides, and a
-// refusal is audited as a denied create of typ and rejected at "at".
-func (a *API) subjectFor(ctx context.Context, r *http.Request, c *caller, ref *Reference, typ, at, refused string,
-	may func(access.Principal, store.Client, []string) bool) (store.Client, error) {
-	if ref == nil || ref.Reference == "" {
-		return store.Client{}, reject(at, "%s", refused)
-	}
-	id, ok := strings.CutPrefix(ref.Reference, "Patient/")
-	if !ok || !auth.ValidID(id) {
-		return store.Client{}, reject(at, "%s", refused)
-	}
-	var cl store.Client
-	var team []string
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if cl, err = tx.Client(ctx, c.P.ClinicID, id); err != nil {
-			return err
-		}
-		team, err = tx.CareTeam(ctx, cl.ID)
-		return err
-	})
-	detail := "out of scope"
-	switch {
-	case problem.CodeOf(err) == problem.NotFound:
-		detail = "no such record"
-	case err != nil:
-		return store.Client{}, err
-	case may(c.P, cl, team):
-		return cl, nil
-	}
-	if err := a.record(r, c, audit.Entry{Action: actionFor(typ, "create"), ResourceType: "Patient", ResourceID: id,
-		Outcome: audit.Denied, Detail: detail}); err != nil {
-		return store.Client{}, err
-	}
-	return store.Client{}, reject(at, "%s", refused)
-}
-
-// mayRecordFor is who may record a client's questionnaire: the client in
-// their own portal, or staff who may change the client's record.
-func mayRecordFor(p access.Principal, cl store.Client, team []string) bool {
-	if p.Kind == access.Client {
-		return access.Allow(p, access.Write, access.Resource{Type: access.ClientPortal, ClinicID: cl.ClinicID, ClientID: cl.ID})
-	}
-	return access.Allow(p, access.Write, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: team})
+	return practice.QuestionnaireInput{ClientID: clientID, InstrumentID: instrument.ID, Answers: answers, At: at}, nil
 }
 
 // clockSkew is how far in the future authored may be, for a device whose
@@ -384,68 +310,4 @@ func optionOf(in *measures.Instrument, it *measures.Item, c Coding) (measures.Op
 		return it.OptionByScore(n)
 	}
 	return measures.Option{}, false
-}
-
-// saveResponse stores a submission in tx with the store methods the portal
-// uses: the assignment it answers, the response with its score, its safety
-// flags, and the audit entries, all or nothing.
-//
-// A client's response answers their oldest open assignment of the
-// instrument if there is one, as the portal form would; otherwise it gets an
-// assignment of its own (occasion "api"). Staff entering a response get one
-// of their own as for a paper form, and the response is marked as entered
-// by staff.
-func (a *API) saveResponse(ctx context.Context, tx *store.Tx, r *http.Request, c *caller, sub responseSubmission) (store.Response, error) {
-	now := a.now()
-	clinicID, clientID := sub.client.ClinicID, sub.client.ID
-	var asg store.Assignment
-	if !sub.byStaff {
-		open, err := tx.OpenAssignments(ctx, clinicID, clientID)
-		if err != nil {
-			return store.Response{}, err
-		}
-		for _, o := range open {
-			if o.InstrumentID == sub.instrument.ID {
-				asg = o
-				break
-			}
-		}
-	}
-	if asg.ID == "" {
-		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: clientID, InstrumentID: sub.instrument.ID,
-			Occasion: store.OccasionAPI, DueAt: sub.at, CreatedAt: now}
-		if sub.byStaff {
-			asg.AssignedBy = c.User.ID
-		}
-		course, ok, err := tx.CurrentCourse(ctx, clinicID, clientID)
-		if err != nil {
-			return store.Response{}, err
-		}
-		if ok {
-			asg.CourseID = course.ID
-		}
-		if err := tx.CreateAssignment(ctx, &asg); err != nil {
-			return store.Response{}, err
-		}
-	}
-	resp := store.Response{AssignmentID: asg.ID, ClinicID: clinicID, ClientID: clientID, CourseID: asg.CourseID,
-		InstrumentID: sub.instrument.ID, Answers: sub.answers, EnteredBy: c.User.ID, OnPaper: sub.byStaff, CompletedAt: sub.at}
-	flags, err := tx.SaveScored(ctx, &resp, sub.result, now)
-	if err != nil {
-		return store.Response{}, err
-	}
-	detail := sub.instrument.ShortTitle
-	if sub.byStaff {
-		detail += "; entered by staff"
-	}
-	entries := []audit.Entry{{Action: actionFor("QuestionnaireResponse", "create"), ResourceType: "QuestionnaireResponse", ResourceID: resp.ID,
-		ClientID: clientID, Detail: detail}}
-	entries = append(entries, store.FlagRaisedEntries(clientID, sub.instrument, flags)...)
-	for i := range entries {
-		a.fillAudit(r, c, &entries[i])
-		if err := tx.AppendAudit(ctx, &entries[i]); err != nil {
-			return store.Response{}, err
-		}
-	}
-	return resp, nil
 }

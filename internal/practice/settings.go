@@ -155,6 +155,10 @@ func InstrumentName(id string) string {
 	return id
 }
 
+// FieldInstrument names the instrument in a problem: one the clinic does
+// not use is NotFound there.
+const FieldInstrument = "instrument"
+
 // InstrumentEnabled reports whether the clinic uses an instrument. Those
 // shipped off (QIDS-SR16, both C-SSRS versions) need the clinic to switch
 // them on after confirming its licence.
@@ -173,7 +177,7 @@ func (st *Settings) InstrumentEnabled(in *measures.Instrument) bool {
 func (st *Settings) Instrument(id string) (*measures.Instrument, error) {
 	in, ok := measures.ByID(id)
 	if !ok || !st.InstrumentEnabled(in) {
-		return nil, problem.New(problem.NotFound, "That questionnaire is not used at this clinic.")
+		return nil, &problem.Error{Code: problem.NotFound, Field: FieldInstrument, Message: "That questionnaire is not used at this clinic."}
 	}
 	return in, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
@@ -222,18 +221,6 @@ func (t *Tx) SaveScored(ctx context.Context, r *Response, res measures.Result, a
 		return nil, err
 	}
 	return flags, nil
-}
-
-// FlagRaisedEntries are the audit entries for the flags a response raised
-// from the portal or the API, so that whoever watches the log sees a flag
-// raised the same way from either door.
-func FlagRaisedEntries(clientID string, in *measures.Instrument, flags []SafetyFlag) []audit.Entry {
-	var out []audit.Entry
-	for _, f := range flags {
-		out = append(out, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
-			ClientID: clientID, Severity: audit.High, Detail: in.ShortTitle + " " + f.Severity})
-	}
-	return out
 }
 
 const responseCols = `id, assignment_id, clinic_id, client_id, course_id, instrument_id, answers, total, has_total, band_key, tier,

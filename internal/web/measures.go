@@ -3,15 +3,13 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -142,17 +140,8 @@ func sessionsToCome(ctx context.Context, tx *store.Tx, f store.AppointmentFilter
 // pre-session measures open 72 hours before, so this is ample.
 const upcomingSessionHorizon = 60 * 24 * time.Hour
 
-// dueItem is one questionnaire a client should complete: a clinician's
-// assignment, or an occasion of the clinic's schedule.
-type dueItem struct {
-	Instrument   *measures.Instrument
-	AssignmentID string // "" for a scheduled occasion (no row until answered)
-	Occasion     string
-	Reason       string
-	DueAt        time.Time
-	Deadline     time.Time
-	Overdue      bool
-}
+// dueItem is practice.Due while the staff side still works it out here.
+type dueItem = practice.Due
 
 // clientMeasures is what the schedule needs to know about one client.
 type clientMeasures struct {
@@ -257,100 +246,8 @@ func formAnswers(in *measures.Instrument, form url.Values) (a measures.Answers, 
 	return a, missing, nil
 }
 
-// submission is a scored response ready to store.
-type submission struct {
-	Instrument *measures.Instrument
-	Answers    measures.Answers
-	Result     measures.Result
-	ClientID   string
-	EnteredBy  string
-	OnPaper    bool
-	At         time.Time // when it was completed
-	// AssignmentID names the assignment answered; "" means the schedule's
-	// occasion for this instrument, which must be due at submit time.
-	AssignmentID string
-	// DueAt is the scheduled occasion's due time as the form showed it, so a
-	// form left open across two occasions cannot answer the wrong one.
-	DueAt string
-}
-
-// score recomputes the result from the answers with the clinic's settings.
-func (mc measureConfig) score(in *measures.Instrument, a measures.Answers) (measures.Result, error) {
-	return measures.ScoreWith(in, a, mc.Scoring)
-}
-
-// saveSubmission stores a response in tx: it finds (or, for a scheduled
-// occasion or a paper form, creates) the assignment it answers, stores the
-// response with its score, raises its flags and audits it all.
-func (s *Server) saveSubmission(ctx context.Context, tx *store.Tx, r *http.Request, mc measureConfig, clinicID string, sub submission) (store.Response, []store.SafetyFlag, error) {
-	cm, err := loadClientMeasures(ctx, tx, clinicID, sub.ClientID, s.now())
-	if err != nil {
-		return store.Response{}, nil, err
-	}
-	now := s.now()
-	var asg store.Assignment
-	create := true // a paper form and a scheduled occasion get their row now
-	switch {
-	case sub.OnPaper:
-		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: sub.ClientID, InstrumentID: sub.Instrument.ID,
-			Occasion: store.OccasionPaper, DueAt: sub.At, AssignedBy: sub.EnteredBy, CreatedAt: now}
-	case sub.AssignmentID != "":
-		create = false
-		if asg, err = tx.Assignment(ctx, clinicID, sub.ClientID, sub.AssignmentID); err != nil {
-			return store.Response{}, nil, err
-		}
-		if asg.InstrumentID != sub.Instrument.ID {
-			return store.Response{}, nil, problem.New(problem.NotFound, "That questionnaire was not found.")
-		}
-		if asg.CompletedAt != nil {
-			return store.Response{}, nil, problem.New(problem.Conflict, "You have already answered this questionnaire. Thank you.")
-		}
-	default:
-		var found *dueItem
-		for _, d := range mc.due(cm, now) {
-			if d.Instrument.ID == sub.Instrument.ID && d.AssignmentID == "" && dueKey(d.DueAt) == sub.DueAt {
-				found = &d
-				break
-			}
-		}
-		if found == nil {
-			return store.Response{}, nil, problem.New(problem.Conflict, "This questionnaire is not due just now; you may already have answered it. Thank you.")
-		}
-		asg = store.Assignment{ID: auth.NewID(), ClinicID: clinicID, ClientID: sub.ClientID, InstrumentID: sub.Instrument.ID,
-			Occasion: found.Occasion, DueAt: found.DueAt, CreatedAt: now}
-	}
-	if create {
-		if cm.HasCourse {
-			asg.CourseID = cm.Course.ID
-		}
-		if err := tx.CreateAssignment(ctx, &asg); err != nil {
-			return store.Response{}, nil, err
-		}
-	}
-	resp := store.Response{AssignmentID: asg.ID, ClinicID: clinicID, ClientID: sub.ClientID, CourseID: asg.CourseID,
-		InstrumentID: sub.Instrument.ID, Answers: sub.Answers, EnteredBy: sub.EnteredBy, OnPaper: sub.OnPaper, CompletedAt: sub.At}
-	flags, err := tx.SaveScored(ctx, &resp, sub.Result, now)
-	if err != nil {
-		return store.Response{}, nil, err
-	}
-	detail := sub.Instrument.ShortTitle
-	if sub.OnPaper {
-		detail += "; paper form entered by staff"
-	}
-	if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "measure.submit", ResourceType: "instrument_response", ResourceID: resp.ID,
-		ClientID: sub.ClientID, Detail: detail}); err != nil {
-		return store.Response{}, nil, err
-	}
-	for _, e := range store.FlagRaisedEntries(sub.ClientID, sub.Instrument, flags) {
-		if err := s.recordTx(ctx, tx, r, e); err != nil {
-			return store.Response{}, nil, err
-		}
-	}
-	return resp, flags, nil
-}
-
 // dueKey identifies a scheduled occasion in a form: its due time.
-func dueKey(t time.Time) string { return strconv.FormatInt(t.UTC().Unix(), 10) }
+func dueKey(t time.Time) string { return practice.DueKey(t) }
 
 // scoreText is a response's score as people read it: "14 · Moderate",
 // "Tier: high" for the C-SSRS.

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -18,25 +18,17 @@ import (
 // questionnaire form, and the thank-you page with crisis resources.
 
 // portalDue lists the client's questionnaires for the portal home.
-func (s *Server) portalDue(ctx context.Context, clinicID, clientID string) ([]view.DueRow, error) {
-	var mc measureConfig
-	var cm clientMeasures
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if mc, err = loadMeasureConfig(ctx, tx, clinicID); err != nil {
-			return err
-		}
-		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID, s.now())
-		return err
-	})
+func (s *Server) portalDue(r *http.Request) ([]view.DueRow, error) {
+	due, err := s.app.PortalDue(r.Context(), s.actor(r))
 	if err != nil {
 		return nil, err
 	}
-	return dueRows(mc.due(cm, s.now()), viewerOf(ctx).Clinic.Location(), func(d dueItem) string {
+	return dueRows(due, viewerOf(r.Context()).Clinic.Location(), func(d practice.Due) string {
 		return "/portal/measures/" + d.Instrument.ID
 	}), nil
 }
 
-func dueRows(items []dueItem, loc *time.Location, href func(dueItem) string) []view.DueRow {
+func dueRows(items []practice.Due, loc *time.Location, href func(practice.Due) string) []view.DueRow {
 	var out []view.DueRow
 	for _, d := range items {
 		reason := d.Reason
@@ -76,60 +68,25 @@ func (s *Server) portalClientFor(w http.ResponseWriter, r *http.Request, a acces
 	return c, true
 }
 
-// dueFor finds what is due for one instrument: an open assignment first,
-// then the schedule's occasion. Nothing due is NotFound: the form exists
-// only while the client has something to answer.
-func (s *Server) dueFor(ctx context.Context, clinicID, clientID, instrumentID string) (measureConfig, dueItem, error) {
-	var mc measureConfig
-	var cm clientMeasures
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if mc, err = loadMeasureConfig(ctx, tx, clinicID); err != nil {
-			return err
-		}
-		cm, err = loadClientMeasures(ctx, tx, clinicID, clientID, s.now())
-		return err
-	})
-	if err != nil {
-		return mc, dueItem{}, err
-	}
-	for _, d := range mc.due(cm, s.now()) {
-		if d.Instrument.ID == instrumentID {
-			return mc, d, nil
-		}
-	}
-	return mc, dueItem{}, problem.New(problem.NotFound, "Nothing is due.")
-}
-
 func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	id := r.PathValue("instrument")
-	c, err := s.portalClient(ctx, access.Read)
+	d, err := s.app.OpenQuestionnaire(r.Context(), s.actor(r), id)
 	if err != nil {
-		s.deny(w, r, "client_portal", id)
+		s.failDenied(w, r, "instrument", id, err)
 		return
 	}
-	_, d, err := s.dueFor(ctx, c.ClinicID, c.ID, id)
-	if err != nil {
-		if problem.CodeOf(err) == problem.NotFound {
-			s.deny(w, r, "instrument", id)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	s.record(r, audit.Entry{Action: "measure.open", ResourceType: "instrument", ResourceID: id, ClientID: c.ID})
 	f := portalForm(d, nil)
 	s.render(w, r, http.StatusOK, view.MeasureForm(s.page(r, d.Instrument.ShortTitle, "/portal"), f))
 }
 
 // portalForm builds the client's form for a due item.
-func portalForm(d dueItem, answers measures.Answers) view.MeasureFormView {
+func portalForm(d practice.Due, answers measures.Answers) view.MeasureFormView {
 	f := measureForm(d.Instrument, answers, false)
 	f.Action = "/portal/measures/" + d.Instrument.ID
 	f.Back, f.BackLabel = "/portal", "My care"
 	f.AssignmentID = d.AssignmentID
 	if d.AssignmentID == "" {
-		f.DueKey = dueKey(d.DueAt)
+		f.DueKey = d.Key()
 	}
 	return f
 }
@@ -186,28 +143,20 @@ func (s *Server) doMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	id := r.PathValue("instrument")
-	c, err := s.portalClient(ctx, access.Write)
-	if err != nil {
-		s.deny(w, r, "client_portal", id)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, problem.Invalidf("form", "The form could not be read. Please go back and try again."))
 		return
 	}
-	var mc measureConfig
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { mc, err = loadMeasureConfig(ctx, tx, c.ClinicID); return err }); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in, err := mc.enabledInstrument(id)
-	if err != nil {
+	// The form is read by the instrument's items; whether the clinic uses
+	// it, and whether it is due, is the use case's to say.
+	in, ok := measures.ByID(id)
+	if !ok {
 		s.deny(w, r, "instrument", id)
 		return
 	}
 	assignmentID, due := r.PostFormValue("assignment"), r.PostFormValue("due")
 	rerender := func(answers measures.Answers, missing []string, err error) {
-		d := dueItem{Instrument: in, AssignmentID: assignmentID}
+		d := practice.Due{Instrument: in, AssignmentID: assignmentID}
 		f := portalForm(d, answers)
 		f.DueKey = due
 		if assignmentID != "" {
@@ -228,31 +177,22 @@ func (s *Server) doMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 		rerender(answers, missing, nil)
 		return
 	}
-	res, err := mc.score(in, answers)
-	if err != nil {
+	got, err := s.app.SubmitQuestionnaire(ctx, s.actor(r), practice.QuestionnaireInput{ClientID: v.P.ClientID, InstrumentID: id,
+		Answers: answers, AssignmentID: assignmentID, DueKey: due})
+	switch {
+	case err == nil:
+	case problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) != "":
 		rerender(answers, nil, err)
 		return
-	}
-	sub := submission{Instrument: in, Answers: answers, Result: res, ClientID: c.ID, EnteredBy: v.P.UserID, At: s.now(),
-		AssignmentID: assignmentID, DueAt: due}
-	var flags []store.SafetyFlag
-	err = s.st.Write(ctx, func(tx *store.Tx) (err error) {
-		_, flags, err = s.saveSubmission(ctx, tx, r, mc, c.ClinicID, sub)
-		return err
-	})
-	if err != nil {
-		if problem.CodeOf(err) == problem.NotFound {
-			s.deny(w, r, "instrument_assignment", assignmentID)
-			return
-		}
-		s.fail(w, r, err)
+	default:
+		s.failDenied(w, r, "instrument", id, err)
 		return
 	}
-	more, err := s.portalDue(ctx, c.ClinicID, c.ID)
+	more, err := s.portalDue(r)
 	if err != nil {
 		s.log.Error("due after submit", "request_id", requestID(ctx), "err", err)
 	}
-	t := view.ThanksView{Title: in.ShortTitle, Flagged: len(flags) > 0, CrisisText: mc.CrisisText, ClinicName: v.Clinic.Name,
+	t := view.ThanksView{Title: in.ShortTitle, Flagged: len(got.Flags) > 0, CrisisText: got.CrisisText, ClinicName: v.Clinic.Name,
 		ClinicPhone: v.Clinic.ContactPhone, MoreDue: more}
 	title := "Thank you"
 	if t.Flagged {

@@ -13,6 +13,7 @@ import (
 	"doorway/internal/auth"
 	"doorway/internal/calendar"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -91,7 +92,7 @@ func (s *Server) chartMeasures(ctx context.Context, c store.Client, team []strin
 		}
 		cv.Latest = append(cv.Latest, ls)
 	}
-	cv.Due = dueRows(mc.due(cm, s.now()), loc, func(d dueItem) string { return "" })
+	cv.Due = dueRows(mc.due(cm, s.now()), loc, func(d practice.Due) string { return "" })
 	for i, d := range mc.due(cm, s.now()) {
 		if d.AssignmentID != "" {
 			cv.Due[i].Reason = "assigned"
@@ -228,29 +229,6 @@ func (s *Server) doAckFlag(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// paperInstrument loads the client (for a write) and the instrument of a
-// paper-entry route.
-func (s *Server) paperInstrument(w http.ResponseWriter, r *http.Request) (store.Client, measureConfig, *measures.Instrument, bool) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	c, _, err := s.clientRecord(ctx, id, access.ClientRecord, access.Write)
-	if err != nil {
-		s.failClient(w, r, id, err)
-		return c, measureConfig{}, nil, false
-	}
-	var mc measureConfig
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { mc, err = loadMeasureConfig(ctx, tx, c.ClinicID); return err }); err != nil {
-		s.fail(w, r, err)
-		return c, mc, nil, false
-	}
-	in, err := mc.enabledInstrument(r.PathValue("instrument"))
-	if err != nil {
-		s.notFound(w, r)
-		return c, mc, nil, false
-	}
-	return c, mc, in, true
-}
-
 func paperForm(c store.Client, in *measures.Instrument, answers measures.Answers, today string) view.MeasureFormView {
 	f := measureForm(in, answers, true)
 	f.Action = "/clients/" + c.ID + "/measures/" + in.ID + "/paper"
@@ -261,34 +239,38 @@ func paperForm(c store.Client, in *measures.Instrument, answers measures.Answers
 }
 
 func (s *Server) showPaperForm(w http.ResponseWriter, r *http.Request) {
-	c, _, in, ok := s.paperInstrument(w, r)
-	if !ok {
+	id := r.PathValue("id")
+	pf, err := s.app.OpenPaperQuestionnaire(r.Context(), s.actor(r), id, r.PathValue("instrument"))
+	if err != nil {
+		s.failClient(w, r, id, err)
 		return
 	}
-	today := s.now().In(viewerOf(r.Context()).Clinic.Location()).Format("2006-01-02")
-	s.record(r, audit.Entry{Action: "client.read", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID, Detail: "paper " + in.ShortTitle + " form"})
-	f := paperForm(c, in, nil, today)
+	today := calendar.Of(s.now(), viewerOf(r.Context()).Clinic.Location()).String()
+	f := paperForm(pf.Client, pf.Instrument, nil, today)
 	f.CompletedOn = today
 	s.render(w, r, http.StatusOK, view.MeasureForm(s.page(r, f.Title, "/caseload"), f))
 }
 
 func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
-	c, mc, in, ok := s.paperInstrument(w, r)
-	if !ok {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	pf, err := s.app.PaperQuestionnaire(ctx, s.actor(r), id, r.PathValue("instrument"))
+	if err != nil {
+		s.failClient(w, r, id, err)
 		return
 	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	c, in := pf.Client, pf.Instrument
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, problem.Invalidf("form", "The form could not be read."))
 		return
 	}
-	loc := v.Clinic.Location()
-	today := s.now().In(loc).Format("2006-01-02")
+	loc := viewerOf(ctx).Clinic.Location()
+	now := s.now()
+	today := calendar.Of(now, loc)
 	completedOn := strings.TrimSpace(r.PostFormValue("completed_on"))
 	answers, missing, err := formAnswers(in, r.PostForm)
 	rerender := func(answers measures.Answers, missing []string, err error, errs view.FieldErrors) {
-		f := paperForm(c, in, answers, today)
+		f := paperForm(c, in, answers, today.String())
 		f.CompletedOn, f.Errors = completedOn, errs
 		markMissing(&f, in, missing)
 		if err != nil {
@@ -305,32 +287,28 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 	var errs view.FieldErrors
 	switch {
 	case dateErr != nil:
-		errs = view.FieldErrors{"completed_on": "Enter the date written on the form, such as " + today + "."}
-	case day.After(calendar.Of(s.now(), loc)):
+		errs = view.FieldErrors{"completed_on": "Enter the date written on the form, such as " + today.String() + "."}
+	case day.After(today):
 		errs = view.FieldErrors{"completed_on": "The date cannot be in the future."}
 	}
 	if err != nil || len(missing) > 0 || errs != nil {
 		rerender(answers, missing, err, errs)
 		return
 	}
-	res, err := mc.score(in, answers)
-	if err != nil {
+	got, err := s.app.SubmitQuestionnaire(ctx, s.actor(r), practice.QuestionnaireInput{ClientID: c.ID, InstrumentID: in.ID,
+		Answers: answers, At: day.At(now, loc), OnPaper: true})
+	switch {
+	case err == nil:
+	case problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) != "":
 		rerender(answers, nil, err, nil)
 		return
-	}
-	at := day.At(s.now(), loc)
-	sub := submission{Instrument: in, Answers: answers, Result: res, ClientID: c.ID, EnteredBy: v.P.UserID, OnPaper: true, At: at}
-	var flags []store.SafetyFlag
-	err = s.st.Write(ctx, func(tx *store.Tx) (err error) {
-		_, flags, err = s.saveSubmission(ctx, tx, r, mc, c.ClinicID, sub)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
+	default:
+		s.failClient(w, r, id, err)
 		return
 	}
-	notice := fmt.Sprintf("The paper %s is saved: %s.", in.ShortTitle, scoreText(in, store.Response{Total: res.Total, HasTotal: res.HasTotal, Tier: string(res.Tier)}))
-	if len(flags) > 0 {
+	res := got.Response
+	notice := fmt.Sprintf("The paper %s is saved: %s.", in.ShortTitle, scoreText(in, store.Response{Total: res.Total, HasTotal: res.HasTotal, Tier: res.Tier}))
+	if len(got.Flags) > 0 {
 		notice += " It raised a safety flag: see Safety below."
 	}
 	s.showClientPage(w, r, c.ID, chartOpts{Notice: notice})

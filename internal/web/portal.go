@@ -43,7 +43,7 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 	for _, id := range team {
 		onTeam[id] = true
 	}
-	due, err := s.portalDue(ctx, c.ClinicID, c.ID)
+	due, err := s.portalDue(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
