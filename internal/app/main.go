@@ -20,6 +20,7 @@ import (
 	"doorway/internal/auth"
 	"doorway/internal/fhir"
 	"doorway/internal/mail"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web"
@@ -137,18 +138,20 @@ func (m *Main) Close() error {
 
 // Handler is the whole site: the pages, and the FHIR API under /fhir/r4/.
 func (m *Main) Handler() http.Handler {
-	api := fhir.New(fhir.Config{Store: m.Store, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
+	uc := practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo, Now: m.Now, Logger: m.Logger})
+	api := fhir.New(fhir.Config{Practice: uc, Store: m.Store, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
 	mounts := append([]web.Mount{{Pattern: "/fhir/r4/", Handler: api.Handler()}}, m.Mounts...)
 	return web.New(web.Config{
-		Store:   m.Store,
-		Hasher:  m.Hasher,
-		Mailer:  m.Mailer,
-		BaseURL: m.Config.BaseURL,
-		Secure:  m.Config.Secure(),
-		Demo:    m.Demo,
-		Logger:  m.Logger,
-		Now:     m.Now,
-		Mounts:  mounts,
+		Practice: uc,
+		Store:    m.Store,
+		Hasher:   m.Hasher,
+		Mailer:   m.Mailer,
+		BaseURL:  m.Config.BaseURL,
+		Secure:   m.Config.Secure(),
+		Demo:     m.Demo,
+		Logger:   m.Logger,
+		Now:      m.Now,
+		Mounts:   mounts,
 	}).Handler()
 }
 

@@ -28,7 +28,9 @@ type Actor struct {
 	Clinic    store.Clinic
 	RequestID string
 	IP        string
-	Channel   Channel
+	// BaseURL is the site's public address, for links that are emailed.
+	BaseURL string
+	Channel Channel
 	// Names, when set, names the records a use case touches as this
 	// channel's callers know them in the audit log (the FHIR API calls a
 	// blood-pressure reading Observation vs-bp-…). Nil keeps the practice's

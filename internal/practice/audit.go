@@ -151,10 +151,10 @@ func (s *Service) write(ctx context.Context, a Actor, fn func(tx *store.Tx) erro
 	return s.settle(ctx, a, s.st.Write(ctx, fn))
 }
 
-// Denied records a refusal an adapter made before any use case ran (a
-// route a principal's kind may never use), and is the one way adapters
-// write to the log.
-func (s *Service) Denied(ctx context.Context, a Actor, resourceType, resourceID, detail string) error {
-	return s.Record(ctx, a, audit.Entry{Action: "access.denied", ResourceType: resourceType, ResourceID: resourceID,
-		Outcome: audit.Denied, Detail: detail})
+// Deny records a refusal made outside any use case's transaction (a route
+// a principal's kind may never use, an action on nothing it may touch) and
+// returns the NotFound to answer with, already recorded.
+func (s *Service) Deny(ctx context.Context, a Actor, resourceType, resourceID, detail string) error {
+	e := audit.Entry{Action: "access.denied", ResourceType: resourceType, ResourceID: resourceID, Outcome: audit.Denied, Detail: detail}
+	return s.settle(ctx, a, &refusal{entry: e, err: problem.New(problem.NotFound, "Not found.")})
 }

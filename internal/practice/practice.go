@@ -17,12 +17,21 @@ import (
 	"log/slog"
 	"time"
 
+	"doorway/internal/auth"
+	"doorway/internal/mail"
 	"doorway/internal/store"
 )
 
 // Config is what the use cases need from the application.
 type Config struct {
 	Store *store.Store
+	// Hasher hashes and checks passwords.
+	Hasher *auth.Hasher
+	// Mailer sends invitations and password resets; nil when SMTP is not
+	// configured, in which case links are shown to the admin who made them.
+	Mailer mail.Sender
+	// Demo lets the demo's accounts sign in without a second factor.
+	Demo bool
 	// Now is the clock; tests stand it still or move it.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -30,9 +39,12 @@ type Config struct {
 
 // Service runs the use cases. It is safe for concurrent use.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
-	log *slog.Logger
+	st     *store.Store
+	hasher *auth.Hasher
+	mailer mail.Sender
+	demo   bool
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // New makes the service.
@@ -43,7 +55,10 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{st: cfg.Store, now: cfg.Now, log: cfg.Logger}
+	if cfg.Hasher == nil {
+		cfg.Hasher = auth.NewHasher(2)
+	}
+	return &Service{st: cfg.Store, hasher: cfg.Hasher, mailer: cfg.Mailer, demo: cfg.Demo, now: cfg.Now, log: cfg.Logger}
 }
 
 // Now is the service's clock, in UTC.

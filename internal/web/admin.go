@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -11,20 +10,20 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
-	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
-// adminOnly checks the admin's resource types; a non-admin gets a 404.
+// adminOnly checks the clinic's own resource types (settings, staff, the
+// audit log); a refusal is recorded and answered 404.
 func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request, t access.Type, a access.Action) bool {
-	v := viewerOf(r.Context())
-	if access.Allow(v.P, a, access.Resource{Type: t, ClinicID: v.P.ClinicID}) {
-		return true
+	if err := s.app.Allowed(r.Context(), s.actor(r), t, a); err != nil {
+		s.failDenied(w, r, string(t), "", err)
+		return false
 	}
-	s.deny(w, r, string(t), "")
-	return false
+	return true
 }
 
 func staffStatus(u store.User) string {
@@ -38,16 +37,14 @@ func staffStatus(u store.User) string {
 }
 
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, form view.InviteStaffForm, notice string) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	var staff []store.User
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { staff, err = tx.Staff(ctx, v.P.ClinicID); return err }); err != nil {
-		s.fail(w, r, err)
+	staff, err := s.app.Staff(r.Context(), s.actor(r))
+	if err != nil {
+		s.failDenied(w, r, "staff_accounts", "", err)
 		return
 	}
 	sv := view.StaffView{Form: form}
 	for _, u := range staff {
-		sv.Staff = append(sv.Staff, view.StaffRow{ID: u.ID, Name: u.Name, Email: u.Email, Roles: roleList(u.Roles), Status: staffStatus(u), TwoStep: u.TOTPEnabledAt != nil})
+		sv.Staff = append(sv.Staff, view.StaffRow{ID: u.ID, Name: u.Name, Email: u.Email, Roles: practice.RoleList(u.Roles), Status: staffStatus(u), TwoStep: u.TOTPEnabledAt != nil})
 	}
 	p := s.page(r, "Staff", "/admin/staff")
 	if notice != "" {
@@ -57,9 +54,6 @@ func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) showStaff(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.StaffAccounts, access.Read) {
-		return
-	}
 	s.renderStaff(w, r, http.StatusOK, view.InviteStaffForm{Roles: map[string]bool{"therapist": true}}, "")
 }
 
@@ -87,52 +81,26 @@ func formRoles(r *http.Request) ([]store.Role, map[string]bool, error) {
 }
 
 func (s *Server) doInviteStaff(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.StaffAccounts, access.Write) {
-		return
-	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	roles, checked, err := formRoles(r)
+	roles, checked, perr := formRoles(r)
 	form := view.InviteStaffForm{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Roles: checked}
-	if err != nil {
-		form.Errors = view.FieldErrors{problem.FieldOf(err): problem.MessageOf(err)}
-		s.renderStaff(w, r, http.StatusBadRequest, form, "")
+	var l practice.Link
+	err := perr
+	if err == nil {
+		l, err = s.app.InviteStaff(r.Context(), s.actor(r), form.Name, form.Email, roles)
+	} else if !s.adminOnly(w, r, access.StaffAccounts, access.Write) {
+		// A form that cannot be read is refused as such only to an admin.
 		return
 	}
-	u := store.User{ID: auth.NewID(), ClinicID: v.P.ClinicID, Email: form.Email, Name: form.Name, Kind: "staff", Roles: roles, CreatedAt: s.now()}
-	var link string
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateUser(ctx, &u); err != nil {
-			return err
-		}
-		if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "user.create", ResourceType: "user", ResourceID: u.ID, Detail: "roles " + roleList(roles), Severity: audit.High}); err != nil {
-			return err
-		}
-		var err error
-		link, err = s.issueLink(ctx, tx, r, u, "invite")
-		return err
-	})
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" {
+		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
 			form.Errors = view.FieldErrors{f: problem.MessageOf(err)}
 			s.renderStaff(w, r, http.StatusBadRequest, form, "")
 			return
 		}
-		s.fail(w, r, err)
+		s.failDenied(w, r, "staff_accounts", "", err)
 		return
 	}
-	s.renderStaff(w, r, http.StatusOK, view.InviteStaffForm{Roles: map[string]bool{"therapist": true}}, s.deliverLink(ctx, u, v.Clinic.Name, "invite", link))
-}
-
-// staffMember loads a staff member of the admin's own clinic.
-func (s *Server) staffMember(ctx context.Context, id string) (store.User, error) {
-	v := viewerOf(ctx)
-	var u store.User
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) { u, err = tx.User(ctx, id); return err })
-	if err == nil && (u.ClinicID != v.P.ClinicID || u.Kind != "staff") {
-		err = problem.New(problem.NotFound, "Not found.")
-	}
-	return u, err
+	s.renderStaff(w, r, http.StatusOK, view.InviteStaffForm{Roles: map[string]bool{"therapist": true}}, l.Notice())
 }
 
 func (s *Server) renderStaffMember(w http.ResponseWriter, r *http.Request, status int, u store.User, errs view.FieldErrors, notice string) {
@@ -149,98 +117,51 @@ func (s *Server) renderStaffMember(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, view.StaffMember(p, m))
 }
 
-// withStaffMember runs the common start of the staff-member handlers.
-func (s *Server) withStaffMember(w http.ResponseWriter, r *http.Request, a access.Action) (store.User, bool) {
-	if !s.adminOnly(w, r, access.StaffAccounts, a) {
-		return store.User{}, false
+// staffChanged shows a staff member after a change, or the change's
+// refusal: an Invalid by its field on the member's page, anything else as
+// failDenied says.
+func (s *Server) staffChanged(w http.ResponseWriter, r *http.Request, u store.User, err error, notice string) {
+	if err == nil {
+		s.renderStaffMember(w, r, http.StatusOK, u, nil, notice)
+		return
 	}
-	id := r.PathValue("id")
-	u, err := s.staffMember(r.Context(), id)
-	if err != nil {
-		if problem.CodeOf(err) == problem.NotFound {
-			s.deny(w, r, "user", id)
-		} else {
-			s.fail(w, r, err)
+	if problem.CodeOf(err) == problem.Invalid {
+		if u, lerr := s.app.StaffMember(r.Context(), s.actor(r), r.PathValue("id")); lerr == nil {
+			s.renderStaffMember(w, r, http.StatusBadRequest, u, view.FieldErrors{"roles": problem.MessageOf(err)}, "")
+			return
 		}
-		return u, false
 	}
-	return u, true
+	s.failDenied(w, r, "user", r.PathValue("id"), err)
 }
 
 func (s *Server) showStaffMember(w http.ResponseWriter, r *http.Request) {
-	if u, ok := s.withStaffMember(w, r, access.Read); ok {
-		s.renderStaffMember(w, r, http.StatusOK, u, nil, "")
-	}
+	u, err := s.app.StaffMember(r.Context(), s.actor(r), r.PathValue("id"))
+	s.staffChanged(w, r, u, err, "")
 }
 
 func (s *Server) doStaffRoles(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.withStaffMember(w, r, access.Write)
-	if !ok {
-		return
-	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	roles, _, err := formRoles(r)
-	if err == nil && u.ID == v.P.UserID && !containsRole(roles, store.RoleAdmin) {
-		err = problem.Invalidf("roles", "You cannot remove your own admin role; ask another admin.")
-	}
 	if err != nil {
+		// Only an admin is told the form was wrong.
+		u, lerr := s.app.StaffMember(r.Context(), s.actor(r), r.PathValue("id"))
+		if lerr != nil {
+			s.failDenied(w, r, "user", r.PathValue("id"), lerr)
+			return
+		}
 		s.renderStaffMember(w, r, http.StatusBadRequest, u, view.FieldErrors{"roles": problem.MessageOf(err)}, "")
 		return
 	}
-	before := roleList(u.Roles)
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetRoles(ctx, u.ID, roles); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "user.role_change", ResourceType: "user", ResourceID: u.ID,
-			Detail: "from " + before + " to " + roleList(roles), Severity: audit.High})
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u.Roles = roles
-	s.renderStaffMember(w, r, http.StatusOK, u, nil, "Roles saved.")
-}
-
-func containsRole(roles []store.Role, r store.Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
+	u, err := s.app.SetStaffRoles(r.Context(), s.actor(r), r.PathValue("id"), roles)
+	s.staffChanged(w, r, u, err, "Roles saved.")
 }
 
 func (s *Server) setStaffDisabled(w http.ResponseWriter, r *http.Request, disable bool) {
-	u, ok := s.withStaffMember(w, r, access.Write)
-	if !ok {
-		return
-	}
-	ctx := r.Context()
-	if u.ID == viewerOf(ctx).P.UserID {
-		s.renderStaffMember(w, r, http.StatusBadRequest, u, view.FieldErrors{"roles": "You cannot disable your own account."}, "")
-		return
-	}
-	var at *time.Time
-	action, notice := "user.enable", u.Name+" can sign in again."
+	u, err := s.app.SetStaffDisabled(r.Context(), s.actor(r), r.PathValue("id"), disable)
+	notice := u.Name + " can sign in again."
 	if disable {
-		now := s.now()
-		at, action, notice = &now, "user.disable", u.Name+" is disabled and signed out everywhere."
+		notice = u.Name + " is disabled and signed out everywhere."
 	}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetDisabled(ctx, u.ID, at); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: action, ResourceType: "user", ResourceID: u.ID, Severity: audit.High})
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u.DisabledAt = at
-	s.renderStaffMember(w, r, http.StatusOK, u, nil, notice)
+	s.staffChanged(w, r, u, err, notice)
 }
 
 func (s *Server) doStaffDisable(w http.ResponseWriter, r *http.Request) {
@@ -251,27 +172,8 @@ func (s *Server) doStaffEnable(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) doStaffReset(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.withStaffMember(w, r, access.Write)
-	if !ok {
-		return
-	}
-	ctx := r.Context()
-	purpose := "reset"
-	if u.PasswordHash == "" {
-		purpose = "invite"
-	}
-	var link string
-	err := s.st.Write(ctx, func(tx *store.Tx) (err error) {
-		if link, err = s.issueLink(ctx, tx, r, u, purpose); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "user." + purpose + "_link", ResourceType: "user", ResourceID: u.ID, Severity: audit.High})
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderStaffMember(w, r, http.StatusOK, u, nil, s.deliverLink(ctx, u, viewerOf(ctx).Clinic.Name, purpose, link))
+	l, err := s.app.StaffLink(r.Context(), s.actor(r), r.PathValue("id"))
+	s.staffChanged(w, r, l.For, err, l.Notice())
 }
 
 // timeZones offered in settings: the common ones where practices are, plus
@@ -293,47 +195,29 @@ func zonesWith(current string) []string {
 }
 
 func (s *Server) showSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.ClinicSettings, access.Read) {
+	c, err := s.app.ClinicSettings(r.Context(), s.actor(r))
+	if err != nil {
+		s.failDenied(w, r, "clinic_settings", "", err)
 		return
 	}
-	c := viewerOf(r.Context()).Clinic
 	s.render(w, r, http.StatusOK, view.Settings(s.page(r, "Clinic settings", "/admin/settings"), view.SettingsForm{
 		Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone)}))
 }
 
 func (s *Server) doSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.ClinicSettings, access.Write) {
-		return
-	}
-	ctx := r.Context()
-	c := viewerOf(ctx).Clinic
-	c.Name = strings.TrimSpace(r.PostFormValue("name"))
-	c.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
-	c.ContactEmail = strings.TrimSpace(r.PostFormValue("contact_email"))
-	c.ContactPhone = strings.TrimSpace(r.PostFormValue("contact_phone"))
-	c.Address = strings.TrimSpace(r.PostFormValue("address"))
-	form := view.SettingsForm{Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone)}
-	err := func() error {
-		if c.ContactEmail != "" {
-			if err := store.ValidateEmail(c.ContactEmail); err != nil {
-				return problem.Invalidf("contact_email", "%s", problem.MessageOf(err))
-			}
-		}
-		return s.st.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.UpdateClinic(ctx, &c); err != nil {
-				return err
-			}
-			return s.recordTx(ctx, tx, r, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: c.ID})
-		})
-	}()
+	d := practice.ClinicDetails{Name: strings.TrimSpace(r.PostFormValue("name")), TimeZone: strings.TrimSpace(r.PostFormValue("time_zone")),
+		ContactEmail: strings.TrimSpace(r.PostFormValue("contact_email")), ContactPhone: strings.TrimSpace(r.PostFormValue("contact_phone")),
+		Address: strings.TrimSpace(r.PostFormValue("address"))}
+	form := view.SettingsForm{Name: d.Name, TimeZone: d.TimeZone, ContactEmail: d.ContactEmail, ContactPhone: d.ContactPhone, Address: d.Address, Zones: zonesWith(d.TimeZone)}
+	c, err := s.app.SaveClinicSettings(r.Context(), s.actor(r), d)
 	p := s.page(r, "Clinic settings", "/admin/settings")
 	if err != nil {
-		if f := problem.FieldOf(err); f != "" {
+		if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
 			form.Errors = view.FieldErrors{f: problem.MessageOf(err)}
 			s.render(w, r, http.StatusBadRequest, view.Settings(p, form))
 			return
 		}
-		s.fail(w, r, err)
+		s.failDenied(w, r, "clinic_settings", "", err)
 		return
 	}
 	p.Flash, p.FlashKind = "Settings saved.", "ok"
@@ -375,49 +259,35 @@ func auditQuery(r *http.Request, v *viewer) (store.AuditFilter, view.AuditView, 
 }
 
 func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.AuditLog, access.Read) {
-		return
-	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	v := viewerOf(r.Context())
 	f, av, errs := auditQuery(r, v)
-	status := http.StatusOK
-	var entries []audit.Entry
 	if len(errs) > 0 {
-		status = http.StatusBadRequest
-	} else if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { entries, err = tx.AuditEntries(ctx, f); return err }); err != nil {
-		s.fail(w, r, err)
+		// The filter is checked after the admin's access, as any form.
+		if !s.adminOnly(w, r, access.AuditLog, access.Read) {
+			return
+		}
+		av.Errors = errs
+		s.render(w, r, http.StatusBadRequest, view.AuditLog(s.page(r, "Audit log", "/admin/audit"), av))
 		return
 	}
-	names := s.actorNames(ctx, v.P.ClinicID)
+	pg, err := s.app.AuditLog(r.Context(), s.actor(r), f)
+	if err != nil {
+		s.failDenied(w, r, "audit_log", "", err)
+		return
+	}
 	loc := v.Clinic.Location()
-	for _, e := range entries {
-		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, loc), Actor: actorLabel(e, names), Action: e.Action,
+	for _, e := range pg.Entries {
+		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, loc), Actor: actorLabel(e, pg.Names), Action: e.Action,
 			Resource: strings.TrimSpace(e.ResourceType + " " + e.ResourceID), Client: e.ClientID, Outcome: string(e.Outcome), Severity: string(e.Severity), IP: e.IP})
 	}
 	qs := r.URL.Query()
 	qs.Del("before")
 	av.CSVURL = "/admin/audit.csv?" + qs.Encode()
-	if len(entries) == f.Limit {
-		qs.Set("before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+	if pg.More {
+		qs.Set("before", strconv.FormatInt(pg.Entries[len(pg.Entries)-1].Seq, 10))
 		av.NextURL = "/admin/audit?" + qs.Encode()
 	}
-	av.Errors = errs
-	s.record(r, audit.Entry{Action: "audit.read", ResourceType: "audit_log"})
-	s.render(w, r, status, view.AuditLog(s.page(r, "Audit log", "/admin/audit"), av))
-}
-
-// actorNames maps the clinic's user ids to names for display.
-func (s *Server) actorNames(ctx context.Context, clinicID string) map[string]string {
-	names := map[string]string{}
-	s.st.Read(ctx, func(tx *store.Tx) error {
-		staff, err := tx.Staff(ctx, clinicID)
-		for _, u := range staff {
-			names[u.ID] = u.Name
-		}
-		return err
-	})
-	return names
+	s.render(w, r, http.StatusOK, view.AuditLog(s.page(r, "Audit log", "/admin/audit"), av))
 }
 
 func actorLabel(e audit.Entry, names map[string]string) string {
@@ -431,23 +301,20 @@ func actorLabel(e audit.Entry, names map[string]string) string {
 }
 
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.AuditLog, access.Export) {
-		return
-	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	v := viewerOf(r.Context())
 	f, _, errs := auditQuery(r, v)
 	if len(errs) > 0 {
+		if !s.adminOnly(w, r, access.AuditLog, access.Export) {
+			return
+		}
 		s.fail(w, r, problem.Invalidf("from", "The dates in the filter are not valid."))
 		return
 	}
-	f.Limit = 10000
-	var entries []audit.Entry
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { entries, err = tx.AuditEntries(ctx, f); return err }); err != nil {
-		s.fail(w, r, err)
+	entries, err := s.app.ExportAudit(r.Context(), s.actor(r), f)
+	if err != nil {
+		s.failDenied(w, r, "audit_log", "", err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "audit.export", ResourceType: "audit_log", Detail: plural(len(entries), "entry")})
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+url.PathEscape(v.Clinic.ShortName)+`.csv"`)
 	cw := csv.NewWriter(w)

@@ -9,7 +9,6 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -120,45 +119,14 @@ func (s *Server) showNewClient(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) doCreateClient(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	f := view.NewClientForm{
 		GivenName: strings.TrimSpace(r.PostFormValue("given_name")), FamilyName: strings.TrimSpace(r.PostFormValue("family_name")),
 		PreferredName: strings.TrimSpace(r.PostFormValue("preferred_name")), DateOfBirth: strings.TrimSpace(r.PostFormValue("date_of_birth")),
 		Email: strings.TrimSpace(r.PostFormValue("email")), Phone: strings.TrimSpace(r.PostFormValue("phone")),
 		Invite: r.PostFormValue("invite") == "1",
 	}
-	if f.Invite && f.Email == "" {
-		f.Errors = view.FieldErrors{"email": "An email address is needed to send a portal invitation."}
-		s.render(w, r, http.StatusBadRequest, view.NewClient(s.page(r, "Add a client", "/caseload"), f))
-		return
-	}
-	now := s.now()
-	c := store.Client{ID: auth.NewID(), ClinicID: v.P.ClinicID, GivenName: f.GivenName, FamilyName: f.FamilyName,
-		PreferredName: f.PreferredName, DateOfBirth: f.DateOfBirth, Email: f.Email, Phone: f.Phone, CreatedAt: now}
-	var link string
-	var portalUser store.User
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateClient(ctx, &c); err != nil {
-			return err
-		}
-		// The person who adds a client is on their care team from the start
-		// (unless they are purely an admin, who sees every client anyway).
-		if v.P.Has(access.Therapist) || v.P.Has(access.Prescriber) {
-			if err := tx.AddToCareTeam(ctx, c.ID, v.P.UserID, now); err != nil {
-				return err
-			}
-		}
-		if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "client.create", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID}); err != nil {
-			return err
-		}
-		if f.Invite {
-			var err error
-			portalUser, link, err = s.inviteClientTx(ctx, tx, r, c)
-			return err
-		}
-		return nil
-	})
+	added, err := s.app.CreateClient(r.Context(), s.actor(r), practice.ClientInput{GivenName: f.GivenName, FamilyName: f.FamilyName,
+		PreferredName: f.PreferredName, DateOfBirth: f.DateOfBirth, Email: f.Email, Phone: f.Phone, Invite: f.Invite})
 	if err != nil {
 		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
 			f.Errors = errs
@@ -166,52 +134,17 @@ func (s *Server) doCreateClient(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	notice := c.DisplayName() + " is added."
-	if f.Invite {
-		notice += " " + s.deliverLink(ctx, portalUser, v.Clinic.Name, "invite", link)
+	notice := added.Client.DisplayName() + " is added."
+	if added.Invite != nil {
+		notice += " " + added.Invite.Notice()
 	}
-	s.showClientWith(w, r, c.ID, notice)
+	s.showClientWith(w, r, added.Client.ID, notice)
 }
 
-// inviteClientTx creates (or reuses) the client's portal account and issues an
-// invitation link.
-func (s *Server) inviteClientTx(ctx context.Context, tx *store.Tx, r *http.Request, c store.Client) (store.User, string, error) {
-	var u store.User
-	if c.UserID != "" {
-		var err error
-		if u, err = tx.User(ctx, c.UserID); err != nil {
-			return u, "", err
-		}
-		if u.PasswordHash != "" {
-			return u, "", problem.New(problem.Conflict, "This client already has a portal account. If they cannot sign in, they can use \"Forgotten your password?\".")
-		}
-	} else {
-		if c.Email == "" {
-			return u, "", problem.Invalidf("email", "Add an email address for this client before inviting them.")
-		}
-		u = store.User{ID: auth.NewID(), ClinicID: c.ClinicID, Email: c.Email, Name: c.DisplayName(), Kind: "client", CreatedAt: s.now()}
-		if err := tx.CreateUser(ctx, &u); err != nil {
-			return u, "", err
-		}
-		if err := tx.LinkClientUser(ctx, c.ID, u.ID); err != nil {
-			return u, "", err
-		}
-	}
-	link, err := s.issueLink(ctx, tx, r, u, "invite")
-	if err != nil {
-		return u, "", err
-	}
-	return u, link, s.recordTx(ctx, tx, r, audit.Entry{Action: "client.invite", ResourceType: "user", ResourceID: u.ID, ClientID: c.ID})
-}
-
-// deliverLink emails a link if it can and says what happened.
-func (s *Server) deliverLink(ctx context.Context, u store.User, clinicName, purpose, link string) string {
-	mailed, err := s.sendLink(ctx, u, clinicName, purpose, link)
-	if err != nil {
-		s.log.Error("send link", "request_id", requestID(ctx), "err", err)
-		return problem.MessageOf(err) + " " + link
-	}
-	return linkNotice(u.Name, issuedLink{URL: link, Mailed: mailed})
+// inviteClientTx invites a client inside tx, for the inquiry's conversion
+// until it is a use case.
+func (s *Server) inviteClientTx(ctx context.Context, tx *store.Tx, r *http.Request, c store.Client) (practice.Link, error) {
+	return s.app.InviteClientTx(ctx, tx, s.actor(r), c)
 }
 
 func (s *Server) showClient(w http.ResponseWriter, r *http.Request) {
@@ -279,90 +212,24 @@ func roleList(roles []store.Role) string {
 }
 
 func (s *Server) doInviteClient(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	c, _, err := s.clientRecord(ctx, id, access.ClientRecord, access.Write)
+	l, err := s.app.InviteClient(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
 	}
-	var u store.User
-	var link string
-	err = s.st.Write(ctx, func(tx *store.Tx) (err error) {
-		u, link, err = s.inviteClientTx(ctx, tx, r, c)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.showClientWith(w, r, c.ID, s.deliverLink(ctx, u, v.Clinic.Name, "invite", link))
+	s.showClientWith(w, r, id, l.Notice())
 }
 
 func (s *Server) doCareTeam(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	c, team, err := s.clientRecord(ctx, id, access.CareTeam, access.Write)
-	if err != nil {
-		s.failClient(w, r, id, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, problem.Invalidf("staff", "The form could not be read."))
 		return
 	}
-	want := map[string]bool{}
-	for _, sid := range r.PostForm["staff"] {
-		want[sid] = true
-	}
-	now := s.now()
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		staff, err := tx.Staff(ctx, v.P.ClinicID)
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{}
-		for _, u := range staff {
-			known[u.ID] = true
-		}
-		for sid := range want {
-			// Ids from the form are checked against this clinic's staff:
-			// nobody from another clinic can be put on a care team.
-			if !known[sid] {
-				return problem.Invalidf("staff", "One of the chosen people is not on this clinic's staff.")
-			}
-		}
-		current := map[string]bool{}
-		for _, sid := range team {
-			current[sid] = true
-		}
-		for sid := range want {
-			if !current[sid] {
-				if err := tx.AddToCareTeam(ctx, c.ID, sid, now); err != nil {
-					return err
-				}
-				if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "care_team.add", ResourceType: "user", ResourceID: sid, ClientID: c.ID, Severity: audit.High}); err != nil {
-					return err
-				}
-			}
-		}
-		for sid := range current {
-			if !want[sid] {
-				if err := tx.RemoveFromCareTeam(ctx, c.ID, sid); err != nil {
-					return err
-				}
-				if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "care_team.remove", ResourceType: "user", ResourceID: sid, ClientID: c.ID, Severity: audit.High}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		s.fail(w, r, err)
+	if err := s.app.SetCareTeam(r.Context(), s.actor(r), id, r.PostForm["staff"]); err != nil {
+		s.failClient(w, r, id, err)
 		return
 	}
-	s.showClientWith(w, r, c.ID, "The care team is saved.")
+	s.showClientWith(w, r, id, "The care team is saved.")
 }

@@ -15,6 +15,7 @@ import (
 	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/care"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -377,8 +378,7 @@ func (s *Server) doConvertInquiry(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	c := store.Client{ID: auth.NewID(), ClinicID: v.P.ClinicID, GivenName: f.GivenName, FamilyName: f.FamilyName,
 		DateOfBirth: f.DateOfBirth, Email: q.Email, Phone: q.Phone, CreatedAt: now}
-	var portalUser store.User
-	var link string
+	var link practice.Link
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateClient(ctx, &c); err != nil {
 			return err
@@ -400,7 +400,7 @@ func (s *Server) doConvertInquiry(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.Invite {
 			var err error
-			portalUser, link, err = s.inviteClientTx(ctx, tx, r, c)
+			link, err = s.inviteClientTx(ctx, tx, r, c)
 			return err
 		}
 		return nil
@@ -414,7 +414,7 @@ func (s *Server) doConvertInquiry(w http.ResponseWriter, r *http.Request) {
 	}
 	notice := c.DisplayName() + " is now a client, with a course in intake."
 	if f.Invite {
-		notice += " " + s.deliverLink(ctx, portalUser, v.Clinic.Name, "invite", link)
+		notice += " " + s.app.DeliverLink(ctx, s.actor(r), link).Notice()
 	}
 	s.showClientWith(w, r, c.ID, notice)
 }

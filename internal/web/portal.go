@@ -81,21 +81,13 @@ func firstName(c store.Client) string {
 
 // showAccessLog is the client's accounting of who looked at their record.
 func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	if !access.Allow(v.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: v.P.ClinicID, ClientID: v.P.ClientID}) {
-		s.deny(w, r, "client_record", v.P.ClientID)
+	v := viewerOf(r.Context())
+	log, err := s.app.MyAccessLog(r.Context(), s.actor(r), accessLogEntries)
+	if err != nil {
+		s.failDenied(w, r, "client_record", v.P.ClientID, err)
 		return
 	}
-	var entries []audit.Entry
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: v.P.ClinicID, ClientID: v.P.ClientID, Limit: accessLogEntries})
-		return err
-	}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	names := s.actorNames(ctx, v.P.ClinicID)
+	entries, names := log.Entries, log.Names
 	loc := v.Clinic.Location()
 	var rows []view.AccessRow
 	for _, e := range entries {

@@ -76,7 +76,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Practice == nil {
-		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Now: cfg.Now, Logger: cfg.Logger})
+		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Hasher: cfg.Hasher, Mailer: cfg.Mailer, Demo: cfg.Demo, Now: cfg.Now, Logger: cfg.Logger})
 	}
 	s := &Server{cfg: cfg, app: cfg.Practice, st: cfg.Store, log: cfg.Logger}
 	s.routes = s.routeTable()

@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 )
@@ -83,7 +84,7 @@ func TestThrottleAfterTooManyFailures(t *testing.T) {
 	// 100 failures within the hour, written directly: hashing 100 wrong
 	// passwords would only slow the test.
 	err := f.st.Write(ctx, func(tx *store.Tx) error {
-		for i := 0; i < maxFailuresPerAccount; i++ {
+		for i := 0; i < practice.MaxFailuresPerAccount; i++ {
 			if err := tx.RecordLoginFailure(ctx, auth.NewID(), "assigned@example.org", "10.9.9.9", f.now.Add(-30*time.Minute)); err != nil {
 				return err
 			}

@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"doorway/internal/access"
-	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/store"
 )
@@ -55,8 +53,7 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// withPrincipal resolves the session cookie into a viewer. Touching the
-// session (the idle timeout) is a write, done at most once a minute.
+// withPrincipal resolves the session cookie into a viewer.
 func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.loadViewer(r)
@@ -65,63 +62,20 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 }
 
 func (s *Server) loadViewer(r *http.Request) *viewer {
-	anon := &viewer{P: access.Principal{Kind: access.Anonymous}}
 	c, err := r.Cookie(s.cookieName())
-	if err != nil || c.Value == "" || len(c.Value) > 128 {
-		return anon
-	}
-	hash := auth.HashSecret(c.Value)
-	ctx := r.Context()
-	now := s.now()
-	var v viewer
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		sess, err := tx.Session(ctx, hash)
-		if err != nil {
-			return err
-		}
-		u, err := tx.User(ctx, sess.UserID)
-		if err != nil {
-			return err
-		}
-		cl, err := tx.Clinic(ctx, u.ClinicID)
-		if err != nil {
-			return err
-		}
-		v.Session, v.User, v.Clinic = sess, u, cl
-		if u.Kind == "client" {
-			if c, err := tx.ClientByUser(ctx, u.ID); err == nil {
-				v.P.ClientID = c.ID
-			}
-		}
-		return nil
-	})
 	if err != nil {
-		return anon
+		return &viewer{P: access.Principal{Kind: access.Anonymous}}
 	}
-	idle := staffIdle
-	if v.User.Kind == "client" {
-		idle = clientIdle
+	si, err := s.app.ResolveSession(r.Context(), c.Value)
+	if err != nil {
+		return &viewer{P: access.Principal{Kind: access.Anonymous}}
 	}
-	if v.User.DisabledAt != nil || !now.Before(v.Session.ExpiresAt) || now.Sub(v.Session.LastSeenAt) > idle {
-		s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
-		return anon
-	}
-	if now.Sub(v.Session.LastSeenAt) > time.Minute {
-		s.st.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now) })
-	}
-	v.P = v.User.Principal(v.P.ClientID)
-	v.MustEnrol = s.mfaRequired(v.User) && v.User.TOTPEnabledAt == nil
-	v.PendingMFA = !v.Session.MFADone
-	return &v
+	return &viewer{P: si.P, User: si.User, Clinic: si.Clinic, Session: si.Session, PendingMFA: si.PendingMFA, MustEnrol: si.MustEnrol}
 }
 
-// mfaRequired: admins and prescribers must use a second factor; demo accounts
-// in a demo may skip it (CONTRACT.md).
-func (s *Server) mfaRequired(u store.User) bool {
-	if s.cfg.Demo && u.Demo {
-		return false
-	}
-	return u.HasRole(store.RoleAdmin) || u.HasRole(store.RolePrescriber)
+// signedInOf is the viewer as the sign-in use cases know it.
+func (v *viewer) signedInOf() practice.SignedIn {
+	return practice.SignedIn{Session: v.Session, User: v.User, Clinic: v.Clinic, P: v.P, PendingMFA: v.PendingMFA, MustEnrol: v.MustEnrol}
 }
 
 // actor is the request's Actor for the use cases: the viewer, the request
@@ -130,6 +84,7 @@ func (s *Server) actor(r *http.Request) practice.Actor {
 	v := viewerOf(r.Context())
 	if v.actor == nil {
 		a := practice.NewActor(v.P, v.User.Name, v.Clinic, requestID(r.Context()), clientIP(r), practice.Pages)
+		a.BaseURL = s.baseURL(r)
 		v.actor = &a
 	}
 	return *v.actor

@@ -1,0 +1,95 @@
+package practice
+
+import (
+	"context"
+	"strconv"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+	"doorway/internal/store"
+)
+
+// The admin's view of the audit log.
+
+// AuditPage is one page of the log, newest first, with the names of the
+// people in it.
+type AuditPage struct {
+	Entries []audit.Entry
+	// Names are the clinic's user names by id.
+	Names map[string]string
+	// More is true when older entries follow this page.
+	More bool
+}
+
+// AuditLog reads a page of the clinic's log through the filter (its
+// ClinicID is the actor's, whatever it says); the read is itself recorded.
+func (s *Service) AuditLog(ctx context.Context, a Actor, f store.AuditFilter) (AuditPage, error) {
+	if err := s.adminMay(ctx, a, access.AuditLog, access.Read); err != nil {
+		return AuditPage{}, err
+	}
+	f.ClinicID = a.P.ClinicID
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	var p AuditPage
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if p.Entries, err = tx.AuditEntries(ctx, f); err != nil {
+			return err
+		}
+		p.Names, err = userNames(ctx, tx, a.P.ClinicID)
+		return err
+	})
+	if err != nil {
+		return p, err
+	}
+	p.More = len(p.Entries) == f.Limit
+	return p, s.Record(ctx, a, audit.Entry{Action: "audit.read", ResourceType: "audit_log"})
+}
+
+// ExportAudit reads up to 10,000 entries through the filter for a CSV
+// download, recorded as an export.
+func (s *Service) ExportAudit(ctx context.Context, a Actor, f store.AuditFilter) ([]audit.Entry, error) {
+	if err := s.adminMay(ctx, a, access.AuditLog, access.Export); err != nil {
+		return nil, err
+	}
+	f.ClinicID, f.Limit = a.P.ClinicID, 10000
+	var out []audit.Entry
+	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { out, err = tx.AuditEntries(ctx, f); return err }); err != nil {
+		return nil, err
+	}
+	return out, s.Record(ctx, a, audit.Entry{Action: "audit.export", ResourceType: "audit_log", Detail: strconv.Itoa(len(out)) + " entries"})
+}
+
+// userNames maps the clinic's staff ids to their names.
+func userNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
+	staff, err := tx.Staff(ctx, clinicID)
+	names := map[string]string{}
+	for _, u := range staff {
+		names[u.ID] = u.Name
+	}
+	return names, err
+}
+
+// AccessLog is the client's own accounting of access (SECURITY.md): the
+// newest entries about their record, with the names of the people in them.
+type AccessLog struct {
+	Entries []audit.Entry
+	Names   map[string]string
+}
+
+// MyAccessLog reads the signed-in client's accounting of access: up to
+// limit of the newest entries about them.
+func (s *Service) MyAccessLog(ctx context.Context, a Actor, limit int) (AccessLog, error) {
+	var out AccessLog
+	if !access.Allow(a.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: a.P.ClinicID, ClientID: a.P.ClientID}) {
+		return out, s.Deny(ctx, a, "client_record", a.P.ClientID, "not their record")
+	}
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if out.Entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: a.P.ClinicID, ClientID: a.P.ClientID, Limit: limit}); err != nil {
+			return err
+		}
+		out.Names, err = userNames(ctx, tx, a.P.ClinicID)
+		return err
+	})
+	return out, err
+}
