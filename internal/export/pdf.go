@@ -139,10 +139,7 @@ func (w *pdfWriter) newPage() error {
 	page := fmt.Sprintf("page %d", w.page)
 	pw, _ := w.pdf.MeasureTextWidth(page)
 	// Long names are cut rather than run under the page number.
-	for fw, _ := w.pdf.MeasureTextWidth(foot); fw > contentW-pw-12 && len([]rune(foot)) > 4; fw, _ = w.pdf.MeasureTextWidth(foot) {
-		r := []rune(foot)
-		foot = string(r[:len(r)-2]) + "…"
-	}
+	foot = fit(w.pdf, foot, contentW-pw-12)
 	w.pdf.SetXY(margin, footerY)
 	if err := w.pdf.Cell(nil, foot); err != nil {
 		return err
