@@ -1,7 +1,9 @@
 // Package export turns records into files and pictures people take away: the
-// measures report as PDF, and the layout of the score chart that both the
-// PDF and the web page draw. Everything here is given data and returns bytes
-// or geometry; it reads no database and checks no access.
+// measures report and the session record as PDF, the Reflection Workbook for
+// print (empty, or with a client's own answers), and the layout of the score
+// chart that both the PDF and the web page draw. Everything here is given
+// data and returns bytes or geometry; it reads no database and checks no
+// access.
 package export
 
 import (

@@ -89,7 +89,7 @@ func MeasuresReport(r Report) ([]byte, error) {
 // opens the first page, lets body write the rest, and returns the bytes.
 // r carries what the page header and footer show.
 func writePDF(title string, created time.Time, r Report, body func(w *pdfWriter) error) ([]byte, error) {
-	pdf, err := startPDF(title, created)
+	pdf, err := startPDF(title, created, gopdf.PageSizeLetter)
 	if err != nil {
 		return nil, err
 	}
@@ -107,10 +107,12 @@ func writePDF(title string, created time.Time, r Report, body func(w *pdfWriter)
 	return buf.Bytes(), nil
 }
 
-// startPDF begins a US Letter document with the embedded fonts.
-func startPDF(title string, created time.Time) (*gopdf.GoPdf, error) {
+// startPDF begins a document of the given page size with the embedded
+// fonts. A zero created time leaves the date out, so that a document made
+// from the same words is the same file each time.
+func startPDF(title string, created time.Time, size *gopdf.Rect) (*gopdf.GoPdf, error) {
 	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeLetter})
+	pdf.Start(gopdf.Config{PageSize: *size})
 	pdf.SetInfo(gopdf.PdfInfo{Title: title, Creator: "Doorway", Producer: "Doorway", CreationDate: created})
 	if err := pdf.AddTTFFontData("sans", fontRegular); err != nil {
 		return nil, fmt.Errorf("font: %w", err)
@@ -137,10 +139,7 @@ func (w *pdfWriter) newPage() error {
 	page := fmt.Sprintf("page %d", w.page)
 	pw, _ := w.pdf.MeasureTextWidth(page)
 	// Long names are cut rather than run under the page number.
-	for fw, _ := w.pdf.MeasureTextWidth(foot); fw > contentW-pw-12 && len([]rune(foot)) > 4; fw, _ = w.pdf.MeasureTextWidth(foot) {
-		r := []rune(foot)
-		foot = string(r[:len(r)-2]) + "…"
-	}
+	foot = fit(w.pdf, foot, contentW-pw-12)
 	w.pdf.SetXY(margin, footerY)
 	if err := w.pdf.Cell(nil, foot); err != nil {
 		return err
