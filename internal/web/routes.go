@@ -102,6 +102,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.sessionRulesRoutes()...)    // session_rules_admin.go
 	routes = append(routes, s.medicineSessionRoutes()...) // medicine_session.go
 	routes = append(routes, s.sessionPDFRoutes()...)      // session_pdf.go
+	routes = append(routes, s.journalRoutes()...)         // journal.go
 	return routes
 }
 

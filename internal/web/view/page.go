@@ -50,3 +50,6 @@ func (f FieldErrors) Attrs(name string) templ.Attributes {
 }
 
 func errID(name string) string { return name + "-error" }
+
+// JournalScript keeps a journal draft as the client types.
+func JournalScript() string { return static.URL("journal.js") }
