@@ -1,8 +1,7 @@
 package fhir
 
 import (
-	"context"
-
+	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
 )
@@ -108,14 +107,7 @@ func (a *API) adverseEventType() *resourceType {
 		doc: "An adverse event during a medicine session: actuality actual; event coded by the picklist (" + adverseEventSystem +
 			"|nausea, hypertension, …) with the description as text; severity mild, moderate or severe; outcome resolved, recovering or " +
 			"ongoing (absent while unknown); encounter the session; suspectEntity the MedicationAdministration when the dose had been given.",
-		read: a.sessionRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, error) {
-			sid, err := tx.SessionOfPart(ctx, c.P.ClinicID, store.PartAdverseEvents, id)
-			if err != nil {
-				return "", err
-			}
-			m, err := tx.MedicineSession(ctx, c.P.ClinicID, sid)
-			return m.ClientID, err
-		}, clientSessions.adverseEvents),
+		read: a.recordRead(byID(practice.KindAdverseEvent), a.sessionRecords(clientSessions.adverseEvents)),
 		params: sessionParams("When the event happened",
 			searchParam{"event", "token", "The kind of event, as " + adverseEventSystem + "|<kind> or the bare kind (nausea, vomiting, hypertension, …)."},
 			searchParam{"severity", "token", "mild, moderate or severe (" + aeSeveritySystem + ")."}),

@@ -51,7 +51,6 @@ type Config struct {
 type API struct {
 	cfg Config
 	app *practice.Service
-	st  *store.Store
 	log *slog.Logger
 	// types is the registry of served resource types, in CapabilityStatement order.
 	types []*resourceType
@@ -83,7 +82,7 @@ func New(cfg Config) *API {
 	if cfg.Practice == nil {
 		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Now: cfg.Now, Logger: cfg.Logger})
 	}
-	a := &API{cfg: cfg, app: cfg.Practice, st: cfg.Store, log: cfg.Logger}
+	a := &API{cfg: cfg, app: cfg.Practice, log: cfg.Logger}
 	// Each resource type registers itself here; later types add a line.
 	a.register(a.patientType())
 	a.everything = append(a.everything, a.patientEverything)

@@ -1,14 +1,10 @@
 package fhir
 
 import (
-	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -33,64 +29,19 @@ const maxTokenLen = 128
 // ridden into the API by another site.
 func (a *API) authenticate(w http.ResponseWriter, r *http.Request) *caller {
 	ctx := r.Context()
+	anon := practice.NewActor(access.Principal{}, "", store.Clinic{}, requestID(ctx), remoteIP(r), practice.API)
 	token, reason := bearerToken(r)
-	if reason != "" {
-		a.refuseLogin(w, r, reason, "", reason != "no bearer token")
-		return nil
-	}
-	var c caller
-	var tok store.APIToken
-	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		// APITokenByHash finds only tokens that are not revoked.
-		if tok, err = tx.APITokenByHash(ctx, auth.HashSecret(token)); err != nil {
-			return err
-		}
-		if c.User, err = tx.User(ctx, tok.UserID); err != nil {
-			return err
-		}
-		if c.Clinic, err = tx.Clinic(ctx, c.User.ClinicID); err != nil {
-			return err
-		}
-		clientID := ""
-		if c.User.Kind == "client" {
-			// A client account without a client record sees nothing.
-			if cl, err := tx.ClientByUser(ctx, c.User.ID); err == nil {
-				clientID = cl.ID
-			} else if problem.CodeOf(err) != problem.NotFound {
-				return err
-			}
-		}
-		c.P = c.User.Principal(clientID)
-		return nil
-	})
-	if problem.CodeOf(err) == problem.NotFound {
-		a.refuseLogin(w, r, "unknown or revoked token", "", true)
+	act, u, err := a.app.Authenticate(ctx, anon, practice.Credential{Token: token, Unusable: reason})
+	if problem.CodeOf(err) == problem.Unauthorized {
+		a.refuseLogin(w, r, reason != "no bearer token")
 		return nil
 	}
 	if err != nil {
 		a.problem(w, r, err)
 		return nil
 	}
-	if c.User.DisabledAt != nil {
-		a.refuseLogin(w, r, "account disabled", c.User.ClinicID, true)
-		return nil
-	}
-	// Last use is shown to the user beside the token. The store writes it at
-	// most once a minute; checking here first spares a write transaction on
-	// every request of a busy integration.
-	now := a.now()
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= time.Minute {
-		wctx := context.WithoutCancel(ctx)
-		err := a.st.Write(wctx, func(tx *store.Tx) error { return tx.MarkAPITokenUsed(wctx, tok.ID, now) })
-		if err != nil {
-			a.problem(w, r, err)
-			return nil
-		}
-	}
-	c.actor = practice.NewActor(c.P, c.User.Name, c.Clinic, requestID(ctx), remoteIP(r), practice.API)
-	c.actor.Names = resourceNames
-	return &c
+	act.Names = resourceNames
+	return &caller{P: act.P, User: u, Clinic: act.Clinic, actor: act}
 }
 
 // bearerToken reads the Authorization header; reason says why there is no
@@ -111,16 +62,10 @@ func bearerToken(r *http.Request) (token, reason string) {
 	return token, ""
 }
 
-// refuseLogin audits a failed authentication and answers 401. The reason
-// goes to the audit log only; every caller gets the same answer, so the
-// response says nothing about which tokens exist or which accounts are
-// disabled.
-func (a *API) refuseLogin(w http.ResponseWriter, r *http.Request, reason, clinicID string, presented bool) {
-	err := a.record(r, nil, audit.Entry{Action: "fhir.auth.failed", ClinicID: clinicID, Outcome: audit.Failed, Detail: reason})
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
+// refuseLogin answers a failed authentication, already recorded with its
+// reason, with 401. Every caller gets the same answer, so the response says
+// nothing about which tokens exist or which accounts are disabled.
+func (a *API) refuseLogin(w http.ResponseWriter, r *http.Request, presented bool) {
 	challenge := `Bearer realm="doorway"`
 	if presented {
 		// RFC 6750: a token was sent and is not good.

@@ -1,11 +1,10 @@
 package fhir
 
 import (
-	"context"
 	"time"
 
 	"doorway/internal/auth"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -62,7 +61,7 @@ func splitEncounterID(id string) (appointmentID, clientID string, ok bool) {
 }
 
 // clientSessions is everything about one client's sessions that the FHIR
-// resources are built from.
+// resources are built from (practice.PartSessions).
 type clientSessions struct {
 	client store.Client
 	clinic store.Clinic
@@ -71,33 +70,6 @@ type clientSessions struct {
 	records map[string]store.SessionRecord
 	names   map[string]string // user id -> name
 	now     time.Time
-}
-
-// loadClientSessions loads a client's appointments (cancelled ones too) and
-// the whole record of each medicine session. names are the clinic's staff
-// by user id, loaded once by the caller for all the clients it reads.
-func loadClientSessions(ctx context.Context, tx *store.Tx, clinic store.Clinic, cl store.Client, names map[string]string, now time.Time) (clientSessions, error) {
-	cs := clientSessions{client: cl, clinic: clinic, records: map[string]store.SessionRecord{}, names: names, now: now}
-	var err error
-	// A client's sessions from the beginning of the practice to well past
-	// any booking a calendar takes.
-	cs.appts, err = tx.Appointments(ctx, store.AppointmentFilter{ClinicID: cl.ClinicID, ClientID: cl.ID,
-		From: time.Unix(0, 0).UTC(), To: now.AddDate(100, 0, 0), IncludeCancelled: true, Limit: 2000})
-	if err != nil {
-		return cs, err
-	}
-	ms, err := tx.ClientMedicineSessions(ctx, cl.ClinicID, cl.ID)
-	if err != nil {
-		return cs, err
-	}
-	for _, m := range ms {
-		r, err := tx.SessionRecordFrom(ctx, m)
-		if err != nil {
-			return cs, err
-		}
-		cs.records[m.AppointmentID] = r
-	}
-	return cs, nil
 }
 
 // staffRef names a member of staff.
@@ -224,20 +196,10 @@ func (a *API) encounterType() *resourceType {
 			"class AMB, type " + appointmentKindSystem + "|preparation, medicine or integration, status planned, in-progress, finished or cancelled, " +
 			"participant the staff (named, not referenced), episodeOfCare the course. The period of a medicine session with a record runs from the " +
 			"record's opening through the dose and observation window to discharge; otherwise it is the booked time.",
-		read: a.sessionRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, error) {
+		read: a.recordRead(func(id string) (practice.Ref, bool) {
 			apptID, clientID, ok := splitEncounterID(id)
-			if !ok {
-				return "", problem.New(problem.NotFound, "There is no such record.")
-			}
-			appt, err := tx.Appointment(ctx, c.P.ClinicID, apptID)
-			if err != nil {
-				return "", err
-			}
-			if !appt.HasClient(clientID) {
-				return "", problem.New(problem.NotFound, "There is no such record.")
-			}
-			return clientID, nil
-		}, clientSessions.encounters),
+			return practice.Ref{Kind: practice.KindAppointment, ID: apptID, ClientID: clientID}, ok
+		}, a.sessionRecords(clientSessions.encounters)),
 		params: sessionParams("Sessions whose period overlaps the date",
 			searchParam{"type", "token", "What the session is for: " + appointmentKindSystem + "|preparation, medicine or integration, or the bare code."},
 			statusParam(encounterStatusSystem),

@@ -5,20 +5,20 @@ import (
 	"fmt"
 	"net/http"
 
-	"doorway/internal/audit"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
-	"doorway/internal/store"
 )
 
-// everythingPart gathers one kind of resource about a client for
-// Patient/$everything. The client's record is already known to be readable
-// by the caller; a part whose records need a finer decision (a journal entry
-// the client has not shared, say) must ask access.Allow for each one itself.
-type everythingPart func(ctx context.Context, c *caller, client store.Client) ([]hit, error)
+// everythingPart builds one kind of resource about a client for
+// Patient/$everything, from the client's records (all their parts are
+// loaded). The client's record is already known to be readable by the
+// caller; a part whose records need a finer decision (a journal entry the
+// client has not shared, say) must have it made in internal/practice.
+type everythingPart func(ctx context.Context, c *caller, rec practice.ClientRecords) []hit
 
 // patientEverything is the first part: the Patient itself.
-func (a *API) patientEverything(_ context.Context, c *caller, cl store.Client) ([]hit, error) {
-	return []hit{patientHit(c, cl)}, nil
+func (a *API) patientEverything(_ context.Context, c *caller, rec practice.ClientRecords) []hit {
+	return []hit{patientHit(c, rec.Client)}
 }
 
 // serveEverything serves GET /Patient/{id}/$everything: a searchset with the
@@ -30,11 +30,15 @@ func (a *API) serveEverything(w http.ResponseWriter, r *http.Request, c *caller)
 		a.problem(w, r, err)
 		return
 	}
-	const action = "fhir.patient.everything"
-	id := r.PathValue("id")
-	cl, err := a.clientInScope(ctx, c, id)
+	q := practice.Asked{Type: "Patient", Verb: "everything", ID: r.PathValue("id")}
+	if !wellFormedID(q.ID) {
+		q.ID = ""
+		a.notFound(w, r, c, q, nil)
+		return
+	}
+	rec, err := a.app.RecordsOf(ctx, c.actor, q, practice.Ref{Kind: practice.KindClient, ID: q.ID}, practice.AllParts)
 	if problem.CodeOf(err) == problem.NotFound {
-		a.deny(w, r, c, action, "Patient", id, err)
+		a.notFound(w, r, c, q, err)
 		return
 	}
 	if err != nil {
@@ -43,15 +47,10 @@ func (a *API) serveEverything(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	var hits []hit
 	for _, part := range a.everything {
-		hs, err := part(ctx, c, cl)
-		if err != nil {
-			a.problem(w, r, err)
-			return
-		}
-		hits = append(hits, hs...)
+		hits = append(hits, part(ctx, c, rec)...)
 	}
-	if err := a.record(r, c, audit.Entry{Action: action, ResourceType: "Patient", ResourceID: cl.ID, ClientID: cl.ID,
-		Detail: fmt.Sprintf("%d resources", len(hits))}); err != nil {
+	cl := rec.Client
+	if err := a.app.RecordRead(ctx, c.actor, q, practice.Found{ID: cl.ID, ClientID: cl.ID}, fmt.Sprintf("%d resources", len(hits))); err != nil {
 		a.problem(w, r, err)
 		return
 	}

@@ -1,9 +1,9 @@
 package fhir
 
 import (
-	"context"
 	"fmt"
 
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -122,10 +122,7 @@ func (a *API) medicationAdministrationType() *resourceType {
 			"and dosage.text with the form, units, mg/kg and the weight used (the body-weight Observation in supportingInformation); performer " +
 			"who gave it; context the Encounter; request the MedicationRequest of the dosing order version the dose was checked against; a " +
 			"prescriber's confirmation of a dose outside the usual range as a note.",
-		read: a.sessionRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, error) {
-			m, err := tx.MedicineSession(ctx, c.P.ClinicID, id)
-			return m.ClientID, err
-		}, clientSessions.administrations),
+		read: a.recordRead(byID(practice.KindMedicineSession), a.sessionRecords(clientSessions.administrations)),
 		params: sessionParams("When the dose was given",
 			searchParam{"code", "token", "The medicine as system|code or a bare code, such as " + rxNormSystem + "|6130 (ketamine); comma-separated values match any."},
 			statusParam(administrationStatusSystem)),

@@ -1,13 +1,12 @@
 package fhir
 
 import (
-	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"doorway/internal/care"
+	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
 )
@@ -145,47 +144,19 @@ func (a *API) medicationRequestType() *resourceType {
 			"as priorPrescription. The medication is coded in RxNorm as for MedicationAdministration (ketamine 6130; esketamine nasal spray 2201623). The route is a SNOMED CT " +
 			"route code; the dose is in mg or mg/kg (UCUM), with the most per session as maxDosePerAdministration and an infusion's length " +
 			"as timing.repeat.duration. The prescriber is named in requester.",
-		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
-			o, err := tx.DosingOrderByID(ctx, c.P.ClinicID, id)
-			if err != nil {
-				return "", nil, err
-			}
-			co, err := tx.Course(ctx, c.P.ClinicID, o.CourseID)
-			if err != nil {
-				return "", nil, err
-			}
-			prior := ""
-			if o.Version > 1 {
-				hist, err := tx.DosingOrderHistory(ctx, c.P.ClinicID, o.CourseID)
-				if err != nil {
-					return "", nil, err
-				}
-				if i := slices.IndexFunc(hist, func(h store.DosingOrder) bool { return h.Version == o.Version-1 }); i >= 0 {
-					prior = hist[i].ID
-				}
-			}
-			return o.ClientID, func(cl store.Client) hit { return medicationHit(o, cl, co.State, prior, c.Clinic.Location()) }, nil
-		}),
+		read: a.recordRead(byID(practice.KindDosingOrder), medicationRequestsOf),
 		params: withParams(
 			searchParam{"date", "date", "When the version was written (authoredOn)," + prepDateDoc},
 			statusParam(medicationRequestStatusSystem),
 			searchParam{"code", "token", "The medication as system|code or a bare code, such as " + rxNormSystem + "|6130 (ketamine); comma-separated values match any."}),
-		sorts: []string{"date"}, search: a.prepSearch(a.medicationRequestsOf),
+		sorts: []string{"date"}, search: a.prepSearch(medicationRequestsOf),
 	}
 }
 
-// medicationRequestsOf is every version of every order of a client.
-func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-	orders, err := tx.ClientDosingOrders(ctx, cl.ClinicID, cl.ID)
-	if err != nil || len(orders) == 0 {
-		return nil, err
-	}
-	courses, err := ld.clientCourses(ctx, tx, cl)
-	if err != nil {
-		return nil, err
-	}
+// medicationRequestsOf are every version of every order of a client.
+var medicationRequestsOf = recordsOf{parts: practice.PartDosingOrders | practice.PartCourses, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
 	state := map[string]care.State{}
-	for _, co := range courses {
+	for _, co := range rec.Courses {
 		state[co.ID] = co.State
 	}
 	// Orders come oldest first, so the version before is already seen.
@@ -195,9 +166,9 @@ func (a *API) medicationRequestsOf(ctx context.Context, tx *store.Tx, c *caller,
 	}
 	ids := map[version]string{}
 	var out []prepRecord
-	for _, o := range orders {
-		out = append(out, medicationRecord(o, cl, state[o.CourseID], ids[version{o.CourseID, o.Version - 1}], c.Clinic.Location()))
+	for _, o := range rec.DosingOrders {
+		out = append(out, medicationRecord(o, rec.Client, state[o.CourseID], ids[version{o.CourseID, o.Version - 1}], c.Clinic.Location()))
 		ids[version{o.CourseID, o.Version}] = o.ID
 	}
-	return out, nil
-}
+	return out
+}}

@@ -8,6 +8,7 @@ import (
 
 	"doorway/internal/auth"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -163,15 +164,15 @@ func scoreHit(r store.Response) hit {
 	return hit{resource: toScoreObservation(r), typ: "Observation", id: scoreIDPrefix + r.ID, clientID: r.ClientID}
 }
 
-func (a *API) readObservation(ctx context.Context, c *caller, id string) (hit, error) {
-	if strings.HasPrefix(id, vitalIDPrefix) {
-		return a.sessionRead(locateVital, clientSessions.vitalSigns)(ctx, c, id)
+func (a *API) readObservation(ctx context.Context, c *caller, q practice.Asked) (hit, error) {
+	if strings.HasPrefix(q.ID, vitalIDPrefix) {
+		return a.recordRead(vitalRef, a.sessionRecords(clientSessions.vitalSigns))(ctx, c, q)
 	}
-	rid, ok := strings.CutPrefix(id, scoreIDPrefix)
-	if !ok || !auth.ValidID(rid) {
+	rid, ok := strings.CutPrefix(q.ID, scoreIDPrefix)
+	if !ok {
 		return hit{}, problem.New(problem.NotFound, "There is no such record.")
 	}
-	r, err := a.responseInScope(ctx, c, rid)
+	r, err := a.app.Response(ctx, c.actor, q, rid)
 	if err != nil {
 		return hit{}, err
 	}

@@ -1,12 +1,10 @@
 package fhir
 
 import (
-	"context"
 	"strings"
 	"time"
 
-	"doorway/internal/auth"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
 )
@@ -180,19 +178,12 @@ func (cs clientSessions) vitalSigns() []prepRecord {
 	return out
 }
 
-// locateVital names the client a vital sign's id is about.
-func locateVital(ctx context.Context, tx *store.Tx, c *caller, id string) (string, error) {
+// vitalRef is the record a vital sign's id is made from: a set of readings,
+// or for the day's weight the session record.
+func vitalRef(id string) (practice.Ref, bool) {
 	v, rowID, ok := splitVitalID(id)
-	if !ok || !auth.ValidID(rowID) {
-		return "", problem.New(problem.NotFound, "There is no such record.")
+	if v == vitalWeight {
+		return practice.Ref{Kind: practice.KindMedicineSession, ID: rowID}, ok
 	}
-	sessionID := rowID
-	if v != vitalWeight {
-		var err error
-		if sessionID, err = tx.SessionOfPart(ctx, c.P.ClinicID, store.PartVitals, rowID); err != nil {
-			return "", err
-		}
-	}
-	m, err := tx.MedicineSession(ctx, c.P.ClinicID, sessionID)
-	return m.ClientID, err
+	return practice.Ref{Kind: practice.KindSessionVitals, ID: rowID}, ok
 }

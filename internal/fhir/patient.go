@@ -2,15 +2,13 @@ package fhir
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
-	"doorway/internal/access"
 	"doorway/internal/auth"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -120,73 +118,19 @@ func (a *API) patientType() *resourceType {
 	}
 }
 
-func (a *API) readPatient(ctx context.Context, c *caller, id string) (hit, error) {
-	cl, err := a.clientInScope(ctx, c, id)
+func (a *API) readPatient(ctx context.Context, c *caller, q practice.Asked) (hit, error) {
+	rec, err := a.app.RecordsOf(ctx, c.actor, q, practice.Ref{Kind: practice.KindClient, ID: q.ID}, 0)
 	if err != nil {
 		return hit{}, err
 	}
-	return patientHit(c, cl), nil
-}
-
-// clientInScope loads a client of the caller's clinic and asks the access
-// decision whether the caller may read their record. Absent, of another
-// clinic and refused all come back NotFound.
-func (a *API) clientInScope(ctx context.Context, c *caller, id string) (store.Client, error) {
-	if !auth.ValidID(id) {
-		return store.Client{}, problem.New(problem.NotFound, "There is no such record.")
-	}
-	var cl store.Client
-	var team []string
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if cl, err = tx.Client(ctx, c.P.ClinicID, id); err != nil {
-			return err
-		}
-		team, err = tx.CareTeam(ctx, cl.ID)
-		return err
-	})
-	if err != nil {
-		return store.Client{}, err
-	}
-	if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: team}) {
-		return store.Client{}, errOutOfScope
-	}
-	return cl, nil
-}
-
-// patientScope narrows a client search to what the caller may see. It is
-// the coarse filter; every row is then put to the access decision too.
-func patientScope(c *caller) (q store.ClientQuery, none bool, err error) {
-	q.ClinicID = c.P.ClinicID
-	switch c.P.Kind {
-	case access.Client:
-		if c.P.ClientID == "" {
-			return q, true, nil
-		}
-		q.Self = c.P.ClientID
-		return q, false, nil
-	case access.Staff:
-		if !access.Allow(c.P, access.List, access.Resource{Type: access.ClientList, ClinicID: c.P.ClinicID}) {
-			return q, true, errMayNotSearch
-		}
-		if !c.P.Has(access.Admin) {
-			q.CareTeamOf = c.P.UserID
-		}
-		return q, false, nil
-	}
-	return q, true, errMayNotSearch
+	return patientHit(c, rec.Client), nil
 }
 
 func (a *API) searchPatients(ctx context.Context, c *caller, s *searchQuery) (page, error) {
-	q, none, err := patientScope(c)
-	if err != nil {
+	var q store.ClientQuery
+	none, err := patientFilters(s, &q)
+	if err != nil || none {
 		return page{}, err
-	}
-	none2, err := patientFilters(s, &q)
-	if err != nil {
-		return page{}, err
-	}
-	if none || none2 {
-		return page{}, nil
 	}
 	for _, k := range s.sort {
 		switch {
@@ -201,31 +145,12 @@ func (a *API) searchPatients(ctx context.Context, c *caller, s *searchQuery) (pa
 		}
 	}
 	q.Limit, q.Offset = s.count, s.offset
-
-	var clients []store.Client
-	var teams map[string][]string
-	var total int
-	err = a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if clients, total, err = tx.SearchClients(ctx, q); err != nil {
-			return err
-		}
-		ids := make([]string, len(clients))
-		for i, cl := range clients {
-			ids[i] = cl.ID
-		}
-		teams, err = tx.CareTeams(ctx, ids)
-		return err
-	})
+	clients, total, err := a.app.SearchClients(ctx, c.actor, s.scope, q)
 	if err != nil {
 		return page{}, err
 	}
 	p := page{total: total}
 	for _, cl := range clients {
-		// The SQL scope and the access decision must agree; if they ever do
-		// not, refuse the whole answer rather than serve one record too many.
-		if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: teams[cl.ID]}) {
-			return page{}, errors.New("patient search: a row outside the caller's scope reached the access check")
-		}
 		p.hits = append(p.hits, patientHit(c, cl))
 	}
 	return p, nil

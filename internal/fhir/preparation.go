@@ -2,17 +2,15 @@ package fhir
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/auth"
 	"doorway/internal/care"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -286,65 +284,44 @@ func statusParam(system string) searchParam {
 
 func (a *API) episodeOfCareType() *resourceType {
 	return &resourceType{name: "EpisodeOfCare",
-		doc: "A course of ketamine-assisted psychotherapy; status follows the course's phase (planned until preparation, onhold while paused, finished, cancelled when declined at screening).",
-		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
-			co, err := tx.Course(ctx, c.P.ClinicID, id)
-			return co.ClientID, func(cl store.Client) hit { return episodeHit(co, cl, c.Clinic) }, err
-		}),
+		doc:  "A course of ketamine-assisted psychotherapy; status follows the course's phase (planned until preparation, onhold while paused, finished, cancelled when declined at screening).",
+		read: a.recordRead(byID(practice.KindCourse), episodesOf),
 		params: withParams(
 			searchParam{"date", "date", "Courses whose period (start to end, or to now while open) overlaps the date," + prepDateDoc},
 			statusParam(episodeStatusSystem)),
-		sorts: []string{"date"}, search: a.prepSearch(a.episodesOf)}
+		sorts: []string{"date"}, search: a.prepSearch(episodesOf)}
 }
 
 func (a *API) carePlanType() *resourceType {
 	return &resourceType{name: "CarePlan",
 		doc: "One plan per course (id plan-{course id}): the three phases as activities, with their status, and the course's goals.",
-		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
+		read: a.recordRead(func(id string) (practice.Ref, bool) {
 			cid, ok := strings.CutPrefix(id, carePlanPrefix)
-			if !ok {
-				return "", nil, problem.New(problem.NotFound, "There is no such record.")
-			}
-			co, err := tx.Course(ctx, c.P.ClinicID, cid)
-			if err != nil {
-				return "", nil, err
-			}
-			goals, err := tx.Goals(ctx, c.P.ClinicID, co.ID)
-			return co.ClientID, func(cl store.Client) hit { return planHit(co, cl, goals) }, err
-		}),
+			return practice.Ref{Kind: practice.KindCourse, ID: cid}, ok
+		}, plansOf),
 		params: withParams(
 			searchParam{"date", "date", "Plans whose period (the course's) overlaps the date," + prepDateDoc},
 			statusParam(requestStatusSystem)),
-		sorts: []string{"date"}, search: a.prepSearch(a.plansOf)}
+		sorts: []string{"date"}, search: a.prepSearch(plansOf)}
 }
 
 func (a *API) consentType() *resourceType {
 	return &resourceType{name: "Consent",
-		doc: "A client's signature on one version of a consent document (scope treatment); inactive once withdrawn. policyRule names the document and version.",
-		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
-			sg, err := tx.ConsentSignature(ctx, c.P.ClinicID, id)
-			if err != nil {
-				return "", nil, err
-			}
-			doc, err := tx.ConsentDocumentByID(ctx, c.P.ClinicID, sg.DocumentID)
-			return sg.ClientID, func(cl store.Client) hit { return consentHit(sg, doc, cl) }, err
-		}),
+		doc:  "A client's signature on one version of a consent document (scope treatment); inactive once withdrawn. policyRule names the document and version.",
+		read: a.recordRead(byID(practice.KindConsentSignature), consentsOf),
 		params: withParams(
 			searchParam{"date", "date", "When the client signed," + prepDateDoc},
 			statusParam(consentStatusSystem),
 			searchParam{"scope", "token", "treatment (or " + consentScopeSystem + "|treatment)."},
 			searchParam{"category", "token", "59284-0 (or " + loincSystem + "|59284-0), patient consent."}),
-		sorts: []string{"date"}, search: a.prepSearch(a.consentsOf)}
+		sorts: []string{"date"}, search: a.prepSearch(consentsOf)}
 }
 
 func (a *API) goalType() *resourceType {
 	return &resourceType{name: "Goal",
 		doc: "An intention (the client's own words; category Intention) or a goal agreed between client and therapist, with its measurable target as the instrument's total-score code and a comparator. " +
 			"A goal marked achieved is completed with achievementStatus achieved; one marked dropped is cancelled with not-achieved; statusDate is the day it was marked.",
-		read: a.prepRead(func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error) {
-			g, err := tx.GoalByID(ctx, c.P.ClinicID, id)
-			return g.ClientID, func(cl store.Client) hit { return goalHit(g, cl, c.Clinic.Location()) }, err
-		}),
+		read: a.recordRead(byID(practice.KindGoal), goalsOf),
 		params: withParams(
 			searchParam{"date", "date", "When the goal was written (startDate)," + prepDateDoc},
 			searchParam{"start-date", "date", "As date."},
@@ -352,7 +329,7 @@ func (a *API) goalType() *resourceType {
 			searchParam{"lifecycle-status", "token", "proposed, active, completed or cancelled (" + goalLifecycleSystem + ")."},
 			searchParam{"achievement-status", "token", "achieved or not-achieved (" + goalAchievementSystem + ")."},
 			searchParam{"category", "token", "behavioral (" + goalCategorySystem + "|behavioral) for goals; intentions have the text Intention and no code."}),
-		sorts: []string{"date"}, search: a.prepSearch(a.goalsOf)}
+		sorts: []string{"date"}, search: a.prepSearch(goalsOf)}
 }
 
 func episodeHit(co store.Course, cl store.Client, clinic store.Clinic) hit {
@@ -371,26 +348,33 @@ func goalHit(g store.Goal, cl store.Client, loc *time.Location) hit {
 	return hit{resource: toGoal(g, cl, loc), typ: "Goal", id: g.ID, clientID: cl.ID}
 }
 
-// prepRead reads one record by id: load finds it and names its client, the
-// access decision is asked about that client as for Patient, and only then
-// is the resource built. Absent and out of scope look alike.
-func (a *API) prepRead(load func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, func(store.Client) hit, error)) func(context.Context, *caller, string) (hit, error) {
-	return func(ctx context.Context, c *caller, id string) (hit, error) {
-		if !auth.ValidID(strings.TrimPrefix(id, carePlanPrefix)) {
+// recordRead reads one resource by id: ref names the record the id is
+// made from (false: the id names nothing of this type); the use case finds
+// whose it is, asks access about that client as for Patient, and loads the
+// client's records, from which the resource is built exactly as a search
+// builds it. Absent and out of scope look alike.
+func (a *API) recordRead(ref func(id string) (practice.Ref, bool), of recordsOf) func(context.Context, *caller, practice.Asked) (hit, error) {
+	return func(ctx context.Context, c *caller, q practice.Asked) (hit, error) {
+		rf, ok := ref(q.ID)
+		if !ok {
 			return hit{}, problem.New(problem.NotFound, "There is no such record.")
 		}
-		var clientID string
-		var build func(store.Client) hit
-		err := a.st.Read(ctx, func(tx *store.Tx) (err error) { clientID, build, err = load(ctx, tx, c, id); return err })
+		rec, err := a.app.RecordsOf(ctx, c.actor, q, rf, of.parts)
 		if err != nil {
 			return hit{}, err
 		}
-		cl, err := a.clientInScope(ctx, c, clientID)
-		if err != nil {
-			return hit{}, err
+		for _, r := range of.build(c, rec) {
+			if r.id == q.ID {
+				return r.hit, nil
+			}
 		}
-		return build(cl), nil
+		return hit{}, problem.New(problem.NotFound, "There is no such record.")
 	}
+}
+
+// byID is the ref of a resource whose id is its record's.
+func byID(kind practice.RecordKind) func(id string) (practice.Ref, bool) {
+	return func(id string) (practice.Ref, bool) { return practice.Ref{Kind: kind, ID: id}, true }
 }
 
 // prepRecord is one resource about a client with what its search
@@ -404,128 +388,58 @@ type prepRecord struct {
 	tokens map[string][]Coding
 }
 
-// recordsOf gathers one type's resources about a client, for a search or
-// Patient/$everything; ld is shared by every client and type of one of them.
-type recordsOf func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error)
-
-// loaded keeps what the records of one search or $everything would otherwise
-// read again and again: the clinic's staff and consent documents are the
-// same for every client, and a client's courses and goals are read by
-// several types.
-type loaded struct {
-	staff   map[string]map[string]string     // clinic id -> user id -> name
-	docs    map[string]store.ConsentDocument // by id
-	courses map[string][]store.Course        // by client id
-	goals   map[string][]store.Goal          // by client id
-}
-
-func newLoaded() *loaded {
-	return &loaded{staff: map[string]map[string]string{}, docs: map[string]store.ConsentDocument{},
-		courses: map[string][]store.Course{}, goals: map[string][]store.Goal{}}
-}
-
-// staffNames names a clinic's staff (disabled ones too) by user id.
-func (ld *loaded) staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
-	if names, ok := ld.staff[clinicID]; ok {
-		return names, nil
-	}
-	staff, err := tx.Staff(ctx, clinicID)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(staff))
-	for _, u := range staff {
-		names[u.ID] = u.Name
-	}
-	ld.staff[clinicID] = names
-	return names, nil
-}
-
-func (ld *loaded) consentDocument(ctx context.Context, tx *store.Tx, clinicID, id string) (store.ConsentDocument, error) {
-	if doc, ok := ld.docs[id]; ok {
-		return doc, nil
-	}
-	doc, err := tx.ConsentDocumentByID(ctx, clinicID, id)
-	if err == nil {
-		ld.docs[id] = doc
-	}
-	return doc, err
-}
-
-func (ld *loaded) clientCourses(ctx context.Context, tx *store.Tx, cl store.Client) ([]store.Course, error) {
-	if cos, ok := ld.courses[cl.ID]; ok {
-		return cos, nil
-	}
-	cos, err := tx.ClientCourses(ctx, cl.ClinicID, cl.ID)
-	if err == nil {
-		ld.courses[cl.ID] = cos
-	}
-	return cos, err
-}
-
-func (ld *loaded) clientGoals(ctx context.Context, tx *store.Tx, cl store.Client) ([]store.Goal, error) {
-	if gs, ok := ld.goals[cl.ID]; ok {
-		return gs, nil
-	}
-	gs, err := tx.ClientGoals(ctx, cl.ClinicID, cl.ID)
-	if err == nil {
-		ld.goals[cl.ID] = gs
-	}
-	return gs, err
+// recordsOf is how one type's resources about a client are built from the
+// client's records, for a read, a search or Patient/$everything: parts
+// are the records they are built from.
+type recordsOf struct {
+	parts practice.Parts
+	build func(c *caller, rec practice.ClientRecords) []prepRecord
 }
 
 func point(h hit, at time.Time, tokens map[string][]Coding) prepRecord {
 	return prepRecord{hit: h, start: at, end: &at, tokens: tokens}
 }
 
-func (a *API) episodesOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-	cos, err := ld.clientCourses(ctx, tx, cl)
+// episodesOf are a client's courses as EpisodeOfCares.
+var episodesOf = recordsOf{parts: practice.PartCourses, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
 	var out []prepRecord
-	for _, co := range cos {
-		out = append(out, prepRecord{hit: episodeHit(co, cl, c.Clinic), start: co.StartedAt, end: co.EndedAt,
+	for _, co := range rec.Courses {
+		out = append(out, prepRecord{hit: episodeHit(co, rec.Client, c.Clinic), start: co.StartedAt, end: co.EndedAt,
 			tokens: map[string][]Coding{"status": {{System: episodeStatusSystem, Code: episodeStatus(co.State)}}}})
 	}
-	return out, err
-}
+	return out
+}}
 
-func (a *API) plansOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-	cos, err := ld.clientCourses(ctx, tx, cl)
-	if err != nil {
-		return nil, err
-	}
-	goals, err := ld.clientGoals(ctx, tx, cl)
+// plansOf are a client's courses as CarePlans, each with its goals.
+var plansOf = recordsOf{parts: practice.PartCourses | practice.PartGoals, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
 	var out []prepRecord
-	for _, co := range cos {
-		out = append(out, prepRecord{hit: planHit(co, cl, goals), start: co.StartedAt, end: co.EndedAt,
+	for _, co := range rec.Courses {
+		out = append(out, prepRecord{hit: planHit(co, rec.Client, rec.Goals), start: co.StartedAt, end: co.EndedAt,
 			tokens: map[string][]Coding{"status": {{System: requestStatusSystem, Code: carePlanStatus(co.State)}}}})
 	}
-	return out, err
-}
+	return out
+}}
 
-func (a *API) consentsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-	sigs, err := tx.ConsentSignatures(ctx, cl.ClinicID, cl.ID)
+// consentsOf are a client's signatures as Consents.
+var consentsOf = recordsOf{parts: practice.PartConsents, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
 	var out []prepRecord
-	for _, sg := range sigs {
-		doc, err := ld.consentDocument(ctx, tx, cl.ClinicID, sg.DocumentID)
-		if err != nil {
-			return nil, err
-		}
-		h := consentHit(sg, doc, cl)
+	for _, sc := range rec.Consents {
+		h := consentHit(sc.Signature, sc.Document, rec.Client)
 		res := h.resource.(Consent)
-		out = append(out, point(h, sg.SignedAt, map[string][]Coding{
+		out = append(out, point(h, sc.Signature.SignedAt, map[string][]Coding{
 			"status":   {{System: consentStatusSystem, Code: res.Status}},
 			"scope":    res.Scope.Coding,
 			"category": res.Category[0].Coding,
 		}))
 	}
-	return out, err
-}
+	return out
+}}
 
-func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-	gs, err := ld.clientGoals(ctx, tx, cl)
+// goalsOf are a client's intentions and goals as Goals.
+var goalsOf = recordsOf{parts: practice.PartGoals, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
 	var out []prepRecord
-	for _, g := range gs {
-		h := goalHit(g, cl, c.Clinic.Location())
+	for _, g := range rec.Goals {
+		h := goalHit(g, rec.Client, c.Clinic.Location())
 		res := h.resource.(Goal)
 		tokens := map[string][]Coding{"lifecycle-status": {{System: goalLifecycleSystem, Code: res.LifecycleStatus}}}
 		for _, t := range res.Target {
@@ -539,8 +453,8 @@ func (a *API) goalsOf(ctx context.Context, tx *store.Tx, c *caller, cl store.Cli
 		}
 		out = append(out, point(h, g.CreatedAt, tokens))
 	}
-	return out, err
-}
+	return out
+}}
 
 // prepFilter is a search of preparation records being built from
 // parameters: a range of days (in the clinic's zone, inclusive) and the
@@ -579,15 +493,13 @@ func (f *prepFilter) matches(r prepRecord) bool {
 }
 
 // prepSearch searches one type within the caller's scope. The clients in
-// scope are found as for Patient, each is put to the access decision, and
-// their records are gathered, filtered by date and codes, sorted and paged
-// in memory: a client has a handful of these records, not thousands.
+// scope are found as for Patient, and their records are gathered, filtered
+// by date and codes, sorted and paged in memory: a client has a handful of
+// these records, not thousands.
 func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQuery) (page, error) {
 	return func(ctx context.Context, c *caller, s *searchQuery) (page, error) {
-		q, none, err := patientScope(c)
-		if err != nil {
-			return page{}, err
-		}
+		var q store.ClientQuery
+		none := false
 		f := &prepFilter{loc: c.Clinic.Location()}
 		for _, name := range slices.Sorted(maps.Keys(s.values)) {
 			for _, v := range s.values[name] {
@@ -614,39 +526,17 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 			return page{}, nil
 		}
 		q.Limit = maxOffset + maxCount
-		var all []prepRecord
-		err = a.st.Read(ctx, func(tx *store.Tx) error {
-			clients, _, err := tx.SearchClients(ctx, q)
-			if err != nil {
-				return err
-			}
-			ids := make([]string, len(clients))
-			for i, cl := range clients {
-				ids[i] = cl.ID
-			}
-			teams, err := tx.CareTeams(ctx, ids)
-			if err != nil {
-				return err
-			}
-			ld := newLoaded()
-			for _, cl := range clients {
-				if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: cl.ClinicID, ClientID: cl.ID, CareTeam: teams[cl.ID]}) {
-					return errors.New("preparation search: a client outside the caller's scope reached the access check")
-				}
-				rs, err := of(ctx, tx, c, cl, ld)
-				if err != nil {
-					return err
-				}
-				for _, r := range rs {
-					if f.matches(r) {
-						all = append(all, r)
-					}
-				}
-			}
-			return nil
-		})
+		recs, err := a.app.RecordsInScope(ctx, c.actor, s.scope, q, of.parts)
 		if err != nil {
 			return page{}, err
+		}
+		var all []prepRecord
+		for _, rec := range recs {
+			for _, r := range of.build(c, rec) {
+				if f.matches(r) {
+					all = append(all, r)
+				}
+			}
 		}
 		for _, k := range s.sort { // "date" is the only key the types allow
 			slices.SortStableFunc(all, func(x, y prepRecord) int {
@@ -665,21 +555,13 @@ func (a *API) prepSearch(of recordsOf) func(context.Context, *caller, *searchQue
 }
 
 // prepEverything adds a client's courses, plans, consents, goals and dosing
-// orders to Patient/$everything, reading the courses and goals once.
-func (a *API) prepEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
+// orders to Patient/$everything.
+func (a *API) prepEverything(_ context.Context, c *caller, rec practice.ClientRecords) []hit {
 	var out []hit
-	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		ld := newLoaded()
-		for _, of := range []recordsOf{a.episodesOf, a.plansOf, a.consentsOf, a.goalsOf, a.medicationRequestsOf} {
-			rs, err := of(ctx, tx, c, cl, ld)
-			if err != nil {
-				return err
-			}
-			for _, r := range rs {
-				out = append(out, r.hit)
-			}
+	for _, of := range []recordsOf{episodesOf, plansOf, consentsOf, goalsOf, medicationRequestsOf} {
+		for _, r := range of.build(c, rec) {
+			out = append(out, r.hit)
 		}
-		return nil
-	})
-	return out, err
+	}
+	return out
 }

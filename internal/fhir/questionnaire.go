@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
-	"doorway/internal/store"
 )
 
 // Questionnaire is one instrument of internal/measures, as FHIR describes a
@@ -168,13 +168,6 @@ func enableWhen(in *measures.Instrument, index int) []EnableWhen {
 	return nil
 }
 
-// clinicSettings loads the caller's clinic's settings rows.
-func (a *API) clinicSettings(ctx context.Context, c *caller) (map[string]string, error) {
-	var m map[string]string
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) { m, err = tx.ClinicSettings(ctx, c.P.ClinicID); return err })
-	return m, err
-}
-
 // questionnaireType registers Questionnaire: read and search. Only the
 // instruments the caller's clinic has switched on are served: the others
 // (C-SSRS, QIDS-SR16 by default) wait for the clinic to confirm a licence
@@ -189,36 +182,22 @@ func (a *API) questionnaireType() *resourceType {
 			{"url", "uri", "The canonical URL, exactly; comma-separated values match any."},
 			{"code", "token", "The LOINC panel code, as system|code or a bare code; comma-separated values match any."},
 		},
-		search: a.searchQuestionnaires,
+		search:     a.searchQuestionnaires,
+		aboutNoOne: true,
 	}
-}
-
-// offered lists the instruments the caller's clinic uses, in catalogue order.
-func (a *API) offered(ctx context.Context, c *caller) ([]*measures.Instrument, error) {
-	settings, err := a.clinicSettings(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	var out []*measures.Instrument
-	for _, in := range measures.All() {
-		if store.InstrumentEnabled(settings, in) {
-			out = append(out, in)
-		}
-	}
-	return out, nil
 }
 
 func questionnaireHit(ctx context.Context, in *measures.Instrument) hit {
 	return hit{resource: toQuestionnaire(ctx, in), typ: "Questionnaire", id: questionnaireID(in)}
 }
 
-func (a *API) readQuestionnaire(ctx context.Context, c *caller, id string) (hit, error) {
-	ins, err := a.offered(ctx, c)
+func (a *API) readQuestionnaire(ctx context.Context, c *caller, q practice.Asked) (hit, error) {
+	ins, err := a.app.Instruments(ctx, c.actor)
 	if err != nil {
 		return hit{}, err
 	}
 	for _, in := range ins {
-		if questionnaireID(in) == id {
+		if questionnaireID(in) == q.ID {
 			return questionnaireHit(ctx, in), nil
 		}
 	}
@@ -226,7 +205,7 @@ func (a *API) readQuestionnaire(ctx context.Context, c *caller, id string) (hit,
 }
 
 func (a *API) searchQuestionnaires(ctx context.Context, c *caller, s *searchQuery) (page, error) {
-	ins, err := a.offered(ctx, c)
+	ins, err := a.app.Instruments(ctx, c.actor)
 	if err != nil {
 		return page{}, err
 	}

@@ -2,17 +2,14 @@ package fhir
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/auth"
 	"doorway/internal/measures"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 )
 
@@ -105,40 +102,12 @@ func responseHit(ctx context.Context, r store.Response) hit {
 	return hit{resource: toQuestionnaireResponse(ctx, r), typ: "QuestionnaireResponse", id: r.ID, clientID: r.ClientID}
 }
 
-func (a *API) readQuestionnaireResponse(ctx context.Context, c *caller, id string) (hit, error) {
-	r, err := a.responseInScope(ctx, c, id)
+func (a *API) readQuestionnaireResponse(ctx context.Context, c *caller, q practice.Asked) (hit, error) {
+	r, err := a.app.Response(ctx, c.actor, q, q.ID)
 	if err != nil {
 		return hit{}, err
 	}
 	return responseHit(ctx, r), nil
-}
-
-// responseInScope loads a response of the caller's clinic and asks the
-// access decision whether the caller may read its client's record.
-func (a *API) responseInScope(ctx context.Context, c *caller, id string) (store.Response, error) {
-	if !auth.ValidID(id) {
-		return store.Response{}, problem.New(problem.NotFound, "There is no such record.")
-	}
-	var rs []store.Response
-	var team []string
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if rs, _, err = tx.SearchResponses(ctx, store.ResponseQuery{ClinicID: c.P.ClinicID, IDs: []string{id}, Limit: 1}); err != nil || len(rs) == 0 {
-			return err
-		}
-		team, err = tx.CareTeam(ctx, rs[0].ClientID)
-		return err
-	})
-	if err != nil {
-		return store.Response{}, err
-	}
-	if len(rs) == 0 {
-		return store.Response{}, problem.New(problem.NotFound, "There is no such record.")
-	}
-	r := rs[0]
-	if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: r.ClinicID, ClientID: r.ClientID, CareTeam: team}) {
-		return store.Response{}, errOutOfScope
-	}
-	return r, nil
 }
 
 func (a *API) searchQuestionnaireResponses(ctx context.Context, c *caller, s *searchQuery) (page, error) {
@@ -205,16 +174,12 @@ func (f *responseFilter) keepIf(ok bool) {
 }
 
 // searchResponses runs a search of stored responses within the caller's
-// scope. It reads patient/subject and the date parameter named dateParam,
+// scope (s.scope). It reads patient/subject and the date parameter named dateParam,
 // or "date" whatever the type calls it (sorted by _sort on either name); own
 // handles the type's other parameters. The page it returns has the total; the caller adds the hits.
 func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, dateParam string,
 	own func(name string, values []string, f *responseFilter)) ([]store.Response, page, error) {
-	scope, none, err := patientScope(c)
-	if err != nil {
-		return nil, page{}, err
-	}
-	f := &responseFilter{q: store.ResponseQuery{ClinicID: scope.ClinicID, Self: scope.Self, CareTeamOf: scope.CareTeamOf}, none: none}
+	f := &responseFilter{}
 	loc := c.Clinic.Location()
 	for _, name := range slices.Sorted(maps.Keys(s.values)) {
 		for _, v := range s.values[name] {
@@ -246,31 +211,8 @@ func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, da
 		return nil, page{}, nil
 	}
 	f.q.Limit, f.q.Offset = s.count, s.offset
-	var rs []store.Response
-	var teams map[string][]string
-	p := page{}
-	err = a.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if rs, p.total, err = tx.SearchResponses(ctx, f.q); err != nil {
-			return err
-		}
-		var ids []string
-		for _, r := range rs {
-			ids = append(ids, r.ClientID)
-		}
-		teams, err = tx.CareTeams(ctx, ids)
-		return err
-	})
-	if err != nil {
-		return nil, page{}, err
-	}
-	for _, r := range rs {
-		// As for Patient: the SQL scope and the access decision must agree,
-		// or the whole answer is refused.
-		if !access.Allow(c.P, access.Read, access.Resource{Type: access.ClientRecord, ClinicID: r.ClinicID, ClientID: r.ClientID, CareTeam: teams[r.ClientID]}) {
-			return nil, page{}, errors.New("response search: a row outside the caller's scope reached the access check")
-		}
-	}
-	return rs, p, nil
+	rs, total, err := a.app.SearchResponses(ctx, c.actor, s.scope, f.q)
+	return rs, page{total: total}, err
 }
 
 // patients narrows to the clients named, as Patient/{id} or {id}.
@@ -302,15 +244,10 @@ func (f *responseFilter) dateBound(name, v string, loc *time.Location) error {
 
 // responsesEverything is the $everything part for measures: each of the
 // client's responses and the score Observation derived from it.
-func (a *API) responsesEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
-	var rs []store.Response
-	err := a.st.Read(ctx, func(tx *store.Tx) (err error) { rs, err = tx.Responses(ctx, cl.ClinicID, cl.ID, ""); return err })
-	if err != nil {
-		return nil, err
-	}
+func (a *API) responsesEverything(ctx context.Context, c *caller, rec practice.ClientRecords) []hit {
 	var hits []hit
-	for _, r := range rs {
+	for _, r := range rec.Responses {
 		hits = append(hits, responseHit(ctx, r), scoreHit(r))
 	}
-	return hits, nil
+	return hits
 }

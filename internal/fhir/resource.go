@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
-	"doorway/internal/audit"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 )
 
@@ -18,16 +17,21 @@ type resourceType struct {
 	name string
 	// doc is the CapabilityStatement's documentation for the type.
 	doc string
-	// read loads one resource the caller may see. Absent and out of scope
-	// are both a NotFound; out of scope is errOutOfScope, for the audit.
-	read func(ctx context.Context, c *caller, id string) (hit, error)
+	// read loads one resource the caller may see, asked as q (q.ID is the
+	// id, well formed). Absent and out of scope are both a NotFound, which
+	// the use cases have recorded (practice.Recorded); a NotFound the read
+	// finds itself (an id of another spelling) is recorded by the handler.
+	read func(ctx context.Context, c *caller, q practice.Asked) (hit, error)
 	// params are the type's search parameters; the result parameters every
 	// search takes (_count, _sort, _offset, _format) are handled in search.go.
 	params []searchParam
 	// sorts are the keys _sort accepts, each also descending as -key.
 	sorts []string
-	// search runs a parsed search within the caller's scope.
+	// search runs a parsed search within the caller's scope (q.scope).
 	search func(ctx context.Context, c *caller, q *searchQuery) (page, error)
+	// aboutNoOne marks a type whose resources are about no client (a
+	// Questionnaire): anyone signed in searches it, without a scope.
+	aboutNoOne bool
 	// operations are instance operations such as $everything.
 	operations []operation
 	// create serves POST /{type}; nil where the type cannot be created.
@@ -58,17 +62,6 @@ type operation struct {
 	handle     func(w http.ResponseWriter, r *http.Request, c *caller)
 }
 
-// errOutOfScope is the NotFound of a record that exists but that the access
-// decision refused; the caller sees the same 404 as for an absent one, the
-// audit log tells them apart.
-var errOutOfScope = problem.New(problem.NotFound, "There is no such record, or you may not see it.")
-
-// errMayNotSearch refuses a search to a principal who may not list the
-// type at all (a staff account with no clinical or admin role).
-var errMayNotSearch = problem.New(problem.Unauthorized, "Your account may not search these records.")
-
-func actionFor(typ, verb string) string { return "fhir." + strings.ToLower(typ) + "." + verb }
-
 // readHandler serves GET /{type}/{id}.
 func (a *API) readHandler(t *resourceType) func(http.ResponseWriter, *http.Request, *caller) {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -77,23 +70,42 @@ func (a *API) readHandler(t *resourceType) func(http.ResponseWriter, *http.Reque
 			a.problem(w, r, err)
 			return
 		}
-		id := r.PathValue("id")
-		h, err := t.read(ctx, c, id)
-		action := actionFor(t.name, "read")
+		q := practice.Asked{Type: t.name, Verb: "read", ID: r.PathValue("id")}
+		if !wellFormedID(q.ID) {
+			// No read could find it; only well-formed ids go into the log.
+			q.ID = ""
+			a.notFound(w, r, c, q, nil)
+			return
+		}
+		h, err := t.read(ctx, c, q)
 		if problem.CodeOf(err) == problem.NotFound {
-			a.deny(w, r, c, action, t.name, id, err)
+			a.notFound(w, r, c, q, err)
 			return
 		}
 		if err != nil {
 			a.problem(w, r, err)
 			return
 		}
-		if err := a.record(r, c, audit.Entry{Action: action, ResourceType: t.name, ResourceID: h.id, ClientID: h.clientID}); err != nil {
+		if err := a.app.RecordRead(ctx, c.actor, q, practice.Found{ID: h.id, ClientID: h.clientID}, ""); err != nil {
 			a.problem(w, r, err)
 			return
 		}
 		a.writeResource(w, r, http.StatusOK, h.resource)
 	}
+}
+
+// notFound answers a read that found nothing the caller may see with 404
+// and nothing of the record, recording it first unless the use case that
+// refused it has (err is then practice.Recorded). The log tells out of
+// scope from absent; the caller cannot.
+func (a *API) notFound(w http.ResponseWriter, r *http.Request, c *caller, q practice.Asked, err error) {
+	if !practice.Recorded(err) {
+		if err := a.app.NoSuchRecord(r.Context(), c.actor, q); !practice.Recorded(err) {
+			a.problem(w, r, err)
+			return
+		}
+	}
+	a.problem(w, r, problem.New(problem.NotFound, "There is no %s with that id, or you may not see it.", q.Type))
 }
 
 // searchHandler serves GET /{type}?...
@@ -105,18 +117,30 @@ func (a *API) searchHandler(t *resourceType) func(http.ResponseWriter, *http.Req
 			a.problem(w, r, err)
 			return
 		}
-		action := actionFor(t.name, "search")
-		p, err := t.search(ctx, c, q)
-		if errors.Is(err, errMayNotSearch) {
-			a.record(r, c, audit.Entry{Action: action, ResourceType: t.name, Outcome: audit.Denied, Detail: "may not search"})
-			a.fail(w, r, http.StatusForbidden, issueForbidden, problem.MessageOf(err))
-			return
+		asked := practice.Asked{Type: t.name, Verb: "search"}
+		if !t.aboutNoOne {
+			// Before any value is read: a principal who may not search is
+			// refused whatever they sent.
+			q.scope, err = a.app.SearchScope(ctx, c.actor, asked)
+			if errors.Is(err, practice.ErrMayNotSearch) {
+				a.fail(w, r, http.StatusForbidden, issueForbidden, problem.MessageOf(err))
+				return
+			}
+			if err != nil {
+				a.problem(w, r, err)
+				return
+			}
 		}
+		p, err := t.search(ctx, c, q)
 		if err != nil {
 			a.problem(w, r, err)
 			return
 		}
-		if err := a.recordSearch(r, c, action, t.name, p); err != nil {
+		found := make([]practice.Found, len(p.hits))
+		for i, h := range p.hits {
+			found[i] = practice.Found{ID: h.id, ClientID: h.clientID}
+		}
+		if err := a.app.RecordSearch(ctx, c.actor, asked, found, p.total); err != nil {
 			a.problem(w, r, err)
 			return
 		}

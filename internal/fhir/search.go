@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 )
 
@@ -50,6 +51,9 @@ type searchQuery struct {
 	sort   []sortKey
 	// link is the query as understood, for the self and paging links.
 	link url.Values
+	// scope is which clients the caller may see, asked before any value
+	// is read; the zero Scope for a type about no one.
+	scope practice.Scope
 }
 
 // parseSearch checks every parameter of a search against the type's list:

@@ -4,26 +4,22 @@ import (
 	"context"
 
 	"doorway/internal/auth"
-	"doorway/internal/problem"
-	"doorway/internal/store"
+	"doorway/internal/practice"
 )
 
-// sessionRecords adapts a builder of session resources to the search and
-// $everything machinery of preparation.go: it loads the client's sessions
-// once and builds that kind from them.
+// sessionRecords adapts a builder of session resources to the read, search
+// and $everything machinery of preparation.go: the client's sessions are
+// loaded once and that kind is built from them.
 func (a *API) sessionRecords(build func(clientSessions) []prepRecord) recordsOf {
-	return func(ctx context.Context, tx *store.Tx, c *caller, cl store.Client, ld *loaded) ([]prepRecord, error) {
-		// Staff are named from the clinic's own staff list only.
-		names, err := ld.staffNames(ctx, tx, cl.ClinicID)
-		if err != nil {
-			return nil, err
-		}
-		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, names, a.now())
-		if err != nil {
-			return nil, err
-		}
-		return build(cs), nil
-	}
+	return recordsOf{parts: practice.PartSessions, build: func(c *caller, rec practice.ClientRecords) []prepRecord {
+		return build(a.sessionsOf(c, rec))
+	}}
+}
+
+// sessionsOf is the client's sessions as the resources are built from them.
+func (a *API) sessionsOf(c *caller, rec practice.ClientRecords) clientSessions {
+	return clientSessions{client: rec.Client, clinic: c.Clinic, appts: rec.Appointments, records: rec.SessionRecords,
+		names: rec.StaffNames, now: a.now()}
 }
 
 // sessionResourceID reports whether an id is spelt as a session resource's:
@@ -38,41 +34,6 @@ func sessionResourceID(id string) bool {
 	return auth.ValidID(id)
 }
 
-// sessionRead reads one session resource: locate names the client it is
-// about (NotFound if there is none), the access decision is asked about
-// that client as for Patient, and the resource is then built from the
-// client's sessions exactly as a search builds it.
-func (a *API) sessionRead(locate func(ctx context.Context, tx *store.Tx, c *caller, id string) (string, error),
-	build func(clientSessions) []prepRecord) func(context.Context, *caller, string) (hit, error) {
-	return func(ctx context.Context, c *caller, id string) (hit, error) {
-		if !sessionResourceID(id) {
-			return hit{}, problem.New(problem.NotFound, "There is no such record.")
-		}
-		var clientID string
-		if err := a.st.Read(ctx, func(tx *store.Tx) (err error) { clientID, err = locate(ctx, tx, c, id); return err }); err != nil {
-			return hit{}, err
-		}
-		cl, err := a.clientInScope(ctx, c, clientID)
-		if err != nil {
-			return hit{}, err
-		}
-		var rs []prepRecord
-		err = a.st.Read(ctx, func(tx *store.Tx) (err error) {
-			rs, err = a.sessionRecords(build)(ctx, tx, c, cl, newLoaded())
-			return err
-		})
-		if err != nil {
-			return hit{}, err
-		}
-		for _, r := range rs {
-			if r.id == id {
-				return r.hit, nil
-			}
-		}
-		return hit{}, problem.New(problem.NotFound, "There is no such record.")
-	}
-}
-
 // sessionParams are the search parameters of a session resource: the
 // preparation types' patient and subject, the date (what it reads is
 // named), and the type's token parameters.
@@ -82,26 +43,16 @@ func sessionParams(date string, tokens ...searchParam) []searchParam {
 
 // sessionsEverything adds a client's Encounters, doses, vital signs and
 // adverse events to Patient/$everything.
-func (a *API) sessionsEverything(ctx context.Context, c *caller, cl store.Client) ([]hit, error) {
+func (a *API) sessionsEverything(_ context.Context, c *caller, rec practice.ClientRecords) []hit {
+	cs := a.sessionsOf(c, rec)
 	var out []hit
-	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		names, err := newLoaded().staffNames(ctx, tx, cl.ClinicID)
-		if err != nil {
-			return err
+	for _, build := range []func(clientSessions) []prepRecord{clientSessions.encounters, clientSessions.administrations,
+		clientSessions.vitalSigns, clientSessions.adverseEvents} {
+		for _, r := range build(cs) {
+			out = append(out, r.hit)
 		}
-		cs, err := loadClientSessions(ctx, tx, c.Clinic, cl, names, a.now())
-		if err != nil {
-			return err
-		}
-		for _, build := range []func(clientSessions) []prepRecord{clientSessions.encounters, clientSessions.administrations,
-			clientSessions.vitalSigns, clientSessions.adverseEvents} {
-			for _, r := range build(cs) {
-				out = append(out, r.hit)
-			}
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out
 }
 
 // statusToken is a status as a token parameter reads it.
