@@ -154,7 +154,10 @@ func CheckHeld(held, proven []Checkpoint) (missing int, brk *Break) {
 		return 0, nil
 	}
 	others := ""
-	if missing > 1 {
+	switch {
+	case missing == 2:
+		others = ", nor 1 other checkpoint proven there"
+	case missing > 2:
 		others = fmt.Sprintf(", nor %d other checkpoints proven there", missing-1)
 	}
 	return missing, &Break{Seq: first.Seq, Reason: CheckpointMissing,
