@@ -71,9 +71,9 @@ func (m *Main) headsLog() *headsLog {
 // and the database's newest checkpoint. The first is out of the database
 // writer's reach; the second may be newer, from another instance. Either way
 // the chain must still hold that head and run on from it intact, so a chain
-// rewritten, cut short, or cleared of its checkpoints is never signed: the
-// break is logged as an error, recorded as a high-severity audit entry for
-// the admins, and returned, every time until someone looks.
+// rewritten or cut short is never signed: the break is logged as an error
+// and returned every time, and recorded once per process as a
+// high-severity audit entry for the admins.
 func (m *Main) Checkpoint(ctx context.Context) (audit.Checkpoint, error) {
 	if len(m.Keys.Audit) == 0 {
 		return audit.Checkpoint{}, errors.New("no audit signing key loaded")
