@@ -244,14 +244,16 @@ func TestAuditVerify(t *testing.T) {
 		mustSucceed(t, env, "user", "add", "--email", email, "--role", "admin")
 	}
 	mustSucceed(t, env, "token", "create", "--email", "a@example.org") // entries 1-6
+	// Each command signed what it wrote, in the database and the heads file.
 	r := mustSucceed(t, env, "audit", "verify")
-	if !strings.Contains(r.stdout, "6 entries, 0 signed checkpoints") || !strings.Contains(r.stdout, "Head: entry 6") {
+	if !strings.Contains(r.stdout, "6 entries, 3 signed checkpoints matched") || !strings.Contains(r.stdout, "Head: entry 6") ||
+		!strings.Contains(r.stdout, "Heads file "+filepath.Join(dir, app.HeadsFile)+": 3 signed heads, each in the log with its checkpoint.") {
 		t.Errorf("verify: %q", r.stdout)
 	}
-	mustCheckpoint(t, dir)
+	mustCheckpoint(t, dir) // nothing new
 	r = mustSucceed(t, env, "audit", "verify")
-	if !strings.Contains(r.stdout, "1 signed checkpoint matched") {
-		t.Errorf("verify with a checkpoint: %q", r.stdout)
+	if !strings.Contains(r.stdout, "3 signed checkpoints matched") || strings.Contains(r.stdout, "Not yet in a checkpoint") {
+		t.Errorf("verify after a checkpoint with nothing new: %q", r.stdout)
 	}
 
 	// The public key alone is enough, for checking a copy elsewhere.
@@ -269,7 +271,10 @@ func TestAuditVerify(t *testing.T) {
 	if r := doorway(t, nil, "audit", "verify", "--data", noKey); r.code != 1 || !strings.Contains(r.stderr, "no key to check them") {
 		t.Errorf("copy without a key: %+v", r)
 	}
-	mustSucceed(t, nil, "audit", "verify", "--data", noKey, "--public-key", pubFile)
+	r = mustSucceed(t, nil, "audit", "verify", "--data", noKey, "--public-key", pubFile)
+	if !strings.Contains(r.stdout, "No heads file at "+filepath.Join(noKey, app.HeadsFile)) {
+		t.Errorf("a copy without its heads file: %q", r.stdout)
+	}
 
 	// Each tampering is found and named; undoing it makes the log verify again.
 	swap := []string{`UPDATE audit_log SET seq = -3 WHERE seq = 3`, `UPDATE audit_log SET seq = 3 WHERE seq = 4`, `UPDATE audit_log SET seq = 4 WHERE seq = -3`}
@@ -384,7 +389,7 @@ func TestCommandsOnPostgres(t *testing.T) {
 		}
 		mustCheckpointWith(t, env)
 		r := mustSucceed(t, env, "audit", "verify")
-		if !strings.Contains(r.stdout, "4 entries, 1 signed checkpoint") {
+		if !strings.Contains(r.stdout, "4 entries, 2 signed checkpoints") { // user add, token create
 			t.Errorf("verify on PostgreSQL: %q", r.stdout)
 		}
 		if r := doorway(t, env, "backup", "--out", filepath.Join(t.TempDir(), "b")); r.code != 2 || !strings.Contains(r.stderr, "pg_dump") {

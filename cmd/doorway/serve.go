@@ -28,8 +28,10 @@ func cmdDemo(c *cli, name string, args []string) error {
 const serveAbout = `Runs the Doorway server. Migrations are applied at start; the keys
 (master.key, audit-signing.key) are created in the data directory on first
 start unless DOORWAY_MASTER_KEY and DOORWAY_AUDIT_KEY supply them. Several
-instances on one PostgreSQL database must share both keys. SIGINT or SIGTERM
-stops the server after the requests in flight finish.`
+instances on one PostgreSQL database must share both keys. The audit log is
+verified at start and every 10 minutes, and each signed checkpoint of it is
+appended to audit-heads.log in the data directory and written to the log.
+SIGINT or SIGTERM stops the server after the requests in flight finish.`
 
 const demoAbout = `Seeds the demo practice (once; later runs find it) and runs the server
 as serve does, with every page marked as a demo. Prints the address and every

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"doorway/internal/auth"
@@ -35,7 +36,8 @@ type Main struct {
 	// Now is the clock.
 	Now func() time.Time
 	// CheckpointEvery is how often the audit chain is verified and a signed
-	// checkpoint saved while serving; it is also done at shutdown.
+	// checkpoint saved while serving; it is also done at start-up and at
+	// shutdown.
 	CheckpointEvery time.Duration
 	// ShutdownTimeout bounds how long requests in flight may take to finish
 	// once a stop is asked for.
@@ -48,6 +50,10 @@ type Main struct {
 	Keys   Keys
 	Hasher *auth.Hasher
 	Mailer mail.Sender
+
+	auditMu  sync.Mutex
+	heads    *headsLog       // this instance's heads file, made on first use
+	recorded map[string]bool // audit problems already recorded by this process
 }
 
 // NewMain returns a Main with the usual settings for cfg.
@@ -56,7 +62,7 @@ func NewMain(cfg Config) *Main {
 		Config:          cfg,
 		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		Now:             func() time.Time { return time.Now().UTC() },
-		CheckpointEvery: 10 * time.Minute,
+		CheckpointEvery: CheckpointInterval,
 		ShutdownTimeout: 30 * time.Second,
 	}
 }
@@ -195,6 +201,14 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 		}
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
+
+	// The chain is verified, and its head signed, before the first request.
+	// A chain that does not verify is logged and recorded, and never signed,
+	// but the server still starts: the clinic's records do not depend on the
+	// audit table, and refusing to start would let anyone able to write that
+	// table stop the clinic, mid-session, by spoiling one row. The break
+	// stays for verify to name, and everything from now on is still logged.
+	m.checkAuditAtStart(ctx)
 
 	served := make(chan error, 1)
 	go func() {

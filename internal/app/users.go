@@ -86,6 +86,7 @@ func (m *Main) AddStaff(ctx context.Context, in NewStaff) (Invitation, error) {
 		return Invitation{}, err
 	}
 	inv.URL = m.Config.PublicURL("") + "/invite/" + token
+	m.pinAudit(ctx)
 	return inv, nil
 }
 
@@ -175,5 +176,6 @@ func (m *Main) CreateToken(ctx context.Context, email, name string) (NewToken, e
 	if err != nil {
 		return NewToken{}, err
 	}
+	m.pinAudit(ctx)
 	return out, nil
 }

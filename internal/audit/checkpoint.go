@@ -20,6 +20,9 @@ type Checkpoint struct {
 	Hash      string
 	Time      time.Time // UTC, microseconds
 	Signature string    // standard base64 of the 64-byte Ed25519 signature
+	// Source says where the checkpoint was read from, such as a heads file
+	// and line, for messages. It is not signed: empty for the database's.
+	Source string
 }
 
 // checkpointTag starts the signed message, so that a signature over a

@@ -9,4 +9,11 @@
 // the table can still rewrite the whole tail and recompute every hash, or cut
 // the tail off; checkpoints, signed with a key that is not in the database,
 // pin the chain's head from time to time so that both are detected.
+//
+// Someone who can write the database can also delete its checkpoints. Two
+// things stop that from passing: RequireCoverage fails on any entry older
+// than the checkpoint interval that no checkpoint covers, and a heads file,
+// kept outside the database, holds each checkpoint again (HeadLine), so that
+// CheckHeld and Expect find a head the database no longer holds or no longer
+// agrees with.
 package audit

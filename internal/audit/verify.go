@@ -22,6 +22,8 @@ const (
 	CheckpointMismatch Reason = "checkpoint_mismatch" // the chain differs from what a signed checkpoint recorded
 	Truncated          Reason = "truncated"           // the chain ends before a signed checkpoint
 	BadCheckpoint      Reason = "bad_checkpoint"      // a checkpoint's signature does not verify
+	Uncovered          Reason = "uncovered"           // an entry older than the checkpoint interval that no checkpoint covers
+	CheckpointMissing  Reason = "checkpoint_missing"  // a checkpoint proven outside the database is no longer in it
 )
 
 // Break is the first place a chain fails to verify; Result.Count entries
@@ -45,7 +47,11 @@ func (b *Break) Error() string {
 type Result struct {
 	Count       int64 // entries that verified
 	Head        Head  // the last entry that verified (the start, if none did)
-	Checkpoints int   // signed checkpoints that the chain matched
+	Checkpoints int   // entries at which the chain matched one or more signed checkpoints
+	// Covered is the last entry that a signed checkpoint (or the trusted
+	// start) vouches for; the entries after it, up to Head, are not yet
+	// covered.
+	Covered int64
 }
 
 // Verifier checks a chain one entry at a time, in Seq order, holding only the
@@ -65,6 +71,17 @@ type Verifier struct {
 	matched int
 	broken  *Break
 	buf     []byte
+
+	// at is set by NewVerifierAt until the start entry itself has been read.
+	at *Checkpoint
+	// startMatched records that a checkpoint vouched for the start, counted once.
+	startMatched bool
+	// covered is the highest Seq a checkpoint vouches for.
+	covered int64
+	// Set by RequireCoverage.
+	coverage bool
+	asOf     time.Time
+	within   time.Duration
 }
 
 // NewVerifier returns a Verifier for a whole chain, from its first entry.
@@ -74,7 +91,27 @@ func NewVerifier() *Verifier { return NewVerifierFrom(Genesis) }
 // checks only the entries after it: for checking the tail since a checkpoint
 // the caller trusts (its signature checked) before signing the next.
 func NewVerifierFrom(start Head) *Verifier {
-	return &Verifier{start: start, head: start}
+	return &Verifier{start: start, head: start, covered: start.Seq}
+}
+
+// NewVerifierAt returns a Verifier that resumes at a signed checkpoint the
+// caller has checked, starting with the checkpoint's own entry: that entry
+// must be there, be intact and have the signed hash. Without that, a chain
+// rewritten up to the checkpoint and ending there would pass, since no entry
+// after it would show the difference. Feed it entries from cp.Seq on.
+func NewVerifierAt(cp Checkpoint) *Verifier {
+	start := Head{Seq: cp.Seq, Hash: cp.Hash}
+	return &Verifier{start: start, head: start, covered: start.Seq, at: &cp}
+}
+
+// RequireCoverage has the Verifier fail at the first entry that no signed
+// checkpoint covers and that is dated more than within before asOf, or more
+// than within after it. The server signs a checkpoint every interval, so on
+// an honest log only the entries of the last interval are uncovered; older
+// ones mean that checkpoints were deleted (or that no server has run since
+// they were written). Call it before the first Add, with Expect.
+func (v *Verifier) RequireCoverage(asOf time.Time, within time.Duration) {
+	v.coverage, v.asOf, v.within = true, asOf.UTC(), within
 }
 
 // Expect has the Verifier check the chain against signed checkpoints: each
@@ -90,17 +127,18 @@ func (v *Verifier) Expect(pub ed25519.PublicKey, cps ...Checkpoint) error {
 	}
 	for _, cp := range cps {
 		if err := VerifyCheckpoint(cp, pub); err != nil {
-			return v.fail(cp.Seq, BadCheckpoint, "the checkpoint for this entry, dated %s, is not validly signed: %v", stamp(cp.Time), err)
+			return v.fail(cp.Seq, BadCheckpoint, "the checkpoint for this entry, dated %s%s, is not validly signed: %v", stamp(cp.Time), from(cp), err)
 		}
 		switch {
 		case cp.Seq < v.start.Seq:
 		case cp.Seq == v.start.Seq:
 			if cp.Hash != v.start.Hash {
-				return v.fail(cp.Seq, CheckpointMismatch, "the starting entry differs from the checkpoint signed at %s", stamp(cp.Time))
+				return v.fail(cp.Seq, CheckpointMismatch, "the starting entry differs from the checkpoint signed at %s%s", stamp(cp.Time), from(cp))
 			}
-			v.matched++
+			v.matchStart()
 		default:
 			v.pending = append(v.pending, cp)
+			v.covered = max(v.covered, cp.Seq)
 		}
 	}
 	slices.SortFunc(v.pending, func(a, b Checkpoint) int { return cmp.Compare(a.Seq, b.Seq) })
@@ -112,6 +150,9 @@ func (v *Verifier) Expect(pub ed25519.PublicKey, cps ...Checkpoint) error {
 func (v *Verifier) Add(e Entry) error {
 	if v.broken != nil {
 		return v.broken
+	}
+	if v.at != nil {
+		return v.addStart(e)
 	}
 	want := v.head.Seq + 1
 	switch {
@@ -138,30 +179,84 @@ func (v *Verifier) Add(e Entry) error {
 	if string(got[:]) != e.Hash {
 		return v.fail(e.Seq, HashMismatch, "its contents do not match its hash: the entry was edited")
 	}
+	reached := false
 	for len(v.pending) > 0 && v.pending[0].Seq == e.Seq {
 		if cp := v.pending[0]; cp.Hash != e.Hash {
 			// Everything from the previous checkpoint to here may have been
 			// rewritten; this is only where the rewrite shows.
-			return v.fail(e.Seq, CheckpointMismatch, "the chain up to this entry differs from the checkpoint signed at %s: it was rewritten at or before this entry", stamp(cp.Time))
+			return v.fail(e.Seq, CheckpointMismatch, "the chain up to this entry differs from the checkpoint signed at %s%s: it was rewritten at or before this entry", stamp(cp.Time), from(cp))
 		}
 		v.pending = v.pending[1:]
-		v.matched++
+		reached = true
+	}
+	if reached {
+		v.matched++ // once per entry: a head may be proven both in the database and in a heads file
+	}
+	if v.coverage && e.Seq > v.covered {
+		if err := v.checkCovered(e); err != nil {
+			return err
+		}
 	}
 	v.head = e.Head()
 	v.count++
 	return nil
 }
 
+// addStart checks the entry a NewVerifierAt Verifier starts at.
+func (v *Verifier) addStart(e Entry) error {
+	cp := *v.at
+	switch {
+	case e.Seq > cp.Seq:
+		return v.fail(cp.Seq, SeqGap, "entry %d, which the checkpoint signed at %s%s records, is missing; the next entry is %d", cp.Seq, stamp(cp.Time), from(cp), e.Seq)
+	case e.Seq < cp.Seq:
+		return errors.New("audit: entries before the starting checkpoint were given")
+	}
+	if e.ComputeHash() != e.Hash {
+		return v.fail(e.Seq, HashMismatch, "its contents do not match its hash: the entry was edited")
+	}
+	if e.Hash != cp.Hash {
+		return v.fail(e.Seq, CheckpointMismatch, "the chain up to this entry differs from the checkpoint signed at %s%s: it was rewritten at or before this entry", stamp(cp.Time), from(cp))
+	}
+	v.at = nil
+	v.matchStart()
+	v.head = e.Head()
+	v.count++
+	return nil
+}
+
+func (v *Verifier) matchStart() {
+	if !v.startMatched {
+		v.startMatched = true
+		v.matched++
+	}
+}
+
+// checkCovered fails on an uncovered entry dated outside the allowed window.
+func (v *Verifier) checkCovered(e Entry) error {
+	switch {
+	case e.Time.Before(v.asOf.Add(-v.within)):
+		return v.fail(e.Seq, Uncovered, "it was written at %s, more than %s before %s, and no signed checkpoint covers it: checkpoints were deleted, or the log was rewritten after the last one (or no server has run since it was written)",
+			stamp(e.Time), v.within, stamp(v.asOf))
+	case e.Time.After(v.asOf.Add(v.within)):
+		return v.fail(e.Seq, Uncovered, "it is dated %s, after the time of this check (%s), and no signed checkpoint covers it: the log was rewritten",
+			stamp(e.Time), stamp(v.asOf))
+	}
+	return nil
+}
+
 // Finish ends the verification: the chain must have reached every checkpoint,
 // or its tail was cut off.
 func (v *Verifier) Finish() (Result, error) {
-	res := Result{Count: v.count, Head: v.head, Checkpoints: v.matched}
+	res := Result{Count: v.count, Head: v.head, Checkpoints: v.matched, Covered: min(v.covered, v.head.Seq)}
 	if v.broken != nil {
 		return res, v.broken
 	}
+	if cp := v.at; cp != nil {
+		return res, v.fail(cp.Seq, Truncated, "the log has no entry %d, which the checkpoint signed at %s%s records: it was cut short", cp.Seq, stamp(cp.Time), from(*cp))
+	}
 	if len(v.pending) > 0 {
 		last := v.pending[len(v.pending)-1]
-		return res, v.fail(v.head.Seq+1, Truncated, "the log ends at entry %d, but a checkpoint signed at %s records entry %d", v.head.Seq, stamp(last.Time), last.Seq)
+		return res, v.fail(v.head.Seq+1, Truncated, "the log ends at entry %d, but a checkpoint signed at %s%s records entry %d", v.head.Seq, stamp(last.Time), from(last), last.Seq)
 	}
 	return res, nil
 }
@@ -172,3 +267,12 @@ func (v *Verifier) fail(seq int64, r Reason, format string, args ...any) *Break 
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// from names where a checkpoint was read, for messages: nothing for the
+// database's own, " (in audit-heads.log, line 7)" for a heads file's.
+func from(cp Checkpoint) string {
+	if cp.Source == "" {
+		return ""
+	}
+	return " (in " + cp.Source + ")"
+}

@@ -174,3 +174,19 @@ func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 	}
 	return out, rows.Err()
 }
+
+// LatestCheckpoint returns the checkpoint of the highest entry, and whether
+// there is one.
+func (s *Store) LatestCheckpoint(ctx context.Context) (audit.Checkpoint, bool, error) {
+	var cp audit.Checkpoint
+	err := s.r.QueryRowContext(ctx, `SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`).
+		Scan(&cp.Seq, &cp.Hash, &cp.Time, &cp.Signature)
+	if err == sql.ErrNoRows {
+		return audit.Checkpoint{}, false, nil
+	}
+	if err != nil {
+		return audit.Checkpoint{}, false, err
+	}
+	cp.Time = cp.Time.UTC()
+	return cp, true, nil
+}

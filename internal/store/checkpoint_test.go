@@ -37,3 +37,32 @@ func TestSaveCheckpoint(t *testing.T) {
 		}
 	})
 }
+
+func TestLatestCheckpoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if cp, ok, err := s.LatestCheckpoint(ctx); err != nil || ok || cp.Seq != 0 {
+			t.Fatalf("no checkpoints: %+v, %v, %v", cp, ok, err)
+		}
+		key, _ := audit.GenerateKey()
+		var newest audit.Checkpoint
+		for _, seq := range []int64{3, 9, 5} {
+			cp, err := audit.SignCheckpoint(audit.Checkpoint{Seq: seq, Hash: audit.GenesisHash, Time: time.Now()}, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SaveCheckpoint(ctx, cp) }); err != nil {
+				t.Fatal(err)
+			}
+			if seq == 9 {
+				newest = cp
+			}
+		}
+		cp, ok, err := s.LatestCheckpoint(ctx)
+		if err != nil || !ok || cp != newest {
+			t.Errorf("latest %+v, %v, %v; want %+v", cp, ok, err, newest)
+		}
+		if err := audit.VerifyCheckpoint(cp, audit.PublicKey(key)); err != nil {
+			t.Errorf("the latest checkpoint as read: %v", err)
+		}
+	})
+}
