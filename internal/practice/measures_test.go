@@ -171,8 +171,10 @@ func TestAssignQuestionnaire(t *testing.T) {
 }
 
 // Every field of the measures settings in error is refused at once, and
-// nothing is saved; a save records its changes in one entry, and a save
-// that changes nothing records nothing.
+// nothing is saved; a crisis text the store cannot hold is refused at the
+// crisis text (it used to be named by its setting key, which the form does
+// not show); a save records its changes in one entry, and a save that
+// changes nothing records nothing.
 func TestSaveMeasureSettings(t *testing.T) {
 	m := newMeasuresPractice(t, store.Config{DataDir: t.TempDir()})
 	ctx := context.Background()
@@ -196,6 +198,10 @@ func TestSaveMeasureSettings(t *testing.T) {
 	want := []string{FieldPCL5Cutoff, FieldCSSRSLicence, FieldRCISD(measures.PHQ9), FieldRCIReliability(measures.PHQ9)}
 	if !slices.Equal(fields, want) {
 		t.Errorf("refused fields %q, want %q", fields, want)
+	}
+	long := MeasureSettingsForm{CrisisText: strings.Repeat("Call us. ", 500), PCL5Cutoff: "33"}
+	if err := m.svc.SaveMeasureSettings(ctx, admin, long); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != FieldCrisisText {
+		t.Errorf("a crisis text too long: %v, want Invalid at %s", err, FieldCrisisText)
 	}
 	mustEntries(t, m.entries(admin))
 	if after := m.settings(); len(after) != len(before) {

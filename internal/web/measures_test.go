@@ -366,6 +366,22 @@ func TestMeasureSettingsNeedLicenceForCSSRS(t *testing.T) {
 	}
 }
 
+// TestMeasureSettingsCrisisTextTooLong: a crisis text longer than the
+// clinic's settings can hold is refused beside the crisis text, so the admin
+// sees why; nothing is saved.
+func TestMeasureSettingsCrisisTextTooLong(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	form := url.Values{"pcl5_cutoff": {"33"}, "crisis_text": {strings.Repeat("Call us. ", 500)}}
+	rec := f.do("admin", "POST", "/admin/measures", form)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `id="crisis_text-error"`) ||
+		!strings.Contains(rec.Body.String(), "That is too long") {
+		t.Fatalf("a crisis text too long: %d, and no message beside it", rec.Code)
+	}
+	if b := f.do("admin", "GET", "/admin/measures", nil).Body.String(); strings.Contains(b, "Call us. Call us.") {
+		t.Error("the crisis text too long was saved")
+	}
+}
+
 // TestPaperFormDatedToday: a paper form dated today is saved on today and
 // never in the future, at every hour of the clinic's day and across
 // daylight-saving changes, on both engines; tomorrow is refused.
