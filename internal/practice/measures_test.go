@@ -59,9 +59,11 @@ func TestBookedMedicineSessionBringsPreSessionMeasures(t *testing.T) {
 	}
 }
 
-// mustEntries checks a request's audit entries by action and resource.
-func mustEntries(t *testing.T, got []audit.Entry, want ...string) {
+// mustEntries checks the audit entries of a's request by action and
+// resource.
+func (m *measuresPractice) mustEntries(t *testing.T, a Actor, want ...string) []audit.Entry {
 	t.Helper()
+	got := m.entries(a)
 	var have []string
 	for _, e := range got {
 		have = append(have, e.Action+" "+e.ResourceType+" "+e.ResourceID)
@@ -69,6 +71,7 @@ func mustEntries(t *testing.T, got []audit.Entry, want ...string) {
 	if !slices.Equal(have, want) {
 		t.Errorf("audit entries %q, want %q", have, want)
 	}
+	return got
 }
 
 // Acknowledging a flag: refused, whether the client is out of the
@@ -87,20 +90,20 @@ func TestAcknowledgeFlag(t *testing.T) {
 			if problem.CodeOf(err) != problem.NotFound || !Recorded(err) {
 				t.Errorf("unassigned therapist: %v, want a recorded NotFound", err)
 			}
-			mustEntries(t, m.entries(out), "access.denied client "+a.ID)
+			m.mustEntries(t, out, "access.denied client "+a.ID)
 
 			assigned := m.actor("assigned")
 			elsewhere := auth.NewID()
 			if err := m.svc.AcknowledgeFlag(ctx, assigned, a.ID, elsewhere, "Phoned."); !Recorded(err) {
 				t.Errorf("a flag that is not client A's: %v, want a recorded NotFound", err)
 			}
-			mustEntries(t, m.entries(assigned), "access.denied safety_flag "+elsewhere)
+			m.mustEntries(t, assigned, "access.denied safety_flag "+elsewhere)
 
 			empty := m.actor("assigned")
 			if err := m.svc.AcknowledgeFlag(ctx, empty, a.ID, m.flagID, "  "); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != "note" {
 				t.Errorf("empty note: %v, want Invalid at note", err)
 			}
-			mustEntries(t, m.entries(empty))
+			m.mustEntries(t, empty)
 			if len(m.openFlags()) != 1 {
 				t.Fatal("a refused acknowledgement closed the flag")
 			}
@@ -109,8 +112,7 @@ func TestAcknowledgeFlag(t *testing.T) {
 			if err := m.svc.AcknowledgeFlag(ctx, done, a.ID, m.flagID, "Phoned Avery the same day."); err != nil {
 				t.Fatal(err)
 			}
-			got := m.entries(done)
-			mustEntries(t, got, "safety_flag.acknowledge safety_flag "+m.flagID)
+			got := m.mustEntries(t, done, "safety_flag.acknowledge safety_flag "+m.flagID)
 			if len(got) == 1 && (got[0].Severity != audit.High || got[0].ClientID != a.ID) {
 				t.Errorf("the acknowledgement is recorded as %+v, want high severity, client A", got[0])
 			}
@@ -141,13 +143,13 @@ func TestAssignQuestionnaire(t *testing.T) {
 	if _, err := m.svc.AssignQuestionnaire(ctx, out, a.ID, "not-an-instrument"); !Recorded(err) {
 		t.Errorf("unassigned therapist: %v, want a recorded NotFound before the choice is looked at", err)
 	}
-	mustEntries(t, m.entries(out), "access.denied client "+a.ID)
+	m.mustEntries(t, out, "access.denied client "+a.ID)
 
 	off := m.actor("assigned")
 	if _, err := m.svc.AssignQuestionnaire(ctx, off, a.ID, measures.CSSRSScreen); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != FieldInstrument {
 		t.Errorf("the C-SSRS, switched off: %v, want Invalid at %s", err, FieldInstrument)
 	}
-	mustEntries(t, m.entries(off))
+	m.mustEntries(t, off)
 
 	ok := m.actor("assigned")
 	m.counter.Reset()
@@ -167,7 +169,7 @@ func TestAssignQuestionnaire(t *testing.T) {
 	if asg.InstrumentID != measures.GAD7 || asg.CourseID != m.courseID || asg.Occasion != store.OccasionAssigned || asg.AssignedBy != m.Users["assigned"].ID {
 		t.Errorf("assigned %+v", asg)
 	}
-	mustEntries(t, m.entries(ok), "measure.assign instrument_assignment "+asg.ID)
+	m.mustEntries(t, ok, "measure.assign instrument_assignment "+asg.ID)
 }
 
 // Every field of the measures settings in error is refused at once, and
@@ -185,7 +187,7 @@ func TestSaveMeasureSettings(t *testing.T) {
 	if err := m.svc.SaveMeasureSettings(ctx, prescriber, bad); !Recorded(err) {
 		t.Errorf("prescriber: %v, want a recorded NotFound before the form is looked at", err)
 	}
-	mustEntries(t, m.entries(prescriber), "access.denied clinic_settings ")
+	m.mustEntries(t, prescriber, "access.denied clinic_settings ")
 
 	admin := m.actor("admin")
 	err := m.svc.SaveMeasureSettings(ctx, admin, bad)
@@ -203,7 +205,7 @@ func TestSaveMeasureSettings(t *testing.T) {
 	if err := m.svc.SaveMeasureSettings(ctx, admin, long); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != FieldCrisisText {
 		t.Errorf("a crisis text too long: %v, want Invalid at %s", err, FieldCrisisText)
 	}
-	mustEntries(t, m.entries(admin))
+	m.mustEntries(t, admin)
 	if after := m.settings(); len(after) != len(before) {
 		t.Fatalf("refused saves changed the settings: %v", after)
 	}
@@ -214,8 +216,7 @@ func TestSaveMeasureSettings(t *testing.T) {
 	if err := m.svc.SaveMeasureSettings(ctx, saved, good); err != nil {
 		t.Fatal(err)
 	}
-	got := m.entries(saved)
-	mustEntries(t, got, "clinic.settings clinic "+m.Clinic.ID)
+	got := m.mustEntries(t, saved, "clinic.settings clinic "+m.Clinic.ID)
 	if len(got) == 1 && got[0].Detail != "measures: measures.crisis_text, measures.cssrs.enabled, measures.cssrs.licence, measures.pcl5_cutoff, "+
 		"measures.rci.phq9.reliability, measures.rci.phq9.sd" {
 		t.Errorf("the change is recorded as %q", got[0].Detail)
@@ -232,7 +233,7 @@ func TestSaveMeasureSettings(t *testing.T) {
 	if err := m.svc.SaveMeasureSettings(ctx, again, good); err != nil {
 		t.Fatal(err)
 	}
-	mustEntries(t, m.entries(again))
+	m.mustEntries(t, again)
 }
 
 // The clinic-wide measures pages refuse whoever is not the clinic's admin,
@@ -256,7 +257,7 @@ func TestClinicMeasuresRefuseOthers(t *testing.T) {
 		if !Recorded(err) {
 			t.Errorf("%s as a therapist: %v, want a recorded NotFound", name, err)
 		}
-		mustEntries(t, m.entries(a), "access.denied "+typ+" ")
+		m.mustEntries(t, a, "access.denied "+typ+" ")
 	}
 }
 
@@ -295,7 +296,7 @@ func TestTrendChangeFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustEntries(t, m.entries(reader), "client.read client "+a.ID)
+	m.mustEntries(t, reader, "client.read client "+a.ID)
 	tr := tp.Trend
 	if len(tr.Responses) != 3 || !tr.Flagged[tr.Responses[1].ID] || tr.Flagged[tr.Responses[2].ID] {
 		t.Fatalf("history %+v", tr.History)
@@ -325,13 +326,13 @@ func TestMeasuresReportRecordedAsExport(t *testing.T) {
 	if _, err := m.svc.ExportMeasuresReport(ctx, out, a.ID); !Recorded(err) {
 		t.Errorf("unassigned therapist: %v, want a recorded NotFound", err)
 	}
-	mustEntries(t, m.entries(out), "access.denied client "+a.ID)
+	m.mustEntries(t, out, "access.denied client "+a.ID)
 	in := m.actor("prescriber")
 	rep, err := m.svc.ExportMeasuresReport(ctx, in, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustEntries(t, m.entries(in), "client.export client "+a.ID)
+	m.mustEntries(t, in, "client.export client "+a.ID)
 	if len(rep.Trends) != 1 || rep.Trends[0].Instrument.ID != measures.PHQ9 || rep.Trends[0].Change.Figures.Delta != -1 {
 		t.Errorf("report %+v", rep.Trends)
 	}
@@ -350,7 +351,7 @@ func TestMyProgress(t *testing.T) {
 	if len(hs) != 1 || len(hs[0].Responses) != 2 || hs[0].Responses[0].Total != 14 || hs[0].Flagged != nil {
 		t.Errorf("client A's progress %+v", hs)
 	}
-	mustEntries(t, m.entries(ca), "client.read client "+m.Clients["A"].ID)
+	m.mustEntries(t, ca, "client.read client "+m.Clients["A"].ID)
 	if hs, err := m.svc.MyProgress(ctx, m.actor("clientB")); err != nil || len(hs) != 0 {
 		t.Errorf("client B's progress: %+v, %v", hs, err)
 	}

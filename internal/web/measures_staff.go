@@ -52,7 +52,7 @@ func chartMeasures(m practice.ChartMeasures, c store.Client, o chartOpts, loc *t
 	}
 	cv.Due = dueRows(m.Due, loc, func(d practice.Due) string { return "" })
 	for i, d := range m.Due {
-		// Staff read the schedule's reason; the client reads who asked.
+		// The team reads "assigned" where the client reads who asked for it.
 		cv.Due[i].Reason = d.Reason
 		if d.AssignmentID != "" {
 			cv.Due[i].Reason = "assigned"
