@@ -156,6 +156,12 @@ func (in *Instrument) BandFor(total int) (Band, bool) {
 	return Band{}, false
 }
 
+// Tracked reports whether the instrument's total is a score to follow over
+// time: one with severity bands, or the PCL-5 with its cut-off. Only these
+// are charted for the client and compared from baseline; the C-SSRS gives a
+// risk tier, not a total.
+func (in *Instrument) Tracked() bool { return len(in.Bands) > 0 || in.ID == PCL5 }
+
 // all is the catalogue in the order instruments are offered.
 var all = []*Instrument{phq9, gad7, pcl5, qidsSR16, cssrsRecent, cssrsSLC}
 

@@ -255,3 +255,14 @@ func TestDefaultsAndMarks(t *testing.T) {
 		t.Error("PHQ-9 licence notice")
 	}
 }
+
+// Only totals that mean something over time are tracked: the C-SSRS gives
+// a risk tier.
+func TestTracked(t *testing.T) {
+	want := map[string]bool{PHQ9: true, GAD7: true, PCL5: true, QIDSSR16: true, CSSRSScreen: false, CSSRSScreenSLC: false}
+	for _, in := range All() {
+		if got, ok := want[in.ID]; !ok || in.Tracked() != got {
+			t.Errorf("%s: tracked %v, want %v", in.ID, in.Tracked(), got)
+		}
+	}
+}

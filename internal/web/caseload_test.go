@@ -8,6 +8,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/auth"
 	"doorway/internal/measures"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -16,8 +17,9 @@ import (
 // do, the questionnaires asked before a booked medicine session included.
 func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
-	ctx := context.WithValue(context.Background(), keyViewer,
-		&viewer{P: access.Principal{Kind: access.Staff, UserID: f.users["assigned"].ID, ClinicID: f.clinic.ID}, Clinic: f.clinic})
+	ctx := context.Background()
+	actor := practice.NewActor(access.Principal{Kind: access.Staff, UserID: f.users["assigned"].ID, ClinicID: f.clinic.ID}, "Staff assigned",
+		f.clinic, "", "", practice.Pages)
 	a := f.clients["A"]
 	// Client A answered everything five days ago: the baseline is done and
 	// nothing repeats yet, so what is due is what the booked session asks.
@@ -40,31 +42,21 @@ func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What the chart counts for client A (loadClientMeasures).
+	// What the chart counts for client A.
 	var wantDue, wantOverdue, before int
-	err = f.st.Read(ctx, func(tx *store.Tx) error {
-		mc, err := loadMeasureConfig(ctx, tx, f.clinic.ID)
-		if err != nil {
-			return err
-		}
-		cm, err := loadClientMeasures(ctx, tx, f.clinic.ID, a.ID, f.now)
-		if err != nil {
-			return err
-		}
-		for _, d := range mc.due(cm, f.now) {
-			if strings.HasPrefix(d.Reason, "before session") {
-				before++
-			}
-			if d.Overdue {
-				wantOverdue++
-			} else {
-				wantDue++
-			}
-		}
-		return nil
-	})
+	chart, err := f.srv.app.ChartMeasures(ctx, actor, a.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range chart.Due {
+		if strings.HasPrefix(d.Reason, "before session") {
+			before++
+		}
+		if d.Overdue {
+			wantOverdue++
+		} else {
+			wantDue++
+		}
 	}
 	if before == 0 {
 		t.Fatalf("the fixture's booked session asks for nothing before it: %d due, %d overdue", wantDue, wantOverdue)
@@ -75,7 +67,9 @@ func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return f.srv.caseloadMeasures(ctx, tx, []store.Client{a}, courses, &cv)
+		ms, err := f.srv.app.CaseloadMeasuresIn(ctx, tx, actor, []store.Client{a}, courses)
+		caseloadMeasures(ms, []store.Client{a}, f.clinic.Location(), &cv)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

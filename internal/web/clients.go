@@ -92,9 +92,11 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if err := s.caseloadMeasures(ctx, tx, clients, courses, &cv); err != nil {
+		ms, err := s.app.CaseloadMeasuresIn(ctx, tx, s.actor(r), clients, courses)
+		if err != nil {
 			return err
 		}
+		caseloadMeasures(ms, clients, v.Clinic.Location(), &cv)
 		if err := s.caseloadPhases(ctx, tx, courses, &cv); err != nil {
 			return err
 		}
@@ -169,13 +171,13 @@ func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id strin
 		s.fail(w, r, err)
 		return
 	}
-	ms, err := s.chartMeasures(ctx, c, team, o)
+	ms, err := s.app.ChartMeasures(ctx, s.actor(r), c.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.record(r, audit.Entry{Action: "client.read", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID})
-	cv := view.ClientView{Measures: ms, ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone, Portal: c.Portal,
+	cv := view.ClientView{Measures: chartMeasures(ms, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone, Portal: c.Portal,
 		CanEditTeam: access.Allow(v.P, access.Write, access.Resource{Type: access.CareTeam, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}),
 		CanInvite:   c.Portal != "active" && c.Portal != "disabled"}
 	onTeam := map[string]bool{}

@@ -4,48 +4,38 @@ import (
 	"net/http"
 	"strings"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/export"
-	"doorway/internal/measures"
 	"doorway/internal/web/view"
 )
 
 // showMeasuresPDF sends a client's measures report: every instrument with a
 // score, its chart, change figures and scores table.
 func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	v := viewerOf(r.Context())
 	id := r.PathValue("id")
-	c, _, err := s.clientRecord(ctx, id, access.ClientRecord, access.Export)
+	mr, err := s.app.ExportMeasuresReport(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
 	}
 	loc := v.Clinic.Location()
-	rep := export.Report{ClinicName: v.Clinic.Name, ClientName: c.DisplayName(), DateOfBirth: c.DateOfBirth, Generated: s.now(),
+	c := mr.Client
+	rep := export.Report{ClinicName: v.Clinic.Name, ClientName: c.DisplayName(), DateOfBirth: c.DateOfBirth, Generated: mr.Generated,
 		Loc: loc, Demo: s.cfg.Demo || v.Clinic.Demo}
-	for _, in := range measures.All() {
-		h, mc, err := s.loadHistory(ctx, c, in)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if len(h.Responses) == 0 {
-			continue
-		}
-		ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(h, mc, loc)}
-		figs, note, source := changeFigures(h, mc, loc)
+	for _, t := range mr.Trends {
+		in := t.Instrument
+		ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(t.History, loc)}
+		figs, note, source := changeFigures(t.Change, loc)
 		for _, f := range figs {
 			ri.Figures = append(ri.Figures, export.Figure{Label: f.Label, Value: figureText(f)})
 		}
 		ri.FigureNote = strings.TrimSpace(note + " " + source)
-		for _, rsp := range h.Responses {
+		for _, rsp := range t.Responses {
 			how := "portal"
 			if rsp.OnPaper {
 				how = "paper form"
 			}
-			if h.Flagged[rsp.ID] {
+			if t.Flagged[rsp.ID] {
 				how += "; safety flag raised"
 			}
 			ri.Rows = append(ri.Rows, export.ReportRow{Date: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp),
@@ -58,7 +48,6 @@ func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "client.export", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID, Detail: "measures report PDF"})
 	w.Header().Set("Content-Type", "application/pdf")
 	// The file name says what it is, not who: names stay out of downloads' metadata.
 	w.Header().Set("Content-Disposition", `attachment; filename="measures-report.pdf"`)

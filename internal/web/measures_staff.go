@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
 	"strings"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/practice"
@@ -32,106 +28,51 @@ type chartOpts struct {
 	AssignErrors view.FieldErrors
 }
 
-// flagResource is the access resource of a client's safety flags.
-func flagResource(c store.Client, team []string) access.Resource {
-	return access.Resource{Type: access.SafetyFlag, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}
-}
-
-// chartMeasures builds the measures part of a client's chart.
-func (s *Server) chartMeasures(ctx context.Context, c store.Client, team []string, o chartOpts) (view.ChartMeasures, error) {
-	v := viewerOf(ctx)
-	loc := v.Clinic.Location()
-	var mc measureConfig
-	var cm clientMeasures
-	var rs []store.Response
-	var flags []store.SafetyFlag
-	names := map[string]string{}
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if mc, err = loadMeasureConfig(ctx, tx, c.ClinicID); err != nil {
-			return err
+// chartMeasures is the measures part of a client's chart, with what a
+// form post left to say.
+func chartMeasures(m practice.ChartMeasures, c store.Client, o chartOpts, loc *time.Location) view.ChartMeasures {
+	cv := view.ChartMeasures{ClientID: c.ID, NoCourse: !m.HasCourse, ReportHref: "/clients/" + c.ID + "/measures.pdf",
+		CanWrite: m.CanWrite, CanAck: m.CanAcknowledge, AssignErrors: o.AssignErrors}
+	for _, f := range m.Flags {
+		row := flagRow(f.SafetyFlag, c, loc)
+		row.Error, row.Note = o.FlagErrors[f.ID], o.FlagNotes[f.ID]
+		if !f.Open() {
+			row.AckBy, row.AckAt, row.AckNote = f.AcknowledgedByName, view.When(*f.AcknowledgedAt, loc), f.AckNote
 		}
-		if cm, err = loadClientMeasures(ctx, tx, c.ClinicID, c.ID, s.now()); err != nil {
-			return err
-		}
-		if rs, err = tx.Responses(ctx, c.ClinicID, c.ID, ""); err != nil {
-			return err
-		}
-		if flags, err = tx.ClientFlags(ctx, c.ClinicID, c.ID); err != nil {
-			return err
-		}
-		staff, err := tx.Staff(ctx, c.ClinicID)
-		for _, u := range staff {
-			names[u.ID] = u.Name
-		}
-		return err
-	})
-	if err != nil {
-		return view.ChartMeasures{}, err
+		cv.Flags = append(cv.Flags, row)
 	}
-	cv := view.ChartMeasures{ClientID: c.ID, NoCourse: !cm.HasCourse, ReportHref: "/clients/" + c.ID + "/measures.pdf",
-		CanWrite:     access.Allow(v.P, access.Write, access.Resource{Type: access.ClientRecord, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}),
-		CanAck:       access.Allow(v.P, access.Write, flagResource(c, team)),
-		AssignErrors: o.AssignErrors}
-	cv.Flags = flagRows(flags, c, names, loc, o)
-	// Latest per instrument, in the catalogue's order.
-	latest := map[string]store.Response{}
-	count := map[string]int{}
-	for _, r := range rs {
-		latest[r.InstrumentID] = r
-		count[r.InstrumentID]++
-	}
-	for _, in := range measures.All() {
-		r, ok := latest[in.ID]
-		if !ok {
-			continue
-		}
+	for _, l := range m.Latest {
+		in, r := l.Instrument, l.Response
 		ls := view.LatestScore{InstrumentID: in.ID, Title: in.ShortTitle, Score: scoreNumber(r), Band: bandLabel(in, r),
-			When: dateText(r.CompletedAt, loc), Paper: r.OnPaper, Count: count[in.ID], TrendsHref: "/clients/" + c.ID + "/measures/" + in.ID}
+			When: dateText(r.CompletedAt, loc), Paper: r.OnPaper, Count: l.Count, TrendsHref: "/clients/" + c.ID + "/measures/" + in.ID}
 		if b, ok := in.BandFor(r.Total); ok && r.HasTotal {
 			ls.BandIndex = bandIndex(in, b.Key)
 		}
 		cv.Latest = append(cv.Latest, ls)
 	}
-	cv.Due = dueRows(mc.due(cm, s.now()), loc, func(d practice.Due) string { return "" })
-	for i, d := range mc.due(cm, s.now()) {
+	cv.Due = dueRows(m.Due, loc, func(d practice.Due) string { return "" })
+	for i, d := range m.Due {
+		// The team reads "assigned" where the client reads who asked for it.
+		cv.Due[i].Reason = d.Reason
 		if d.AssignmentID != "" {
 			cv.Due[i].Reason = "assigned"
-			continue
-		}
-		cv.Due[i].Reason = d.Reason
-	}
-	for _, in := range measures.All() {
-		if mc.enabled(in) {
-			cv.Instruments = append(cv.Instruments, view.InstrumentChoice{ID: in.ID, Title: in.ShortTitle})
 		}
 	}
-	return cv, nil
+	for _, in := range m.Instruments {
+		cv.Instruments = append(cv.Instruments, view.InstrumentChoice{ID: in.ID, Title: in.ShortTitle})
+	}
+	return cv
 }
 
-func flagRows(flags []store.SafetyFlag, c store.Client, names map[string]string, loc *time.Location, o chartOpts) []view.FlagRow {
-	var open, done []view.FlagRow
-	for _, f := range flags {
-		row := view.FlagRow{ID: f.ID, ClientID: c.ID, ClientName: c.DisplayName(), Instrument: instrumentName(f.InstrumentID),
-			Severity: f.Severity, Reason: f.Reason, Raised: view.When(f.RaisedAt, loc), Open: f.Open(),
-			Error: o.FlagErrors[f.ID], Note: o.FlagNotes[f.ID]}
-		if f.Open() {
-			open = append(open, row)
-			continue
-		}
-		row.AckBy, row.AckAt, row.AckNote = names[f.AcknowledgedBy], view.When(*f.AcknowledgedAt, loc), f.AckNote
-		if len(done) < 5 { // the recent ones; older ones stay in the record
-			done = append(done, row)
-		}
-	}
-	return append(open, done...)
+// flagRow is a safety flag of client c as the chart and the caseload show
+// it.
+func flagRow(f store.SafetyFlag, c store.Client, loc *time.Location) view.FlagRow {
+	return view.FlagRow{ID: f.ID, ClientID: c.ID, ClientName: c.DisplayName(), Instrument: practice.InstrumentName(f.InstrumentID),
+		Severity: f.Severity, Reason: f.Reason, Raised: view.When(f.RaisedAt, loc), Open: f.Open()}
 }
 
-func instrumentName(id string) string {
-	if in, ok := measures.ByID(id); ok {
-		return in.ShortTitle
-	}
-	return id
-}
+// instrumentName is an instrument's short title, or its id if unknown.
+func instrumentName(id string) string { return practice.InstrumentName(id) }
 
 func bandIndex(in *measures.Instrument, key string) int {
 	for i, b := range in.Bands {
@@ -154,78 +95,30 @@ func scoreNumber(r store.Response) string {
 }
 
 func (s *Server) doAssign(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	c, _, err := s.clientRecord(ctx, id, access.ClientRecord, access.Write)
-	if err != nil {
+	got, err := s.app.AssignQuestionnaire(r.Context(), s.actor(r), id, r.PostFormValue("instrument"))
+	switch {
+	case err == nil:
+		s.showClientPage(w, r, id, chartOpts{Notice: got.Instrument.ShortTitle + " is assigned; " + firstName(got.Client) + " will see it in the portal."})
+	case problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) == practice.FieldInstrument:
+		s.showClientPage(w, r, id, chartOpts{Status: http.StatusBadRequest, AssignErrors: view.FieldErrors{"instrument": problem.MessageOf(err)}})
+	default:
 		s.failClient(w, r, id, err)
-		return
 	}
-	instr := strings.TrimSpace(r.PostFormValue("instrument"))
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		mc, err := loadMeasureConfig(ctx, tx, c.ClinicID)
-		if err != nil {
-			return err
-		}
-		in, ok := measures.ByID(instr)
-		if !ok || !mc.enabled(in) {
-			return problem.Invalidf("instrument", "Choose a questionnaire from the list.")
-		}
-		course, hasCourse, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		a := store.Assignment{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, InstrumentID: in.ID, Occasion: store.OccasionAssigned,
-			DueAt: now, AssignedBy: v.P.UserID, CreatedAt: now}
-		if hasCourse {
-			a.CourseID = course.ID
-		}
-		if err := tx.CreateAssignment(ctx, &a); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "measure.assign", ResourceType: "instrument_assignment", ResourceID: a.ID,
-			ClientID: c.ID, Detail: in.ShortTitle})
-	})
-	if err != nil {
-		if problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) != "" {
-			s.showClientPage(w, r, c.ID, chartOpts{Status: http.StatusBadRequest, AssignErrors: view.FieldErrors{problem.FieldOf(err): problem.MessageOf(err)}})
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	s.showClientPage(w, r, c.ID, chartOpts{Notice: instrumentName(instr) + " is assigned; " + firstName(c) + " will see it in the portal."})
 }
 
 func (s *Server) doAckFlag(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	id, flagID := r.PathValue("id"), r.PathValue("flag")
-	c, _, err := s.clientRecord(ctx, id, access.SafetyFlag, access.Write)
-	if err != nil {
-		s.failClient(w, r, id, err)
-		return
-	}
 	note := r.PostFormValue("note")
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AcknowledgeFlag(ctx, c.ClinicID, c.ID, flagID, v.P.UserID, note, s.now()); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "safety_flag.acknowledge", ResourceType: "safety_flag", ResourceID: flagID,
-			ClientID: c.ID, Severity: audit.High})
-	})
+	err := s.app.AcknowledgeFlag(r.Context(), s.actor(r), id, flagID, note)
 	switch {
 	case err == nil:
-		s.showClientPage(w, r, c.ID, chartOpts{Notice: "The safety flag is acknowledged and your note is saved."})
+		s.showClientPage(w, r, id, chartOpts{Notice: "The safety flag is acknowledged and your note is saved."})
 	case problem.CodeOf(err) == problem.Invalid:
-		s.showClientPage(w, r, c.ID, chartOpts{Status: http.StatusBadRequest,
+		s.showClientPage(w, r, id, chartOpts{Status: http.StatusBadRequest,
 			FlagErrors: map[string]string{flagID: problem.MessageOf(err)}, FlagNotes: map[string]string{flagID: note}})
-	case problem.CodeOf(err) == problem.NotFound:
-		s.deny(w, r, "safety_flag", flagID)
 	default:
-		s.fail(w, r, err)
+		s.failClient(w, r, id, err)
 	}
 }
 
@@ -314,64 +207,20 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 	s.showClientPage(w, r, c.ID, chartOpts{Notice: notice})
 }
 
-// caseloadMeasures adds each listed client's open flags and due counts to
-// the caseload board, reading the clinic's measures in a few queries.
-// courses are the clinic's current courses (tx.CurrentCourses).
-func (s *Server) caseloadMeasures(ctx context.Context, tx *store.Tx, clients []store.Client, courses map[string]store.Course, cv *view.CaseloadView) error {
-	v := viewerOf(ctx)
-	loc := v.Clinic.Location()
-	now := s.now()
-	mc, err := loadMeasureConfig(ctx, tx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
-	flags, err := tx.OpenFlags(ctx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
-	done, err := tx.Administrations(ctx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
-	open, err := tx.OpenAssignmentsOfClinic(ctx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
-	// The medicine sessions to come, as the chart and the portal count them
-	// (loadClientMeasures): the before-session measures depend on them.
-	sessions, err := sessionsToCome(ctx, tx, store.AppointmentFilter{ClinicID: v.P.ClinicID}, loc, now)
-	if err != nil {
-		return err
-	}
+// caseloadMeasures adds each listed client's open flags and what they have
+// due to the caseload board.
+func caseloadMeasures(m practice.CaseloadMeasures, clients []store.Client, loc *time.Location, cv *view.CaseloadView) {
 	byID := map[string]int{}
 	for i, c := range clients {
 		byID[c.ID] = i
+		cv.Clients[i].Due, cv.Clients[i].Overdue = m.Due[c.ID], m.Overdue[c.ID]
 	}
-	openBy := map[string][]store.Assignment{}
-	for _, a := range open {
-		openBy[a.ClientID] = append(openBy[a.ClientID], a)
-	}
-	for i, c := range clients {
-		course, has := courses[c.ID]
-		cm := clientMeasures{Course: course, HasCourse: has, Done: done[c.ID], Open: openBy[c.ID], Sessions: sessions[c.ID]}
-		for _, d := range mc.due(cm, now) {
-			if d.Overdue {
-				cv.Clients[i].Overdue++
-			} else {
-				cv.Clients[i].Due++
-			}
-		}
-	}
-	// Only the flags of clients this person may see: the listing is already
-	// filtered to their care teams (or the whole clinic for an admin).
-	for _, f := range flags {
+	for _, f := range m.Flags {
 		i, ok := byID[f.ClientID]
 		if !ok {
 			continue
 		}
 		cv.Clients[i].OpenFlags++
-		cv.Flags = append(cv.Flags, view.FlagRow{ID: f.ID, ClientID: f.ClientID, ClientName: clients[i].DisplayName(),
-			Instrument: instrumentName(f.InstrumentID), Severity: f.Severity, Reason: f.Reason, Raised: view.When(f.RaisedAt, loc), Open: true})
+		cv.Flags = append(cv.Flags, flagRow(f, clients[i], loc))
 	}
-	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -367,44 +366,19 @@ func TestMeasureSettingsNeedLicenceForCSSRS(t *testing.T) {
 	}
 }
 
-func TestBookedMedicineSessionBringsPreSessionMeasures(t *testing.T) {
+// TestMeasureSettingsCrisisTextTooLong: a crisis text longer than the
+// clinic's settings can hold is refused beside the crisis text, so the admin
+// sees why; nothing is saved.
+func TestMeasureSettingsCrisisTextTooLong(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
-	ctx := context.Background()
-	sessions := func() []time.Time {
-		t.Helper()
-		var cm clientMeasures
-		err := f.st.Read(ctx, func(tx *store.Tx) (err error) {
-			cm, err = loadClientMeasures(ctx, tx, f.clinic.ID, f.clients["A"].ID, f.now)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cm.Sessions
+	form := url.Values{"pcl5_cutoff": {"33"}, "crisis_text": {strings.Repeat("Call us. ", 500)}}
+	rec := f.do("admin", "POST", "/admin/measures", form)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `id="crisis_text-error"`) ||
+		!strings.Contains(rec.Body.String(), "That is too long") {
+		t.Fatalf("a crisis text too long: %d, and no message beside it", rec.Code)
 	}
-	// The fixture books client A's medicine session for 10:00 tomorrow
-	// (clinic time): the schedule is told of it, in the clinic's zone, so
-	// the reason reads "before session on … 10:00" to the client.
-	got := sessions()
-	if len(got) != 1 || !got[0].Equal(f.schedule.startA) || got[0].Location().String() != f.clinic.Location().String() {
-		t.Fatalf("upcoming sessions %v, want [%v] in %s", got, f.schedule.startA, f.clinic.Location())
-	}
-	c := measures.Course{Start: f.now.AddDate(0, 0, -30), Phase: "active", Sessions: got}
-	var reasons []string
-	for _, d := range measures.DueNow(measures.DefaultProtocol(), c, []measures.Administration{
-		{InstrumentID: measures.PHQ9, At: f.now.AddDate(0, 0, -5)}, {InstrumentID: measures.GAD7, At: f.now.AddDate(0, 0, -5)}}, f.now) {
-		reasons = append(reasons, d.InstrumentID+": "+d.Reason)
-	}
-	want := "before session on " + f.schedule.startA.In(f.clinic.Location()).Format("Mon 2 Jan 2006, 15:04")
-	if !slices.Contains(reasons, "phq9: "+want) || !slices.Contains(reasons, "gad7: "+want) {
-		t.Errorf("due %q, want PHQ-9 and GAD-7 %q", reasons, want)
-	}
-	// A cancelled session asks for nothing.
-	if rec := f.do("assigned", "POST", "/schedule/"+f.schedule.apptA+"/cancel", url.Values{"reason": {"Client unwell"}}); rec.Code != http.StatusSeeOther {
-		t.Fatalf("cancel: %d", rec.Code)
-	}
-	if got := sessions(); len(got) != 0 {
-		t.Errorf("a cancelled session is still upcoming: %v", got)
+	if b := f.do("admin", "GET", "/admin/measures", nil).Body.String(); strings.Contains(b, "Call us. Call us.") {
+		t.Error("the crisis text too long was saved")
 	}
 }
 
