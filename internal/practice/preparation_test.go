@@ -19,7 +19,7 @@ import (
 // prep is a practice whose client A has a course in preparation, with the
 // use cases over it.
 type prep struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	app    *practice.Service
 	p      *storetest.Practice
@@ -27,7 +27,7 @@ type prep struct {
 	now    time.Time
 }
 
-func newPrep(t *testing.T, cfg store.Config) *prep {
+func newPrep(t testing.TB, cfg store.Config) *prep {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.OpenConfig(t, cfg)
@@ -78,7 +78,12 @@ func (f *prep) audit(action string) []string {
 // A write refused by access is recorded once, as a denial, and changes
 // nothing; the adapter sees that it is recorded.
 func TestCourseWriteOutOfScopeIsRecordedOnce(t *testing.T) {
-	f := newPrep(t, store.Config{DataDir: t.TempDir()})
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { courseWriteOutOfScopeIsRecordedOnce(t, newPrep(t, e.Config(t))) })
+	}
+}
+
+func courseWriteOutOfScopeIsRecordedOnce(t *testing.T, f *prep) {
 	ctx := context.Background()
 	a := f.p.Clients["A"].ID
 	_, err := f.app.MoveCourse(ctx, f.as("unassigned"), a, care.Paused)
@@ -137,7 +142,12 @@ const maxChecklistStatements = 7
 // Every inquiry form counts against its address's hourly limit, a robot's
 // too; the staff's list says how many it holds in words.
 func TestInquiriesCountEveryFormAndAreListed(t *testing.T) {
-	f := newPrep(t, store.Config{DataDir: t.TempDir()})
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { inquiriesCountEveryFormAndAreListed(t, newPrep(t, e.Config(t))) })
+	}
+}
+
+func inquiriesCountEveryFormAndAreListed(t *testing.T, f *prep) {
 	ctx := context.Background()
 	visitor := practice.NewActor(access.Principal{Kind: access.Anonymous}, "", store.Clinic{}, "req-visitor", "198.51.100.9", practice.Pages)
 	form := func(name string) practice.InquiryInput {
