@@ -107,17 +107,6 @@ func (s *Service) inviteClient(ctx context.Context, tx *store.Tx, a Actor, c sto
 	return l, s.appendTx(ctx, tx, a, audit.Entry{Action: "client.invite", ResourceType: "user", ResourceID: u.ID, ClientID: c.ID})
 }
 
-// InviteClientTx is inviteClient for pages not yet moved into the use
-// cases (the inquiry's conversion); it goes once they are.
-func (s *Service) InviteClientTx(ctx context.Context, tx *store.Tx, a Actor, c store.Client) (Link, error) {
-	return s.inviteClient(ctx, tx, a, c)
-}
-
-// DeliverLink is deliverLink for the same pages.
-func (s *Service) DeliverLink(ctx context.Context, a Actor, l Link) Link {
-	return s.deliverLink(ctx, a, l, a.Clinic.Name)
-}
-
 var opInviteClient = op{action: "client.invite"}
 
 // InviteClient invites a client to the portal.

@@ -11,41 +11,34 @@ import (
 
 // caseloadPhases groups the caseload board's clients by the phase of their
 // current course (courses, from tx.CurrentCourses), in journey order, and
-// says what blocks each (care.Summarize over the course gates). Clients
-// without a course come last.
+// says what blocks each (practice.CaseloadPhases). Clients without a
+// course come last.
 func (s *Server) caseloadPhases(ctx context.Context, tx *store.Tx, courses map[string]store.Course, cv *view.CaseloadView) error {
-	v := viewerOf(ctx)
-	now := s.now()
+	ids := make([]string, len(cv.Clients))
+	for i, row := range cv.Clients {
+		ids[i] = row.ID
+	}
+	phases, err := s.app.CaseloadPhases(ctx, tx, viewerOf(ctx).Clinic, courses, ids)
+	if err != nil {
+		return err
+	}
 	byState := map[care.State][]view.ClientRow{}
 	var none []view.ClientRow
-	set, err := gateSettings(ctx, tx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
-	// What every course of the clinic shares is read once for the board.
-	gc, err := tx.LoadGateClinic(ctx, v.P.ClinicID)
-	if err != nil {
-		return err
-	}
 	for _, row := range cv.Clients {
-		course, has := courses[row.ID]
+		sum, has := phases[row.ID]
 		if !has {
 			none = append(none, row)
 			continue
 		}
-		in, err := tx.GateInputWith(ctx, gc, course)
-		if err != nil {
-			return err
-		}
-		sum := care.Summarize(course.State, care.CourseGates(in, set, now))
+		state := courses[row.ID].State
 		row.Phase = sum.Phase
 		switch {
 		case sum.Blocked != nil:
 			row.Waiting = waitingText(*sum.Blocked)
-		case !course.State.Closed() && course.State != care.Paused:
+		case !state.Closed() && state != care.Paused:
 			row.Ready = true
 		}
-		byState[course.State] = append(byState[course.State], row)
+		byState[state] = append(byState[state], row)
 	}
 	for _, st := range care.States() {
 		if rows := byState[st]; len(rows) > 0 {

@@ -143,12 +143,6 @@ func (s *Server) doCreateClient(w http.ResponseWriter, r *http.Request) {
 	s.showClientWith(w, r, added.Client.ID, notice)
 }
 
-// inviteClientTx invites a client inside tx, for the inquiry's conversion
-// until it is a use case.
-func (s *Server) inviteClientTx(ctx context.Context, tx *store.Tx, r *http.Request, c store.Client) (practice.Link, error) {
-	return s.app.InviteClientTx(ctx, tx, s.actor(r), c)
-}
-
 func (s *Server) showClient(w http.ResponseWriter, r *http.Request) {
 	s.showClientWith(w, r, r.PathValue("id"), "")
 }

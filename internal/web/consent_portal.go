@@ -1,15 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -18,37 +14,13 @@ import (
 // and sign, and withdrawal.
 
 func (s *Server) showConsents(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, ok := s.portalClientFor(w, r, access.Read)
-	if !ok {
-		return
-	}
-	var lv view.ConsentListView
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		lv.Docs, err = clientConsents(ctx, tx, c, v.Clinic.Location())
-		return err
-	})
+	cs, err := s.app.Consents(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "consent.list", ResourceType: "consent", ClientID: c.ID})
+	lv := view.ConsentListView{Docs: consentStatuses(cs.Documents, cs.Signatures, viewerOf(r.Context()).Clinic.Location())}
 	s.render(w, r, http.StatusOK, view.ConsentList(s.page(r, "Consent", "/portal"), lv))
-}
-
-// clientConsents is where the client stands on each of the clinic's current
-// consent documents, with dates in loc.
-func clientConsents(ctx context.Context, tx *store.Tx, c store.Client, loc *time.Location) ([]view.ConsentStatus, error) {
-	docs, err := tx.CurrentConsentDocuments(ctx, c.ClinicID)
-	if err != nil {
-		return nil, err
-	}
-	sigs, err := tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	return consentStatuses(docs, sigs, loc), nil
 }
 
 func (s *Server) showConsentDoc(w http.ResponseWriter, r *http.Request) {
@@ -58,36 +30,16 @@ func (s *Server) showConsentDoc(w http.ResponseWriter, r *http.Request) {
 // renderConsentDoc shows a document with the client's standing on it; a
 // refused form comes back with what was typed.
 func (s *Server) renderConsentDoc(w http.ResponseWriter, r *http.Request, status int, form view.ConsentDocView, notice string) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	kind := r.PathValue("kind")
-	c, ok := s.portalClientFor(w, r, access.Read)
-	if !ok {
-		return
-	}
-	var doc store.ConsentDocument
-	var sigs []store.ConsentSignature
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if doc, err = tx.CurrentConsentDocument(ctx, c.ClinicID, kind); err != nil {
-			return err
-		}
-		sigs, err = tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
-		return err
-	})
-	if problem.CodeOf(err) == problem.NotFound {
-		s.deny(w, r, "consent_document", kind)
-		return
-	}
+	cp, err := s.app.ConsentDocument(r.Context(), s.actor(r), r.PathValue("kind"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "consent.read", ResourceType: "consent_document", ResourceID: doc.Kind, ClientID: c.ID,
-		Detail: "version " + strconv.Itoa(doc.Version)})
+	doc, c := cp.Document, cp.Client
 	dv := form
 	dv.Kind, dv.Title, dv.Version, dv.Sections = doc.Kind, doc.Title, doc.Version, sections(doc.Body)
-	dv.Status = consentStatuses([]store.ConsentDocument{doc}, sigs, v.Clinic.Location())[0]
-	_, dv.CanWithdraw = activeSignature(sigs, doc.Kind)
+	dv.Status = consentStatuses([]store.ConsentDocument{doc}, cp.Signatures, viewerOf(r.Context()).Clinic.Location())[0]
+	dv.CanWithdraw = cp.Withdrawable
 	if dv.TypedName == "" && dv.Errors == nil {
 		dv.TypedName = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
 	}
@@ -96,20 +48,6 @@ func (s *Server) renderConsentDoc(w http.ResponseWriter, r *http.Request, status
 		p.Flash, p.FlashKind = notice, "ok"
 	}
 	s.render(w, r, status, view.ConsentDoc(p, dv))
-}
-
-// activeSignature is the client's newest signature on a document kind that
-// is not withdrawn, whatever its version: consent to an older version can
-// still be withdrawn.
-func activeSignature(sigs []store.ConsentSignature, kind string) (store.ConsentSignature, bool) {
-	var out store.ConsentSignature
-	found := false
-	for _, sg := range sigs {
-		if sg.Kind == kind && sg.WithdrawnAt == nil {
-			out, found = sg, true
-		}
-	}
-	return out, found
 }
 
 // sections splits a document's text into headed sections of paragraphs:
@@ -142,82 +80,30 @@ func sections(body string) []view.TextSection {
 }
 
 func (s *Server) doSignConsent(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, ok := s.portalClientFor(w, r, access.Write)
-	if !ok {
-		return
-	}
 	form := view.ConsentDocView{TypedName: r.PostFormValue("typed_name"), Agreed: r.PostFormValue("agreed") == "1"}
 	read, _ := strconv.Atoi(r.PostFormValue("version"))
-	sig := store.ConsentSignature{ClinicID: c.ClinicID, ClientID: c.ID, Kind: r.PathValue("kind"), TypedName: form.TypedName,
-		Agreed: form.Agreed, SignedAt: s.now(), IP: clientIP(r)}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SignConsent(ctx, &sig, read); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "consent.sign", ResourceType: "consent_signature", ResourceID: sig.ID, ClientID: c.ID,
-			Severity: audit.High, Detail: sig.Kind + " version " + strconv.Itoa(sig.Version)})
-	})
+	_, err := s.app.SignConsent(r.Context(), s.actor(r), practice.SignInput{Kind: r.PathValue("kind"), Version: read,
+		TypedName: form.TypedName, Agreed: form.Agreed})
 	if err != nil {
-		if problem.CodeOf(err) == problem.NotFound {
-			s.deny(w, r, "consent_document", sig.Kind)
-			return
-		}
-		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
-			form.Errors = errs
-			s.renderConsentDoc(w, r, http.StatusBadRequest, form, "")
-		})
+		s.refuseConsent(w, r, err, form)
 		return
 	}
 	s.renderConsentDoc(w, r, http.StatusOK, view.ConsentDocView{}, "Thank you. Your signature is recorded.")
 }
 
 func (s *Server) doWithdrawConsent(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, ok := s.portalClientFor(w, r, access.Write)
-	if !ok {
-		return
-	}
-	kind := r.PathValue("kind")
 	form := view.ConsentDocView{Reason: r.PostFormValue("reason")}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		sigs, err := tx.ConsentSignatures(ctx, c.ClinicID, c.ID)
-		if err != nil {
-			return err
-		}
-		sig, ok := activeSignature(sigs, kind)
-		if !ok {
-			return problem.New(problem.Conflict, "There is no signed consent to withdraw.")
-		}
-		if err := tx.WithdrawConsent(ctx, c.ClinicID, c.ID, sig.ID, form.Reason, s.now()); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "consent.withdraw", ResourceType: "consent_signature", ResourceID: sig.ID, ClientID: c.ID,
-			Severity: audit.High, Detail: kind + " version " + strconv.Itoa(sig.Version)})
-	})
-	if err != nil {
-		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
-			form.Errors = errs
-			s.renderConsentDoc(w, r, http.StatusBadRequest, form, "")
-		})
+	if _, err := s.app.WithdrawConsent(r.Context(), s.actor(r), r.PathValue("kind"), form.Reason); err != nil {
+		s.refuseConsent(w, r, err, form)
 		return
 	}
 	s.renderConsentDoc(w, r, http.StatusOK, view.ConsentDocView{}, "Your consent is withdrawn. Your care team will be in touch.")
 }
 
-// portalPrep is what the portal's home says about preparation: the required
-// documents the client has yet to sign at their current version.
-func (s *Server) portalPrep(ctx context.Context, c store.Client) (view.PortalPrep, error) {
-	var consents []view.ConsentStatus
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		consents, err = clientConsents(ctx, tx, c, time.UTC)
-		return err
+// refuseConsent shows a document again with the form that was refused.
+func (s *Server) refuseConsent(w http.ResponseWriter, r *http.Request, err error, form view.ConsentDocView) {
+	s.refuseForm(w, r, err, func(errs view.FieldErrors) {
+		form.Errors = errs
+		s.renderConsentDoc(w, r, http.StatusBadRequest, form, "")
 	})
-	var out view.PortalPrep
-	for _, st := range consents {
-		if st.Required && st.Status != "signed" {
-			out.ToSign = append(out.ToSign, st.Title)
-		}
-	}
-	return out, err
 }

@@ -5,13 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
-	"doorway/internal/care"
 	"doorway/internal/intake"
-	"doorway/internal/problem"
-	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
@@ -25,37 +19,17 @@ func (s *Server) showStaffIntake(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderStaffIntake(w http.ResponseWriter, r *http.Request, status int, form view.StaffIntakeView, notice string) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	id := r.PathValue("id")
-	c, team, err := s.clientRecord(ctx, id, access.ClientRecord, access.Read)
+	si, err := s.app.StaffIntake(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
 	}
-	loc := v.Clinic.Location()
-	iv := view.StaffIntakeView{ClientID: c.ID, Name: c.DisplayName(), Note: form.Note, Errors: form.Errors}
-	var course store.Course
-	var in store.Intake
-	var ret store.IntakeReturn
-	var returned bool
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if course, iv.HasCourse, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); err != nil || !iv.HasCourse {
-			return err
-		}
-		if in, _, err = tx.CourseIntake(ctx, c.ClinicID, course.ID); err != nil {
-			return err
-		}
-		ret, returned, err = tx.LatestIntakeReturn(ctx, c.ClinicID, course.ID)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.record(r, audit.Entry{Action: "intake.read", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID, Detail: "care team"})
-	if iv.HasCourse {
-		iv.State = course.State.Label()
+	c, in := si.Client, si.Intake
+	loc := viewerOf(r.Context()).Clinic.Location()
+	iv := view.StaffIntakeView{ClientID: c.ID, Name: c.DisplayName(), Note: form.Note, Errors: form.Errors, HasCourse: si.HasCourse}
+	if si.HasCourse {
+		iv.State = si.Course.State.Label()
 		done := 0
 		for _, sec := range intake.Sections() {
 			row := view.IntakeAnswerSection{Title: sec.Title, Saved: in.Answers.Done(sec.ID), Medications: sec.Medications}
@@ -79,11 +53,10 @@ func (s *Server) renderStaffIntake(w http.ResponseWriter, r *http.Request, statu
 		if bmi, ok := in.Answers.BMI(); ok {
 			iv.BMI = strconv.FormatFloat(bmi, 'f', 1, 64)
 		}
-		if returned {
-			iv.Returned = returnLine(ret, loc)
+		if si.Returned != nil {
+			iv.Returned = returnLine(*si.Returned, loc)
 		}
-		iv.CanReturn = course.State == care.Screening && in.CompletedAt != nil &&
-			access.Allow(v.P, access.Write, clinicalResource(c, team))
+		iv.CanReturn = si.CanReturn
 	}
 	p := s.page(r, "Intake: "+c.DisplayName(), "/caseload")
 	if notice != "" {
@@ -115,31 +88,10 @@ func intakeAnswer(q intake.Question, val string) view.IntakeAnswer {
 }
 
 // doReturnToIntake sends a course in screening back to intake: the client
-// may change their answers again, and reads the note in their portal. The
-// course, the answers and the note change in one transaction.
+// may change their answers again, and reads the note in their portal.
 func (s *Server) doReturnToIntake(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, course, ok := s.clinicalWrite(w, r, access.ClinicalCare)
-	if !ok {
-		return
-	}
 	form := view.StaffIntakeView{Note: strings.TrimSpace(r.PostFormValue("note"))}
-	now := s.now()
-	ret := store.IntakeReturn{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: course.ID, Note: form.Note, By: v.P.UserID, At: now}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if course.State != care.Screening {
-			return problem.Invalidf("note", "Only a course waiting for its screening decision can go back to intake; this one is in %s.", course.State.Label())
-		}
-		if err := tx.SetCourseState(ctx, course, care.Intake, now); err != nil {
-			return err
-		}
-		if err := tx.ReturnToIntake(ctx, &ret); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "intake.return", ResourceType: "intake", ResourceID: course.ID, ClientID: c.ID,
-			Detail: "screening -> intake"})
-	})
+	c, err := s.app.ReturnToIntake(r.Context(), s.actor(r), r.PathValue("id"), form.Note)
 	if err != nil {
 		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
 			form.Errors = errs

@@ -4,10 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
-	"doorway/internal/care"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -19,37 +15,14 @@ func (s *Server) showIntentions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderIntentions(w http.ResponseWriter, r *http.Request, status int, form view.IntentionsView, notice string) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, ok := s.portalClientFor(w, r, access.Read)
-	if !ok {
-		return
-	}
-	iv := form
-	var goals []store.Goal
-	var latest map[string]int
-	names := map[string]string{}
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		course, has, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
-		if err != nil || !has {
-			return err
-		}
-		iv.HasCourse = true
-		if goals, err = tx.Goals(ctx, c.ClinicID, course.ID); err != nil {
-			return err
-		}
-		if latest, err = latestTotals(ctx, tx, c.ClinicID, c.ID); err != nil {
-			return err
-		}
-		names, err = staffNames(ctx, tx, c.ClinicID)
-		return err
-	})
+	pg, err := s.app.MyGoals(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "goal.list", ResourceType: "goal", ClientID: c.ID})
-	iv.Goals = goalRows(goals, latest, names, v.Clinic.Location(), func(g store.Goal) bool { return g.AgreedByClientAt == nil })
+	iv := form
+	iv.HasCourse = pg.HasCourse
+	iv.Goals = goalRows(pg.Goals, pg.Latest, pg.StaffNames, viewerOf(r.Context()).Clinic.Location(), func(g store.Goal) bool { return g.AgreedByClientAt == nil })
 	p := s.page(r, "Intentions and goals", "/portal")
 	if notice != "" {
 		p.Flash, p.FlashKind = notice, "ok"
@@ -57,36 +30,11 @@ func (s *Server) renderIntentions(w http.ResponseWriter, r *http.Request, status
 	s.render(w, r, status, view.Intentions(p, iv))
 }
 
-// portalCourse loads the signed-in client, may they write in their portal,
-// and their current course.
-func (s *Server) portalCourse(w http.ResponseWriter, r *http.Request) (store.Client, store.Course, bool) {
-	ctx := r.Context()
-	c, ok := s.portalClientFor(w, r, access.Write)
-	if !ok {
-		return c, store.Course{}, false
-	}
-	course, err := s.currentCourse(ctx, c, "Your care team has not opened your course yet.")
-	if err != nil {
-		s.fail(w, r, err)
-		return c, course, false
-	}
-	return c, course, true
-}
-
 func (s *Server) doIntention(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, course, ok := s.portalCourse(w, r)
-	if !ok {
-		return
-	}
-	now := s.now()
-	g := store.Goal{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: course.ID, Kind: store.GoalIntention,
-		Text: r.PostFormValue("text"), CreatedBy: v.P.UserID, CreatedAt: now, AgreedByClientAt: &now}
-	err := s.writeGoal(r, c.ID, g.ID, "add", "", func(tx *store.Tx) error { return tx.AddGoal(ctx, &g) })
-	if err != nil {
+	text := r.PostFormValue("text")
+	if _, err := s.app.AddIntention(r.Context(), s.actor(r), text); err != nil {
 		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
-			s.renderIntentions(w, r, http.StatusBadRequest, view.IntentionsView{Text: g.Text, Errors: errs}, "")
+			s.renderIntentions(w, r, http.StatusBadRequest, view.IntentionsView{Text: text, Errors: errs}, "")
 		})
 		return
 	}
@@ -94,16 +42,8 @@ func (s *Server) doIntention(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) doClientAgree(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, _, ok := s.portalCourse(w, r)
-	if !ok {
-		return
-	}
-	goalID := r.PathValue("goal")
-	err := s.writeGoal(r, c.ID, goalID, "agree", "", func(tx *store.Tx) error {
-		return tx.AgreeGoalByClient(ctx, c.ClinicID, c.ID, goalID, s.now())
-	})
-	if err != nil {
+	a := s.actor(r)
+	if err := s.app.AgreeGoal(r.Context(), a, a.P.ClientID, r.PathValue("goal")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -111,46 +51,25 @@ func (s *Server) doClientAgree(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showChecklist(w http.ResponseWriter, r *http.Request) {
-	s.renderChecklist(w, r, http.StatusOK, nil, "")
+	s.renderChecklist(w, r, http.StatusOK, nil, nil, "")
 }
 
 // renderChecklist shows the checklist: the saved one, or what was typed
 // when it was refused.
-func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, status int, typed *view.ChecklistView, notice string) {
-	ctx := r.Context()
-	c, ok := s.portalClientFor(w, r, access.Read)
-	if !ok {
-		return
-	}
-	var cl store.Checklist
-	var has bool
-	var set care.Settings
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if set, err = gateSettings(ctx, tx, c.ClinicID); err != nil {
-			return err
-		}
-		course, ok, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
-		if err != nil || !ok {
-			return err
-		}
-		has = true
-		cl, _, err = tx.CourseChecklist(ctx, c.ClinicID, course.ID)
-		return err
-	})
+func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, status int, typed *store.Checklist, errs view.FieldErrors, notice string) {
+	pc, err := s.app.MyPreparation(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "checklist.read", ResourceType: "checklist", ClientID: c.ID})
-	cv := view.ChecklistView{HasCourse: has, FastingHours: strconv.FormatFloat(set.FastingHours, 'f', -1, 64),
+	cl := pc.Checklist
+	if typed != nil {
+		cl = *typed
+	}
+	cv := view.ChecklistView{HasCourse: pc.HasCourse, FastingHours: strconv.FormatFloat(pc.FastingHours, 'f', -1, 64),
 		FastingUnderstood: cl.FastingUnderstood, NoSubstances: cl.NoSubstances, StimulantsPaused: cl.StimulantsPaused,
 		CompanionName: cl.CompanionName, CompanionPhone: cl.CompanionPhone, RoomReady: cl.RoomReady, RoomNote: cl.RoomNote,
-		Done: plural(cl.Done(), "item") + " of " + itoa(store.ChecklistItems) + " done."}
-	if typed != nil {
-		typed.HasCourse, typed.FastingHours, typed.Done = cv.HasCourse, cv.FastingHours, cv.Done
-		cv = *typed
-	}
+		Done: plural(pc.Checklist.Done(), "item") + " of " + itoa(store.ChecklistItems) + " done.", Errors: errs}
 	p := s.page(r, "Getting ready", "/portal")
 	if notice != "" {
 		p.Flash, p.FlashKind = notice, "ok"
@@ -159,30 +78,14 @@ func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) doChecklist(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, course, ok := s.portalCourse(w, r)
-	if !ok {
-		return
-	}
-	cl := store.Checklist{CourseID: course.ID, ClinicID: c.ClinicID, ClientID: c.ID,
-		FastingUnderstood: r.PostFormValue("fasting") == "1", NoSubstances: r.PostFormValue("substances") == "1",
+	cl := store.Checklist{FastingUnderstood: r.PostFormValue("fasting") == "1", NoSubstances: r.PostFormValue("substances") == "1",
 		StimulantsPaused: r.PostFormValue("stimulants") == "1", CompanionName: r.PostFormValue("companion_name"),
-		CompanionPhone: r.PostFormValue("companion_phone"), RoomReady: r.PostFormValue("room") == "1", RoomNote: r.PostFormValue("room_note"),
-		UpdatedBy: v.P.UserID, UpdatedAt: s.now()}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveChecklist(ctx, &cl); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "checklist.save", ResourceType: "checklist", ResourceID: course.ID, ClientID: c.ID})
-	})
-	if err != nil {
+		CompanionPhone: r.PostFormValue("companion_phone"), RoomReady: r.PostFormValue("room") == "1", RoomNote: r.PostFormValue("room_note")}
+	if err := s.app.SaveChecklist(r.Context(), s.actor(r), cl); err != nil {
 		s.refuseForm(w, r, err, func(errs view.FieldErrors) {
-			typed := view.ChecklistView{FastingUnderstood: cl.FastingUnderstood, NoSubstances: cl.NoSubstances, StimulantsPaused: cl.StimulantsPaused,
-				CompanionName: cl.CompanionName, CompanionPhone: cl.CompanionPhone, RoomReady: cl.RoomReady, RoomNote: cl.RoomNote, Errors: errs}
-			s.renderChecklist(w, r, http.StatusBadRequest, &typed, "")
+			s.renderChecklist(w, r, http.StatusBadRequest, &cl, errs, "")
 		})
 		return
 	}
-	s.renderChecklist(w, r, http.StatusOK, nil, "Your checklist is saved.")
+	s.renderChecklist(w, r, http.StatusOK, nil, nil, "Your checklist is saved.")
 }

@@ -1,15 +1,10 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"time"
 
-	"doorway/internal/access"
 	"doorway/internal/care"
-	"doorway/internal/measures"
-	"doorway/internal/problem"
-	"doorway/internal/screening"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -43,90 +38,6 @@ func (s *Server) preparationRoutes() []Route {
 		{"GET", "/portal/preparation", ClientOnly, s.showChecklist},
 		{"POST", "/portal/preparation", ClientOnly, s.doChecklist},
 	}
-}
-
-// gateSettings are the clinic's gate thresholds, spelt out with care's
-// defaults where the clinic set nothing: the screening settings (how long an
-// approval lasts), the course-gate settings (baseline measures, preparation
-// sessions, fasting), and the pre-dose lines of the medicine-session rules,
-// which the gates read rather than keep a second copy of.
-func gateSettings(ctx context.Context, tx *store.Tx, clinicID string) (care.Settings, error) {
-	raw, err := tx.ClinicSettings(ctx, clinicID)
-	if err != nil {
-		return care.Settings{}, err
-	}
-	return gateSettingsFrom(ctx, tx, clinicID, raw, store.SessionRulesFrom(clinicID, raw))
-}
-
-// gateSettingsFrom is gateSettings with the clinic's settings and session
-// rules already read, so a page that needs the rules too reads them once.
-func gateSettingsFrom(ctx context.Context, tx *store.Tx, clinicID string, raw map[string]string, rules store.SessionRules) (care.Settings, error) {
-	scr := store.ScreeningSettingsFrom(raw)
-	gs := store.GateSettingsFrom(raw)
-	clinic, err := tx.Clinic(ctx, clinicID)
-	if err != nil {
-		return care.Settings{}, err
-	}
-	pre, alerts := rules.Settings.PreDose, rules.Settings.Alerts
-	set := care.Settings{
-		Screening:              scr,
-		BaselineDays:           gs.BaselineDays,
-		MinPreparationSessions: gs.MinPreparationSessions,
-		FastingHours:           gs.FastingHours,
-		ConfirmBP:              screening.BP{Systolic: pre.Confirm.Systolic, Diastolic: pre.Confirm.Diastolic},
-		HoldBP:                 screening.BP{Systolic: pre.Hold.Systolic, Diastolic: pre.Hold.Diastolic},
-		MaxHeartRate:           alerts.HRAbove,
-		MinSpO2:                alerts.SpO2Below,
-		Location:               clinic.Location(),
-	}
-	if gs.BaselineInstruments != nil {
-		set.BaselineInstruments = []care.Instrument{}
-		for _, id := range gs.BaselineInstruments {
-			set.BaselineInstruments = append(set.BaselineInstruments, care.Instrument{ID: id, Name: instrumentName(id)})
-		}
-	}
-	if set.Validate() != nil {
-		// Each part was checked when saved; a combination that no longer
-		// holds (say the session rules moved) must not stop every course
-		// page, so the gates fall back to the defaults, which are safe.
-		def := care.DefaultSettings()
-		def.Location = set.Location
-		return def, nil
-	}
-	return set.WithDefaults(), nil
-}
-
-// courseFacts is everything the course page and the board know of a course.
-type courseFacts struct {
-	course store.Course
-	has    bool
-	gates  []care.Gate
-}
-
-// loadCourseFacts loads a client's current course and works out its gates
-// with the clinic's settings.
-func loadCourseFacts(ctx context.Context, tx *store.Tx, clinicID, clientID string, now time.Time) (courseFacts, error) {
-	set, err := gateSettings(ctx, tx, clinicID)
-	if err != nil {
-		return courseFacts{}, err
-	}
-	return courseFactsWith(ctx, tx, clinicID, clientID, set, now)
-}
-
-// courseFactsWith is loadCourseFacts with the settings already loaded, for
-// the caseload board, which works out every client's gates at once.
-func courseFactsWith(ctx context.Context, tx *store.Tx, clinicID, clientID string, set care.Settings, now time.Time) (courseFacts, error) {
-	var f courseFacts
-	var err error
-	if f.course, f.has, err = tx.CurrentCourse(ctx, clinicID, clientID); err != nil || !f.has {
-		return f, err
-	}
-	in, err := tx.GateInput(ctx, f.course)
-	if err != nil {
-		return f, err
-	}
-	f.gates = care.CourseGates(in, set, now)
-	return f, nil
 }
 
 // gateRows turns gates into the page's rows.
@@ -232,34 +143,6 @@ func goalRows(goals []store.Goal, latest map[string]int, names map[string]string
 	return out
 }
 
-// latestTotals is the client's latest total on each instrument.
-func latestTotals(ctx context.Context, tx *store.Tx, clinicID, clientID string) (map[string]int, error) {
-	rs, err := tx.Responses(ctx, clinicID, clientID, "")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int{}
-	for _, r := range rs { // oldest first: later ones win
-		if r.HasTotal {
-			out[r.InstrumentID] = r.Total
-		}
-	}
-	return out, nil
-}
-
-// checkTarget parses a goal's target and checks its instrument exists.
-func checkTarget(s string) (string, error) {
-	t, ok, err := care.ParseTarget(s)
-	if err != nil || !ok {
-		return "", err
-	}
-	// The C-SSRS has tiers, not a total, so it cannot be a target.
-	if _, found := measures.ByID(t.Instrument); !found || t.Instrument == measures.CSSRSScreen || t.Instrument == measures.CSSRSScreenSLC {
-		return "", problem.Invalidf("measure", "There is no questionnaire %q with a total score; use phq9, gad7, pcl5 or qids_sr16.", t.Instrument)
-	}
-	return t.String(), nil
-}
-
 // checklistRows lays out the client's checklist for the care team.
 func checklistRows(c store.Checklist) []view.ChecklistRow {
 	companion := ""
@@ -273,9 +156,4 @@ func checklistRows(c store.Checklist) []view.ChecklistRow {
 		{Label: "Ride or companion named with a phone number", Done: c.CompanionName != "" && c.CompanionPhone != "", Detail: companion},
 		{Label: "A quiet room to return to", Done: c.RoomReady, Detail: c.RoomNote},
 	}
-}
-
-// clinicalResource is the access resource of a client's clinical work.
-func clinicalResource(c store.Client, team []string) access.Resource {
-	return access.Resource{Type: access.ClinicalCare, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}
 }

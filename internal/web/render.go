@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
@@ -104,9 +106,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // refuseForm answers a write that failed: a refusal the person can put
-// right (invalid, naming a field) goes to show, which renders the form
-// again at 400 with the message by that field; anything else goes to fail.
+// right (invalid, naming a field, or several: practice.FieldErrors) goes
+// to show, which renders the form again at 400 with each message by its
+// field; anything else goes to fail.
 func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, show func(errs view.FieldErrors)) {
+	var fields practice.FieldErrors
+	if errors.As(err, &fields) {
+		show(view.FieldErrors(fields))
+		return
+	}
 	if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
 		show(view.FieldErrors{f: problem.MessageOf(err)})
 		return

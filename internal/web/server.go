@@ -52,7 +52,6 @@ const (
 	staffIdle       = 15 * time.Minute
 	clientIdle      = 30 * time.Minute
 	sessionLifetime = 12 * time.Hour
-	inviteLifetime  = 7 * 24 * time.Hour
 	resetLifetime   = time.Hour
 	maxFormBytes    = 64 << 10
 )
