@@ -18,7 +18,7 @@ type ClinicDetails struct {
 
 // ClinicSettings loads the clinic's details for the admin.
 func (s *Service) ClinicSettings(ctx context.Context, a Actor) (store.Clinic, error) {
-	if err := s.adminMay(ctx, a, access.ClinicSettings, access.Read); err != nil {
+	if err := s.allowClinic(ctx, a, op{}, access.ClinicSettings, access.Read); err != nil {
 		return store.Clinic{}, err
 	}
 	var c store.Clinic
@@ -28,7 +28,7 @@ func (s *Service) ClinicSettings(ctx context.Context, a Actor) (store.Clinic, er
 
 // SaveClinicSettings saves the clinic's details.
 func (s *Service) SaveClinicSettings(ctx context.Context, a Actor, d ClinicDetails) (store.Clinic, error) {
-	if err := s.adminMay(ctx, a, access.ClinicSettings, access.Write); err != nil {
+	if err := s.allowClinic(ctx, a, op{}, access.ClinicSettings, access.Write); err != nil {
 		return store.Clinic{}, err
 	}
 	var c store.Clinic

@@ -119,7 +119,7 @@ func (s *Service) SaveMeasureSettings(ctx context.Context, a Actor, f MeasureSet
 		case !f.CSSRS:
 			values[store.SettingCSSRSLicence] = ""
 		}
-		err = s.saveClinicSettings(ctx, tx, a, current, values, now, "measures", func(k, _ string) string { return k })
+		err = s.saveSettings(ctx, tx, a, current, values, "measures", func(k, _ string) string { return k })
 		if problem.FieldOf(err) == store.SettingCrisisText {
 			// The store names the setting; the admin wrote the crisis text.
 			return problem.Invalidf(FieldCrisisText, "%s", problem.MessageOf(err))

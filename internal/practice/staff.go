@@ -16,26 +16,9 @@ import (
 
 // The admin's staff accounts: inviting, roles, disabling, new links.
 
-// adminMay refuses, recorded, an actor who may not act on the clinic's
-// resource t (its settings, staff accounts, audit log, outcomes: the
-// admin's).
-func (s *Service) adminMay(ctx context.Context, a Actor, t access.Type, act access.Action) error {
-	if access.Allow(a.P, act, access.Resource{Type: t, ClinicID: a.P.ClinicID}) {
-		return nil
-	}
-	return s.Deny(ctx, a, string(t), "", "refused")
-}
-
-// Allowed asks whether the actor may act on one of the clinic's own
-// resources (not a client's), for a page that shows a form before any use
-// case runs; a refusal is recorded.
-func (s *Service) Allowed(ctx context.Context, a Actor, t access.Type, act access.Action) error {
-	return s.adminMay(ctx, a, t, act)
-}
-
 // Staff lists the clinic's staff.
 func (s *Service) Staff(ctx context.Context, a Actor) ([]store.User, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Read); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Read); err != nil {
 		return nil, err
 	}
 	var out []store.User
@@ -55,7 +38,7 @@ func RoleList(roles []store.Role) string {
 
 // InviteStaff creates a staff account with roles and an invitation link.
 func (s *Service) InviteStaff(ctx context.Context, a Actor, name, email string, roles []store.Role) (Link, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Write); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Write); err != nil {
 		return Link{}, err
 	}
 	if len(roles) == 0 {
@@ -97,7 +80,7 @@ func (s *Service) staffMember(ctx context.Context, tx *store.Tx, a Actor, id str
 
 // StaffMember loads one staff member for the admin.
 func (s *Service) StaffMember(ctx context.Context, a Actor, id string) (store.User, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Read); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Read); err != nil {
 		return store.User{}, err
 	}
 	var u store.User
@@ -108,7 +91,7 @@ func (s *Service) StaffMember(ctx context.Context, a Actor, id string) (store.Us
 // SetStaffRoles replaces a staff member's roles; an admin cannot remove
 // their own admin role.
 func (s *Service) SetStaffRoles(ctx context.Context, a Actor, id string, roles []store.Role) (store.User, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Write); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Write); err != nil {
 		return store.User{}, err
 	}
 	var u store.User
@@ -136,7 +119,7 @@ func (s *Service) SetStaffRoles(ctx context.Context, a Actor, id string, roles [
 // SetStaffDisabled disables a staff member (signing them out everywhere)
 // or lets them sign in again; an admin cannot disable themself.
 func (s *Service) SetStaffDisabled(ctx context.Context, a Actor, id string, disable bool) (store.User, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Write); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Write); err != nil {
 		return store.User{}, err
 	}
 	var u store.User
@@ -165,7 +148,7 @@ func (s *Service) SetStaffDisabled(ctx context.Context, a Actor, id string, disa
 // StaffLink makes a staff member a new one-time link: a reset, or another
 // invitation if they never chose a password.
 func (s *Service) StaffLink(ctx context.Context, a Actor, id string) (Link, error) {
-	if err := s.adminMay(ctx, a, access.StaffAccounts, access.Write); err != nil {
+	if err := s.allowClinic(ctx, a, opStaff, access.StaffAccounts, access.Write); err != nil {
 		return Link{}, err
 	}
 	var l Link
