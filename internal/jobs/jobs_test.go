@@ -459,3 +459,22 @@ func TestKilledRunnerIsTakenOver(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultBackoff: 30 s doubling to at most 30 minutes, so a job with the
+// default attempts is last tried seven hours after its first: an SMTP
+// server down for an afternoon loses nothing.
+func TestDefaultBackoff(t *testing.T) {
+	var waits []time.Duration
+	var total time.Duration
+	for a := 1; a < store.DefaultJobAttempts; a++ {
+		w := jobs.Backoff(a)
+		waits = append(waits, w)
+		total += w
+	}
+	if fmt.Sprint(waits[:8]) != "[30s 1m0s 2m0s 4m0s 8m0s 16m0s 30m0s 30m0s]" {
+		t.Errorf("first waits %v", waits[:8])
+	}
+	if total != 7*time.Hour+1*time.Minute+30*time.Second {
+		t.Errorf("the last attempt comes %v after the first, want 7h1m30s", total)
+	}
+}

@@ -37,8 +37,8 @@ type Job struct {
 
 // DefaultJobAttempts is a job's attempts unless its enqueuer says otherwise:
 // with internal/jobs' default backoff (30 s doubling, capped at 30 minutes)
-// the last attempt comes about seven and a half hours after the first, so
-// an SMTP server that is down for an afternoon loses no reminder.
+// the last attempt comes seven hours after the first, so an SMTP server
+// that is down for an afternoon loses no reminder.
 const DefaultJobAttempts = 20
 
 // MaxJobErrorLen bounds the last error kept with a job.
