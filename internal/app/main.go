@@ -44,7 +44,7 @@ type Main struct {
 	// Mounts are further handlers served under the same middleware.
 	Mounts []web.Mount
 	// JobsEvery is how often an idle instance looks for scheduled work that
-	// has fallen due.
+	// has fallen due; Open reads it.
 	JobsEvery time.Duration
 
 	// Set by Open.

@@ -141,10 +141,17 @@ func (r *Runner) Handle(kind string, h Handler) {
 	slices.Sort(r.kinds)
 }
 
-func (r *Runner) registered() ([]string, map[string]Handler) {
+// kinds lists the kinds this runner has handlers for.
+func (r *Runner) registered() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.kinds), r.handlers
+	return slices.Clone(r.kinds)
+}
+
+func (r *Runner) handler(kind string) Handler {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.handlers[kind]
 }
 
 // Backoff is the default wait after a job's attempt-th failure: 30 seconds,
@@ -193,8 +200,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	for range r.cfg.Workers {
 		wg.Go(func() { r.loop(ctx, work) })
 	}
+	// Abandoned last attempts are rare, so the sweep for them runs once a
+	// minute rather than at every poll.
 	r.sweep(ctx)
-	tick := time.NewTicker(r.cfg.PollEvery)
+	tick := time.NewTicker(max(r.cfg.PollEvery, time.Minute))
 	defer tick.Stop()
 loop:
 	for {
@@ -236,8 +245,12 @@ func (r *Runner) loop(ctx, work context.Context) {
 	}
 }
 
-// sweep ends the jobs whose runner died on their last attempt.
+// sweep ends the jobs whose runner died on their last attempt. A runner
+// with no handlers leaves it to those that have, and writes nothing.
 func (r *Runner) sweep(ctx context.Context) {
+	if len(r.registered()) == 0 {
+		return
+	}
 	var n int
 	err := r.cfg.Store.Write(ctx, func(tx *store.Tx) (err error) {
 		n, err = tx.FailAbandonedJobs(ctx, r.cfg.Now().UTC())
@@ -269,7 +282,7 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 // The claim is committed before the handler starts, so the lease holds
 // across instances while it runs.
 func (r *Runner) runOne(ctx, work context.Context) (ran bool, err error) {
-	kinds, handlers := r.registered()
+	kinds := r.registered()
 	if len(kinds) == 0 || ctx.Err() != nil {
 		return false, nil
 	}
@@ -287,7 +300,7 @@ func (r *Runner) runOne(ctx, work context.Context) (ran bool, err error) {
 		return false, err
 	}
 	hctx, cancel := context.WithDeadline(work, deadline)
-	herr := r.call(hctx, handlers[j.Kind], j)
+	herr := r.call(hctx, r.handler(j.Kind), j)
 	cancel()
 	r.record(work, j, herr)
 	return true, nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -116,6 +117,19 @@ func (c *tally) add(key, runner string) {
 	c.by[runner]++
 }
 
+// snapshot copies the counts, for reading once the work is done.
+func (c *tally) snapshot() (runs, by map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.runs), maps.Clone(c.by)
+}
+
+func (c *tally) count(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.runs[key]
+}
+
 func (c *tally) total() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -155,15 +169,16 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 			time.Sleep(20 * testPoll) // room for a duplicate to show itself
 			dups := 0
 			for _, j := range js {
-				if runs.runs[j.Key] != 1 {
+				if runs.count(j.Key) != 1 {
 					dups++
 				}
 				if got := mustJob(t, s2, j.Key); got.DoneAt == nil || got.Attempts != 1 {
 					t.Errorf("%s: done_at %v after %d attempts, want done after 1", j.Key, got.DoneAt, got.Attempts)
 				}
 			}
+			_, by := runs.snapshot()
 			t.Logf("%d jobs, %d runs, %d run other than once; instance-1 ran %d, instance-2 ran %d",
-				n, runs.total(), dups, runs.by["instance-1"], runs.by["instance-2"])
+				n, runs.total(), dups, by["instance-1"], by["instance-2"])
 			if dups != 0 || runs.total() != n {
 				t.Errorf("%d runs of %d jobs, %d jobs run other than once", runs.total(), n, dups)
 			}
@@ -191,13 +206,13 @@ func TestDueWhileNoRunnerRan(t *testing.T) {
 			store.Job{Kind: "remind", Key: "soon", RunAt: soon})
 		mustStart(t, handle(newRunner(s, "after")))
 		eventually(t, 5*time.Second, "the overdue job ran", func() bool { return runs.total() >= 1 })
-		if runs.runs["soon"] != 0 && time.Now().Before(soon) {
+		if runs.count("soon") != 0 && time.Now().Before(soon) {
 			t.Error("the job due later ran early")
 		}
 		eventually(t, 5*time.Second, "the later job ran", func() bool { return runs.total() >= 2 })
 		time.Sleep(10 * testPoll)
-		if runs.runs["overdue"] != 1 || runs.runs["soon"] != 1 || runs.by["before"] != 0 {
-			t.Errorf("runs %v by %v, want each job once, by the second runner", runs.runs, runs.by)
+		if got, by := runs.snapshot(); got["overdue"] != 1 || got["soon"] != 1 || by["before"] != 0 {
+			t.Errorf("runs %v by %v, want each job once, by the second runner", got, by)
 		}
 		if j := mustJob(t, s, "soon"); j.DoneAt == nil || j.DoneAt.Before(soon) {
 			t.Errorf("the later job was done at %v, before it was due at %v", j.DoneAt, soon)
@@ -453,8 +468,8 @@ func TestKilledRunnerIsTakenOver(t *testing.T) {
 			if j.DoneAt.Before(*held.LeaseUntil) {
 				t.Errorf("the job was taken over at %v, before the killed runner's lease ended at %v", j.DoneAt, held.LeaseUntil)
 			}
-			if runs.runs["send:1"] != 1 || j.ClaimedBy != "survivor" || j.Attempts != 2 {
-				t.Errorf("after the takeover: %d runs, claimed by %s, %d attempts", runs.runs["send:1"], j.ClaimedBy, j.Attempts)
+			if runs.count("send:1") != 1 || j.ClaimedBy != "survivor" || j.Attempts != 2 {
+				t.Errorf("after the takeover: %d runs, claimed by %s, %d attempts", runs.count("send:1"), j.ClaimedBy, j.Attempts)
 			}
 		})
 	}
