@@ -20,9 +20,9 @@
 //   - it brings its own schema (five river_* tables) and its own migration
 //     line and tool (rivermigrate, river_migration) beside Doorway's numbered
 //     per-engine migrations and the test that keeps them in step;
-//   - it adds about ten modules (lib/pq, tidwall's JSON packages, River's
-//     drivers and shared packages) for what is here one table, five
-//     statements and this file.
+//   - it adds twelve modules (lib/pq, tidwall's JSON packages, River's
+//     drivers and shared packages) for what is here one table, a dozen
+//     statements in internal/store and this file.
 //
 // # What "exactly once" means
 //
@@ -30,9 +30,9 @@
 // Its handler runs under a context that ends before the lease does, so a
 // runner that is slow rather than dead stops before another may take the
 // job over. One window remains, as in any queue outside the mail server's
-// own transaction: a process killed after a handler's effect (the SMTP
-// server's "250 queued") and before the job is marked done runs that job
-// again when its lease passes. Handlers keep such a repeat recognisable, for
+// own transaction: if a process is killed after a handler's effect (the
+// SMTP server's "250 queued") and before the job is marked done, the job
+// runs again when its lease passes. Handlers keep such a repeat recognisable, for
 // example by giving an email a Message-ID made from the job's id.
 package jobs
 
