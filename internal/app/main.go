@@ -1,6 +1,6 @@
 // Package app is the Doorway program: its configuration, the keys in its data
 // directory, the HTTP server and its lifecycle, the periodic audit
-// checkpoints, and the operations behind the command line (adding a user,
+// checkpoints, the runner of scheduled work beside the server, and the operations behind the command line (adding a user,
 // issuing a token, backups, verifying the audit log). cmd/doorway only parses
 // flags and calls into it, so tests boot the real program on a random port.
 package app
@@ -20,6 +20,7 @@ import (
 
 	"doorway/internal/auth"
 	"doorway/internal/fhir"
+	"doorway/internal/jobs"
 	"doorway/internal/mail"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
@@ -44,12 +45,18 @@ type Main struct {
 	ShutdownTimeout time.Duration
 	// Mounts are further handlers served under the same middleware.
 	Mounts []web.Mount
+	// JobsEvery is how often an idle instance looks for scheduled work that
+	// has fallen due; Open reads it.
+	JobsEvery time.Duration
 
 	// Set by Open.
 	Store  *store.Store
 	Keys   Keys
 	Hasher *auth.Hasher
 	Mailer mail.Sender
+	// Jobs runs scheduled work while the server runs; register handlers on
+	// it (Jobs.Handle) between Open and Run.
+	Jobs *jobs.Runner
 
 	auditMu  sync.Mutex
 	heads    *headsLog       // this instance's heads file, made on first use
@@ -63,6 +70,7 @@ func NewMain(cfg Config) *Main {
 		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		Now:             func() time.Time { return time.Now().UTC() },
 		CheckpointEvery: CheckpointInterval,
+		JobsEvery:       5 * time.Second,
 		ShutdownTimeout: 30 * time.Second,
 	}
 }
@@ -101,6 +109,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Logger.Warn("key files are readable by other users; chmod 600 them", "files", loose)
 	}
 	m.Hasher = auth.NewHasher(0)
+	m.Jobs = jobs.New(jobs.Config{Store: m.Store, Logger: m.Logger, Now: m.Now, PollEvery: m.JobsEvery, StopTimeout: m.ShutdownTimeout})
 	return nil
 }
 
@@ -182,7 +191,8 @@ func (m *Main) ListenAndServe(ctx context.Context) error {
 
 // Run serves on ln until ctx ends (a signal) or the server fails, then stops
 // taking connections, lets the requests in flight finish (up to
-// ShutdownTimeout), and saves a last audit checkpoint. It closes ln.
+// ShutdownTimeout), lets the scheduled jobs in flight finish (as long
+// again at most), and saves a last audit checkpoint. It closes ln.
 func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           m.Handler(),
@@ -224,6 +234,15 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 		defer close(loopDone)
 		m.checkpointLoop(loopCtx)
 	}()
+	// Scheduled work runs beside the server and stops with it, after the
+	// last request, letting the jobs in flight finish.
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		if m.Jobs != nil {
+			m.Jobs.Run(loopCtx)
+		}
+	}()
 	m.Logger.Info("serving", "url", m.Config.PublicURL(ln.Addr().String()), "database", m.Store.Engine(), "demo", m.Demo)
 
 	var err error
@@ -241,6 +260,7 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	}
 	stopLoop()
 	<-loopDone
+	<-jobsDone
 	// A last checkpoint, after the last request, pins everything this run
 	// wrote. It has its own time limit: the shutdown's may be spent.
 	cctx, cancelCP := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)

@@ -1,7 +1,8 @@
 // Package export turns records into files and pictures people take away: the
 // measures report and the session record as PDF, the Reflection Workbook for
-// print (empty, or with a client's own answers), and the layout of the score
-// chart that both the PDF and the web page draw. Everything here is given
+// print (empty, or with a client's own answers), sessions as an iCalendar
+// feed or .ics file (ical.go), and the layout of the score chart that both
+// the PDF and the web page draw. Everything here is given
 // data and returns bytes or geometry; it reads no database and checks no
 // access.
 package export

@@ -1,5 +1,7 @@
 // Package mail sends Doorway's few emails (invitations, password resets,
-// reminders) through an SMTP server named by a URL.
+// reminders) through an SMTP server named by a URL. A message is plain text,
+// optionally with an HTML alternative and attachments (a booking's .ics),
+// written as RFC 2045/2046 MIME (compose.go).
 package mail
 
 import (
@@ -9,17 +11,36 @@ import (
 	"net"
 	"net/smtp"
 	"net/url"
-	"strings"
 	"time"
 
 	"doorway/internal/problem"
 )
 
-// Message is one plain-text email.
+// Message is one email. Body, the plain text, is always sent; with HTML it
+// becomes the plain alternative of a multipart/alternative message, which
+// mail readers show as they prefer. Attachments make it multipart/mixed.
 type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// HTML, when set, is the same message as an HTML document.
+	HTML string
+	// Attachments travel after the text, each base64-encoded.
+	Attachments []Attachment
+	// MessageID is the Message-ID without its angle brackets, such as
+	// "job-id@clinic.example". Empty makes a random one. A sender that may
+	// repeat a message (a retried job) gives the same one each time, so the
+	// repeat can be recognised.
+	MessageID string
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Filename string
+	// ContentType is the media type with its parameters, such as
+	// "text/calendar; charset=utf-8; method=PUBLISH".
+	ContentType string
+	Data        []byte
 }
 
 // Sender sends messages.
@@ -65,14 +86,14 @@ func Parse(raw string) (*SMTP, error) {
 
 // Send delivers one message, giving up after 30 seconds.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
-	if strings.ContainsAny(m.To, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
-		return problem.New(problem.Invalid, "an email address or subject may not contain line breaks")
+	raw, err := compose(m, s.from, time.Now())
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var d net.Dialer
 	var conn net.Conn
-	var err error
 	if s.implicit {
 		conn, err = (&tls.Dialer{NetDialer: &d, Config: &tls.Config{ServerName: s.host}}).DialContext(ctx, "tcp", s.addr)
 	} else {
@@ -110,8 +131,10 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("smtp data: %w", err)
 	}
-	fmt.Fprintf(w, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s",
-		s.from, m.To, m.Subject, time.Now().UTC().Format(time.RFC1123Z), strings.ReplaceAll(m.Body, "\n", "\r\n"))
+	if _, err := w.Write(raw); err != nil {
+		w.Close()
+		return fmt.Errorf("smtp data: %w", err)
+	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("smtp data end: %w", err)
 	}

@@ -2,7 +2,14 @@ package mail_test
 
 import (
 	"context"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,6 +58,15 @@ func TestSMTPSendDelivers(t *testing.T) {
 	}
 	if g.Header.Get("Date") == "" {
 		t.Error("no Date header")
+	}
+	// Plain messages go as they always have, 8bit, now with a Message-ID
+	// from the sender's domain.
+	if cte := g.Header.Get("Content-Transfer-Encoding"); cte != "8bit" {
+		t.Errorf("Content-Transfer-Encoding = %q, want 8bit", cte)
+	}
+	mustParse(t, g)
+	if id := g.Header.Get("Message-ID"); !strings.HasSuffix(id, "@doorway.test>") {
+		t.Errorf("Message-ID = %q, want one at the sender's domain", id)
 	}
 }
 
@@ -137,5 +153,225 @@ func TestParse(t *testing.T) {
 		if err != nil && problem.CodeOf(err) != problem.Invalid {
 			t.Errorf("Parse(%q) error %v is not an Invalid problem", tc.url, err)
 		}
+	}
+}
+
+// mustParse reads a received message back with net/mail, as a mail reader
+// would, and checks the headers every message has.
+func mustParse(t *testing.T, g mailtest.Message) *netmail.Message {
+	t.Helper()
+	msg, err := netmail.ReadMessage(strings.NewReader(g.Raw))
+	if err != nil {
+		t.Fatalf("net/mail cannot read the message: %v\n%s", err, g.Raw)
+	}
+	if v := msg.Header.Get("MIME-Version"); v != "1.0" {
+		t.Errorf("MIME-Version = %q", v)
+	}
+	if _, err := msg.Header.Date(); err != nil {
+		t.Errorf("Date: %v", err)
+	}
+	if id := msg.Header.Get("Message-ID"); !regexp.MustCompile(`^<[^<>@\s]+@[^<>@\s]+>$`).MatchString(id) {
+		t.Errorf("Message-ID = %q, want <left@right>", id)
+	}
+	// The server's reader has turned each CRLF into "\n"; a bare CR left
+	// would have been a bare CR on the wire.
+	for i, line := range strings.Split(g.Raw, "\n") {
+		if len(line) > 998 || strings.Contains(line, "\r") {
+			t.Errorf("line %d is %d octets or has a bare CR: %q", i+1, len(line), line)
+		}
+	}
+	return msg
+}
+
+// rawPart reads the next part without Go's transparent decoding, so the
+// test sees the transfer encoding on the wire and decodes it itself.
+func rawPart(t *testing.T, r *multipart.Reader) (*multipart.Part, []byte) {
+	t.Helper()
+	p, err := r.NextRawPart()
+	if err != nil {
+		t.Fatalf("next part: %v", err)
+	}
+	var body io.Reader = p
+	switch cte := p.Header.Get("Content-Transfer-Encoding"); cte {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(p)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, p)
+	case "":
+	default:
+		t.Fatalf("part %q has transfer encoding %q", p.Header.Get("Content-Type"), cte)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatalf("read part: %v", err)
+	}
+	return p, b
+}
+
+func mediaType(t *testing.T, v string) (string, map[string]string) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		t.Fatalf("media type %q: %v", v, err)
+	}
+	return mt, params
+}
+
+// TestSMTPSendAlternativeWithAttachment sends plain text, HTML and an .ics
+// file, and reads what the server received as a mail reader would: a
+// multipart/mixed message whose first part is multipart/alternative (plain,
+// then HTML, each quoted-printable) and whose second is the calendar file in
+// base64, every byte as sent.
+func TestSMTPSendAlternativeWithAttachment(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("a line long enough to need a soft break = and an equals sign ", 3)
+	plain := "Hello Zoë,\n\nYour medicine session is on Tuesday at 10:00.\n" + long + "\n.\nSee you then.\n"
+	html := "<!doctype html>\n<p>Hello Zoë,</p>\n<p>Your medicine session is on <b>Tuesday at 10:00</b>.</p>\n"
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Doorway//test//EN\r\nEND:VCALENDAR\r\n"
+	m := mail.Message{
+		To:      "zoe@example.org",
+		Subject: "Your session on Tuesday — Stillwater Ketamine Therapy, a subject long enough to fold",
+		Body:    plain, HTML: html,
+		Attachments: []mail.Attachment{{Filename: "session.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: []byte(ics)}},
+		MessageID:   "job-7f3a@doorway.test",
+	}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 {
+		t.Fatalf("server received %d messages, want 1", len(got))
+	}
+	if !isASCII(got[0].Raw) {
+		t.Error("a multipart message should be 7-bit on the wire")
+	}
+	msg := mustParse(t, got[0])
+	if id := msg.Header.Get("Message-ID"); id != "<job-7f3a@doorway.test>" {
+		t.Errorf("Message-ID = %q, want the one given", id)
+	}
+	if subj, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil || subj != m.Subject {
+		t.Errorf("Subject decodes to %q (%v), want %q", subj, err, m.Subject)
+	}
+	mt, params := mediaType(t, msg.Header.Get("Content-Type"))
+	if mt != "multipart/mixed" {
+		t.Fatalf("Content-Type %q, want multipart/mixed", mt)
+	}
+	mixed := multipart.NewReader(msg.Body, params["boundary"])
+	first, err := mixed.NextRawPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, altParams := mediaType(t, first.Header.Get("Content-Type"))
+	if mt != "multipart/alternative" {
+		t.Fatalf("first part %q, want multipart/alternative", mt)
+	}
+	inner := multipart.NewReader(first, altParams["boundary"])
+	for _, want := range []struct{ ct, text string }{{"text/plain", plain}, {"text/html", html}} {
+		p, body := rawPart(t, inner)
+		mt, ps := mediaType(t, p.Header.Get("Content-Type"))
+		if mt != want.ct || ps["charset"] != "utf-8" || p.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
+			t.Errorf("part %q %v %q, want %s in utf-8, quoted-printable", mt, ps, p.Header.Get("Content-Transfer-Encoding"), want.ct)
+		}
+		if text := strings.ReplaceAll(string(body), "\r\n", "\n"); text != want.text {
+			t.Errorf("%s decodes to\n%q\nwant\n%q", want.ct, text, want.text)
+		}
+	}
+	if _, err := inner.NextPart(); err != io.EOF {
+		t.Errorf("a third alternative: %v", err)
+	}
+
+	att, data := rawPart(t, mixed)
+	mt, ps := mediaType(t, att.Header.Get("Content-Type"))
+	if mt != "text/calendar" || ps["method"] != "PUBLISH" || ps["charset"] != "utf-8" {
+		t.Errorf("attachment type %q %v", mt, ps)
+	}
+	if d, dp := mediaType(t, att.Header.Get("Content-Disposition")); d != "attachment" || dp["filename"] != "session.ics" {
+		t.Errorf("attachment disposition %q %v", d, dp)
+	}
+	if string(data) != ics {
+		t.Errorf("attachment decodes to %q, want %q", data, ics)
+	}
+	if _, err := mixed.NextPart(); err != io.EOF {
+		t.Errorf("a part after the attachment: %v", err)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestSMTPSendPlainLongLineAndHTMLOnly: a plain line too long for SMTP
+// goes quoted-printable; HTML without attachments is a top-level
+// multipart/alternative. Both decode to what was sent.
+func TestSMTPSendPlainLongLineAndHTMLOnly(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "Start " + strings.Repeat("wordy ", 300) + "end\n"
+	if err := s.Send(context.Background(), mail.Message{To: "a@example.org", Subject: "Long", Body: long}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), mail.Message{To: "b@example.org", Subject: "Both", Body: "Plain\n", HTML: "<p>Rich</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != 2 {
+		t.Fatalf("received %d messages", len(got))
+	}
+	msg := mustParse(t, got[0])
+	if cte := msg.Header.Get("Content-Transfer-Encoding"); cte != "quoted-printable" {
+		t.Errorf("long plain line: Content-Transfer-Encoding %q", cte)
+	}
+	if b, err := io.ReadAll(quotedprintable.NewReader(msg.Body)); err != nil || strings.ReplaceAll(string(b), "\r\n", "\n") != long {
+		t.Errorf("long plain line decodes to %q, %v", b, err)
+	}
+
+	msg = mustParse(t, got[1])
+	mt, params := mediaType(t, msg.Header.Get("Content-Type"))
+	if mt != "multipart/alternative" {
+		t.Fatalf("HTML message: %q", mt)
+	}
+	alt := multipart.NewReader(msg.Body, params["boundary"])
+	for _, want := range []string{"Plain\n", "<p>Rich</p>\n"} { // CRLF, as the server's reader gives it
+		if _, b := rawPart(t, alt); string(b) != want {
+			t.Errorf("part %q, want %q", b, want)
+		}
+	}
+}
+
+// TestSMTPSendRefusesBadParts: an attachment without a name or with a
+// broken type, or a malformed Message-ID, is refused and nothing is sent.
+func TestSMTPSendRefusesBadParts(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := mail.Attachment{Filename: "a.ics", ContentType: "text/calendar", Data: []byte("x")}
+	for _, m := range []mail.Message{
+		{Attachments: []mail.Attachment{{Filename: "", ContentType: "text/plain"}}},
+		{Attachments: []mail.Attachment{{Filename: "a\r\nBcc: evil@example.org", ContentType: "text/plain"}}},
+		{Attachments: []mail.Attachment{{Filename: "a.txt", ContentType: "text/"}}},
+		{Attachments: []mail.Attachment{ok}, MessageID: "no-at-sign"},
+		{MessageID: "a@b>\r\nBcc: evil@example.org"},
+	} {
+		m.To, m.Subject, m.Body = "a@example.org", "x", "x"
+		if err := s.Send(context.Background(), m); problem.CodeOf(err) != problem.Invalid {
+			t.Errorf("Send(%+v) = %v, want an Invalid problem", m, err)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("server received %d messages, want none", n)
 	}
 }

@@ -80,6 +80,18 @@ func (e engine) bindTime(t time.Time) any {
 	return t
 }
 
+// skipLocked ends a SELECT that claims a row for the rest of its
+// transaction. On PostgreSQL the row is locked and rows other transactions
+// hold are passed over, so claimants on several instances neither wait for
+// each other nor take the same row. SQLite has no row locks and needs none:
+// its write transactions run one at a time (BEGIN IMMEDIATE, sqlite.go).
+func (e engine) skipLocked() string {
+	if e == enginePostgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // isUniqueViolation reports whether err is a unique or primary-key clash.
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError

@@ -4,6 +4,11 @@
 // it over a real TCP connection, and it keeps every message it accepts so a
 // test can read what was sent. It offers no STARTTLS and no AUTH, so the
 // client sends in plain text, which is what a test on 127.0.0.1 wants.
+//
+// To play an outage, a server can refuse for a while (Refuse: every
+// connection is greeted with 421 and closed, as a server under maintenance
+// does), and a test can start one on an address that was down until then
+// (StartAt).
 package mailtest
 
 import (
@@ -50,12 +55,24 @@ type Server struct {
 	// arrived is closed and replaced whenever a message is stored, so Wait
 	// can block without polling.
 	arrived chan struct{}
+	// refusing makes the server greet with 421 and hang up; refused counts
+	// the connections so turned away.
+	refusing bool
+	refused  int
 }
 
 // Start listens on a free port of 127.0.0.1 and serves until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return StartAt(t, "127.0.0.1:0")
+}
+
+// StartAt listens on addr and serves until the test ends: a test reserves
+// an address (FreeAddr), lets a sender fail against it while nothing
+// listens, and then brings the server up there.
+func StartAt(t testing.TB, addr string) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("mailtest: listen: %v", err)
 	}
@@ -66,15 +83,45 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+// FreeAddr is a host:port of 127.0.0.1 where nothing listens now.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailtest: listen: %v", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// URLFor is an SMTP URL for mail.Parse that sends to addr with From as the
+// sender, whether or not a server listens there yet.
+func URLFor(addr string) string {
+	u := url.URL{Scheme: "smtp", Host: addr, RawQuery: url.Values{"from": {From}}.Encode()}
+	return u.String()
+}
+
+// Refuse turns refusing on or off: while on, every new connection is
+// greeted with "421 try again later" and closed, and nothing is accepted.
+func (s *Server) Refuse(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusing = on
+}
+
+// Refused counts the connections turned away while refusing.
+func (s *Server) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
 // Addr is the host:port the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // URL is an SMTP URL for mail.Parse that sends through this server, with
 // From as the sender.
-func (s *Server) URL() string {
-	u := url.URL{Scheme: "smtp", Host: s.Addr(), RawQuery: url.Values{"from": {From}}.Encode()}
-	return u.String()
-}
+func (s *Server) URL() string { return URLFor(s.Addr()) }
 
 // Messages returns a copy of the messages accepted so far, oldest first.
 func (s *Server) Messages() []Message {
@@ -157,6 +204,15 @@ func (s *Server) serve(c net.Conn) error {
 	c.SetDeadline(time.Now().Add(time.Minute))
 	tp := textproto.NewConn(c)
 	reply := func(code int, text string) error { return tp.PrintfLine("%d %s", code, text) }
+	s.mu.Lock()
+	refusing := s.refusing
+	if refusing {
+		s.refused++
+	}
+	s.mu.Unlock()
+	if refusing {
+		return reply(421, "4.3.2 doorway.test is not accepting mail now, try again later")
+	}
 	if err := reply(220, "doorway.test ESMTP mailtest"); err != nil {
 		return err
 	}
