@@ -45,7 +45,7 @@ var opBook = op{action: "appointment.create"}
 // BookingChoices loads the booking form's lists. An admin may book for any
 // client of the clinic; a clinician for the clients on their care teams.
 func (s *Service) BookingChoices(ctx context.Context, a Actor) (BookingChoices, error) {
-	if err := s.clinicWide(ctx, a, opBook, access.ClientList, access.List, "schedule"); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opBook, access.ClientList, access.List, "schedule", "")); err != nil {
 		return BookingChoices{}, err
 	}
 	var out BookingChoices
@@ -115,7 +115,9 @@ const (
 // counts toward their current course. The booking and one entry per client
 // are stored together.
 func (s *Service) BookAppointment(ctx context.Context, a Actor, in BookingInput) (store.Appointment, error) {
-	if err := s.clinicWide(ctx, a, opBook, access.ClientList, access.List, "schedule"); err != nil {
+	// Asked before the transaction opens, so a refusal is recorded without
+	// holding the database's writer.
+	if err := s.settle(ctx, a, s.clinicWide(a, opBook, access.ClientList, access.List, "schedule", "")); err != nil {
 		return store.Appointment{}, err
 	}
 	var out store.Appointment

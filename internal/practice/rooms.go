@@ -25,7 +25,7 @@ var (
 
 // Rooms lists the clinic's rooms, active ones first, by name.
 func (s *Service) Rooms(ctx context.Context, a Actor) ([]store.Room, error) {
-	if err := s.clinicWide(ctx, a, opRooms, access.ClinicSettings, access.Read, string(access.ClinicSettings)); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opRooms, access.ClinicSettings, access.Read, string(access.ClinicSettings), "")); err != nil {
 		return nil, err
 	}
 	var out []store.Room
@@ -39,7 +39,7 @@ func (s *Service) Rooms(ctx context.Context, a Actor) ([]store.Room, error) {
 // AddRoom adds a room that can be booked at once. Its name is unique in
 // the clinic.
 func (s *Service) AddRoom(ctx context.Context, a Actor, name string) (store.Room, error) {
-	if err := s.clinicWide(ctx, a, opRoomCreate, access.ClinicSettings, access.Write, string(access.ClinicSettings)); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opRoomCreate, access.ClinicSettings, access.Write, string(access.ClinicSettings), "")); err != nil {
 		return store.Room{}, err
 	}
 	rm := store.Room{ID: auth.NewID(), ClinicID: a.P.ClinicID, Name: strings.TrimSpace(name), Active: true, CreatedAt: s.Now()}
@@ -62,7 +62,7 @@ type RoomInput struct {
 // SaveRoom renames a room and switches it on or off. Another clinic's room,
 // or none, is refused as absent before anything typed is looked at.
 func (s *Service) SaveRoom(ctx context.Context, a Actor, in RoomInput) error {
-	if err := s.clinicWide(ctx, a, opRoomUpdate, access.ClinicSettings, access.Write, string(access.ClinicSettings)); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opRoomUpdate, access.ClinicSettings, access.Write, string(access.ClinicSettings), "")); err != nil {
 		return err
 	}
 	return s.write(ctx, a, func(tx *store.Tx) error {

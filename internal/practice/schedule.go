@@ -202,7 +202,7 @@ var opSchedule = op{action: "schedule.read"}
 // (2006-01-02; "" for this week). A client's calendar is refused, as absent,
 // to one who may not read their record. The reading is recorded.
 func (s *Service) Schedule(ctx context.Context, a Actor, of ScheduleOf, week string) (Week, error) {
-	if err := s.clinicWide(ctx, a, opSchedule, access.ClientList, access.List, "schedule"); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opSchedule, access.ClientList, access.List, "schedule", "")); err != nil {
 		return Week{}, err
 	}
 	if of == (ScheduleOf{}) {

@@ -22,7 +22,7 @@ var opSessionRules = op{action: "clinic.settings"}
 // SessionRules are the clinic's session rules as they stand; Ignored names
 // the stored rules no longer valid, whose defaults apply meanwhile.
 func (s *Service) SessionRules(ctx context.Context, a Actor) (store.SessionRules, error) {
-	if err := s.clinicWide(ctx, a, opSessionRules, access.ClinicSettings, access.Read, string(access.ClinicSettings)); err != nil {
+	if err := s.settle(ctx, a, s.clinicWide(a, opSessionRules, access.ClinicSettings, access.Read, string(access.ClinicSettings), "")); err != nil {
 		return store.SessionRules{}, err
 	}
 	var out store.SessionRules
@@ -40,7 +40,7 @@ func (s *Service) SessionRules(ctx context.Context, a Actor) (store.SessionRules
 // an adapter reads a form of them, so one who may not is refused as absent
 // whatever they sent; a refusal is recorded.
 func (s *Service) MayChangeSessionRules(ctx context.Context, a Actor) error {
-	return s.clinicWide(ctx, a, opSessionRules, access.ClinicSettings, access.Write, string(access.ClinicSettings))
+	return s.settle(ctx, a, s.clinicWide(a, opSessionRules, access.ClinicSettings, access.Write, string(access.ClinicSettings), ""))
 }
 
 // SaveSessionRules stores the rules as the clinic's, if they hold as a
