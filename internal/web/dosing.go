@@ -1,69 +1,30 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/session"
-	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
 // The dosing order: the care team reads it; only a prescriber on the care
-// team writes or changes it, and each change is a new version.
-
-// dosingPage is what the page loads for one client.
-type dosingPage struct {
-	client    store.Client
-	team      []string
-	course    store.Course
-	hasCourse bool
-	history   []store.DosingOrder // newest first
-	// settings are the clinic's session rules, which an order is checked against.
-	settings session.Settings
-}
-
-func (s *Server) loadDosing(ctx context.Context, c store.Client, team []string) (dosingPage, error) {
-	d := dosingPage{client: c, team: team}
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		rules, err := tx.SessionRules(ctx, c.ClinicID)
-		if err != nil {
-			return err
-		}
-		d.settings = rules.Settings
-		if d.course, d.hasCourse, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID); err != nil || !d.hasCourse {
-			return err
-		}
-		d.history, err = tx.DosingOrderHistory(ctx, c.ClinicID, d.course.ID)
-		return err
-	})
-	return d, err
-}
+// team writes or changes it, and each change is a new version
+// (practice/dosing_order.go).
 
 func (s *Server) showDosingOrder(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	c, team, err := s.clientRecord(ctx, id, access.PrescriberOrder, access.Read)
-	if err != nil {
-		s.failClient(w, r, id, err)
-		return
-	}
-	d, err := s.loadDosing(ctx, c, team)
+	d, err := s.app.OpenDosingOrder(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "dosing_order.read", ResourceType: "dosing_order", ResourceID: d.course.ID, ClientID: c.ID})
 	var form view.DosingForm
-	if len(d.history) > 0 {
-		form = orderForm(d.history[0].Order)
+	if len(d.History) > 0 {
+		form = orderForm(d.History[0].Order)
 	}
 	notice := ""
 	if r.URL.Query().Get("saved") == "1" {
@@ -87,20 +48,16 @@ func orderForm(o session.Order) view.DosingForm {
 	return f
 }
 
-func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int, d dosingPage, form view.DosingForm, notice string) {
-	v := viewerOf(r.Context())
-	loc := v.Clinic.Location()
-	settings := d.settings
-	dv := view.DosingView{ClientID: d.client.ID, ClientName: d.client.DisplayName(), HasCourse: d.hasCourse, Form: form,
-		CanWrite: d.hasCourse && access.Allow(v.P, access.Write, access.Resource{Type: access.PrescriberOrder, ClinicID: d.client.ClinicID,
-			ClientID: d.client.ID, CareTeam: d.team})}
-	for i, o := range d.history {
+func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int, d practice.DosingPage, form view.DosingForm, notice string) {
+	loc := viewerOf(r.Context()).Clinic.Location()
+	dv := view.DosingView{ClientID: d.Client.ID, ClientName: d.Client.DisplayName(), HasCourse: d.HasCourse, Form: form, CanWrite: d.CanWrite}
+	for i, o := range d.History {
 		row := view.OrderRow{Version: o.Version, Summary: o.Order.String(), Notes: o.Order.Notes, By: o.WrittenByName, At: view.When(o.WrittenAt, loc)}
 		if o.SupersededAt != nil {
 			row.Superseded = view.When(*o.SupersededAt, loc)
 		}
-		if i+1 < len(d.history) {
-			row.Changes = orderChanges(d.history[i+1].Order, o.Order)
+		if i+1 < len(d.History) {
+			row.Changes = orderChanges(d.History[i+1].Order, o.Order)
 		}
 		if i == 0 && o.SupersededAt == nil {
 			cur := row
@@ -110,9 +67,9 @@ func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int
 	}
 	for _, rt := range session.Routes() {
 		dv.Routes = append(dv.Routes, view.RouteInfo{Value: string(rt), Label: rt.Label(), Onset: rt.Onset(),
-			Bioavailability: rt.Bioavailability(), UsualRange: settings.Route(rt).UsualRange(), Chosen: string(rt) == form.Route})
+			Bioavailability: rt.Bioavailability(), UsualRange: d.Settings.Route(rt).UsualRange(), Chosen: string(rt) == form.Route})
 	}
-	p := s.page(r, "Dosing order: "+d.client.DisplayName(), "/caseload")
+	p := s.page(r, "Dosing order: "+d.Client.DisplayName(), "/caseload")
 	if notice != "" {
 		p.Flash, p.FlashKind = notice, "ok"
 	}
@@ -149,9 +106,10 @@ func orderChanges(prev, next session.Order) []string {
 	return out
 }
 
-// parseOrder reads the form into an order. Every field is read so that all
-// the typing mistakes are named at once; the order's own rules then run.
-func parseOrder(f view.DosingForm, settings session.Settings) (session.Order, view.FieldErrors) {
+// readOrder reads the form into an order. Every field is read so that all
+// the typing mistakes are named at once; the order's own rules, which need
+// the clinic's session rules, are the use case's.
+func readOrder(f view.DosingForm) (session.Order, view.FieldErrors) {
 	errs := view.FieldErrors{}
 	o := session.Order{Route: session.Route(f.Route), Notes: f.Notes}
 	if f.Route == "" || !o.Route.Valid() {
@@ -176,69 +134,37 @@ func parseOrder(f view.DosingForm, settings session.Settings) (session.Order, vi
 			errs["over_minutes"] = "Give the infusion time in whole minutes, such as 40."
 		}
 	}
-	if len(errs) > 0 {
-		return o, errs
-	}
-	if err := o.Validate(settings); err != nil {
-		field := problem.FieldOf(err)
-		if field == "" {
-			field = "dose"
-		}
-		errs[field] = problem.MessageOf(err)
-	}
 	return o, errs
 }
 
 func (s *Server) doDosingOrder(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := viewerOf(ctx)
+	a := s.actor(r)
 	id := r.PathValue("id")
-	c, team, err := s.clientRecord(ctx, id, access.PrescriberOrder, access.Write)
-	if err != nil {
-		s.failClient(w, r, id, err)
-		return
-	}
 	form := view.DosingForm{Route: r.PostFormValue("route"), Mg: strings.TrimSpace(r.PostFormValue("mg")),
 		MgPerKg: strings.TrimSpace(r.PostFormValue("mg_per_kg")), MaxMg: strings.TrimSpace(r.PostFormValue("max_mg")),
 		OverMinutes: strings.TrimSpace(r.PostFormValue("over_minutes")), Notes: strings.TrimSpace(r.PostFormValue("notes"))}
-	d, err := s.loadDosing(ctx, c, team)
+	order, errs := readOrder(form)
+	if len(errs) == 0 {
+		_, err := s.app.WriteDosingOrder(ctx, a, practice.DosingOrderInput{ClientID: id, Order: order})
+		if err == nil {
+			http.Redirect(w, r, "/clients/"+id+"/dosing-order?saved=1", http.StatusSeeOther)
+			return
+		}
+		field := problem.FieldOf(err)
+		if field == "" {
+			s.fail(w, r, err)
+			return
+		}
+		errs[field] = problem.MessageOf(err)
+	}
+	// The page is shown again with the messages, to one who may write the
+	// order: anyone else is refused as absent, whatever they typed.
+	d, err := s.app.DosingOrder(ctx, a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !d.hasCourse {
-		s.fail(w, r, problem.New(problem.Invalid, "%s has no course of care yet, so there is nothing to write an order for.", c.DisplayName()))
-		return
-	}
-	order, errs := parseOrder(form, d.settings)
-	if len(errs) > 0 {
-		form.Errors = errs
-		s.renderDosing(w, r, http.StatusBadRequest, d, form, "")
-		return
-	}
-	o := store.DosingOrder{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, CourseID: d.course.ID, Order: order,
-		WrittenBy: v.P.UserID, WrittenAt: s.now()}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		// The rules are read again in the writing transaction, so an order
-		// is checked against the rules in force when it is stored.
-		rules, err := tx.SessionRules(ctx, c.ClinicID)
-		if err != nil {
-			return err
-		}
-		if err := tx.WriteDosingOrder(ctx, &o, rules.Settings); err != nil {
-			return err
-		}
-		return s.recordTx(ctx, tx, r, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ID,
-			Detail: fmt.Sprintf("version %d: %s", o.Version, o.Order.String())})
-	})
-	if field := problem.FieldOf(err); field != "" {
-		form.Errors = view.FieldErrors{field: problem.MessageOf(err)}
-		s.renderDosing(w, r, http.StatusBadRequest, d, form, "")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/clients/"+c.ID+"/dosing-order?saved=1", http.StatusSeeOther)
+	form.Errors = errs
+	s.renderDosing(w, r, http.StatusBadRequest, d, form, "")
 }

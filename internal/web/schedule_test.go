@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/auth"
 	"doorway/internal/store"
 )
 
@@ -227,5 +228,48 @@ func TestClientSeesOnlyTheirOwnSessions(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("client's session page lacks %q", want)
 		}
+	}
+}
+
+// TestCalendarWeekAcrossAMidnightClockChange: in Havana the clocks go
+// forward at midnight, so Sunday 8 March 2026 has no 00:00. The week of
+// 2 March still runs Monday to Sunday: the Sunday has its own heading and
+// its session, where a week counted in 24-hour steps from Monday midnight
+// showed Saturday 7 March twice and lost the Sunday.
+func TestCalendarWeekAcrossAMidnightClockChange(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	ctx := context.Background()
+	havana, err := time.LoadLocation("America/Havana")
+	if err != nil {
+		t.Skip("no America/Havana in this system's zone database")
+	}
+	clinic := f.clinic
+	clinic.TimeZone = "America/Havana"
+	sunday := time.Date(2026, 3, 8, 10, 0, 0, 0, havana).UTC()
+	appt := store.Appointment{ID: auth.NewID(), ClinicID: clinic.ID, Kind: store.KindIntegration, StartsAt: sunday, EndsAt: sunday.Add(time.Hour),
+		CreatedBy: f.users["assigned"].ID, CreatedAt: f.now, Clients: []store.AppointmentClient{{ClientID: f.clients["A"].ID}},
+		Staff: []string{f.users["assigned"].ID}}
+	if err := f.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateClinic(ctx, &clinic); err != nil {
+			return err
+		}
+		return tx.BookAppointment(ctx, &appt)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.do("assigned", "GET", "/schedule?of=all&week=2026-03-04", nil)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("the week: %d", rec.Code)
+	}
+	if n := strings.Count(body, "Saturday 7 March"); n != 1 {
+		t.Errorf("Saturday 7 March is headed %d times", n)
+	}
+	sun := strings.Index(body, `id="day-2026-03-08"`)
+	if sun < 0 || !strings.Contains(body[sun:], "Sunday 8 March") || !strings.Contains(body[sun:], "/schedule/"+appt.ID) {
+		t.Errorf("the Sunday, or its 10:00 session, is missing from the week")
+	}
+	if !strings.Contains(body, "2 March – 8 March 2026") {
+		t.Errorf("the week's range is not Monday 2 to Sunday 8 March")
 	}
 }

@@ -2,15 +2,11 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/problem"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -19,7 +15,7 @@ import (
 
 // The admin's page of medicine-session rules (store.SessionRules): every
 // field with its default and source beside it, saved whole or not at all,
-// each change audited with its old and new value.
+// each change audited with its old and new value (practice/session_rules.go).
 
 func (s *Server) sessionRulesRoutes() []Route {
 	return []Route{
@@ -237,15 +233,7 @@ func (s *Server) renderSessionRules(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) showSessionRules(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.ClinicSettings, access.Read) {
-		return
-	}
-	ctx := r.Context()
-	var rules store.SessionRules
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		rules, err = tx.SessionRules(ctx, viewerOf(ctx).P.ClinicID)
-		return err
-	})
+	rules, err := s.app.SessionRules(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -336,40 +324,24 @@ func (f *ruleForm) readPoints(r *http.Request, errs view.FieldErrors) string {
 }
 
 func (s *Server) doSessionRules(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, access.ClinicSettings, access.Write) {
+	ctx := r.Context()
+	a := s.actor(r)
+	// The form is read only for one who may change the rules: anyone else
+	// is refused as absent, whatever they sent.
+	if err := s.app.MayChangeSessionRules(ctx, a); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	v := viewerOf(ctx)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, problem.Invalidf("form", "The form could not be read."))
 		return
 	}
 	if sec := r.PostFormValue("restore"); sec != "" {
-		if !slices.Contains(store.RuleSections(), store.RuleSection(sec)) {
-			s.fail(w, r, problem.Invalidf("restore", "There is no such section to restore."))
-			return
-		}
-		var current store.SessionRules
-		err := s.st.Write(ctx, func(tx *store.Tx) (err error) {
-			if current, err = tx.SessionRules(ctx, v.P.ClinicID); err != nil {
-				return err
-			}
-			def := store.DefaultSessionRules()
-			for _, fd := range store.SessionRuleFields() {
-				if fd.Section == store.RuleSection(sec) {
-					if err := fd.Set(&current, fd.Value(def)); err != nil {
-						return err
-					}
-				}
-			}
-			return s.saveSessionRules(ctx, tx, r, current, "restore defaults, "+sec)
-		})
-		if problem.FieldOf(err) != "" {
+		restored, err := s.app.RestoreSessionRules(ctx, a, sec)
+		if f := problem.FieldOf(err); f != "" {
 			// The section's defaults clash with a rule kept elsewhere
 			// (a booking shorter than the default observation, say).
-			form := ruleFormOf(current).view(nil, view.FieldErrors{problem.FieldOf(err): problem.MessageOf(err)})
-			s.renderSessionRules(w, r, http.StatusBadRequest, form, "")
+			s.renderSessionRules(w, r, http.StatusBadRequest, ruleFormOf(restored).view(nil, view.FieldErrors{f: problem.MessageOf(err)}), "")
 			return
 		}
 		if err != nil {
@@ -381,7 +353,7 @@ func (s *Server) doSessionRules(w http.ResponseWriter, r *http.Request) {
 	}
 	rules, form, errs := parseRuleForm(r)
 	if len(errs) == 0 {
-		err := s.st.Write(ctx, func(tx *store.Tx) error { return s.saveSessionRules(ctx, tx, r, rules, "") })
+		err := s.app.SaveSessionRules(ctx, a, rules)
 		if f := problem.FieldOf(err); f != "" {
 			errs[f] = problem.MessageOf(err)
 		} else if err != nil {
@@ -401,40 +373,4 @@ func (s *Server) doSessionRules(w http.ResponseWriter, r *http.Request) {
 	}
 	// Back to the page by GET, so a reload does not post again.
 	http.Redirect(w, r, "/admin/session-rules?saved=1", http.StatusSeeOther)
-}
-
-// saveSessionRules stores the rules and audits each change, old → new, in
-// the same transaction.
-func (s *Server) saveSessionRules(ctx context.Context, tx *store.Tx, r *http.Request, rules store.SessionRules, why string) error {
-	v := viewerOf(r.Context())
-	changes, err := tx.SaveSessionRules(ctx, v.P.ClinicID, rules, v.P.UserID, s.now())
-	if err != nil {
-		return err
-	}
-	prefix := "session rules: "
-	if why != "" {
-		prefix = "session rules (" + why + "): "
-	}
-	for _, c := range changes {
-		detail := prefix + strings.TrimPrefix(c.Key, "session.") + " " + clip(orDashText(c.Old)) + " → " + clip(orDashText(c.New))
-		if err := s.recordTx(ctx, tx, r, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: v.P.ClinicID,
-			Detail: detail, Severity: audit.High}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// clip keeps one side of an audit detail within the entry's limit; the
-// protocol's points are the only value that can be long.
-func clip(s string) string {
-	const most = (audit.MaxDetailLen - 80) / 2
-	if len(s) <= most {
-		return s
-	}
-	cut := most - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
