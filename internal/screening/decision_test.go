@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/calendar"
 	"doorway/internal/problem"
 )
 
@@ -103,6 +104,28 @@ func TestSettings(t *testing.T) {
 	for _, b := range bad {
 		if err := b.s.Validate(); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != b.field {
 			t.Errorf("Validate(%+v) = %v, want invalid %s", b.s, err, b.field)
+		}
+	}
+}
+
+// ExpiryDay counts calendar days: 1 Feb + 180 days is 31 Jul (Mar 1 +28,
+// Apr 1 +59, May 1 +89, Jun 1 +120, Jul 1 +150, Jul 31 +180), and the
+// approval holds through 30 Jul. 10 Jan + 30 is 9 Feb.
+func TestExpiryDay(t *testing.T) {
+	for _, c := range []struct {
+		decided string
+		s       Settings
+		want    string
+	}{
+		{"2026-02-01", Settings{}, "2026-07-31"},
+		{"2026-01-10", Settings{ApprovalDays: 30}, "2026-02-09"},
+		// Across both 2026 daylight-saving changes in the US: still 180 days.
+		{"2026-03-01", Settings{}, "2026-08-28"},
+		{"2026-05-05", Settings{}, "2026-11-01"},
+	} {
+		d, _ := calendar.Parse(c.decided)
+		if got := ExpiryDay(d, c.s).String(); got != c.want {
+			t.Errorf("ExpiryDay(%s, %d days) = %s, want %s", c.decided, c.s.ApprovalDays, got, c.want)
 		}
 	}
 }
