@@ -56,6 +56,13 @@ func CheckDecision(res Result, d Decision) error {
 		if ex := res.InTier(Exclude); len(ex) > 0 {
 			return problem.Invalidf("kind", "This client cannot be approved: %s. These rules are hard stops that no one may override; record a decline instead.", titles(ex))
 		}
+		if len(res.Undecided) > 0 {
+			reasons := make([]string, len(res.Undecided))
+			for i, u := range res.Undecided {
+				reasons[i] = u.Reason
+			}
+			return problem.Invalidf("kind", "This client cannot be approved yet: %s. Record what is missing and look at the screening again.", strings.Join(reasons, "; "))
+		}
 	}
 	if strings.TrimSpace(d.Note) != "" {
 		return nil

@@ -86,7 +86,8 @@ func TestSettings(t *testing.T) {
 		t.Errorf("zero settings = %+v, want the defaults", got)
 	}
 	d := DefaultSettings()
-	if d.RestingBPLimit != (BP{180, 100}) || d.BenzodiazepineLimitMG != 8 || d.BMILimit != 35 || d.AgeFrom != 65 || d.ApprovalDays != 180 {
+	if d.RestingBPLimit != (BP{180, 100}) || d.BenzodiazepineLimitMG != 8 || d.BMILimit != 35 || d.AgeFrom != 65 || d.ApprovalDays != 180 ||
+		d.ReviewBPAbove != (BP{140, 90}) || d.MinAge != 18 || d.HeartAttackWeeks != 6 {
 		t.Errorf("defaults drifted from CLINICAL.md: %+v", d)
 	}
 	if err := d.Validate(); err != nil {
@@ -100,6 +101,10 @@ func TestSettings(t *testing.T) {
 		{Settings{RestingBPLimit: BP{400, 100}}, "resting_bp_limit"},
 		{Settings{StopBangFrom: 9}, "stop_bang_from"},
 		{Settings{ApprovalDays: -5}, "approval_days"},
+		{Settings{MinAge: 17}, "min_age"},
+		{Settings{HeartAttackWeeks: 5}, "heart_attack_weeks"},
+		{Settings{ReviewBPAbove: BP{190, 90}}, "review_bp_above"},  // above the exclude line's 180
+		{Settings{ReviewBPAbove: BP{140, 350}}, "review_bp_above"}, // not a pressure
 	}
 	for _, b := range bad {
 		if err := b.s.Validate(); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != b.field {
