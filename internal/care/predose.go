@@ -145,7 +145,8 @@ func intentionGate(p *PreDose) Gate {
 
 // bpGate applies CLINICAL.md's two pre-dose lines: above ConfirmBP a
 // prescriber must confirm (an override of this gate is that confirmation);
-// above HoldBP there is no dose today whoever asks.
+// above HoldBP there is no dose today whoever asks. Below the hold line the
+// reading counts only within the PreDoseVitalsMinutes before the dose.
 func bpGate(p *PreDose, s Settings, now time.Time) Gate {
 	g := Gate{ID: GateBP, Title: "Pre-dose blood pressure"}
 	v := p.Vitals
@@ -153,12 +154,13 @@ func bpGate(p *PreDose, s Settings, now time.Time) Gate {
 	case v == nil || v.BP.Systolic <= 0 || v.BP.Diastolic <= 0:
 		g.Why = "Pre-dose blood pressure has not been recorded."
 		g.fixed = "the reading must be taken."
+	case v.BP.Above(s.HoldBP):
+		// A hold stands for the day, however long ago the reading was.
+		g.Why = fmt.Sprintf("Blood pressure %s is above %s: hold, no dose today.", v.BP, s.HoldBP)
+		g.fixed = fmt.Sprintf("a reading above %s means no dose today.", s.HoldBP)
 	case !readingInWindow(p, s, now):
 		g.Why = readingWindowWhy("blood pressure", p, s, now)
 		g.fixed = "the reading must be taken again."
-	case v.BP.Above(s.HoldBP):
-		g.Why = fmt.Sprintf("Blood pressure %s is above %s: hold, no dose today.", v.BP, s.HoldBP)
-		g.fixed = fmt.Sprintf("a reading above %s means no dose today.", s.HoldBP)
 	case v.BP.Above(s.ConfirmBP):
 		g.Why = fmt.Sprintf("Blood pressure %s is above %s: a prescriber must confirm before dosing.", v.BP, s.ConfirmBP)
 		g.Overridable = true

@@ -68,6 +68,18 @@ func TestPreDoseReadingWindow(t *testing.T) {
 	}
 }
 
+// A hold is a hold for the day: an old reading above 180/100 still says so,
+// rather than asking for a new reading that might come in lower.
+func TestHoldOutlastsTheWindow(t *testing.T) {
+	in := ready()
+	in.PreDose.Vitals.BP.Systolic, in.PreDose.Vitals.BP.Diastolic = 186, 104
+	in.PreDose.Vitals.At = now.Add(-3 * time.Hour)
+	g := gateByID(t, Gates(in, Settings{}, now), GateBP)
+	if g.Pass || g.Overridable || g.Why != "Blood pressure 186/104 is above 180/100: hold, no dose today." {
+		t.Errorf("%v %v %q", g.Pass, g.Overridable, g.Why)
+	}
+}
+
 // The window is read on the clinic's clock.
 func TestPreDoseReadingWindowSaysTheClinicsTime(t *testing.T) {
 	loc := losAngeles(t)
