@@ -63,6 +63,8 @@ func TestInquiryToActiveCourse(t *testing.T) {
 	}
 	jordan.screenshot("front-inquiries")
 	jordan.open(inquiry)
+	// A date of birth: screening cannot approve a client without one.
+	jordan.do("date of birth", chromedp.SetValue(chromedp.ID("date_of_birth"), "1984-05-06"))
 	jordan.submit(`form[action$="/convert"] button[type="submit"]`)
 	notice := jordan.text(".notice.ok")
 	link := inviteLink.FindString(notice)

@@ -214,7 +214,7 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	sam.fill("systolic", "1830")
 	sam.fill("diastolic", "112")
 	sam.submit(`form[action$="/vitals"] button[type="submit"]`)
-	if msg := sam.text("#systolic-error"); !strings.Contains(msg, "A systolic pressure of 1830 is not possible; check the reading (50–300 mmHg).") {
+	if msg := sam.text("#systolic-error"); !strings.Contains(msg, "A systolic pressure of 1830 is not possible; check the reading (20–300 mmHg).") {
 		t.Errorf("an impossible reading says %q", msg)
 	}
 	reading("183", "112", "92", "97", "", clock(90*time.Minute))

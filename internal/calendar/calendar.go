@@ -58,6 +58,23 @@ func (d Day) AddDays(n int) Day { return Of(d.utc().AddDate(0, 0, n), time.UTC) 
 // Tuesday after it, whatever the hours between them.
 func (d Day) DaysUntil(e Day) int { return int(e.utc().Sub(d.utc()) / (24 * time.Hour)) }
 
+// AddMonths is the same date n months later (earlier for negative n). When
+// that month is shorter, it is the month's last day: one month after 31 Jan
+// is 28 Feb (29 in a leap year), never a day of March, so "within a month"
+// never reaches into the month after the next.
+func (d Day) AddMonths(n int) Day {
+	first := time.Date(d.Year, d.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return Day{first.Year(), first.Month(), min(d.Date, last)}
+}
+
+// Weekday is the day of the week d falls on.
+func (d Day) Weekday() time.Weekday { return d.utc().Weekday() }
+
+// Format writes the day with a time layout that uses only date parts, such
+// as "Mon 2 Jan 2006".
+func (d Day) Format(layout string) string { return d.utc().Format(layout) }
+
 // Compare is -1, 0 or +1 as d is before, the same as or after e.
 func (d Day) Compare(e Day) int { return d.utc().Compare(e.utc()) }
 

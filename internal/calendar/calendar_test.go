@@ -137,3 +137,37 @@ func TestAtNeverPlacesTodayInTheFuture(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMonthsKeepsToTheMonth(t *testing.T) {
+	for _, c := range []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-02-10", 1, "2026-03-10"},
+		// 31 Jan + 1 month: February has 28 days in 2026, 29 in 2028.
+		{"2026-01-31", 1, "2026-02-28"},
+		{"2028-01-31", 1, "2028-02-29"},
+		{"2026-03-31", 1, "2026-04-30"},
+		{"2026-12-15", 1, "2027-01-15"},
+		{"2026-03-31", -1, "2026-02-28"},
+		{"2026-01-15", -1, "2025-12-15"},
+		{"2026-05-31", 12, "2027-05-31"},
+	} {
+		d, _ := Parse(c.from)
+		if got := d.AddMonths(c.n).String(); got != c.want {
+			t.Errorf("%s + %d months = %s, want %s", c.from, c.n, got, c.want)
+		}
+	}
+}
+
+func TestWeekdayAndFormat(t *testing.T) {
+	// 8 March 2026 is a Sunday (the US spring-forward day); 18 March a Wednesday.
+	d := Day{2026, time.March, 8}
+	if d.Weekday() != time.Sunday || d.Format("Mon 2 Jan 2006") != "Sun 8 Mar 2026" {
+		t.Errorf("%v: %s, %q", d, d.Weekday(), d.Format("Mon 2 Jan 2006"))
+	}
+	if got := (Day{2026, time.March, 18}).Format("Mon 2 Jan"); got != "Wed 18 Mar" {
+		t.Errorf("Format = %q", got)
+	}
+}

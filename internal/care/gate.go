@@ -36,6 +36,12 @@ const (
 	GateBP          = "predose.bp"
 	GateVitals      = "predose.vitals"
 
+	// The safety gates: an open safety flag, and a recent C-SSRS result at
+	// the high tier. Pages show them before every other gate (Gate.Safety,
+	// SafetyFirst).
+	GateSafetyFlags = "safety.flags"
+	GateCSSRSHigh   = "safety.cssrs_high"
+
 	ConsentGatePrefix = "consent:"
 )
 
@@ -54,9 +60,16 @@ type Gate struct {
 	Overridable bool
 	// Override is the prescriber's override that clears this gate, if any.
 	Override *Override
+	// Safety marks the gates about the client's safety (open suicide-risk
+	// flags, a recent high C-SSRS result): a page shows them first, passed
+	// or not, before the course gates and the rest of the day's checks.
+	Safety bool
 
 	// fixed says why an override cannot apply, for CheckOverride's message.
 	fixed string
+	// careTeamOnly: only a prescriber on the client's care team may
+	// override this gate, not any prescriber of the clinic.
+	careTeamOnly bool
 }
 
 // Cleared reports whether the gate lets the session go ahead: it passed, or
@@ -90,6 +103,25 @@ func Blocking(gates []Gate) []Gate {
 	return out
 }
 
+// SafetyFirst returns the gates with the safety gates moved to the front,
+// each group in its own order, for a page that shows the whole list: an
+// open suicide-risk flag must be the first thing anyone reads. Gates keeps
+// the list in DESIGN.md's order, safety last; the slice given is unchanged.
+func SafetyFirst(gates []Gate) []Gate {
+	out := make([]Gate, 0, len(gates))
+	for _, g := range gates {
+		if g.Safety {
+			out = append(out, g)
+		}
+	}
+	for _, g := range gates {
+		if !g.Safety {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // FindGate is the gate with this id in the list, or nil; a prescriber's
 // override names its gate this way.
 func FindGate(gates []Gate, id string) *Gate {
@@ -114,6 +146,8 @@ func CheckOverride(g Gate, o Override) error {
 		return problem.Invalidf("gate", "%s cannot be overridden: %s", g.Title, g.fixed)
 	case !o.ByPrescriber:
 		return problem.Invalidf("by", "Only a prescriber can override a gate.")
+	case g.careTeamOnly && !o.OnCareTeam:
+		return problem.Invalidf("by", "Only a prescriber on the client's care team can override this gate (%s).", g.Title)
 	case strings.TrimSpace(o.Reason) == "":
 		return problem.Invalidf("reason", "Write the reason for overriding %s; it is audited and shown on the session record.", g.Title)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/calendar"
 	"doorway/internal/screening"
 )
 
@@ -24,11 +25,12 @@ func CourseGates(in GateInput, s Settings, now time.Time) []Gate {
 }
 
 func courseGates(in GateInput, s Settings, now time.Time) []Gate {
-	gates := []Gate{screeningGate(in.Screening, s, now)}
-	gates = append(gates, consentGates(in.Consents, in.Signatures, s)...)
+	today := s.dayOf(now)
+	gates := []Gate{screeningGate(in.Screening, s, today)}
+	gates = append(gates, consentGates(in.Consents, in.Signatures, s, today)...)
 	gates = append(gates,
-		baselineGate(in.Baseline, s, now),
-		dosingOrderGate(in.DosingOrder, s),
+		baselineGate(in.Baseline, s, today),
+		dosingOrderGate(in.DosingOrder, s, today),
 		preparationGate(in.PreparationSessions, s),
 	)
 	for i := range gates {
@@ -38,27 +40,25 @@ func courseGates(in GateInput, s Settings, now time.Time) []Gate {
 	return gates
 }
 
-// day formats a date the way the pages do, as the clinic's calendar day: a
-// consent signed at 19:30 in Oregon was signed that day, not the next one,
-// whatever the UTC date says.
-func (s Settings) day(t time.Time) string {
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("2 Jan 2006")
-}
-
-func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
+// screeningGate counts an approval's days on the clinic's calendar: given on
+// day D for N days, it holds through D+N-1 and has expired on D+N. An
+// expired approval is renewed only by a new screening decision, never by an
+// override (CLINICAL.md §1): the prescriber must look at the screening again.
+func screeningGate(d *ScreeningDecision, s Settings, today calendar.Day) Gate {
 	g := Gate{ID: GateScreening, Title: "Screening approved"}
-	var expires time.Time
+	var decided, expires calendar.Day
 	var lasting string
 	if d != nil {
-		expires = screening.ExpiresAt(d.At, s.Screening)
+		decided = s.dayOf(d.At)
+		expires = screening.ExpiryDay(decided, s.Screening)
 		lasting = fmt.Sprintf("approvals last %d days", s.Screening.ApprovalDays)
 		if d.ExpiresAt != nil {
-			expires = *d.ExpiresAt
-			lasting = fmt.Sprintf("this one was given for %d days", int(math.Round(expires.Sub(d.At).Hours()/24)))
+			// The days it was given for, from the instants recorded: the
+			// clinic day of the recorded end itself can fall a day off when
+			// a daylight-saving change lies between.
+			days := int(math.Round(d.ExpiresAt.Sub(d.At).Hours() / 24))
+			expires = decided.AddDays(days)
+			lasting = fmt.Sprintf("this one was given for %d days", days)
 		}
 	}
 	switch {
@@ -72,24 +72,26 @@ func screeningGate(d *ScreeningDecision, s Settings, now time.Time) Gate {
 		g.Why = "Screening found an exclude-tier rule. This is a hard stop: there can be no medicine sessions."
 		g.fixed = "an exclude-tier screening result is a hard stop."
 	case d.Kind == screening.Decline:
-		g.Why = fmt.Sprintf("%s declined this client at screening on %s.", d.By, s.day(d.At))
+		g.Why = fmt.Sprintf("%s declined this client at screening on %s.", d.By, dayText(decided, today))
 		g.fixed = "a declined screening can only be changed by a new screening decision."
 	case !d.Kind.Approves():
 		g.Why = fmt.Sprintf("The screening decision %q is not an approval.", string(d.Kind))
 		g.fixed = "a prescriber must record an approval."
-	case !now.Before(expires):
-		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (%s); a prescriber must renew it.", s.day(d.At), s.day(expires), lasting)
-		g.Overridable = true
+	case !today.Before(expires):
+		g.Why = fmt.Sprintf("The screening approval of %s expired on %s (%s, counted in calendar days of the clinic). Only a new screening decision renews it: a prescriber must review the screening again.",
+			dayText(decided, today), dayText(expires, today), lasting)
+		g.fixed = "an expired approval is renewed only by a new screening decision, never by an override."
 	default:
 		g.Pass = true
-		g.Why = fmt.Sprintf("%s by %s on %s; valid until %s.", d.Kind.Label(), d.By, s.day(d.At), s.day(expires))
+		g.Why = fmt.Sprintf("%s by %s on %s; valid through %s (%s).", d.Kind.Label(), d.By, dayText(decided, today), dayText(expires.AddDays(-1), today), lasting)
 	}
 	return g
 }
 
 // consentGates makes one gate per required document. Consent is the client's
-// to give, so no prescriber can override a missing one.
-func consentGates(docs []ConsentDocument, sigs []Signature, s Settings) []Gate {
+// to give, so no prescriber can override a missing one. A withdrawal voids
+// every signature of the document made up to it (liveSignatures).
+func consentGates(docs []ConsentDocument, sigs []Signature, s Settings, today calendar.Day) []Gate {
 	const fixed = "only the client can give consent."
 	if len(docs) == 0 {
 		return []Gate{{
@@ -101,27 +103,23 @@ func consentGates(docs []ConsentDocument, sigs []Signature, s Settings) []Gate {
 	gates := make([]Gate, 0, len(docs))
 	for _, doc := range docs {
 		g := Gate{ID: ConsentGatePrefix + doc.ID, Title: fmt.Sprintf("Consent: %s", doc.Title), fixed: fixed}
-		var current, withdrawn, older *Signature
-		for i := range sigs {
-			sig := &sigs[i]
-			if sig.DocumentID != doc.ID {
-				continue
-			}
+		var current, older *Signature
+		for _, sig := range liveSignatures(sigs, doc.ID) {
 			switch {
-			case sig.Version == doc.Version && !sig.Withdrawn:
-				current = sig
 			case sig.Version == doc.Version:
-				withdrawn = sig
-			case !sig.Withdrawn && (older == nil || sig.Version > older.Version):
-				older = sig
+				current = &sig
+			case older == nil || sig.Version > older.Version:
+				older = &sig
 			}
 		}
+		withdrawn, wasWithdrawn := lastWithdrawal(sigs, doc.ID)
 		switch {
 		case current != nil:
 			g.Pass = true
-			g.Why = fmt.Sprintf("'%s' version %d signed on %s.", doc.Title, doc.Version, s.day(current.At))
-		case withdrawn != nil:
-			g.Why = fmt.Sprintf("The client withdrew their consent to '%s' version %d.", doc.Title, doc.Version)
+			g.Why = fmt.Sprintf("'%s' version %d signed on %s.", doc.Title, doc.Version, dayText(s.dayOf(current.At), today))
+		case wasWithdrawn:
+			g.Why = fmt.Sprintf("The client withdrew their consent to '%s' on %s, which voids every signature of it made before then; version %d must be signed again.",
+				doc.Title, dayText(s.dayOf(withdrawn), today), doc.Version)
 		case older != nil:
 			g.Why = fmt.Sprintf("Version %d is not signed yet; the client signed version %d.", doc.Version, older.Version)
 		default:
@@ -132,17 +130,18 @@ func consentGates(docs []ConsentDocument, sigs []Signature, s Settings) []Gate {
 	return gates
 }
 
-func baselineGate(done []Completion, s Settings, now time.Time) Gate {
+// baselineGate counts calendar days on the clinic's calendar: a PHQ-9 done
+// on 4 Mar is 14 days before 18 Mar and counts, whatever the hours and
+// whatever a daylight-saving change did in between; one done on 3 Mar is 15
+// days before, and does not.
+func baselineGate(done []Completion, s Settings, today calendar.Day) Gate {
 	g := Gate{ID: GateBaseline, Title: "Baseline measures"}
 	if len(s.BaselineInstruments) == 0 {
 		g.Pass = true
 		g.Why = "The clinic requires no baseline measures."
 		return g
 	}
-	// Within 14 days means on or after the same clock time 14 calendar days
-	// ago: a measure done exactly 14 days before still counts.
-	cutoff := now.AddDate(0, 0, -s.BaselineDays)
-	var ok, stale, never []string
+	var ok, problems, never []string
 	for _, in := range s.BaselineInstruments {
 		var last time.Time
 		for _, c := range done {
@@ -150,30 +149,34 @@ func baselineGate(done []Completion, s Settings, now time.Time) Gate {
 				last = c.At
 			}
 		}
-		switch {
-		case last.IsZero():
+		if last.IsZero() {
 			never = append(never, in.Name)
-		case last.Before(cutoff):
-			stale = append(stale, fmt.Sprintf("%s was last done on %s", in.Name, s.day(last)))
+			continue
+		}
+		day := s.dayOf(last)
+		switch ago := day.DaysUntil(today); {
+		case ago < 0:
+			problems = append(problems, fmt.Sprintf("%s is dated %s, after today (%s); check it", in.Name, dayText(day, today), dayText(today, today)))
+		case ago > s.BaselineDays:
+			problems = append(problems, fmt.Sprintf("%s was done on %s, %s before today (%s)", in.Name, dayText(day, today), daysWord(ago), dayText(today, today)))
 		default:
-			ok = append(ok, fmt.Sprintf("%s on %s", in.Name, s.day(last)))
+			ok = append(ok, fmt.Sprintf("%s on %s", in.Name, dayText(day, today)))
 		}
 	}
-	if len(never) == 0 && len(stale) == 0 {
+	if len(never) == 0 && len(problems) == 0 {
 		g.Pass = true
-		g.Why = fmt.Sprintf("Done within %d days: %s.", s.BaselineDays, strings.Join(ok, ", "))
+		g.Why = fmt.Sprintf("Done within %d days: %s; today is %s.", s.BaselineDays, strings.Join(ok, ", "), dayText(today, today))
 		return g
 	}
-	var problems []string
 	if len(never) > 0 {
 		verb := "has"
 		if len(never) > 1 {
 			verb = "have"
 		}
-		problems = append(problems, fmt.Sprintf("%s %s not been done", andList(never), verb))
+		problems = append([]string{fmt.Sprintf("%s %s not been done", andList(never), verb)}, problems...)
 	}
-	problems = append(problems, stale...)
-	g.Why = fmt.Sprintf("Baseline measures must be done within %d days before a medicine session: %s.", s.BaselineDays, strings.Join(problems, "; "))
+	g.Why = fmt.Sprintf("Baseline measures must be done within the %d days before a medicine session, counted in calendar days of the clinic: %s.",
+		s.BaselineDays, strings.Join(problems, "; "))
 	g.Overridable = true
 	return g
 }
@@ -188,7 +191,7 @@ func andList(items []string) string {
 
 // dosingOrderGate cannot be overridden: the prescriber who could override it
 // can write the order instead, and the session needs the order's maximum dose.
-func dosingOrderGate(o *DosingOrder, s Settings) Gate {
+func dosingOrderGate(o *DosingOrder, s Settings, today calendar.Day) Gate {
 	g := Gate{ID: GateDosingOrder, Title: "Dosing order", fixed: "a prescriber must write the dosing order; the session checks each dose against it."}
 	switch {
 	case o == nil:
@@ -197,7 +200,7 @@ func dosingOrderGate(o *DosingOrder, s Settings) Gate {
 		g.Why = fmt.Sprintf("The dosing order was written by %s, who is not a prescriber.", o.By)
 	default:
 		g.Pass = true
-		g.Why = fmt.Sprintf("Written by %s on %s.", o.By, s.day(o.At))
+		g.Why = fmt.Sprintf("Written by %s on %s.", o.By, dayText(s.dayOf(o.At), today))
 	}
 	return g
 }

@@ -63,12 +63,16 @@ func gateByID(t *testing.T, gates []Gate, id string) Gate {
 func TestAllGatesPass(t *testing.T) {
 	gates := Gates(ready(), Settings{}, now)
 	want := []struct{ id, why string }{
-		// 1 Feb + 180 days: Mar 1 (+28), Apr 1 (+59), May 1 (+89), Jun 1 (+120), Jul 1 (+150), Jul 31 (+180).
-		{GateScreening, "Approved by Dr Jordan Lee on 1 Feb 2026; valid until 31 Jul 2026."},
-		{"consent:kap", "'KAP informed consent' version 3 signed on 3 Feb 2026."},
-		{"consent:privacy", "'Privacy notice' version 1 signed on 3 Feb 2026."},
-		{GateBaseline, "Done within 14 days: PHQ-9 on 1 Mar 2026, GAD-7 on 1 Mar 2026."},
-		{GateDosingOrder, "Written by Dr Jordan Lee on 5 Feb 2026."},
+		// 1 Feb + 180 days: Mar 1 (+28), Apr 1 (+59), May 1 (+89), Jun 1 (+120),
+		// Jul 1 (+150), Jul 31 (+180): expired on 31 Jul, valid through 30 Jul.
+		// 1 Feb 2026 is a Sunday (1 Mar is, and February has 28 days); 30 Jul
+		// is 179 days later, 25 weeks and 4 days: Thursday.
+		{GateScreening, "Approved by Dr Jordan Lee on Sun 1 Feb; valid through Thu 30 Jul (approvals last 180 days)."},
+		{"consent:kap", "'KAP informed consent' version 3 signed on Tue 3 Feb."},
+		{"consent:privacy", "'Privacy notice' version 1 signed on Tue 3 Feb."},
+		// 1 Mar to 10 Mar is 9 days, within 14.
+		{GateBaseline, "Done within 14 days: PHQ-9 on Sun 1 Mar, GAD-7 on Sun 1 Mar; today is Tue 10 Mar."},
+		{GateDosingOrder, "Written by Dr Jordan Lee on Thu 5 Feb."},
 		{GatePreparation, "1 preparation session documented."},
 		{GateRide, "Sam Rivera (555 0100) is confirmed to take the client home."},
 		{GateFasting, "Last ate 5 h ago (at least 4 h)."},
@@ -78,6 +82,8 @@ func TestAllGatesPass(t *testing.T) {
 		{GateIntention, "The client's intention for this session is recorded."},
 		{GateBP, "Blood pressure 128/82 (not above 140/90)."},
 		{GateVitals, "Heart rate 72, SpO2 98%."},
+		{GateSafetyFlags, "No safety flag is waiting for a clinician."},
+		{GateCSSRSHigh, "No C-SSRS result at the high tier in the past month."},
 	}
 	if len(gates) != len(want) {
 		t.Fatalf("%d gates, want %d", len(gates), len(want))
@@ -140,15 +146,20 @@ func TestGateFailures(t *testing.T) {
 		{"exclude tier", func(in *GateInput) { in.Screening.Tier = screening.Exclude },
 			Settings{}, GateScreening, "Screening found an exclude-tier rule. This is a hard stop: there can be no medicine sessions.", false},
 		{"declined", func(in *GateInput) { in.Screening.Kind = screening.Decline },
-			Settings{}, GateScreening, "Dr Jordan Lee declined this client at screening on 1 Feb 2026.", false},
+			Settings{}, GateScreening, "Dr Jordan Lee declined this client at screening on Sun 1 Feb.", false},
 		{"decision of an unknown kind", func(in *GateInput) { in.Screening.Kind = "defer" },
 			Settings{}, GateScreening, `The screening decision "defer" is not an approval.`, false},
-		// 11 Sep 2025 09:00 + 180 days = 10 Mar 2026 09:00, which is now:
-		// Oct 11 (+30), Nov 11 (+61), Dec 11 (+91), Jan 11 (+122), Feb 11 (+153), Mar 11 (+181).
-		{"approval expired exactly now", func(in *GateInput) { in.Screening.At = at(2025, 9, 11, 9, 0) },
-			Settings{}, GateScreening, "The screening approval of 11 Sep 2025 expired on 10 Mar 2026 (approvals last 180 days); a prescriber must renew it.", true},
-		{"approval expired, 90-day clinic", func(in *GateInput) { in.Screening.At = at(2025, 12, 10, 9, 0) }, // + 90 = 10 Mar
-			Settings{Screening: screening.Settings{ApprovalDays: 90}}, GateScreening, "The screening approval of 10 Dec 2025 expired on 10 Mar 2026 (approvals last 90 days); a prescriber must renew it.", true},
+		// 11 Sep 2025 + 180 days = 10 Mar 2026, today: Oct 11 (+30), Nov 11
+		// (+61), Dec 11 (+91), Jan 11 (+122), Feb 11 (+153), Mar 11 (+181).
+		// Expired on its day, whatever the hour; and an expiry is never
+		// overridable: only a new decision renews it.
+		{"approval expired today", func(in *GateInput) { in.Screening.At = at(2025, 9, 11, 9, 0) },
+			Settings{}, GateScreening, "The screening approval of Thu 11 Sep 2025 expired on Tue 10 Mar (approvals last 180 days, counted in calendar days of the clinic). Only a new screening decision renews it: a prescriber must review the screening again.", false},
+		{"approval given late in the day expired today", func(in *GateInput) { in.Screening.At = at(2025, 9, 11, 23, 30) },
+			Settings{}, GateScreening, "The screening approval of Thu 11 Sep 2025 expired on Tue 10 Mar (approvals last 180 days, counted in calendar days of the clinic). Only a new screening decision renews it: a prescriber must review the screening again.", false},
+		// 10 Dec 2025 + 90 days: 21 to 31 Dec, 52 to 31 Jan, 80 to 28 Feb, 90 on 10 Mar.
+		{"approval expired, 90-day clinic", func(in *GateInput) { in.Screening.At = at(2025, 12, 10, 9, 0) },
+			Settings{Screening: screening.Settings{ApprovalDays: 90}}, GateScreening, "The screening approval of Wed 10 Dec 2025 expired on Tue 10 Mar (approvals last 90 days, counted in calendar days of the clinic). Only a new screening decision renews it: a prescriber must review the screening again.", false},
 
 		{"current version not signed", func(in *GateInput) {
 			in.Signatures = in.Signatures[:1]
@@ -157,21 +168,35 @@ func TestGateFailures(t *testing.T) {
 			Settings{}, "consent:kap", "Version 3 is not signed yet; the client signed version 2.", false},
 		{"never signed", func(in *GateInput) { in.Signatures = in.Signatures[2:] },
 			Settings{}, "consent:kap", "Version 3 is not signed yet.", false},
-		{"withdrawn", func(in *GateInput) { in.Signatures[1].Withdrawn = true },
-			Settings{}, "consent:kap", "The client withdrew their consent to 'KAP informed consent' version 3.", false},
+		{"withdrawn", func(in *GateInput) {
+			in.Signatures[1].Withdrawn, in.Signatures[1].WithdrawnAt = true, at(2026, 3, 4, 15, 0)
+		},
+			Settings{}, "consent:kap", "The client withdrew their consent to 'KAP informed consent' on Wed 4 Mar, which voids every signature of it made before then; version 3 must be signed again.", false},
+		// Signed twice (a double submit), then one of the two withdrawn: the
+		// other one is void too.
+		{"withdrawn after a double submit", func(in *GateInput) {
+			in.Signatures = append(in.Signatures, Signature{DocumentID: "kap", Version: 3, At: at(2026, 2, 3, 10, 0).Add(time.Second)})
+			in.Signatures[1].Withdrawn, in.Signatures[1].WithdrawnAt = true, at(2026, 3, 4, 15, 0)
+		},
+			Settings{}, "consent:kap", "The client withdrew their consent to 'KAP informed consent' on Wed 4 Mar, which voids every signature of it made before then; version 3 must be signed again.", false},
 		{"no consent documents set up", func(in *GateInput) { in.Consents = nil },
 			Settings{}, GateConsent, "The clinic has no required consent documents set up; an admin must add the informed consent before any medicine session.", false},
 
 		{"GAD-7 missing", func(in *GateInput) { in.Baseline = in.Baseline[:2] },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: GAD-7 has not been done.", true},
+			Settings{}, GateBaseline, "Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: GAD-7 has not been done.", true},
 		{"none done", func(in *GateInput) { in.Baseline = nil },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: PHQ-9 and GAD-7 have not been done.", true},
-		// Now less 14 days is 24 Feb 09:00; one minute earlier is too old.
-		{"PHQ-9 a minute too old", func(in *GateInput) { in.Baseline = []Completion{{"phq9", at(2026, 2, 24, 8, 59)}, {"gad7", now}} },
-			Settings{}, GateBaseline, "Baseline measures must be done within 14 days before a medicine session: PHQ-9 was last done on 24 Feb 2026.", true},
+			Settings{}, GateBaseline, "Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PHQ-9 and GAD-7 have not been done.", true},
+		// 10 Mar less 14 days is 24 Feb (February 2026 has 28 days); 23 Feb
+		// is 15 days before, whatever the hour.
+		{"PHQ-9 one day too old", func(in *GateInput) { in.Baseline = []Completion{{"phq9", at(2026, 2, 23, 23, 59)}, {"gad7", now}} },
+			Settings{}, GateBaseline, "Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PHQ-9 was done on Mon 23 Feb, 15 days before today (Tue 10 Mar).", true},
+		{"GAD-7 missing and PHQ-9 too old", func(in *GateInput) { in.Baseline = []Completion{{"phq9", at(2026, 2, 23, 9, 0)}} },
+			Settings{}, GateBaseline, "Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: GAD-7 has not been done; PHQ-9 was done on Mon 23 Feb, 15 days before today (Tue 10 Mar).", true},
+		{"a measure dated after today", func(in *GateInput) { in.Baseline[1].At = at(2026, 3, 11, 9, 0) },
+			Settings{}, GateBaseline, "Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PHQ-9 is dated Wed 11 Mar, after today (Tue 10 Mar); check it.", true},
 		{"PCL-5 also required", func(in *GateInput) {},
 			Settings{BaselineInstruments: append(DefaultBaseline(), Instrument{"pcl5", "PCL-5"})}, GateBaseline,
-			"Baseline measures must be done within 14 days before a medicine session: PCL-5 has not been done.", true},
+			"Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PCL-5 has not been done.", true},
 
 		{"no dosing order", func(in *GateInput) { in.DosingOrder = nil },
 			Settings{}, GateDosingOrder, "There is no dosing order for this course.", false},
@@ -266,7 +291,9 @@ func TestGateBoundariesThatPass(t *testing.T) {
 		change   func(*GateInput)
 		settings Settings
 	}{
+		// 24 Feb to 10 Mar is 14 days: within, at any hour of 24 Feb.
 		{"PHQ-9 exactly 14 days ago", func(in *GateInput) { in.Baseline[1].At = at(2026, 2, 24, 9, 0) }, Settings{}},
+		{"PHQ-9 14 days ago, early that day", func(in *GateInput) { in.Baseline[1].At = at(2026, 2, 24, 0, 30) }, Settings{}},
 		{"ate exactly 4 h ago", func(in *GateInput) { in.PreDose.LastFood = now.Add(-4 * time.Hour) }, Settings{}},
 		{"BP 140/90", func(in *GateInput) { in.PreDose.Vitals.BP = screening.BP{Systolic: 140, Diastolic: 90} }, Settings{}},
 		{"HR 120 and SpO2 92", func(in *GateInput) { in.PreDose.Vitals.HeartRate, in.PreDose.Vitals.SpO2 = 120, 92 }, Settings{}},
@@ -274,7 +301,8 @@ func TestGateBoundariesThatPass(t *testing.T) {
 			in.Signatures[1].Withdrawn = true
 			in.Signatures = append(in.Signatures, Signature{DocumentID: "kap", Version: 3, At: at(2026, 3, 1, 9, 0)})
 		}, Settings{}},
-		{"approval a second short of expiry", func(in *GateInput) { in.Screening.At = at(2025, 9, 11, 9, 0).Add(time.Second) }, Settings{}},
+		// 12 Sep 2025 + 180 days = 11 Mar: today, 10 Mar, is its last day.
+		{"approval on its last day", func(in *GateInput) { in.Screening.At = at(2025, 9, 12, 0, 30) }, Settings{}},
 		{"approved with conditions", func(in *GateInput) { in.Screening.Kind = screening.ApproveWithConditions }, Settings{}},
 		{"clinic requires no baseline", func(in *GateInput) { in.Baseline = nil }, Settings{BaselineInstruments: []Instrument{}}},
 	}
@@ -330,10 +358,11 @@ func TestOverrides(t *testing.T) {
 			in.Signatures = in.Signatures[2:]
 			in.Overrides = []Override{lee("consent:kap", "Verbal consent.", now)}
 		}, "consent:kap", false, "", " An override was recorded but cannot clear this gate."},
-		{"expired approval overridden", func(in *GateInput) {
+		// An expired approval is renewed only by a new decision.
+		{"expired approval cannot be overridden", func(in *GateInput) {
 			in.Screening.At = at(2025, 9, 1, 9, 0)
 			in.Overrides = []Override{lee(GateScreening, "Last session of the course; renewal booked.", now)}
-		}, GateScreening, true, "Last session of the course; renewal booked.", ""},
+		}, GateScreening, false, "", " An override was recorded but cannot clear this gate."},
 		{"override by a therapist does not count", func(in *GateInput) {
 			in.PreDose.IntentionRecorded = false
 			in.Overrides = []Override{{GateID: GateIntention, Reason: "Said aloud.", By: "Sam Ortiz", At: now}}
@@ -469,7 +498,8 @@ func TestScreeningGateKeepsRecordedExpiry(t *testing.T) {
 	// 111 to 31 Mar, 141 to 30 Apr, 172 to 31 May, 180 on 8 Jun.
 	in.Screening.ExpiresAt = new(at(2026, 6, 8, 9, 0))
 	g := gateByID(t, CourseGates(in, Settings{Screening: screening.Settings{ApprovalDays: 90}}, now), GateScreening)
-	if !g.Pass || g.Why != "Approved by Dr Jordan Lee on 10 Dec 2025; valid until 8 Jun 2026." {
+	// Valid through 7 Jun, a Sunday: 8 Jun 2026 is a Monday (1 Jun is).
+	if !g.Pass || g.Why != "Approved by Dr Jordan Lee on Wed 10 Dec 2025; valid through Sun 7 Jun (this one was given for 180 days)." {
 		t.Errorf("a 180-day approval under a 90-day setting: pass=%v %q", g.Pass, g.Why)
 	}
 	// 10 Nov 2025 + 120 days: 20 to 30 Nov, 51 to 31 Dec, 82 to 31 Jan,
@@ -477,7 +507,7 @@ func TestScreeningGateKeepsRecordedExpiry(t *testing.T) {
 	in.Screening.At = at(2025, 11, 10, 9, 0)
 	in.Screening.ExpiresAt = new(at(2026, 3, 10, 9, 0))
 	g = gateByID(t, CourseGates(in, Settings{Screening: screening.Settings{ApprovalDays: 365}}, now), GateScreening)
-	if g.Pass || !g.Overridable || g.Why != "The screening approval of 10 Nov 2025 expired on 10 Mar 2026 (this one was given for 120 days); a prescriber must renew it." {
+	if g.Pass || g.Overridable || g.Why != "The screening approval of Mon 10 Nov 2025 expired on Tue 10 Mar (this one was given for 120 days, counted in calendar days of the clinic). Only a new screening decision renews it: a prescriber must review the screening again." {
 		t.Errorf("a lapsed 120-day approval under a 365-day setting: pass=%v %q", g.Pass, g.Why)
 	}
 }
@@ -495,8 +525,8 @@ func TestGateDaysAreTheClinics(t *testing.T) {
 		loc  *time.Location
 		want string
 	}{
-		{la, "Written by Dr Jordan Lee on 4 Mar 2026."},
-		{nil, "Written by Dr Jordan Lee on 5 Mar 2026."}, // no zone given: UTC
+		{la, "Written by Dr Jordan Lee on Wed 4 Mar."},
+		{nil, "Written by Dr Jordan Lee on Thu 5 Mar."}, // no zone given: UTC
 	} {
 		for _, g := range Gates(in, Settings{Location: tc.loc}, now) {
 			if g.ID == GateDosingOrder && g.Why != tc.want {

@@ -30,6 +30,31 @@ type GateInput struct {
 	// overrides made for this session, so yesterday's confirmation of a
 	// reading cannot clear today's.
 	Overrides []Override
+
+	// OpenFlags are the client's safety flags that no clinician has yet
+	// acknowledged with a note: every kind, from every instrument (PHQ-9
+	// item 9 above 0, QIDS-SR16 item 12 above 0, C-SSRS moderate or high).
+	// Any one of them blocks the dose until it is acknowledged.
+	OpenFlags []SafetyFlag
+	// CSSRSHighAt is when each of the client's C-SSRS screener results at
+	// the high tier was completed (either version, acknowledged or not).
+	// Those within Settings.CSSRSHighMonths block the dose until a
+	// prescriber on the care team overrides that gate for the session.
+	// Older ones may be left out.
+	CSSRSHighAt []time.Time
+}
+
+// SafetyFlag is one open safety flag raised by a measure.
+type SafetyFlag struct {
+	// Instrument is the measure that raised it, as people read it
+	// ("PHQ-9", "C-SSRS screener").
+	Instrument string
+	// Kind is the measures package's flag kind, e.g. "suicide_risk".
+	Kind string
+	// Reason is the flag's own reason, e.g. "PHQ-9 question 9 ... answered
+	// "Several days"."; it may be empty.
+	Reason   string
+	RaisedAt time.Time
 }
 
 // ScreeningDecision is a prescriber's recorded screening decision.
@@ -56,10 +81,17 @@ type ConsentDocument struct {
 
 // Signature is the client's signature on one version of a document.
 type Signature struct {
+	// ID is the store's id of the signature; only Voids reads it.
+	ID         string
 	DocumentID string
 	Version    int
 	At         time.Time
-	Withdrawn  bool // the client has since withdrawn this consent
+	Withdrawn  bool // the client withdrew their consent with this signature
+	// WithdrawnAt is when; with Withdrawn set and WithdrawnAt zero, the
+	// withdrawal is taken to be at At, the least that is known. A
+	// withdrawal voids every signature of the document made up to it
+	// (CLINICAL.md §3), so the time matters: fill it.
+	WithdrawnAt time.Time
 }
 
 // Completion is one completed measure.
@@ -94,8 +126,12 @@ type PreDose struct {
 	MedicationsReviewed bool // interacting medications reviewed today
 	IntentionRecorded   bool
 
-	// Vitals is the pre-dose reading; nil until taken.
+	// Vitals is the pre-dose reading; nil until taken. It counts for the
+	// gates only when taken within the Settings.PreDoseVitalsMinutes before
+	// the dose (before now while the dose is not yet given).
 	Vitals *Vitals
+	// DosedAt is when the dose was given; zero while it is not.
+	DosedAt time.Time
 }
 
 // Vitals is one set of vital signs. Zero numbers mean not measured.
@@ -112,5 +148,8 @@ type Override struct {
 	Reason       string
 	By           string
 	ByPrescriber bool
-	At           time.Time
+	// OnCareTeam: the author is on the client's care team (as they are
+	// now). Only the gate for a recent high C-SSRS result asks for it.
+	OnCareTeam bool
+	At         time.Time
 }

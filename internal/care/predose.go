@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// dayOfGates works out the pre-dose checks (CLINICAL.md §3). With no checks
-// begun (PreDose nil) each gate fails with "not recorded yet", so the session
-// page can show the whole checklist from the start.
+// dayOfGates works out the pre-dose checks (CLINICAL.md §3), then the
+// safety gates (safetyGates). With no checks begun (PreDose nil) each check
+// fails with "not recorded yet", so the session page can show the whole
+// checklist from the start; the safety gates read only the flags and
+// C-SSRS results in the input.
 func dayOfGates(in GateInput, s Settings, now time.Time) []Gate {
 	p := in.PreDose
 	if p == nil {
@@ -21,17 +23,21 @@ func dayOfGates(in GateInput, s Settings, now time.Time) []Gate {
 		stimulantsGate(p),
 		medicationsGate(p),
 		intentionGate(p),
-		bpGate(p, s),
-		vitalsGate(p, s),
+		bpGate(p, s, now),
+		vitalsGate(p, s, now),
 	}
+	gates = append(gates, safetyGates(in, s, now)...)
 	// A confirmation of a reading must come after the reading: if the
 	// vitals are taken again, the earlier confirmation no longer covers them.
 	afterReading := func(o Override) bool { return p.Vitals != nil && !o.At.Before(p.Vitals.At) }
 	for i := range gates {
 		gates[i].Scope = DayOfScope
 		var check func(Override) bool
-		if gates[i].ID == GateBP || gates[i].ID == GateVitals {
+		switch gates[i].ID {
+		case GateBP, GateVitals:
 			check = afterReading
+		case GateCSSRSHigh:
+			check = afterLatest(in.CSSRSHighAt)
 		}
 		gates[i].applyOverride(in.Overrides, check)
 	}
@@ -139,8 +145,9 @@ func intentionGate(p *PreDose) Gate {
 
 // bpGate applies CLINICAL.md's two pre-dose lines: above ConfirmBP a
 // prescriber must confirm (an override of this gate is that confirmation);
-// above HoldBP there is no dose today whoever asks.
-func bpGate(p *PreDose, s Settings) Gate {
+// above HoldBP there is no dose today whoever asks. Below the hold line the
+// reading counts only within the PreDoseVitalsMinutes before the dose.
+func bpGate(p *PreDose, s Settings, now time.Time) Gate {
 	g := Gate{ID: GateBP, Title: "Pre-dose blood pressure"}
 	v := p.Vitals
 	switch {
@@ -148,8 +155,12 @@ func bpGate(p *PreDose, s Settings) Gate {
 		g.Why = "Pre-dose blood pressure has not been recorded."
 		g.fixed = "the reading must be taken."
 	case v.BP.Above(s.HoldBP):
+		// A hold stands for the day, however long ago the reading was.
 		g.Why = fmt.Sprintf("Blood pressure %s is above %s: hold, no dose today.", v.BP, s.HoldBP)
 		g.fixed = fmt.Sprintf("a reading above %s means no dose today.", s.HoldBP)
+	case !readingInWindow(p, s, now):
+		g.Why = readingWindowWhy("blood pressure", p, s, now)
+		g.fixed = "the reading must be taken again."
 	case v.BP.Above(s.ConfirmBP):
 		g.Why = fmt.Sprintf("Blood pressure %s is above %s: a prescriber must confirm before dosing.", v.BP, s.ConfirmBP)
 		g.Overridable = true
@@ -163,7 +174,7 @@ func bpGate(p *PreDose, s Settings) Gate {
 // vitalsGate covers heart rate and SpO2. Missing readings cannot be
 // overridden (they are the baseline for the monitoring that follows);
 // readings outside the lines need a prescriber's confirmation.
-func vitalsGate(p *PreDose, s Settings) Gate {
+func vitalsGate(p *PreDose, s Settings, now time.Time) Gate {
 	g := Gate{ID: GateVitals, Title: "Pre-dose heart rate and SpO2"}
 	v := p.Vitals
 	if v == nil {
@@ -185,6 +196,11 @@ func vitalsGate(p *PreDose, s Settings) Gate {
 		g.fixed = "the readings must be taken."
 		return g
 	}
+	if !readingInWindow(p, s, now) {
+		g.Why = readingWindowWhy("heart rate and SpO2", p, s, now)
+		g.fixed = "the readings must be taken again."
+		return g
+	}
 	var out []string
 	if v.HeartRate > s.MaxHeartRate {
 		out = append(out, fmt.Sprintf("heart rate %d is above %d", v.HeartRate, s.MaxHeartRate))
@@ -200,4 +216,35 @@ func vitalsGate(p *PreDose, s Settings) Gate {
 	g.Pass = true
 	g.Why = fmt.Sprintf("Heart rate %d, SpO2 %d%%.", v.HeartRate, v.SpO2)
 	return g
+}
+
+// windowEnd is the instant the pre-dose reading must come before: the dose
+// once it is given, now until then.
+func windowEnd(p *PreDose, now time.Time) (time.Time, string) {
+	if !p.DosedAt.IsZero() {
+		return p.DosedAt, "the dose"
+	}
+	return now, "now"
+}
+
+// readingInWindow reports whether the pre-dose reading was taken within the
+// PreDoseVitalsMinutes before the dose (before now while the dose is not
+// given): exactly 60 minutes before still counts, and a reading timed after
+// the dose, or after now, does not.
+func readingInWindow(p *PreDose, s Settings, now time.Time) bool {
+	end, _ := windowEnd(p, now)
+	age := end.Sub(p.Vitals.At)
+	return age >= 0 && age <= time.Duration(s.PreDoseVitalsMinutes)*time.Minute
+}
+
+// readingWindowWhy says why the reading does not count, with its time and
+// what it was measured against, on the clinic's clock.
+func readingWindowWhy(what string, p *PreDose, s Settings, now time.Time) string {
+	end, endName := windowEnd(p, now)
+	at := p.Vitals.At
+	if at.After(end) {
+		return fmt.Sprintf("The pre-dose %s is timed %s, after %s (%s); check the time, or take the reading again.", what, s.clock(at), endName, s.clock(end))
+	}
+	return fmt.Sprintf("The pre-dose %s was taken at %s, %s before %s (%s); it counts only within the %d minutes before the dose. Take it again.",
+		what, s.clock(at), span(end.Sub(at)), endName, s.clock(end), s.PreDoseVitalsMinutes)
 }

@@ -39,6 +39,17 @@ type Settings struct {
 	MaxHeartRate int
 	MinSpO2      int
 
+	// PreDoseVitalsMinutes: the pre-dose BP, heart rate and SpO2 count only
+	// when taken within this many minutes before the dose (default 60,
+	// CLINICAL.md §3).
+	PreDoseVitalsMinutes int
+
+	// CSSRSHighMonths: a C-SSRS result at the high tier blocks the dose for
+	// this many calendar months, through the same date that many months on,
+	// unless a prescriber on the care team overrides (default 1, "within the
+	// past month" [V R46a, R16]).
+	CSSRSHighMonths int
+
 	// Location is the clinic's time zone: the gates' reasons name days as
 	// the clinic's calendar has them. Nil is UTC.
 	Location *time.Location
@@ -68,6 +79,8 @@ func DefaultSettings() Settings {
 		HoldBP:                 screening.BP{Systolic: 180, Diastolic: 100},
 		MaxHeartRate:           120,
 		MinSpO2:                92,
+		PreDoseVitalsMinutes:   60,
+		CSSRSHighMonths:        1,
 	}
 }
 
@@ -110,6 +123,12 @@ func (s Settings) withDefaults() Settings {
 	if s.MinSpO2 == 0 {
 		s.MinSpO2 = d.MinSpO2
 	}
+	if s.PreDoseVitalsMinutes == 0 {
+		s.PreDoseVitalsMinutes = d.PreDoseVitalsMinutes
+	}
+	if s.CSSRSHighMonths == 0 {
+		s.CSSRSHighMonths = d.CSSRSHighMonths
+	}
 	if s.Screening.ApprovalDays == 0 {
 		s.Screening.ApprovalDays = d.Screening.ApprovalDays
 	}
@@ -133,6 +152,10 @@ func (s Settings) Validate() error {
 		return problem.Invalidf("max_heart_rate", "The heart rate limit must be between 1 and 250.")
 	case s.MinSpO2 < 0 || s.MinSpO2 > 100:
 		return problem.Invalidf("min_spo2", "The SpO2 limit must be between 1 and 100%%.")
+	case s.PreDoseVitalsMinutes < 0 || s.PreDoseVitalsMinutes > 240:
+		return problem.Invalidf("pre_dose_vitals_minutes", "The pre-dose readings must be taken between 1 and 240 minutes before the dose.")
+	case s.CSSRSHighMonths < 0 || s.CSSRSHighMonths > 12:
+		return problem.Invalidf("cssrs_high_months", "A high C-SSRS result blocks doses for 1 to 12 months.")
 	}
 	for _, in := range s.BaselineInstruments {
 		if in.ID == "" || in.Name == "" {

@@ -48,11 +48,11 @@ var demoIntakes = []intakeSpec{
 // cleanAnswers is an intake with nothing for screening to worry about.
 var cleanAnswers = map[string]map[string]string{
 	"contact": {"phone": "555-0150", "emergency_name": "A friend", "emergency_relationship": "friend", "emergency_phone": "555-0151"},
-	"medical": {"aneurysm_avm": "no", "ich": "no", "heart_disease": "no", "hypertension": "none", "intracranial_pressure": "no",
-		"intraocular_pressure": "no", "liver_disease": "no", "hyperthyroidism_untreated": "no", "ketamine_hypersensitivity": "no",
+	"medical": {"aneurysm_avm": "no", "ich": "no", "stroke": "no", "heart_attack": "no", "heart_disease": "no", "hypertension": "none", "intracranial_pressure": "no",
+		"intraocular_pressure": "no", "liver_disease": "no", "hyperthyroidism_untreated": "no", "bladder_disease": "no", "ketamine_hypersensitivity": "no",
 		"sleep_apnoea": "no", "snore": "no", "tired": "yes", "observed_apnoea": "no", "neck_large": "no", "male": "no"},
 	"medications":   {},
-	"substances":    {"substance_disorder_12m": "no", "substance_use_3m": "no"},
+	"substances":    {"substance_disorder_12m": "no", "substance_use_3m": "no", "substance_disorder_ever": "no", "ketamine_disorder_ever": "no"},
 	"mental_health": {"psychosis_mania_now": "no", "psychotic_disorder": "no", "family_psychosis": "no", "personality_disorder": "no", "suicidal_intent": "no"},
 	"pregnancy":     {"pregnant": "no", "breastfeeding": "no"},
 	"body":          {"height_cm": "168", "weight_kg": "68"},

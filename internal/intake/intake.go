@@ -27,6 +27,13 @@ const (
 	Choice   Kind = "choice"   // one of Choices
 )
 
+// Format is a shape a Text answer must have, beyond being text.
+type Format string
+
+// DateOrMonth is a date written 2006-01-02, or a month written 2006-01
+// (screening.ParseDateOrMonth), for things people remember only roughly.
+const DateOrMonth Format = "date_or_month"
+
 // Option is one answer of a Choice question.
 type Option struct{ Value, Label string }
 
@@ -40,6 +47,9 @@ type Question struct {
 	Min, Max float64
 	Unit     string
 	Options  []Option
+	// Format, for a Text question, is the shape its answer must have; the
+	// page renders it as a one-line text field with the Hint.
+	Format Format
 }
 
 // Section is one form of intake, saved on its own.
@@ -72,13 +82,16 @@ type Medication struct {
 func (m Medication) DailyMG() float64 { return math.Round(m.DoseMG*m.TimesPerDay*1000) / 1000 }
 
 // DiazepamEquivalent is the daily dose of a benzodiazepine in mg of
-// diazepam, when the medicine is one and is in the conversion table.
+// diazepam, when the medicine is one and is in the conversion table. The
+// name decides, whatever class the client chose: lorazepam filed under
+// "other" is still a benzodiazepine.
 func (m Medication) DiazepamEquivalent() (float64, bool) {
-	if m.Class != screening.Benzodiazepine {
-		return 0, false
-	}
 	return screening.DiazepamEquivalentMG(m.Name, m.DailyMG())
 }
+
+// Recognised is what screening recognises in the medicine's name, for a page
+// that shows "not recognised" beside a name it could not check.
+func (m Medication) Recognised() []screening.Recognised { return screening.RecogniseMedicine(m.Name) }
 
 // MedClasses are the classes a client picks from, in their words.
 var MedClasses = []Option{
@@ -130,6 +143,18 @@ func (a *Answers) Save(sec Section, form map[string]string, meds []Medication) e
 	}
 	if (clean["bp_systolic"] == "") != (clean["bp_diastolic"] == "") && sec.ID == "body" {
 		return problem.Invalidf("bp_systolic", "Please give both blood pressure numbers, or leave both empty.")
+	}
+	// When a heart attack is recorded, when it was decides whether it
+	// excludes (screening's 6 weeks); without one, a date means nothing.
+	if sec.ID == "medical" {
+		switch clean["heart_attack"] {
+		case "yes":
+			if clean["heart_attack_when"] == "" {
+				return problem.Invalidf("heart_attack_when", "Please say when your most recent heart attack was: the date, or at least the month (such as 2025-11).")
+			}
+		case "no":
+			clean["heart_attack_when"] = ""
+		}
 	}
 	if sec.Medications {
 		for i, m := range meds {
@@ -186,6 +211,11 @@ func (q Question) check(v string) error {
 			return problem.Invalidf(q.ID, "That is a little long: please keep it under 4,000 characters.")
 		}
 	}
+	if q.Format == DateOrMonth {
+		if _, ok := screening.ParseDateOrMonth(v); !ok {
+			return problem.Invalidf(q.ID, "Please write the date as 2025-11-20, or the month as 2025-11.")
+		}
+	}
 	return nil
 }
 
@@ -240,6 +270,8 @@ func (a Answers) BMI() (float64, bool) {
 
 // Facts is what screening reads from the answers, as of a date, for a
 // client born on dob ("" when unknown), with the latest C-SSRS tier if any.
+// The date of birth is required for screening: without it screening cannot
+// decide the age limit, and no approval can be recorded (Result.Undecided).
 func (a Answers) Facts(asOf time.Time, dob string, cssrs screening.CSSRSTier) screening.Facts {
 	f := screening.Facts{
 		AsOf:                          asOf,
@@ -253,7 +285,12 @@ func (a Answers) Facts(asOf time.Time, dob string, cssrs screening.CSSRSTier) sc
 		FirstDegreePsychosis:          a.yes("family_psychosis"),
 		SubstanceUseDisorder12Months:  a.yes("substance_disorder_12m"),
 		SubstanceUse3Months:           a.yes("substance_use_3m"),
+		SubstanceUseDisorderEver:      a.yes("substance_disorder_ever"),
+		KetamineUseDisorderEver:       a.yes("ketamine_disorder_ever"),
 		HeartOrCerebrovascularDisease: a.yes("heart_disease"),
+		Stroke:                        a.yes("stroke"),
+		HeartAttack:                   a.yes("heart_attack"),
+		BladderDisease:                a.yes("bladder_disease"),
 		RaisedIntracranialPressure:    a.yes("intracranial_pressure"),
 		RaisedIntraocularPressure:     a.yes("intraocular_pressure"),
 		LiverDisease:                  a.yes("liver_disease"),
@@ -269,6 +306,11 @@ func (a Answers) Facts(asOf time.Time, dob string, cssrs screening.CSSRSTier) sc
 	}
 	if d, err := time.Parse("2006-01-02", dob); err == nil {
 		f.DateOfBirth = d
+	}
+	if f.HeartAttack != nil && *f.HeartAttack {
+		if d, ok := screening.ParseDateOrMonth(a.Values["heart_attack_when"]); ok {
+			f.HeartAttackWhen = &d
+		}
 	}
 	if sys, dia := a.number("bp_systolic"), a.number("bp_diastolic"); sys != nil && dia != nil {
 		f.RestingBP = &screening.BP{Systolic: int(*sys), Diastolic: int(*dia)}

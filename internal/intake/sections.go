@@ -22,7 +22,11 @@ var sections = []Section{
 		Questions: []Question{
 			{ID: "aneurysm_avm", Kind: YesNo, Label: "Have you ever been told you have an aneurysm or an arteriovenous malformation (AVM)?"},
 			{ID: "ich", Kind: YesNo, Label: "Have you ever had bleeding inside the brain (an intracerebral haemorrhage)?"},
-			{ID: "heart_disease", Kind: YesNo, Label: "Do you have heart disease, or have you had a stroke or mini-stroke?"},
+			{ID: "stroke", Kind: YesNo, Label: "Have you ever had a stroke?", Hint: "When the blood supply to part of the brain is cut off, or a blood vessel in the brain bursts."},
+			{ID: "heart_attack", Kind: YesNo, Label: "Have you ever had a heart attack?"},
+			{ID: "heart_attack_when", Kind: Text, Format: DateOrMonth, Optional: true, Label: "If you have: when was your most recent heart attack?",
+				Hint: "The date, such as 2025-11-20, or the month, such as 2025-11, if you do not remember the day."},
+			{ID: "heart_disease", Kind: YesNo, Label: "Do you have any other heart disease, or have you had a mini-stroke (TIA) or another problem with the blood vessels of the brain?"},
 			{ID: "hypertension", Kind: Choice, Label: "High blood pressure", Options: []Option{
 				{string(screening.HypertensionNone), "I do not have high blood pressure"},
 				{string(screening.HypertensionUntreated), "I have it and it is not treated"},
@@ -32,7 +36,8 @@ var sections = []Section{
 			{ID: "intracranial_pressure", Kind: YesNo, Label: "Have you been told you have raised pressure inside your head?"},
 			{ID: "intraocular_pressure", Kind: YesNo, Label: "Have you been told you have raised pressure in your eyes, or glaucoma?"},
 			{ID: "liver_disease", Kind: YesNo, Label: "Do you have liver disease?"},
-			{ID: "hyperthyroidism_untreated", Kind: YesNo, Label: "Do you have an overactive thyroid that is not treated?"},
+			{ID: "hyperthyroidism_untreated", Kind: YesNo, Label: "Do you have an overactive thyroid (hyperthyroidism) that is not treated, or that is treated but not yet under control?"},
+			{ID: "bladder_disease", Kind: YesNo, Label: "Do you have bladder pain, cystitis, or another problem with your bladder or urinary tract?"},
 			{ID: "ketamine_hypersensitivity", Kind: YesNo, Label: "Have you ever had an allergic or severe reaction to ketamine or esketamine?"},
 			{ID: "sleep_apnoea", Kind: YesNo, Label: "Have you been diagnosed with sleep apnoea?"},
 			{ID: "snore", Kind: YesNo, Label: "Do you snore loudly?"},
@@ -55,6 +60,8 @@ var sections = []Section{
 		Questions: []Question{
 			{ID: "substance_disorder_12m", Kind: YesNo, Label: "In the past 12 months, has drinking or drug use caused you problems you could not control, or has anyone diagnosed a substance use disorder?"},
 			{ID: "substance_use_3m", Kind: YesNo, Label: "In the past 3 months, have you used any recreational drug (cannabis included), or a prescription medicine not prescribed to you or not as prescribed?"},
+			{ID: "substance_disorder_ever", Kind: YesNo, Label: "At any time in your life, has drinking or drug use caused you problems you could not control, or has anyone diagnosed a substance use disorder?"},
+			{ID: "ketamine_disorder_ever", Kind: YesNo, Label: "At any time in your life, have you used ketamine in a way you could not control, or been diagnosed with a ketamine use disorder?"},
 			{ID: "substance_details", Kind: LongText, Optional: true, Label: "Anything you would like us to know", Hint: "Optional. What, how often, and when you last used."},
 		},
 	},

@@ -28,7 +28,19 @@ func TestDiazepamEquivalentMG(t *testing.T) {
 		{"estazolam", 2, 20, true},         // 2 × 10 / 1 = 20 (lower end of Ashton's 1–2 mg)
 		{"flurazepam", 30, 20, true},       // 30 × 10 / 15 = 20 (lower end of 15–30 mg)
 		{"quazepam", 15, 7.5, true},        // 15 × 10 / 20 = 7.5
+		{"bromazepam", 6, 12, true},        // 6 × 10 / 5 = 12 (lower end of Ashton's 5–6 mg)
+		{"flunitrazepam", 1, 10, true},     // 1 × 10 / 1 = 10
+		{"halazepam", 40, 20, true},        // 40 × 10 / 20 = 20
+		{"ketazolam", 30, 20, true},        // 30 × 10 / 15 = 20 (lower end of 15–30 mg)
+		{"loprazolam", 1, 10, true},        // 1 × 10 / 1 = 10 (lower end of 1–2 mg)
+		{"lormetazepam", 2, 20, true},      // 2 × 10 / 1 = 20 (lower end of 1–2 mg)
+		{"medazepam", 10, 10, true},        // 10 × 10 / 10 = 10
+		{"nordazepam", 15, 15, true},       // 15 × 10 / 10 = 15
+		{"prazepam", 20, 20, true},         // 20 × 10 / 10 = 20 (lower end of 10–20 mg)
 		{"  Lorazepam ", 1, 10, true},      // case and spaces do not matter
+		{"Ativan 1mg", 2, 20, true},        // a brand, with its dose: lorazepam, 2 × 10 / 1 = 20
+		{"Klonopin", 1, 20, true},          // clonazepam: 1 × 10 / 0.5 = 20
+		{"midazolam", 7.5, 0, false},       // a benzodiazepine, but not in the table
 		{"phenazepam", 1, 0, false},        // not in the table
 		{"lorazepam", 0, 0, false},         // dose not recorded
 		{"lorazepam", -1, 0, false},        // nonsense dose
@@ -52,11 +64,29 @@ func TestDiazepamFactor(t *testing.T) {
 		{"temazepam", 0.5, true}, // 10 / 20
 		{"diazepam", 1, true},    // 10 / 10
 		{"zopiclone", 0, false},  // a z-drug, filed as a sedative, not here
+		{"Valium", 1, true},      // diazepam by its brand name
+		{"lorazepamm", 0, false}, // a misspelling is not guessed at
 	}
 	for _, tt := range tests {
 		got, ok := DiazepamFactor(tt.name)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("DiazepamFactor(%q) = %v, %v; want %v, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// Every benzodiazepine of the Ashton table has a conversion, and every
+// benzodiazepine in the name lists that has one is in the table.
+func TestEveryAshtonBenzodiazepineIsRecognised(t *testing.T) {
+	for generic := range ashtonEquivalents {
+		r := RecogniseMedicine(generic)
+		if len(r) != 1 || r[0] != (Recognised{generic, Benzodiazepine}) {
+			t.Errorf("%s recognised as %v", generic, r)
+		}
+	}
+	for _, m := range medicineNames {
+		if _, ok := ashtonEquivalents[m.generic]; ok && m.class != Benzodiazepine {
+			t.Errorf("%s is in the Ashton table but listed as %s", m.generic, m.class)
 		}
 	}
 }

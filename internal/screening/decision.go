@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/calendar"
 	"doorway/internal/problem"
 )
 
@@ -55,6 +56,13 @@ func CheckDecision(res Result, d Decision) error {
 		if ex := res.InTier(Exclude); len(ex) > 0 {
 			return problem.Invalidf("kind", "This client cannot be approved: %s. These rules are hard stops that no one may override; record a decline instead.", titles(ex))
 		}
+		if len(res.Undecided) > 0 {
+			reasons := make([]string, len(res.Undecided))
+			for i, u := range res.Undecided {
+				reasons[i] = u.Reason
+			}
+			return problem.Invalidf("kind", "This client cannot be approved yet: %s. Record what is missing and look at the screening again.", strings.Join(reasons, "; "))
+		}
 	}
 	if strings.TrimSpace(d.Note) != "" {
 		return nil
@@ -84,6 +92,18 @@ func titles(fs []Fired) string {
 func ExpiresAt(decidedAt time.Time, s Settings) time.Time {
 	s = s.withDefaults()
 	return decidedAt.AddDate(0, 0, s.ApprovalDays)
+}
+
+// ExpiryDay is the clinic calendar day on which an approval decided on the
+// day decided stops being valid: ApprovalDays calendar days later. The
+// approval holds through the day before, so one given on 1 Feb for 180 days
+// holds through 30 Jul and has expired on 31 Jul, whatever the hour and
+// whatever a daylight-saving change did in between. The gates count days
+// this way (CLINICAL.md §3); ExpiresAt is the instant recorded with a
+// decision, from which a caller can recover how many days it was given for.
+func ExpiryDay(decided calendar.Day, s Settings) calendar.Day {
+	s = s.withDefaults()
+	return decided.AddDays(s.ApprovalDays)
 }
 
 // Expired reports whether an approval given at decidedAt has lapsed by now.

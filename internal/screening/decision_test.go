@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/calendar"
 	"doorway/internal/problem"
 )
 
@@ -85,7 +86,8 @@ func TestSettings(t *testing.T) {
 		t.Errorf("zero settings = %+v, want the defaults", got)
 	}
 	d := DefaultSettings()
-	if d.RestingBPLimit != (BP{180, 100}) || d.BenzodiazepineLimitMG != 8 || d.BMILimit != 35 || d.AgeFrom != 65 || d.ApprovalDays != 180 {
+	if d.RestingBPLimit != (BP{180, 100}) || d.BenzodiazepineLimitMG != 8 || d.BMILimit != 35 || d.AgeFrom != 65 || d.ApprovalDays != 180 ||
+		d.ReviewBPAbove != (BP{140, 90}) || d.MinAge != 18 || d.HeartAttackWeeks != 6 {
 		t.Errorf("defaults drifted from CLINICAL.md: %+v", d)
 	}
 	if err := d.Validate(); err != nil {
@@ -99,10 +101,36 @@ func TestSettings(t *testing.T) {
 		{Settings{RestingBPLimit: BP{400, 100}}, "resting_bp_limit"},
 		{Settings{StopBangFrom: 9}, "stop_bang_from"},
 		{Settings{ApprovalDays: -5}, "approval_days"},
+		{Settings{MinAge: 17}, "min_age"},
+		{Settings{HeartAttackWeeks: 5}, "heart_attack_weeks"},
+		{Settings{ReviewBPAbove: BP{190, 90}}, "review_bp_above"},  // above the exclude line's 180
+		{Settings{ReviewBPAbove: BP{140, 350}}, "review_bp_above"}, // not a pressure
 	}
 	for _, b := range bad {
 		if err := b.s.Validate(); problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != b.field {
 			t.Errorf("Validate(%+v) = %v, want invalid %s", b.s, err, b.field)
+		}
+	}
+}
+
+// ExpiryDay counts calendar days: 1 Feb + 180 days is 31 Jul (Mar 1 +28,
+// Apr 1 +59, May 1 +89, Jun 1 +120, Jul 1 +150, Jul 31 +180), and the
+// approval holds through 30 Jul. 10 Jan + 30 is 9 Feb.
+func TestExpiryDay(t *testing.T) {
+	for _, c := range []struct {
+		decided string
+		s       Settings
+		want    string
+	}{
+		{"2026-02-01", Settings{}, "2026-07-31"},
+		{"2026-01-10", Settings{ApprovalDays: 30}, "2026-02-09"},
+		// Across both 2026 daylight-saving changes in the US: still 180 days.
+		{"2026-03-01", Settings{}, "2026-08-28"},
+		{"2026-05-05", Settings{}, "2026-11-01"},
+	} {
+		d, _ := calendar.Parse(c.decided)
+		if got := ExpiryDay(d, c.s).String(); got != c.want {
+			t.Errorf("ExpiryDay(%s, %d days) = %s, want %s", c.decided, c.s.ApprovalDays, got, c.want)
 		}
 	}
 }

@@ -12,13 +12,31 @@ type Fired struct {
 	Evidence string // e.g. "lorazepam 2 mg/day = 20 mg diazepam-equivalent (limit 8 mg/day)"
 }
 
+// Undecided is a rule that must be decided before a client can be approved
+// and could not be, with why in plain words, e.g. "the date of birth is not
+// recorded, so it cannot be confirmed that the client is 18 or over".
+type Undecided struct {
+	Rule   Rule
+	Reason string
+}
+
 // Result is a screening: the rules that fired in rule order, the most severe
 // tier among them (Clear when none did), and the gaps that stopped rules from
 // being decided, each a plain phrase such as "resting blood pressure".
+//
+// Undecided lists the rules among those gaps that block an approval until
+// they are filled (the age limit without a date of birth, a heart attack
+// without its date): CheckDecision refuses to approve while any is listed.
+// They change nothing in Tier, which still says what fired.
+//
+// Unrecognised lists the client's medicines whose names Doorway does not
+// recognise, as written, for the screen to say "not recognised: <name>".
 type Result struct {
-	Fired   []Fired
-	Tier    Tier
-	Missing []string
+	Fired        []Fired
+	Tier         Tier
+	Missing      []string
+	Undecided    []Undecided
+	Unrecognised []string
 }
 
 // Evaluate applies the default rules to the facts. Zero settings take their
@@ -26,8 +44,14 @@ type Result struct {
 func Evaluate(f Facts, s Settings) Result {
 	s = s.withDefaults()
 	res := Result{Tier: Clear}
+	if f.MedicationsKnown {
+		res.Unrecognised = f.Unrecognised()
+	}
 	for _, r := range rules {
 		out := r.check(f, s)
+		if out.undecided != "" {
+			res.Undecided = append(res.Undecided, Undecided{Rule: r, Reason: out.undecided})
+		}
 		if out.fired {
 			res.Fired = append(res.Fired, Fired{Rule: r, Evidence: out.evidence})
 			if r.Tier.MoreSevere(res.Tier) {

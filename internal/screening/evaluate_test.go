@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"doorway/internal/problem"
 )
 
 // clean is a client about whom everything is known and nothing fires:
@@ -26,8 +28,13 @@ func clean() Facts {
 		FirstDegreePsychosis:          no(),
 		SubstanceUseDisorder12Months:  no(),
 		SubstanceUse3Months:           no(),
+		SubstanceUseDisorderEver:      no(),
+		KetamineUseDisorderEver:       no(),
 		MedicationsKnown:              true,
 		HeartOrCerebrovascularDisease: no(),
+		Stroke:                        no(),
+		HeartAttack:                   no(),
+		BladderDisease:                no(),
 		RaisedIntracranialPressure:    no(),
 		RaisedIntraocularPressure:     no(),
 		LiverDisease:                  no(),
@@ -64,6 +71,9 @@ func TestEachRule(t *testing.T) {
 		rule     string
 		evidence string // "" means the rule must not fire
 		missing  []string
+		// undecided is the reason of the one rule that could not be
+		// decided and blocks an approval; "" when none.
+		undecided string
 	}{
 		{name: "aneurysm", rule: "exclude.aneurysm_avm",
 			change:   func(f *Facts) { f.AneurysmOrAVM = new(true) },
@@ -108,11 +118,11 @@ func TestEachRule(t *testing.T) {
 		{name: "BP 190/105 treated but poorly controlled", rule: "exclude.uncontrolled_bp",
 			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{190, 105}, HypertensionTreatedPoorly },
 			evidence: "resting BP 190/105 is above 180/100; hypertension treated but poorly controlled"},
+		// The hypertension review rule fires on the reading alone, so the
+		// unknown treatment is no gap.
 		{name: "BP 190/105 treatment unknown", rule: "exclude.uncontrolled_bp",
 			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{190, 105}, HypertensionUnknown },
-			evidence: "resting BP 190/105 is above 180/100; treatment is not recorded, and a reading this high is not controlled",
-			// The cardiovascular review rule still needs the treatment status.
-			missing: []string{"whether hypertension is treated and controlled"}},
+			evidence: "resting BP 190/105 is above 180/100; treatment is not recorded, and a reading this high is not controlled"},
 		{name: "BP 190/105 treated and controlled: not excluded", rule: "exclude.uncontrolled_bp",
 			change: func(f *Facts) { f.RestingBP, f.Hypertension = &BP{190, 105}, HypertensionTreatedControlled }},
 		{name: "BP unknown", rule: "exclude.uncontrolled_bp",
@@ -191,20 +201,121 @@ func TestEachRule(t *testing.T) {
 		{name: "a low benzodiazepine dose is not counted as a sedative", rule: "review.opioid_sedative",
 			change: meds(Medication{"lorazepam", 0.5, Benzodiazepine})},
 
-		{name: "treated hypertension", rule: "review.cardiovascular",
+		// Hypertension, treated or not, or a known resting BP above 140/90:
+		// "above" is either number strictly over its line.
+		{name: "treated hypertension", rule: "review.hypertension",
 			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{135, 85}, HypertensionTreatedControlled },
 			evidence: "hypertension treated and controlled"},
-		{name: "treated, controlled, but a high reading", rule: "review.cardiovascular",
+		{name: "treated, controlled, but a high reading", rule: "review.hypertension",
 			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{190, 105}, HypertensionTreatedControlled },
 			evidence: "hypertension treated and controlled; resting BP 190/105 is above 180/100 although recorded as controlled"},
-		{name: "untreated hypertension below the exclude line is not in the table", rule: "review.cardiovascular",
-			change: func(f *Facts) { f.RestingBP, f.Hypertension = &BP{160, 95}, HypertensionUntreated }},
+		{name: "untreated hypertension below the exclude line", rule: "review.hypertension",
+			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{160, 95}, HypertensionUntreated },
+			evidence: "hypertension untreated; resting BP 160/95 is above 140/90"},
+		{name: "untreated hypertension, reading unknown", rule: "review.hypertension",
+			change:   func(f *Facts) { f.RestingBP, f.Hypertension = nil, HypertensionUntreated },
+			evidence: "hypertension untreated",
+			missing:  []string{"resting blood pressure"}}, // the exclude rule needs it
+		{name: "treated, poorly controlled, 150/95", rule: "review.hypertension",
+			change:   func(f *Facts) { f.RestingBP, f.Hypertension = &BP{150, 95}, HypertensionTreatedPoorly },
+			evidence: "hypertension treated but poorly controlled; resting BP 150/95 is above 140/90"},
+		{name: "none recorded, BP 140/90 is not above 140/90", rule: "review.hypertension",
+			change: func(f *Facts) { f.RestingBP = &BP{140, 90} }},
+		{name: "none recorded, BP 141/90", rule: "review.hypertension",
+			change:   func(f *Facts) { f.RestingBP = &BP{141, 90} },
+			evidence: "resting BP 141/90 is above 140/90"},
+		{name: "none recorded, BP 140/91", rule: "review.hypertension",
+			change:   func(f *Facts) { f.RestingBP = &BP{140, 91} },
+			evidence: "resting BP 140/91 is above 140/90"},
+		{name: "review line set to 130/80", rule: "review.hypertension", settings: Settings{ReviewBPAbove: BP{130, 80}},
+			change:   func(f *Facts) { f.RestingBP = &BP{128, 82} },
+			evidence: "resting BP 128/82 is above 130/80"},
+		{name: "hypertension unknown: gap", rule: "review.hypertension",
+			change:  func(f *Facts) { f.Hypertension = HypertensionUnknown },
+			missing: []string{"whether hypertension is treated and controlled"}},
 		{name: "heart disease", rule: "review.cardiovascular",
 			change:   func(f *Facts) { f.HeartOrCerebrovascularDisease = new(true) },
 			evidence: "heart or cerebrovascular disease is recorded"},
-		{name: "hypertension unknown: gap", rule: "review.cardiovascular",
-			change:  func(f *Facts) { f.Hypertension = HypertensionUnknown },
-			missing: []string{"whether hypertension is treated and controlled"}},
+		// 17 Jan to 1 Mar: 14 days to 31 Jan, 28 in February, 1: 43 days,
+		// more than 6 weeks (42 days): heart disease, not a recent one.
+		{name: "a heart attack more than 6 weeks ago is heart disease", rule: "review.cardiovascular",
+			change:   func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2026, 1, 17} },
+			evidence: "a past heart attack is recorded"},
+		{name: "heart attack unknown: gap", rule: "review.cardiovascular",
+			change:  func(f *Facts) { f.HeartAttack = nil },
+			missing: []string{"heart attack (myocardial infarction)"}},
+
+		{name: "previous stroke", rule: "exclude.stroke",
+			change:   func(f *Facts) { f.Stroke = new(true) },
+			evidence: "a previous stroke is recorded"},
+		{name: "stroke unknown: gap", rule: "exclude.stroke",
+			change:  func(f *Facts) { f.Stroke = nil },
+			missing: []string{"previous stroke"}},
+
+		// "In the past 6 weeks", AsOf 1 Mar 2026: 18 Jan is 13 days to 31
+		// Jan, 28 in February and 1 more: 42 days, the last day of 6 weeks.
+		{name: "heart attack 42 days ago", rule: "exclude.recent_heart_attack",
+			change:   func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2026, 1, 18} },
+			evidence: "a heart attack on 18 Jan 2026, 42 days before the screening on 1 Mar 2026; within 6 weeks (42 days)"},
+		{name: "heart attack 43 days ago: not recent", rule: "exclude.recent_heart_attack",
+			change: func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2026, 1, 17} }},
+		// Only the month: its last day, 31 Jan, is 29 days before 1 Mar.
+		{name: "heart attack in January, day unknown", rule: "exclude.recent_heart_attack",
+			change:   func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2026, 1, 0} },
+			evidence: "a heart attack in Jan 2026: only the month is known, and its last day, 31 Jan, is 29 days before the screening on 1 Mar 2026; within 6 weeks (42 days)"},
+		// 31 Dec to 1 Mar is 31 + 28 + 1 = 60 days.
+		{name: "heart attack in December: not recent", rule: "exclude.recent_heart_attack",
+			change: func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2025, 12, 0} }},
+		// A 12-week clinic: 60 days is within 84.
+		{name: "heart attack in December, 12-week clinic", rule: "exclude.recent_heart_attack", settings: Settings{HeartAttackWeeks: 12},
+			change:   func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2025, 12, 0} },
+			evidence: "a heart attack in Dec 2025: only the month is known, and its last day, 31 Dec, is 60 days before the screening on 1 Mar 2026; within 12 weeks (84 days)"},
+		{name: "heart attack, no date", rule: "exclude.recent_heart_attack",
+			change:    func(f *Facts) { f.HeartAttack = new(true) },
+			missing:   []string{"date of the most recent heart attack"},
+			undecided: "a heart attack is recorded without its date, so it cannot be ruled out that it was in the past 6 weeks"},
+		{name: "heart attack dated after the screening", rule: "exclude.recent_heart_attack",
+			change:    func(f *Facts) { f.HeartAttack, f.HeartAttackWhen = new(true), &DateOrMonth{2026, 3, 5} },
+			missing:   []string{"date of the most recent heart attack"},
+			undecided: "the heart attack is dated 5 Mar 2026, after the screening (1 Mar 2026); check the date"},
+		{name: "heart attack unknown: gap, not undecided", rule: "exclude.recent_heart_attack",
+			change:  func(f *Facts) { f.HeartAttack = nil },
+			missing: []string{"heart attack (myocardial infarction)"}},
+
+		// Under 18 on 1 Mar 2026: born 2 Mar 2008, the 18th birthday is
+		// tomorrow; born 1 Mar 2008, it is today.
+		{name: "17, the day before the 18th birthday", rule: "exclude.under_18",
+			change:   func(f *Facts) { f.DateOfBirth = date(2008, 3, 2) },
+			evidence: "aged 17 on 1 Mar 2026 (under 18)"},
+		{name: "18th birthday", rule: "exclude.under_18",
+			change: func(f *Facts) { f.DateOfBirth = date(2008, 3, 1) }},
+		{name: "clinic minimum 21: aged 20", rule: "exclude.under_18", settings: Settings{MinAge: 21},
+			change:   func(f *Facts) { f.DateOfBirth = date(2005, 6, 1) },
+			evidence: "aged 20 on 1 Mar 2026 (under 21)"},
+		{name: "date of birth after the screening", rule: "exclude.under_18",
+			change:    func(f *Facts) { f.DateOfBirth = date(2026, 3, 2) },
+			missing:   []string{"date of birth"},
+			undecided: "the date of birth is after the date of the screening; check it"},
+		{name: "no screening date", rule: "exclude.under_18",
+			change:    func(f *Facts) { f.AsOf = time.Time{} },
+			missing:   []string{"date of the screening"},
+			undecided: "the screening has no date, so it cannot be confirmed that the client is 18 or over"},
+
+		{name: "lifetime substance use disorder", rule: "review.substance_use",
+			change:   func(f *Facts) { f.SubstanceUseDisorderEver = new(true) },
+			evidence: "a substance use disorder at some time in the past"},
+		{name: "lifetime ketamine use disorder", rule: "review.substance_use",
+			change:   func(f *Facts) { f.KetamineUseDisorderEver = new(true) },
+			evidence: "a ketamine use disorder at some time in the past"},
+		{name: "lifetime unknown: gap", rule: "review.substance_use",
+			change:  func(f *Facts) { f.KetamineUseDisorderEver = nil },
+			missing: []string{"ketamine use disorder at any time"}},
+		{name: "bladder disease", rule: "review.bladder",
+			change:   func(f *Facts) { f.BladderDisease = new(true) },
+			evidence: "bladder pain, cystitis or urinary tract disease is recorded"},
+		{name: "bladder unknown: gap", rule: "review.bladder",
+			change:  func(f *Facts) { f.BladderDisease = nil },
+			missing: []string{"bladder pain, cystitis or urinary tract disease"}},
 		{name: "raised intracranial pressure", rule: "review.raised_pressure",
 			change:   func(f *Facts) { f.RaisedIntracranialPressure = new(true) },
 			evidence: "raised intracranial pressure is recorded"},
@@ -245,9 +356,9 @@ func TestEachRule(t *testing.T) {
 		{name: "STOP-BANG unknown: gap", rule: "review.sleep_apnoea",
 			change:  func(f *Facts) { f.StopBang = nil },
 			missing: []string{"STOP-BANG score"}},
-		{name: "untreated hyperthyroidism", rule: "review.hyperthyroidism",
+		{name: "untreated or poorly treated hyperthyroidism", rule: "exclude.hyperthyroidism",
 			change:   func(f *Facts) { f.UntreatedHyperthyroidism = new(true) },
-			evidence: "untreated hyperthyroidism is recorded"},
+			evidence: "hyperthyroidism that is untreated or not under control is recorded"},
 		{name: "severe personality disorder", rule: "review.personality_disorder",
 			change:   func(f *Facts) { f.SeverePersonalityDisorder = new(true) },
 			evidence: "a severe personality disorder is recorded"},
@@ -255,8 +366,9 @@ func TestEachRule(t *testing.T) {
 		{name: "C-SSRS high", rule: "review.suicidality",
 			change:   func(f *Facts) { f.CSSRS = CSSRSHigh },
 			evidence: "C-SSRS screener tier high"},
-		{name: "C-SSRS moderate: no", rule: "review.suicidality",
-			change: func(f *Facts) { f.CSSRS = CSSRSModerate }},
+		{name: "C-SSRS moderate", rule: "review.suicidality",
+			change:   func(f *Facts) { f.CSSRS = CSSRSModerate },
+			evidence: "C-SSRS screener tier moderate"},
 		{name: "intent or plan reported", rule: "review.suicidality",
 			change:   func(f *Facts) { f.SuicidalIntentOrPlan = new(true) },
 			evidence: "suicidal ideation with intent or plan reported"},
@@ -268,6 +380,64 @@ func TestEachRule(t *testing.T) {
 			change:  func(f *Facts) { f.CSSRS, f.SuicidalIntentOrPlan = CSSRSUnknown, nil },
 			missing: []string{"C-SSRS screener tier or suicidal ideation with intent or plan"}},
 
+		// By name, whatever class was ticked (CLINICAL.md §1).
+		{name: "phenelzine filed under other", rule: "review.maoi_stimulant",
+			change:   meds(Medication{"phenelzine", 45, OtherMed}),
+			evidence: "takes phenelzine (MAOI)"},
+		{name: "a brand with its dose, filed under other", rule: "review.maoi_stimulant",
+			change:   meds(Medication{"Vyvanse 30 mg", 30, OtherMed}),
+			evidence: "takes Vyvanse 30 mg (lisdexamfetamine, stimulant)"},
+		{name: "Adderall XR ticked as a stimulant", rule: "review.maoi_stimulant",
+			change:   meds(Medication{"Adderall XR", 20, Stimulant}),
+			evidence: "takes Adderall XR (amphetamine, stimulant)"},
+		{name: "selegiline patch under sedative", rule: "review.maoi_stimulant",
+			change:   meds(Medication{"EMSAM patch", 6, Sedative}),
+			evidence: "takes EMSAM patch (selegiline, MAOI)"},
+		{name: "an unknown name ticked as a stimulant still fires", rule: "review.maoi_stimulant",
+			change:   meds(Medication{"Focalinn", 10, Stimulant}),
+			evidence: "takes Focalinn (stimulant, as ticked; the name is not recognised)"},
+		{name: "oxycodone under other", rule: "review.opioid_sedative",
+			change:   meds(Medication{"OxyContin 10mg", 20, OtherMed}),
+			evidence: "takes OxyContin 10mg (oxycodone, opioid)"},
+		{name: "co-codamol", rule: "review.opioid_sedative",
+			change:   meds(Medication{"Co-codamol 30/500", 240, OtherMed}),
+			evidence: "takes Co-codamol 30/500 (codeine, opioid)"},
+		{name: "pethidine, meperidine", rule: "review.opioid_sedative",
+			change:   meds(Medication{"pethidine", 50, OtherMed}),
+			evidence: "takes pethidine (meperidine, opioid)"},
+		{name: "zolpidem brand, gabapentin", rule: "review.opioid_sedative",
+			change:   meds(Medication{"Ambien", 10, OtherMed}, Medication{"gabapentin", 900, OtherMed}),
+			evidence: "takes Ambien (zolpidem, sedative), gabapentin (sedative)"},
+		{name: "a name ticked as an opioid, recognised as a stimulant", rule: "review.opioid_sedative",
+			change:   meds(Medication{"modafinil", 200, Opioid}),
+			evidence: "takes modafinil (opioid, as ticked)"},
+		{name: "sertraline is none of them", rule: "review.opioid_sedative",
+			change: meds(Medication{"sertraline", 100, OtherMed})},
+		// The Ashton table, all of it, by name: bromazepam 6 mg × 10 / 5 = 12.
+		{name: "bromazepam under other", rule: "review.benzodiazepine",
+			change:   meds(Medication{"bromazepam", 6, OtherMed}),
+			evidence: "bromazepam 6 mg/day = 12 mg diazepam-equivalent (limit 8 mg/day)"},
+		// Lormetazepam 1 mg × 10 / 1 = 10.
+		{name: "lormetazepam", rule: "review.benzodiazepine",
+			change:   meds(Medication{"lormetazepam", 1, Sedative}),
+			evidence: "lormetazepam 1 mg/day = 10 mg diazepam-equivalent (limit 8 mg/day)"},
+		// Loprazolam 0.8 mg × 10 / 1 = 8: at the limit, not above it.
+		{name: "loprazolam 0.8 mg: no", rule: "review.benzodiazepine",
+			change: meds(Medication{"loprazolam", 0.8, Benzodiazepine})},
+		// Prazepam 10 mg × 10 / 10 = 10.
+		{name: "prazepam", rule: "review.benzodiazepine",
+			change:   meds(Medication{"Prazepam", 10, Benzodiazepine}),
+			evidence: "Prazepam 10 mg/day = 10 mg diazepam-equivalent (limit 8 mg/day)"},
+		// Xanax is alprazolam: 1 mg × 10 / 0.5 = 20.
+		{name: "a brand with its dose", rule: "review.benzodiazepine",
+			change:   meds(Medication{"Xanax 0.5mg", 1, OtherMed}),
+			evidence: "Xanax 0.5mg (alprazolam) 1 mg/day = 20 mg diazepam-equivalent (limit 8 mg/day)"},
+		{name: "midazolam is a benzodiazepine without a conversion", rule: "review.benzodiazepine",
+			change:  meds(Medication{"midazolam", 7.5, OtherMed}),
+			missing: []string{"diazepam equivalent of midazolam (not in the conversion table)"}},
+		{name: "lamotrigine brand under other", rule: "info.lamotrigine",
+			change:   meds(Medication{"Lamictal 100mg", 200, OtherMed}),
+			evidence: "takes Lamictal 100mg (lamotrigine)"},
 		{name: "lamotrigine", rule: "info.lamotrigine",
 			change:   meds(Medication{"lamotrigine", 200, Lamotrigine}),
 			evidence: "takes lamotrigine"},
@@ -283,8 +453,9 @@ func TestEachRule(t *testing.T) {
 		{name: "age line at 70", rule: "info.age", settings: Settings{AgeFrom: 70},
 			change: func(f *Facts) { f.DateOfBirth = date(1958, 1, 1) }}, // 68
 		{name: "date of birth unknown", rule: "info.age",
-			change:  func(f *Facts) { f.DateOfBirth = time.Time{} },
-			missing: []string{"date of birth"}},
+			change:    func(f *Facts) { f.DateOfBirth = time.Time{} },
+			missing:   []string{"date of birth"},
+			undecided: "the date of birth is not recorded, so it cannot be confirmed that the client is 18 or over"},
 		{name: "curiosity alone", rule: "info.no_indication",
 			change:   func(f *Facts) { f.Indication = IndicationCuriosity },
 			evidence: "no clear indication: curiosity alone"},
@@ -314,6 +485,13 @@ func TestEachRule(t *testing.T) {
 			if !slices.Equal(res.Missing, tt.missing) {
 				t.Errorf("missing = %q, want %q", res.Missing, tt.missing)
 			}
+			var undecided []string
+			for _, u := range res.Undecided {
+				undecided = append(undecided, u.Reason)
+			}
+			if tt.undecided == "" && len(undecided) > 0 || tt.undecided != "" && !slices.Equal(undecided, []string{tt.undecided}) {
+				t.Errorf("undecided = %q, want %q", undecided, tt.undecided)
+			}
 		})
 	}
 }
@@ -342,29 +520,42 @@ func TestEvaluateWithNothingKnown(t *testing.T) {
 		"breastfeeding",
 		"current psychosis or mania",
 		"resting blood pressure",
+		"previous stroke",
+		"untreated or poorly treated hyperthyroidism",
+		"heart attack (myocardial infarction)",
+		"date of birth",
 		"history of psychotic disorder",
 		"psychosis in a first-degree relative",
 		"substance use disorder in the past 12 months",
 		"substance use in the past 3 months",
+		"substance use disorder at any time",
+		"ketamine use disorder at any time",
 		"current medications", // read by four rules, listed once
 		"whether hypertension is treated and controlled",
 		"heart or cerebrovascular disease",
 		"raised intracranial pressure",
 		"raised intraocular pressure",
+		"bladder pain, cystitis or urinary tract disease",
 		"liver disease",
 		"height",
 		"weight",
 		"diagnosed sleep apnoea",
 		"STOP-BANG score",
-		"untreated hyperthyroidism",
 		"severe personality disorder",
 		"C-SSRS screener tier or suicidal ideation with intent or plan",
-		"date of birth",
 		"date of the screening",
 		"reason for seeking treatment",
 	}
 	if !slices.Equal(res.Missing, want) {
 		t.Errorf("missing\n got %q\nwant %q", res.Missing, want)
+	}
+	// Without a date of birth the age limit cannot be decided, and that
+	// alone blocks an approval.
+	if len(res.Undecided) != 1 || res.Undecided[0].Rule.ID != "exclude.under_18" {
+		t.Errorf("undecided = %+v", res.Undecided)
+	}
+	if err := CheckDecision(res, Decision{Kind: Approve, Note: "Fine."}); err == nil {
+		t.Error("approved a client whose age is unknown")
 	}
 }
 
@@ -424,5 +615,45 @@ func TestTierOrder(t *testing.T) {
 	}
 	if Tier("grave").Valid() || Tier("grave").MoreSevere(Clear) {
 		t.Error("an unknown tier must be invalid and rank below clear")
+	}
+}
+
+// Every medicine whose name Doorway does not recognise is listed, as
+// written, so the screen can say so; recognised ones are not.
+func TestUnrecognisedMedicines(t *testing.T) {
+	f := clean()
+	f.Medications = []Medication{
+		{"sertraline 100mg", 100, OtherMed},
+		{"Vyvanse", 30, Stimulant},
+		{" kratom ", 2000, Opioid},
+		{"Lexotan", 3, Benzodiazepine},
+	}
+	res := Evaluate(f, Settings{})
+	if want := []string{"sertraline 100mg", "kratom"}; !slices.Equal(res.Unrecognised, want) {
+		t.Errorf("unrecognised = %q, want %q", res.Unrecognised, want)
+	}
+	f.MedicationsKnown = false
+	if res := Evaluate(f, Settings{}); res.Unrecognised != nil {
+		t.Errorf("medicines not known, yet unrecognised = %q", res.Unrecognised)
+	}
+}
+
+func TestCheckDecisionRefusesAnUndecidedScreening(t *testing.T) {
+	f := clean()
+	f.HeartAttack = new(true) // no date
+	res := Evaluate(f, Settings{})
+	err := CheckDecision(res, Decision{Kind: ApproveWithConditions, Note: "ECG first."})
+	if problem.FieldOf(err) != "kind" || !strings.Contains(problem.MessageOf(err),
+		"cannot be approved yet: a heart attack is recorded without its date, so it cannot be ruled out that it was in the past 6 weeks.") {
+		t.Errorf("got %v", err)
+	}
+	// Declining is still possible, and once the date is known (more than 6
+	// weeks ago) the approval may go ahead, over the heart-disease review.
+	if err := CheckDecision(res, Decision{Kind: Decline, Note: "Cardiology first."}); err != nil {
+		t.Errorf("decline refused: %v", err)
+	}
+	f.HeartAttackWhen = &DateOrMonth{2025, 6, 0}
+	if err := CheckDecision(Evaluate(f, Settings{}), Decision{Kind: Approve, Note: "Cardiology letter on file."}); err != nil {
+		t.Errorf("approval refused: %v", err)
 	}
 }

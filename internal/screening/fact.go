@@ -33,6 +33,12 @@ const (
 	FactDateOfBirth               Fact = "date_of_birth"
 	FactAsOf                      Fact = "as_of"
 	FactIndication                Fact = "indication"
+	FactStroke                    Fact = "stroke"
+	FactHeartAttack               Fact = "heart_attack"
+	FactHeartAttackWhen           Fact = "heart_attack_when"
+	FactSubstanceUseDisorderEver  Fact = "substance_use_disorder_lifetime"
+	FactKetamineUseDisorderEver   Fact = "ketamine_use_disorder_lifetime"
+	FactBladderDisease            Fact = "bladder_disease"
 )
 
 var factLabels = map[Fact]string{
@@ -57,13 +63,19 @@ var factLabels = map[Fact]string{
 	FactWeight:                    "weight",
 	FactSleepApnoea:               "diagnosed sleep apnoea",
 	FactStopBang:                  "STOP-BANG score",
-	FactUntreatedHyperthyroidism:  "untreated hyperthyroidism",
+	FactUntreatedHyperthyroidism:  "untreated or poorly treated hyperthyroidism",
 	FactSeverePersonalityDisorder: "severe personality disorder",
 	FactCSSRS:                     "C-SSRS screener tier",
 	FactSuicidalIntentOrPlan:      "suicidal ideation with intent or plan",
 	FactDateOfBirth:               "date of birth",
 	FactAsOf:                      "date of the screening",
 	FactIndication:                "reason for seeking treatment",
+	FactStroke:                    "previous stroke",
+	FactHeartAttack:               "heart attack (myocardial infarction)",
+	FactHeartAttackWhen:           "date of the most recent heart attack",
+	FactSubstanceUseDisorderEver:  "substance use disorder at any time",
+	FactKetamineUseDisorderEver:   "ketamine use disorder at any time",
+	FactBladderDisease:            "bladder pain, cystitis or urinary tract disease",
 }
 
 // Label is the fact as a prescriber reads it in a list of gaps.

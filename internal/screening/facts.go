@@ -2,7 +2,10 @@ package screening
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"doorway/internal/calendar"
 )
 
 // Facts is what intake and the measures know about a client at one date.
@@ -44,16 +47,33 @@ type Facts struct {
 	// The 12-month and 3-month windows are part of the intake questions' own
 	// wording, which is why they are facts here and not settings.
 	SubstanceUse3Months *bool
+	// SubstanceUseDisorderEver and KetamineUseDisorderEver: the client met
+	// criteria for a substance use disorder (any substance), or a ketamine
+	// use disorder, at any time in their life [V R4, R16, R17a].
+	SubstanceUseDisorderEver *bool
+	KetamineUseDisorderEver  *bool
 
 	// Medications is the current list; it means something only when
 	// MedicationsKnown is set (an empty known list means "takes nothing").
 	Medications      []Medication
 	MedicationsKnown bool
 
+	// HeartOrCerebrovascularDisease is heart disease, or a disease of the
+	// brain's blood vessels other than a stroke (a mini-stroke, say); a
+	// stroke itself is Stroke, and a heart attack HeartAttack.
 	HeartOrCerebrovascularDisease *bool
-	RaisedIntracranialPressure    *bool
-	RaisedIntraocularPressure     *bool
-	LiverDisease                  *bool
+	Stroke                        *bool // a previous stroke (cerebrovascular accident), ever
+	// HeartAttack: a myocardial infarction, ever. HeartAttackWhen is when the
+	// most recent one was, to the day or only to the month; nil when not
+	// given.
+	HeartAttack     *bool
+	HeartAttackWhen *DateOrMonth
+	// BladderDisease: bladder pain, cystitis or another disease of the
+	// bladder or urinary tract.
+	BladderDisease             *bool
+	RaisedIntracranialPressure *bool
+	RaisedIntraocularPressure  *bool
+	LiverDisease               *bool
 
 	HeightCM *float64
 	WeightKG *float64
@@ -61,6 +81,8 @@ type Facts struct {
 	SleepApnoea *bool // diagnosed obstructive sleep apnoea
 	StopBang    *int  // STOP-BANG score, 0 to 8
 
+	// UntreatedHyperthyroidism: an overactive thyroid that is untreated,
+	// or treated but not yet under control [V R12].
 	UntreatedHyperthyroidism  *bool
 	SeverePersonalityDisorder *bool
 
@@ -159,6 +181,53 @@ type Medication struct {
 	// medicine someone takes always has a dose.
 	DailyMG float64
 	Class   MedClass
+}
+
+// DateOrMonth is a date known to the day, or only to the month (Day 0), as
+// people remember when something happened: "2026-01-20" or "2026-01".
+type DateOrMonth struct {
+	Year  int
+	Month time.Month
+	Day   int // 0 when only the month is known
+}
+
+// ParseDateOrMonth reads "2006-01-02" or "2006-01".
+func ParseDateOrMonth(s string) (DateOrMonth, bool) {
+	s = strings.TrimSpace(s)
+	if d, err := time.Parse("2006-01-02", s); err == nil {
+		return DateOrMonth{d.Year(), d.Month(), d.Day()}, true
+	}
+	if d, err := time.Parse("2006-01", s); err == nil {
+		return DateOrMonth{d.Year(), d.Month(), 0}, true
+	}
+	return DateOrMonth{}, false
+}
+
+// String writes it back as it is read: "2026-01-20" or "2026-01".
+func (d DateOrMonth) String() string {
+	if d.Day == 0 {
+		return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// Latest is the latest calendar day it can be: the day itself, or the
+// last day of the month when only the month is known. A rule about "the
+// past 6 weeks" reads this day, so not knowing the day never makes an
+// event look older than it may be.
+func (d DateOrMonth) Latest() calendar.Day {
+	if d.Day != 0 {
+		return calendar.Day{Year: d.Year, Month: d.Month, Date: d.Day}
+	}
+	return calendar.Day{Year: d.Year, Month: d.Month, Date: 1}.AddMonths(1).AddDays(-1)
+}
+
+// text says it for a person: "20 Jan 2026", or "Jan 2026" for a month.
+func (d DateOrMonth) text() string {
+	if d.Day == 0 {
+		return calendar.Day{Year: d.Year, Month: d.Month, Date: 1}.Format("Jan 2006")
+	}
+	return d.Latest().Format("2 Jan 2006")
 }
 
 // BMI is weight in kilograms over the square of height in metres.

@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,6 +79,38 @@ func TestBPAbove(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.bp.Above(limit); got != tt.want {
 			t.Errorf("%s above %s = %v, want %v", tt.bp, limit, got, tt.want)
+		}
+	}
+}
+
+func TestDateOrMonth(t *testing.T) {
+	tests := []struct {
+		in     string
+		ok     bool
+		latest string
+		text   string
+	}{
+		{"2026-01-20", true, "2026-01-20", "20 Jan 2026"},
+		{" 2026-01 ", true, "2026-01-31", "Jan 2026"},
+		{"2026-02", true, "2026-02-28", "Feb 2026"},
+		{"2028-02", true, "2028-02-29", "Feb 2028"}, // a leap year
+		{"2025-12", true, "2025-12-31", "Dec 2025"},
+		{"2026-13", false, "", ""},
+		{"2026-02-30", false, "", ""},
+		{"Jan 2026", false, "", ""},
+		{"", false, "", ""},
+	}
+	for _, tt := range tests {
+		d, ok := ParseDateOrMonth(tt.in)
+		if ok != tt.ok {
+			t.Errorf("ParseDateOrMonth(%q) ok = %v", tt.in, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if d.Latest().String() != tt.latest || d.text() != tt.text || d.String() != strings.TrimSpace(tt.in) {
+			t.Errorf("%q: latest %s, text %q, string %q", tt.in, d.Latest(), d.text(), d.String())
 		}
 	}
 }

@@ -21,21 +21,48 @@ type Rule struct {
 	check func(Facts, Settings) outcome
 }
 
-// SourceText is every source of the rule on one line, as shown beside it.
+// SourceText is every source of the rule on one line, as shown beside it,
+// with any departure from a source's own tier after that source: "[V R16]
+// Psyon exclusion criteria (psyon.cz) (R16 lists this as an exclusion;
+// Doorway defaults to review); [V R3] ...".
 func (r Rule) SourceText() string {
 	parts := make([]string, len(r.Sources))
 	for i, s := range r.Sources {
 		parts[i] = s.String()
+		if d := s.Departure(r.Tier); d != "" {
+			parts[i] += " (" + d + ")"
+		}
 	}
 	return strings.Join(parts, "; ")
 }
 
+// Departures lists where a source gives the rule a tier other than
+// Doorway's, for a screen that shows them on their own line.
+func (r Rule) Departures() []string {
+	var out []string
+	for _, s := range r.Sources {
+		if d := s.Departure(r.Tier); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // outcome is what one rule makes of one client's facts. A rule that neither
-// fires nor has everything it needs says which facts it lacked.
+// fires nor has everything it needs says which facts it lacked; a rule that
+// must be decided before anyone is approved (undecided) also says why it
+// could not be.
 type outcome struct {
-	fired    bool
-	evidence string
-	missing  []string
+	fired     bool
+	evidence  string
+	missing   []string
+	undecided string
+}
+
+// cannotDecide is the outcome of a rule that must be decided before an
+// approval and lacks what it needs: why, and the facts it lacked.
+func cannotDecide(why string, labels ...string) outcome {
+	return outcome{undecided: why, missing: labels}
 }
 
 func fired(evidence string) outcome { return outcome{fired: true, evidence: evidence} }

@@ -2,7 +2,10 @@ package screening
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"doorway/internal/calendar"
 )
 
 // rules is CLINICAL.md §1's table. Where a line of the table joins several
@@ -71,14 +74,52 @@ var rules = []Rule{
 		Sources: verified("R12"),
 		check:   checkRestingBP,
 	},
+	{
+		ID: "exclude.stroke", Tier: Exclude,
+		Title:   "Previous stroke",
+		Facts:   []Fact{FactStroke},
+		Reason:  "Someone who has had a stroke has blood vessels in the brain that have already failed once; the rise in blood pressure after each dose could bring on another.",
+		Sources: verified("R12", "R11b"),
+		check: func(f Facts, _ Settings) outcome {
+			return anyOf(flag{FactStroke, f.Stroke, "a previous stroke is recorded"})
+		},
+	},
+	{
+		ID: "exclude.hyperthyroidism", Tier: Exclude,
+		Title:   "Untreated or poorly treated hyperthyroidism",
+		Facts:   []Fact{FactUntreatedHyperthyroidism},
+		Reason:  "An overactive thyroid that is not under control already speeds the heart and raises blood pressure; ketamine adds to both, so treatment waits until the thyroid is controlled.",
+		Sources: verified("R12"),
+		check: func(f Facts, _ Settings) outcome {
+			return anyOf(flag{FactUntreatedHyperthyroidism, f.UntreatedHyperthyroidism, "hyperthyroidism that is untreated or not under control is recorded"})
+		},
+	},
+	{
+		ID: "exclude.recent_heart_attack", Tier: Exclude,
+		Title:   "Heart attack in the past 6 weeks",
+		Facts:   []Fact{FactHeartAttack, FactHeartAttackWhen},
+		Reason:  "A heart muscle that is still healing from a heart attack should not meet the extra work that ketamine's rise in heart rate and blood pressure asks of it.",
+		Sources: verified("R9b"),
+		check:   checkRecentHeartAttack,
+	},
+	{
+		ID: "exclude.under_18", Tier: Exclude,
+		Title:   "Under 18 years of age",
+		Facts:   []Fact{FactDateOfBirth, FactAsOf},
+		Reason:  "Ketamine-assisted psychotherapy is for adults; its safety for children and adolescents has not been shown, and the sources exclude them.",
+		Sources: verified("R4", "R16"),
+		check:   checkMinAge,
+	},
 
 	// Review: a prescriber must weigh these and write down why.
 	{
 		ID: "review.psychosis_history", Tier: Review,
-		Title:   "Past psychotic disorder, or psychosis in the family",
-		Facts:   []Fact{FactPsychoticDisorderHistory, FactFirstDegreePsychosis},
-		Reason:  "A personal or close family history of psychosis raises the chance that ketamine's effects on perception bring on psychotic symptoms.",
-		Sources: verified("R16", "R3"),
+		Title:  "Past psychotic disorder, or psychosis in the family",
+		Facts:  []Fact{FactPsychoticDisorderHistory, FactFirstDegreePsychosis},
+		Reason: "A personal or close family history of psychosis raises the chance that ketamine's effects on perception bring on psychotic symptoms.",
+		// Many KAP practices treat it as relative, so Doorway defaults to
+		// review and says so beside R16, which lists it as an exclusion.
+		Sources: listsAsExclusion(verified("R16", "R3"), "R16"),
 		check: func(f Facts, _ Settings) outcome {
 			return anyOf(
 				flag{FactPsychoticDisorderHistory, f.PsychoticDisorderHistory, "a past psychotic disorder is recorded"},
@@ -88,14 +129,16 @@ var rules = []Rule{
 	},
 	{
 		ID: "review.substance_use", Tier: Review,
-		Title:   "Recent substance use or substance use disorder",
-		Facts:   []Fact{FactSubstanceUseDisorder12M, FactSubstanceUse3M},
-		Reason:  "Ketamine can itself be misused, and recent drug use changes both the risks of a session and how the client responds.",
-		Sources: verified("R16", "R17a"),
+		Title:   "Substance use or substance use disorder",
+		Facts:   []Fact{FactSubstanceUseDisorder12M, FactSubstanceUse3M, FactSubstanceUseDisorderEver, FactKetamineUseDisorderEver},
+		Reason:  "Ketamine can itself be misused, a past substance or ketamine use disorder can return, and recent drug use changes both the risks of a session and how the client responds.",
+		Sources: verified("R4", "R16", "R17a"),
 		check: func(f Facts, _ Settings) outcome {
 			return anyOf(
 				flag{FactSubstanceUseDisorder12M, f.SubstanceUseDisorder12Months, "a substance use disorder in the past 12 months"},
 				flag{FactSubstanceUse3M, f.SubstanceUse3Months, "non-prescribed drug use in the past 3 months"},
+				flag{FactSubstanceUseDisorderEver, f.SubstanceUseDisorderEver, "a substance use disorder at some time in the past"},
+				flag{FactKetamineUseDisorderEver, f.KetamineUseDisorderEver, "a ketamine use disorder at some time in the past"},
 			)
 		},
 	},
@@ -114,7 +157,7 @@ var rules = []Rule{
 		Reason:  "MAOIs and stimulants raise blood pressure, and so does ketamine; together the rise can be larger.",
 		Sources: verified("R10", "R6"),
 		check: func(f Facts, _ Settings) outcome {
-			return medicinesIn(f, "MAOI or stimulant", MAOI, Stimulant)
+			return medicinesIn(f, MAOI, Stimulant)
 		},
 	},
 	{
@@ -124,16 +167,31 @@ var rules = []Rule{
 		Reason:  "Opioids and other sedating medicines add to ketamine's sedation and can slow breathing.",
 		Sources: verified("R10"),
 		check: func(f Facts, _ Settings) outcome {
-			return medicinesIn(f, "opioid or sedative", Opioid, Sedative)
+			return medicinesIn(f, Opioid, Sedative)
 		},
 	},
 	{
+		ID: "review.hypertension", Tier: Review,
+		Title:   "Hypertension, or a resting blood pressure above 140/90",
+		Facts:   []Fact{FactHypertension, FactRestingBP},
+		Reason:  "Ketamine raises blood pressure for a while after each dose. Starting from high blood pressure, treated or not, the rise goes higher, so a prescriber weighs it and plans the monitoring.",
+		Sources: verified("R2", "R8", "R12"),
+		check:   checkHypertension,
+	},
+	{
 		ID: "review.cardiovascular", Tier: Review,
-		Title:   "Treated hypertension, heart or cerebrovascular disease",
-		Facts:   []Fact{FactHypertension, FactHeartOrCerebrovascular},
+		Title:   "Heart or cerebrovascular disease",
+		Facts:   []Fact{FactHeartOrCerebrovascular, FactHeartAttack},
 		Reason:  "Ketamine raises blood pressure and heart rate for a while; a heart or circulation that is already under strain needs a prescriber's judgement first.",
 		Sources: verified("R11", "R18"),
-		check:   checkCardiovascular,
+		check: func(f Facts, _ Settings) outcome {
+			// A heart attack of any date is heart disease; one in the past 6
+			// weeks also excludes (exclude.recent_heart_attack).
+			return anyOf(
+				flag{FactHeartOrCerebrovascular, f.HeartOrCerebrovascularDisease, "heart or cerebrovascular disease is recorded"},
+				flag{FactHeartAttack, f.HeartAttack, "a past heart attack is recorded"},
+			)
+		},
 	},
 	{
 		ID: "review.raised_pressure", Tier: Review,
@@ -146,6 +204,16 @@ var rules = []Rule{
 				flag{FactRaisedIntracranialPress, f.RaisedIntracranialPressure, "raised intracranial pressure is recorded"},
 				flag{FactRaisedIntraocularPressure, f.RaisedIntraocularPressure, "raised intraocular pressure is recorded"},
 			)
+		},
+	},
+	{
+		ID: "review.bladder", Tier: Review,
+		Title:   "Bladder pain, cystitis or urinary tract disease",
+		Facts:   []Fact{FactBladderDisease},
+		Reason:  "Ketamine can inflame and scar the bladder and urinary tract, mostly with frequent use; existing bladder or urinary disease needs a prescriber's judgement and a watch for new symptoms.",
+		Sources: verified("R11c"),
+		check: func(f Facts, _ Settings) outcome {
+			return anyOf(flag{FactBladderDisease, f.BladderDisease, "bladder pain, cystitis or urinary tract disease is recorded"})
 		},
 	},
 	{
@@ -175,30 +243,21 @@ var rules = []Rule{
 		check:   checkSleepApnoea,
 	},
 	{
-		ID: "review.hyperthyroidism", Tier: Review,
-		Title:   "Untreated hyperthyroidism",
-		Facts:   []Fact{FactUntreatedHyperthyroidism},
-		Reason:  "An overactive thyroid already speeds the heart and raises blood pressure; ketamine adds to both.",
-		Sources: verified("R12"),
-		check: func(f Facts, _ Settings) outcome {
-			return anyOf(flag{FactUntreatedHyperthyroidism, f.UntreatedHyperthyroidism, "untreated hyperthyroidism is recorded"})
-		},
-	},
-	{
 		ID: "review.personality_disorder", Tier: Review,
-		Title:   "Severe personality disorder",
-		Facts:   []Fact{FactSeverePersonalityDisorder},
-		Reason:  "An intense altered state can be destabilising; the therapist and prescriber should plan together how to keep the work safe.",
-		Sources: verified("R16"),
+		Title:  "Severe personality disorder",
+		Facts:  []Fact{FactSeverePersonalityDisorder},
+		Reason: "An intense altered state can be destabilising; the therapist and prescriber should plan together how to keep the work safe.",
+		// As for psychosis history: R16 lists it as an exclusion.
+		Sources: listsAsExclusion(verified("R16"), "R16"),
 		check: func(f Facts, _ Settings) outcome {
 			return anyOf(flag{FactSeverePersonalityDisorder, f.SeverePersonalityDisorder, "a severe personality disorder is recorded"})
 		},
 	},
 	{
 		ID: "review.suicidality", Tier: Review,
-		Title:   "Suicidal thoughts with intent or a plan",
+		Title:   "Suicidal thoughts with intent or a plan, or a moderate C-SSRS result",
 		Facts:   []Fact{FactCSSRS, FactSuicidalIntentOrPlan},
-		Reason:  "Suicidal thinking with intent or a plan needs an immediate safety assessment, and the treatment plan has to be built around it.",
+		Reason:  "Suicidal thinking with intent or a plan needs an immediate safety assessment, and thoughts of a method (a moderate C-SSRS result) a careful one; the treatment plan has to be built around them.",
 		Sources: verified("R16", "R46a"),
 		check:   checkSuicidality,
 	},
@@ -211,7 +270,7 @@ var rules = []Rule{
 		Reason:  "Lamotrigine may soften some of ketamine's side effects; whether it changes the benefit is not known.",
 		Sources: verified("R21"),
 		check: func(f Facts, _ Settings) outcome {
-			return medicinesIn(f, "lamotrigine", Lamotrigine)
+			return medicinesIn(f, Lamotrigine)
 		},
 	},
 	{
@@ -262,30 +321,103 @@ func checkRestingBP(f Facts, s Settings) outcome {
 	return fired(fmt.Sprintf("resting BP %s is above %s; %s", bp, s.RestingBPLimit, f.Hypertension.label()))
 }
 
-func checkCardiovascular(f Facts, s Settings) outcome {
-	var treated *bool
+// checkHypertension: hypertension, treated or not, or a known resting BP
+// above ReviewBPAbove. A treated-and-controlled client is spared the exclude
+// rule even with a reading above its line; say so here, so the prescriber
+// weighing it sees the number.
+func checkHypertension(f Facts, s Settings) outcome {
+	var has, high *bool
 	if f.Hypertension != HypertensionUnknown {
-		treated = new(f.Hypertension.treated())
+		has = new(f.Hypertension != HypertensionNone)
 	}
-	out := anyOf(
-		flag{FactHypertension, treated, f.Hypertension.label()},
-		flag{FactHeartOrCerebrovascular, f.HeartOrCerebrovascularDisease, "heart or cerebrovascular disease is recorded"},
+	bpText := ""
+	if f.RestingBP != nil {
+		bp := *f.RestingBP
+		high = new(bp.Above(s.ReviewBPAbove))
+		bpText = fmt.Sprintf("resting BP %s is above %s", bp, s.ReviewBPAbove)
+		if f.Hypertension == HypertensionTreatedControlled && bp.Above(s.RestingBPLimit) {
+			bpText = fmt.Sprintf("resting BP %s is above %s although recorded as controlled", bp, s.RestingBPLimit)
+		}
+	}
+	return anyOf(
+		flag{FactHypertension, has, f.Hypertension.label()},
+		flag{FactRestingBP, high, bpText},
 	)
-	// A treated-and-controlled client is spared the exclude rule even with a
-	// high reading; say so here so the prescriber weighing it sees the number.
-	if out.fired && f.Hypertension == HypertensionTreatedControlled && f.RestingBP != nil && f.RestingBP.Above(s.RestingBPLimit) {
-		out.evidence += fmt.Sprintf("; resting BP %s is above %s although recorded as controlled", *f.RestingBP, s.RestingBPLimit)
-	}
-	return out
 }
 
-// isBenzodiazepine trusts the class the clinic gave, and also catches a drug
-// in the equivalence table that was filed under another class.
+// checkRecentHeartAttack reads the latest day the heart attack can have
+// been (the month's last day when only the month is known) and fires when
+// it is within HeartAttackWeeks × 7 days before the screening, the last of
+// those days included. A heart attack without its date, or a screening
+// without one, cannot be decided, and blocks an approval until it is.
+func checkRecentHeartAttack(f Facts, s Settings) outcome {
+	switch {
+	case f.HeartAttack == nil:
+		return lacking(FactHeartAttack.Label())
+	case !*f.HeartAttack:
+		return outcome{}
+	case f.HeartAttackWhen == nil:
+		return cannotDecide("a heart attack is recorded without its date, so it cannot be ruled out that it was in the past "+weeks(s.HeartAttackWeeks),
+			FactHeartAttackWhen.Label())
+	case f.AsOf.IsZero():
+		return cannotDecide("the screening has no date, so it cannot be told whether the heart attack was in the past "+weeks(s.HeartAttackWeeks),
+			FactAsOf.Label())
+	}
+	when := *f.HeartAttackWhen
+	latest := when.Latest()
+	asOf := calendar.Of(f.AsOf, f.AsOf.Location())
+	ago := latest.DaysUntil(asOf)
+	limit := s.HeartAttackWeeks * 7
+	if ago < 0 {
+		return cannotDecide(fmt.Sprintf("the heart attack is dated %s, after the screening (%s); check the date", when.text(), asOf.Format("2 Jan 2006")),
+			FactHeartAttackWhen.Label())
+	}
+	if ago > limit {
+		return outcome{}
+	}
+	if when.Day == 0 {
+		return fired(fmt.Sprintf("a heart attack in %s: only the month is known, and its last day, %s, is %d days before the screening on %s; within %s (%d days)",
+			when.text(), latest.Format("2 Jan"), ago, asOf.Format("2 Jan 2006"), weeks(s.HeartAttackWeeks), limit))
+	}
+	return fired(fmt.Sprintf("a heart attack on %s, %d days before the screening on %s; within %s (%d days)",
+		when.text(), ago, asOf.Format("2 Jan 2006"), weeks(s.HeartAttackWeeks), limit))
+}
+
+func weeks(n int) string {
+	if n == 1 {
+		return "week"
+	}
+	return fmt.Sprintf("%d weeks", n)
+}
+
+// checkMinAge excludes a client under MinAge on the day of the screening.
+// Without a date of birth (or with one after the screening) the client's
+// age cannot be known, and that blocks an approval: the date of birth is
+// required for screening.
+func checkMinAge(f Facts, s Settings) outcome {
+	switch {
+	case f.DateOfBirth.IsZero():
+		return cannotDecide(fmt.Sprintf("the date of birth is not recorded, so it cannot be confirmed that the client is %d or over", s.MinAge),
+			FactDateOfBirth.Label())
+	case f.AsOf.IsZero():
+		return cannotDecide(fmt.Sprintf("the screening has no date, so it cannot be confirmed that the client is %d or over", s.MinAge),
+			FactAsOf.Label())
+	case f.DateOfBirth.After(f.AsOf):
+		return cannotDecide("the date of birth is after the date of the screening; check it", FactDateOfBirth.Label())
+	}
+	if age, _ := f.Age(); age < s.MinAge {
+		return fired(fmt.Sprintf("aged %d on %s (under %d)", age, f.AsOf.Format("2 Jan 2006"), s.MinAge))
+	}
+	return outcome{}
+}
+
+// isBenzodiazepine trusts the class the client gave, and also catches a
+// benzodiazepine recognised by name that was filed under another class.
 func isBenzodiazepine(m Medication) bool {
 	if m.Class == Benzodiazepine {
 		return true
 	}
-	_, ok := DiazepamFactor(m.Name)
+	_, ok := recognisedIn(m.Name, Benzodiazepine)
 	return ok
 }
 
@@ -299,8 +431,8 @@ func checkBenzodiazepines(f Facts, s Settings) outcome {
 		if !isBenzodiazepine(m) {
 			continue
 		}
-		name := strings.TrimSpace(m.Name)
-		de, ok := DiazepamEquivalentMG(name, m.DailyMG)
+		name := medName(m.Name, Benzodiazepine)
+		de, ok := DiazepamEquivalentMG(m.Name, m.DailyMG)
 		switch {
 		case ok:
 			total += de
@@ -326,25 +458,53 @@ func checkBenzodiazepines(f Facts, s Settings) outcome {
 	return fired(ev)
 }
 
-// medicinesIn fires when any medicine is in one of the classes; what names
-// the class in evidence, e.g. "MAOI or stimulant".
-func medicinesIn(f Facts, what string, classes ...MedClass) outcome {
+// medName is a medicine's name as written, with the generic name the class
+// recognised in it when that differs: "Xanax 0.5 mg (alprazolam)".
+func medName(written string, class MedClass) string {
+	name := strings.TrimSpace(written)
+	if r, ok := recognisedIn(name, class); ok && !strings.EqualFold(name, r.Generic) {
+		name += " (" + r.Generic + ")"
+	}
+	return name
+}
+
+// medicinesIn fires when any medicine is in one of the classes, by the
+// class the client ticked or by its name, whichever; what names the rule's
+// classes, e.g. "MAOI or stimulant". The evidence says how each was known:
+// "phenelzine (MAOI)", "Vyvanse 30 mg (lisdexamfetamine, stimulant)",
+// "kratom (opioid, as ticked; the name is not recognised)".
+func medicinesIn(f Facts, classes ...MedClass) outcome {
 	if !f.MedicationsKnown {
 		return lacking(FactMedications.Label())
 	}
 	var found []string
 	for _, m := range f.Medications {
-		for _, c := range classes {
-			// Lamotrigine is matched by name as well, in case it was filed
-			// under its usual class (an antiepileptic) rather than its own.
-			if m.Class == c || (c == Lamotrigine && strings.EqualFold(strings.TrimSpace(m.Name), "lamotrigine")) {
-				name := strings.TrimSpace(m.Name)
-				if !strings.EqualFold(name, c.label()) {
-					name += " (" + c.label() + ")"
-				}
-				found = append(found, name)
+		name := strings.TrimSpace(m.Name)
+		recognised := RecogniseMedicine(name)
+		var byName *Recognised
+		for _, r := range recognised {
+			if slices.Contains(classes, r.Class) {
+				byName = &r
 				break
 			}
+		}
+		switch {
+		case byName != nil:
+			var detail []string
+			if !strings.EqualFold(name, byName.Generic) {
+				detail = append(detail, byName.Generic)
+			}
+			if l := byName.Class.label(); l != byName.Generic {
+				detail = append(detail, l)
+			}
+			if len(detail) > 0 {
+				name += " (" + strings.Join(detail, ", ") + ")"
+			}
+			found = append(found, name)
+		case slices.Contains(classes, m.Class) && len(recognised) == 0:
+			found = append(found, fmt.Sprintf("%s (%s, as ticked; the name is not recognised)", name, m.Class.label()))
+		case slices.Contains(classes, m.Class):
+			found = append(found, fmt.Sprintf("%s (%s, as ticked)", name, m.Class.label()))
 		}
 	}
 	if len(found) == 0 {
@@ -414,8 +574,11 @@ func checkSleepApnoea(f Facts, s Settings) outcome {
 
 func checkSuicidality(f Facts, _ Settings) outcome {
 	var yes []string
-	if f.CSSRS == CSSRSHigh {
+	switch f.CSSRS {
+	case CSSRSHigh:
 		yes = append(yes, "C-SSRS screener tier high")
+	case CSSRSModerate:
+		yes = append(yes, "C-SSRS screener tier moderate")
 	}
 	if f.SuicidalIntentOrPlan != nil && *f.SuicidalIntentOrPlan {
 		yes = append(yes, "suicidal ideation with intent or plan reported")

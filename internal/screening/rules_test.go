@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// The table in CLINICAL.md §1 has 6 exclude, 13 review and 3 info lines; each
-// line is one rule, with the sources the table gives it.
+// The table in CLINICAL.md §1 has 10 exclude, 14 review and 3 info lines;
+// each line is one rule, with the sources the table gives it.
 func TestRulesMatchClinicalTable(t *testing.T) {
 	want := map[string]string{
 		"exclude.aneurysm_avm":        "[V R4]",
@@ -15,17 +15,22 @@ func TestRulesMatchClinicalTable(t *testing.T) {
 		"exclude.pregnancy":           "[V R10] [V R17a]",
 		"exclude.psychosis_mania":     "[V R18]",
 		"exclude.uncontrolled_bp":     "[V R12]",
+		"exclude.stroke":              "[V R12] [V R11b]",
+		"exclude.hyperthyroidism":     "[V R12]",
+		"exclude.recent_heart_attack": "[V R9b]",
+		"exclude.under_18":            "[V R4] [V R16]",
 		"review.psychosis_history":    "[V R16] [V R3]",
-		"review.substance_use":        "[V R16] [V R17a]",
+		"review.substance_use":        "[V R4] [V R16] [V R17a]",
 		"review.benzodiazepine":       "[V R23] [S]",
 		"review.maoi_stimulant":       "[V R10] [V R6]",
 		"review.opioid_sedative":      "[V R10]",
+		"review.hypertension":         "[V R2] [V R8] [V R12]",
 		"review.cardiovascular":       "[V R11] [V R18]",
 		"review.raised_pressure":      "[V R11]",
+		"review.bladder":              "[V R11c]",
 		"review.liver":                "[C]",
 		"review.bmi":                  "[V R17a]",
 		"review.sleep_apnoea":         "[V R19]",
-		"review.hyperthyroidism":      "[V R12]",
 		"review.personality_disorder": "[V R16]",
 		"review.suicidality":          "[V R16] [V R46a]",
 		"info.lamotrigine":            "[V R21]",
@@ -91,6 +96,34 @@ func TestSourceText(t *testing.T) {
 	}
 	if _, ok := RuleByID("exclude.nothing"); ok {
 		t.Error("RuleByID found a rule that does not exist")
+	}
+}
+
+// Where a source lists a rule as an exclusion and Doorway defaults it to
+// review, the rule says so beside that source, and only there.
+func TestSourceDepartures(t *testing.T) {
+	const note = "R16 lists this as an exclusion; Doorway defaults to review"
+	for _, r := range Rules() {
+		got := r.Departures()
+		switch r.ID {
+		case "review.psychosis_history":
+			if len(got) != 1 || got[0] != note ||
+				r.SourceText() != "[V R16] Psyon exclusion criteria (psyon.cz) ("+note+"); [V R3] Spravato prescribing information" {
+				t.Errorf("%s: %q, %q", r.ID, got, r.SourceText())
+			}
+		case "review.personality_disorder":
+			if len(got) != 1 || got[0] != note || r.SourceText() != "[V R16] Psyon exclusion criteria (psyon.cz) ("+note+")" {
+				t.Errorf("%s: %q, %q", r.ID, got, r.SourceText())
+			}
+		default:
+			if len(got) != 0 {
+				t.Errorf("%s: departures %q", r.ID, got)
+			}
+		}
+	}
+	// An exclusion in an exclusion list is no departure.
+	if d := (Source{Ref: "R16", ListsAs: Exclude}).Departure(Exclude); d != "" {
+		t.Errorf("departure %q", d)
 	}
 }
 

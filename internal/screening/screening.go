@@ -2,12 +2,15 @@
 // safe fit for a client, as a list of rules a prescriber can read.
 //
 // The rules are data (Rules): each names the facts it reads, a tier, a reason in
-// plain words and where it comes from (CLINICAL.md §1). Evaluate applies them to
-// what intake and the measures provide and reports the rules that fired, the
-// overall tier and the facts that were unknown. The tier never decides alone: a
-// prescriber records a Decision, and CheckDecision refuses the decisions the
-// rules forbid (approval over an exclude-tier rule, or over review-tier rules
-// without a written reason).
+// plain words and where it comes from (CLINICAL.md §1), with a note where
+// Doorway's tier departs from a source's. Evaluate applies them to what intake
+// and the measures provide and reports the rules that fired, the overall tier,
+// the facts that were unknown, the rules that could not be decided and must be
+// (the age limit without a date of birth, a heart attack without its date), and
+// the medicines whose names it did not recognise. The tier never decides
+// alone: a prescriber records a Decision, and CheckDecision refuses the
+// decisions the rules forbid (approval over an exclude-tier rule, over an
+// undecided rule, or over review-tier rules without a written reason).
 //
 // The package is pure: no clock, no storage, no I/O. Callers pass in dates.
 package screening

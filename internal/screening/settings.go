@@ -9,6 +9,15 @@ type Settings struct {
 	// RestingBPLimit: a resting BP above it that is untreated or poorly
 	// controlled excludes (default 180/100 [V R12]).
 	RestingBPLimit BP
+	// ReviewBPAbove: a known resting BP above it needs review, as does
+	// hypertension treated or not (default 140/90 [V R2, R8, R12]).
+	ReviewBPAbove BP
+	// MinAge: clients younger than this are excluded (default 18 [V R4,
+	// R16]); a clinic may raise it, never lower it.
+	MinAge int
+	// HeartAttackWeeks: a heart attack within this many weeks excludes
+	// (default 6 [V R9b]).
+	HeartAttackWeeks int
 	// BenzodiazepineLimitMG: a total benzodiazepine dose above this many mg of
 	// diazepam-equivalent per day needs review (default 8 [V R23]).
 	BenzodiazepineLimitMG float64
@@ -30,6 +39,9 @@ type Settings struct {
 func DefaultSettings() Settings {
 	return Settings{
 		RestingBPLimit:        BP{Systolic: 180, Diastolic: 100},
+		ReviewBPAbove:         BP{Systolic: 140, Diastolic: 90},
+		MinAge:                18,
+		HeartAttackWeeks:      6,
 		BenzodiazepineLimitMG: 8,
 		BMILimit:              35,
 		StopBangFrom:          3,
@@ -46,6 +58,18 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.RestingBPLimit.Diastolic == 0 {
 		s.RestingBPLimit.Diastolic = d.RestingBPLimit.Diastolic
+	}
+	if s.ReviewBPAbove.Systolic == 0 {
+		s.ReviewBPAbove.Systolic = d.ReviewBPAbove.Systolic
+	}
+	if s.ReviewBPAbove.Diastolic == 0 {
+		s.ReviewBPAbove.Diastolic = d.ReviewBPAbove.Diastolic
+	}
+	if s.MinAge == 0 {
+		s.MinAge = d.MinAge
+	}
+	if s.HeartAttackWeeks == 0 {
+		s.HeartAttackWeeks = d.HeartAttackWeeks
 	}
 	if s.BenzodiazepineLimitMG == 0 {
 		s.BenzodiazepineLimitMG = d.BenzodiazepineLimitMG
@@ -74,6 +98,12 @@ func (s Settings) Validate() error {
 		return problem.Invalidf("resting_bp_limit", "The resting blood pressure limit must have a systolic value between 1 and 300 mmHg.")
 	case s.RestingBPLimit.Diastolic < 0 || s.RestingBPLimit.Diastolic > 200:
 		return problem.Invalidf("resting_bp_limit", "The resting blood pressure limit must have a diastolic value between 1 and 200 mmHg.")
+	case s.ReviewBPAbove.Systolic < 0 || s.ReviewBPAbove.Systolic > 300 || s.ReviewBPAbove.Diastolic < 0 || s.ReviewBPAbove.Diastolic > 200:
+		return problem.Invalidf("review_bp_above", "The blood pressure that needs review must have a systolic value between 1 and 300 mmHg and a diastolic value between 1 and 200 mmHg.")
+	case s.MinAge != 0 && (s.MinAge < 18 || s.MinAge > 130):
+		return problem.Invalidf("min_age", "The youngest age for treatment must be between 18 and 130: the sources exclude anyone under 18.")
+	case s.HeartAttackWeeks != 0 && (s.HeartAttackWeeks < 6 || s.HeartAttackWeeks > 520):
+		return problem.Invalidf("heart_attack_weeks", "A recent heart attack excludes for between 6 and 520 weeks: the source excludes at least the 6 weeks after one.")
 	case s.BenzodiazepineLimitMG < 0:
 		return problem.Invalidf("benzodiazepine_limit_mg", "The benzodiazepine limit cannot be negative.")
 	case s.BMILimit < 0 || s.BMILimit > 100:
@@ -84,6 +114,11 @@ func (s Settings) Validate() error {
 		return problem.Invalidf("age_from", "The age must be between 1 and 130.")
 	case s.ApprovalDays < 0:
 		return problem.Invalidf("approval_days", "The number of days a screening approval stays valid cannot be negative.")
+	}
+	// A review line above the exclude line would let a resting pressure
+	// between them pass without review.
+	if d := s.withDefaults(); d.ReviewBPAbove.Systolic > d.RestingBPLimit.Systolic || d.ReviewBPAbove.Diastolic > d.RestingBPLimit.Diastolic {
+		return problem.Invalidf("review_bp_above", "The blood pressure that needs review (%s) must not be above the one that excludes (%s).", d.ReviewBPAbove, d.RestingBPLimit)
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ const (
 	AlertBPSevere    AlertKind = "bp_severe"    // BP at/above the severe limit once
 	AlertHRSustained AlertKind = "hr_sustained" // heart rate above the limit across readings minutes apart
 	AlertSpO2Low     AlertKind = "spo2_low"     // SpO2 below the limit
+	AlertSedation    AlertKind = "sedation"     // MOAA/S at or below the limit: deep sedation
+	AlertHRLow       AlertKind = "hr_low"       // heart rate below the limit
+	AlertSystolicLow AlertKind = "systolic_low" // systolic pressure below the limit
 )
 
 // AlertLimits are the thresholds for alerts during a session.
@@ -28,16 +31,25 @@ type AlertLimits struct {
 	HRAbove            int     // beats per minute, strictly above, spanning HRSustainedMinutes
 	HRSustainedMinutes int
 	SpO2Below          int // percent, strictly below
+	// SedationAtOrBelow: a MOAA/S score at or below it (1: responds only
+	// to a painful stimulus, or not at all) is deep sedation.
+	SedationAtOrBelow Sedation
+	HRBelow           int // beats per minute, strictly below, once
+	SystolicBelow     int // mmHg, strictly below, once
 }
 
 // DefaultAlertLimits: BP ≥ 180/110 on two readings 5 min apart or ≥ 200/120
-// once; HR > 120 for 5 min [S R36, C]; SpO2 < 92% [C].
+// once; HR > 120 for 5 min [S R36, C]; SpO2 < 92% [C]; MOAA/S ≤ 1, deep
+// sedation [V R3, R61]; HR < 50 or systolic < 90 [C].
 func DefaultAlertLimits() AlertLimits {
 	return AlertLimits{
 		BPSustained: BPLimit{180, 110}, BPSustainedMinutes: 5,
 		BPSevere: BPLimit{200, 120},
 		HRAbove:  120, HRSustainedMinutes: 5,
-		SpO2Below: 92,
+		SpO2Below:         92,
+		SedationAtOrBelow: 1,
+		HRBelow:           50,
+		SystolicBelow:     90,
 	}
 }
 
@@ -53,10 +65,17 @@ func (l AlertLimits) validate() error {
 		return problem.Invalidf("alerts.bp_sustained_minutes", "Between 1 and 60 minutes.")
 	case l.HRSustainedMinutes < 1 || l.HRSustainedMinutes > 60:
 		return problem.Invalidf("alerts.hr_sustained_minutes", "Between 1 and 60 minutes.")
-	case l.HRAbove < minHeartRate || l.HRAbove > maxHeartRate:
-		return problem.Invalidf("alerts.hr_above", "Between %d and %d beats per minute.", minHeartRate, maxHeartRate)
-	case l.SpO2Below < minSpO2 || l.SpO2Below > maxSpO2:
-		return problem.Invalidf("alerts.spo2_below", "Between %d and %d%%.", minSpO2, maxSpO2)
+	case l.HRAbove < usualHeartRateMin || l.HRAbove > usualHeartRateMax:
+		return problem.Invalidf("alerts.hr_above", "Between %d and %d beats per minute.", usualHeartRateMin, usualHeartRateMax)
+	case l.SpO2Below < usualSpO2Min || l.SpO2Below > possibleSpO2Max:
+		return problem.Invalidf("alerts.spo2_below", "Between %d and %d%%.", usualSpO2Min, possibleSpO2Max)
+	case l.SedationAtOrBelow < Unresponsive || l.SedationAtOrBelow >= FullyAlert:
+		// At 5 every fully alert client would raise it.
+		return problem.Invalidf("alerts.sedation_at_or_below", "A MOAA/S score from 0 to 4.")
+	case l.HRBelow < usualHeartRateMin || l.HRBelow >= l.HRAbove:
+		return problem.Invalidf("alerts.hr_below", "Between %d beats per minute and the upper heart-rate line (%d).", usualHeartRateMin, l.HRAbove)
+	case l.SystolicBelow < usualSystolicMin || l.SystolicBelow >= l.BPSustained.Systolic:
+		return problem.Invalidf("alerts.systolic_below", "Between %d mmHg and the sustained blood-pressure line (%d).", usualSystolicMin, l.BPSustained.Systolic)
 	}
 	return nil
 }
@@ -89,6 +108,9 @@ type Alert struct {
 //   - BP ≥ BPSevere: at the first reading.
 //   - HR > HRAbove: as for sustained BP, over HRSustainedMinutes.
 //   - SpO2 < SpO2Below: at the first reading.
+//   - MOAA/S ≤ SedationAtOrBelow: at the first reading (the score is in
+//     Vitals.Sedation; SedationReadings turns observations into readings).
+//   - HR < HRBelow, systolic < SystolicBelow: at the first reading.
 //
 // A reading at or above both BP limits can raise both alerts; they are
 // different rules and each is acknowledged on its own.
@@ -119,7 +141,35 @@ func EvaluateAlerts(readings []Vitals, l AlertLimits) []Alert {
 		out = append(out, newAlert(AlertSpO2Low, ep, ep[0].At,
 			fmt.Sprintf("SpO2 %d%% at %s is below %d%%.", ep[0].SpO2, clock(ep[0].At), l.SpO2Below)))
 	}
+	for _, ep := range episodes(rs, Alertness, func(v Vitals) bool { return *v.Sedation <= l.SedationAtOrBelow }) {
+		s := *ep[0].Sedation
+		out = append(out, newAlert(AlertSedation, ep, ep[0].At,
+			fmt.Sprintf("MOAA/S %d at %s (%s): deep sedation, at or below %d.", s, clock(ep[0].At), strings.ToLower(s.Label()), l.SedationAtOrBelow)))
+	}
+	for _, ep := range episodes(rs, HR, func(v Vitals) bool { return v.HeartRate < l.HRBelow }) {
+		out = append(out, newAlert(AlertHRLow, ep, ep[0].At,
+			fmt.Sprintf("Heart rate %d at %s is below %d.", ep[0].HeartRate, clock(ep[0].At), l.HRBelow)))
+	}
+	for _, ep := range episodes(rs, BP, func(v Vitals) bool { return v.Systolic < l.SystolicBelow }) {
+		out = append(out, newAlert(AlertSystolicLow, ep, ep[0].At,
+			fmt.Sprintf("Systolic pressure %d at %s is below %d (blood pressure %s).", ep[0].Systolic, clock(ep[0].At), l.SystolicBelow, ep[0].BPText())))
+	}
 	slices.SortStableFunc(out, func(a, b Alert) int { return a.At.Compare(b.At) })
+	return out
+}
+
+// SedationReadings turns the sedation scores of observations into readings
+// for EvaluateAlerts, so a MOAA/S noted as an observation raises the
+// sedation alert as one taken with the vital signs does. Observations
+// without a score are left out.
+func SedationReadings(obs []Observation) []Vitals {
+	var out []Vitals
+	for _, o := range obs {
+		if o.Sedation != nil {
+			s := *o.Sedation
+			out = append(out, Vitals{At: o.At, Sedation: &s})
+		}
+	}
 	return out
 }
 

@@ -18,6 +18,10 @@ func hr(m float64, rate int) session.Vitals { return session.Vitals{At: at(m), H
 
 func spo2(m float64, pct int) session.Vitals { return session.Vitals{At: at(m), SpO2: pct} }
 
+func moaas(m float64, score int) session.Vitals {
+	return session.Vitals{At: at(m), Sedation: sed(score)}
+}
+
 // summary renders alerts as "kind@minute" (the minute the rule was met)
 // with the number of readings in the episode.
 func summary(alerts []session.Alert) string {
@@ -63,6 +67,19 @@ func TestEvaluateAlerts(t *testing.T) {
 		{"SpO2 92", []session.Vitals{spo2(30, 92)}, ""},
 		{"one low episode", []session.Vitals{spo2(30, 91), spo2(31, 89)}, "spo2_low@30/2"},
 		{"two low episodes", []session.Vitals{spo2(30, 91), spo2(32, 96), spo2(50, 90)}, "spo2_low@30/1 spo2_low@50/1"},
+		// A very low SpO2 alerts like any other below 92.
+		{"SpO2 70", []session.Vitals{spo2(30, 70)}, "spo2_low@30/1"},
+		// MOAA/S ≤ 1: deep sedation. 2 is not; 1 and 0 are.
+		{"MOAA/S 2", []session.Vitals{moaas(30, 2)}, ""},
+		{"MOAA/S 1", []session.Vitals{moaas(30, 1)}, "sedation@30/1"},
+		{"MOAA/S 0", []session.Vitals{moaas(30, 0)}, "sedation@30/1"},
+		{"deep, lighter, deep again", []session.Vitals{moaas(30, 1), moaas(45, 3), moaas(60, 0)}, "sedation@30/1 sedation@60/1"},
+		// HR < 50 (strictly), at once.
+		{"HR 50", []session.Vitals{hr(20, 50)}, ""},
+		{"HR 49", []session.Vitals{hr(20, 49)}, "hr_low@20/1"},
+		// Systolic < 90 (strictly), at once; the diastolic does not matter.
+		{"systolic 90", []session.Vitals{bp(20, 90, 50)}, ""},
+		{"systolic 89", []session.Vitals{bp(20, 89, 50)}, "systolic_low@20/1"},
 		// Order of input does not matter.
 		{"unsorted", []session.Vitals{bp(45, 185, 104), bp(40, 182, 100)}, "bp_sustained@45/2"},
 	}
@@ -92,6 +109,41 @@ func TestAlertMessages(t *testing.T) {
 	}
 }
 
+func TestNewAlertMessages(t *testing.T) {
+	alerts := session.EvaluateAlerts([]session.Vitals{moaas(30, 1), hr(35, 44), bp(40, 84, 48), spo2(50, 70)}, session.DefaultAlertLimits())
+	want := []string{
+		"MOAA/S 1 at 10:30 (responds only to a painful squeeze, not to prodding): deep sedation, at or below 1.",
+		"Heart rate 44 at 10:35 is below 50.",
+		"Systolic pressure 84 at 10:40 is below 90 (blood pressure 84/48).",
+		"SpO2 70% at 10:50 is below 92%.",
+	}
+	if len(alerts) != len(want) {
+		t.Fatalf("got %d alerts: %s", len(alerts), summary(alerts))
+	}
+	for i := range want {
+		if alerts[i].Message != want[i] {
+			t.Errorf("message %q, want %q", alerts[i].Message, want[i])
+		}
+	}
+}
+
+// A sedation score noted as an observation alerts as one taken with the
+// vital signs does.
+func TestSedationFromObservations(t *testing.T) {
+	obs := []session.Observation{
+		{At: at(20), Note: "eyes closed, calm"},
+		{At: at(25), Sedation: sed(3)},
+		{At: at(35), Sedation: sed(1)},
+	}
+	rs := session.SedationReadings(obs)
+	if len(rs) != 2 || !rs[1].At.Equal(at(35)) || *rs[1].Sedation != 1 {
+		t.Fatalf("readings %+v", rs)
+	}
+	if got := summary(session.EvaluateAlerts(append([]session.Vitals{full(30, 120, 80, 70, 97)}, rs...), session.DefaultAlertLimits())); got != "sedation@35/1" {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestAlertLimitsAreSettings(t *testing.T) {
 	l := session.DefaultAlertLimits()
 	l.SpO2Below = 94
@@ -100,6 +152,15 @@ func TestAlertLimitsAreSettings(t *testing.T) {
 	if want := "hr_sustained@30/3 spo2_low@30/1"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// A clinic that alerts from MOAA/S 2, HR below 55 and systolic below 100.
+	l.SedationAtOrBelow, l.HRBelow, l.SystolicBelow = 2, 55, 100
+	got = summary(session.EvaluateAlerts([]session.Vitals{moaas(30, 2), hr(35, 54), bp(40, 99, 60)}, l))
+	if want := "sedation@30/1 hr_low@35/1 systolic_low@40/1"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	set := session.DefaultSettings()
+	set.Alerts = l
+	mustOK(t, set.Validate())
 }
 
 // An acknowledged alert stays acknowledged as the session goes on: its key

@@ -1,8 +1,10 @@
 // Package session holds the clinical rules of a medicine session: the routes
 // and forms ketamine and esketamine are given by, the prescriber's dosing
-// order, the dose calculation and its checks, vital signs and the pre-dose
-// blood-pressure gate, the monitoring protocol and its timetable, alerts,
-// observations and adverse events, and the discharge criteria.
+// order, the dose calculation and its checks, the administration of a dose
+// (an IV infusion's rate, when administration ended), vital signs (possible,
+// unusual, confirmed) and the pre-dose blood-pressure gate, the monitoring
+// protocol and its timetable, alerts, observations and adverse events, and
+// the discharge criteria.
 //
 // It is pure: no database, HTTP or templates, and no clock of its own (every
 // function that depends on the time is given "now"). The store keeps what this

@@ -87,6 +87,9 @@ type DoseCheck struct {
 	Weight Kg
 	PerKg  MgPerKg
 	Units  int // as in Dose
+	// RatePerKgHour is an IV infusion's rate, from CheckAdministration;
+	// zero for other routes and from CheckDose.
+	RatePerKgHour MgPerKgHour
 	// Reasons say why a prescriber must confirm the dose; empty when the
 	// dose may simply be given.
 	Reasons []string
@@ -99,7 +102,9 @@ func (c DoseCheck) NeedsConfirmation() bool { return len(c.Reasons) > 0 }
 //
 // It refuses (problem.Invalid) a dose above the order's maximum: nobody can
 // override that; the prescriber changes the order instead. It also refuses a
-// route other than the order's, and part of an esketamine device. It asks for
+// route other than the order's, part of an esketamine device, and an IV dose
+// above 1 mg/kg. The IV rate needs the infusion's duration:
+// CheckAdministration checks it. It asks for
 // a prescriber's confirmation when the dose is above what the order works out
 // to, outside the route's usual range in mg or mg/kg, or not a whole number of
 // lozenges or tablets. A dose below the order needs no confirmation: giving
@@ -121,6 +126,11 @@ func CheckDose(o Order, route Route, mg Mg, weight Kg, s Settings) (DoseCheck, e
 	}
 	if mg > o.MaxMg {
 		return DoseCheck{}, problem.Invalidf("mg", "%s is above this order's maximum of %s per session. It cannot be recorded; the prescriber must change the order.", mg, o.MaxMg)
+	}
+	// mg (tenths) × 100 against 1.00 mg/kg (hundredths) × kg (tenths):
+	// exact, so 80 mg at 80 kg is 1.00 mg/kg and may be given, 80.1 may not.
+	if route == IV && int64(mg)*100 > int64(ivMaxPerKg)*int64(weight) {
+		return DoseCheck{}, problem.Invalidf("mg", "%s at %s is above %s: an IV dose above 1 mg/kg is refused, as 1 to 4.5 mg/kg is the anaesthetic induction range.", mg, weight, ivMaxPerKg)
 	}
 	rs := s.Route(route)
 	c := DoseCheck{Mg: mg, Weight: weight, PerKg: PerKg(mg, weight)}

@@ -120,7 +120,7 @@ func TestCheckDose(t *testing.T) {
 	rdt := session.Order{Route: session.RDT, Mg: mg(200), MaxMg: mg(300)}
 	rdtHigh := session.Order{Route: session.RDT, Mg: mg(400), MaxMg: mg(500)}
 	nasal56 := session.Order{Route: session.Intranasal, Mg: mg(56), MaxMg: mg(84)}
-	nasal84 := session.Order{Route: session.Intranasal, Mg: mg(84), MaxMg: mg(112)}
+	nasal84 := session.Order{Route: session.Intranasal, Mg: mg(84), MaxMg: mg(84)}
 
 	tests := []struct {
 		name    string
@@ -156,7 +156,11 @@ func TestCheckDose(t *testing.T) {
 		{"esketamine 56", nasal56, mg(56), 700, 80, 2, nil},
 		{"esketamine 84 on a 56 order", nasal56, mg(84), 700, 120, 3, []string{"more than the ordered 56 mg"}},
 		{"esketamine 28", nasal56, mg(28), 700, 40, 1, []string{"outside the usual 56–84 mg"}},
-		{"esketamine 112", nasal84, mg(112), 700, 160, 4, []string{"more than the ordered 84 mg", "outside the usual 56–84 mg"}},
+		{"esketamine 84 on an 84 order", nasal84, mg(84), 700, 120, 3, nil},
+		// IV at the 1 mg/kg line: 80 mg at 80 kg is 1.00 mg/kg, allowed
+		// (above the usual 0.75, and above the order: confirmation).
+		{"IV at 1 mg/kg", session.Order{Route: session.IV, MgPerKg: 75, MaxMg: mg(100), OverMinutes: 60}, mg(80), 800, 100, 0,
+			[]string{"more than the ordered 0.75 mg/kg × 80 kg = 60 mg", "is 1.00 mg/kg, outside the usual 0.10–0.75 mg/kg"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,6 +203,14 @@ func TestCheckDoseRefuses(t *testing.T) {
 		{"weight in lb", im, session.IM, mg(40), 4000, problem.Invalid, "weight_kg"},
 		{"part of a device", session.Order{Route: session.Intranasal, Mg: mg(56), MaxMg: mg(84)}, session.Intranasal, mg(70), 700, problem.Invalid, "mg"},
 		{"broken order", session.Order{Route: session.IM, MgPerKg: 50}, session.IM, mg(40), 800, problem.Conflict, ""},
+		// 112 mg is four devices: an order allowing it is no longer valid.
+		{"an esketamine order of 112 mg", session.Order{Route: session.Intranasal, Mg: mg(84), MaxMg: mg(112)}, session.Intranasal, mg(112), 700, problem.Conflict, ""},
+		{"esketamine 112 on an 84 order", session.Order{Route: session.Intranasal, Mg: mg(84), MaxMg: mg(84)}, session.Intranasal, mg(112), 700, problem.Invalid, "mg"},
+		// 80.1 mg at 80 kg is a tenth of a mg over 1 mg/kg: refused, even
+		// under an order whose maximum allows it.
+		{"IV a tenth over 1 mg/kg", session.Order{Route: session.IV, MgPerKg: 75, MaxMg: mg(100), OverMinutes: 40}, session.IV, 801, 800, problem.Invalid, "mg"},
+		// A fixed IV order of 90 mg at 70 kg: 1.29 mg/kg.
+		{"IV fixed order over 1 mg/kg at this weight", session.Order{Route: session.IV, Mg: mg(90), MaxMg: mg(90), OverMinutes: 40}, session.IV, mg(90), 700, problem.Invalid, "mg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,8 +218,12 @@ func TestCheckDoseRefuses(t *testing.T) {
 			mustFail(t, err, tt.code, tt.field)
 		})
 	}
+	_, err := session.CheckDose(session.Order{Route: session.IV, Mg: mg(90), MaxMg: mg(90), OverMinutes: 40}, session.IV, mg(90), 700, def)
+	if msg := problem.MessageOf(err); msg != "90 mg at 70 kg is above 1.00 mg/kg: an IV dose above 1 mg/kg is refused, as 1 to 4.5 mg/kg is the anaesthetic induction range." {
+		t.Errorf("IV refusal: %q", msg)
+	}
 	// The refusal says the maximum and that it cannot be overridden.
-	_, err := session.CheckDose(im, session.IM, 601, 800, def)
+	_, err = session.CheckDose(im, session.IM, 601, 800, def)
 	if msg := problem.MessageOf(err); !strings.Contains(msg, "60.1 mg is above this order's maximum of 60 mg") || !strings.Contains(msg, "cannot be recorded") {
 		t.Errorf("message %q", msg)
 	}

@@ -52,6 +52,9 @@ func (o Order) Validate(s Settings) error {
 		if !o.Route.WeightBasedAllowed() {
 			return problem.Invalidf("mg_per_kg", "%s is given in fixed doses; give the dose in mg.", o.Route.Label())
 		}
+		if o.Route == IV && o.MgPerKg > ivMaxPerKg {
+			return problem.Invalidf("mg_per_kg", "An IV order above %s is refused: 1 to 4.5 mg/kg is the anaesthetic induction range, not a dose for psychotherapy.", ivMaxPerKg)
+		}
 		if o.MgPerKg < f.minPerKg || o.MgPerKg > f.maxPerKg {
 			return problem.Invalidf("mg_per_kg", "%s is outside %s–%s for %s; check the decimal point.",
 				o.MgPerKg, f.minPerKg.Number(), f.maxPerKg, o.Route.Label())
@@ -62,6 +65,8 @@ func (o Order) Validate(s Settings) error {
 	switch {
 	case o.MaxMg <= 0:
 		return problem.Invalidf("max_mg", "Give the most that may be given in one session.")
+	case o.Route == Intranasal && o.MaxMg > esketamineMaxMg:
+		return problem.Invalidf("max_mg", "An esketamine order above %s is refused: 56 or 84 mg is the dose (three 28 mg devices at most).", esketamineMaxMg)
 	case o.MaxMg > f.maxMg:
 		return problem.Invalidf("max_mg", "A maximum of %s is above %s for %s; check the number.", o.MaxMg, f.maxMg, o.Route.Label())
 	case !o.WeightBased() && o.Mg > o.MaxMg:

@@ -32,6 +32,14 @@ func TestOrderValidate(t *testing.T) {
 		{"IM 5 mg/kg", session.Order{Route: session.IM, MgPerKg: 500, MaxMg: mg(60)}, "mg_per_kg"},
 		{"IM 2 mg/kg is the ceiling", session.Order{Route: session.IM, MgPerKg: 200, MaxMg: mg(200)}, ""},
 		{"IV 0.04 mg/kg", session.Order{Route: session.IV, MgPerKg: 4, MaxMg: mg(60), OverMinutes: 40}, "mg_per_kg"},
+		// Above 1 mg/kg IV is refused; 1.00 itself is allowed.
+		{"IV 1.00 mg/kg", session.Order{Route: session.IV, MgPerKg: 100, MaxMg: mg(100), OverMinutes: 60}, ""},
+		{"IV 1.01 mg/kg", session.Order{Route: session.IV, MgPerKg: 101, MaxMg: mg(100), OverMinutes: 60}, "mg_per_kg"},
+		{"IV 2 mg/kg", session.Order{Route: session.IV, MgPerKg: 200, MaxMg: mg(150), OverMinutes: 60}, "mg_per_kg"},
+		// Esketamine: 84 mg is the most; an order allowing 112 is refused.
+		{"esketamine max 112", session.Order{Route: session.Intranasal, Mg: mg(84), MaxMg: mg(112)}, "max_mg"},
+		{"esketamine 112", session.Order{Route: session.Intranasal, Mg: mg(112), MaxMg: mg(112)}, "max_mg"},
+		{"esketamine 56, at most 84", session.Order{Route: session.Intranasal, Mg: mg(56), MaxMg: mg(84)}, ""},
 		{"esketamine by weight", session.Order{Route: session.Intranasal, MgPerKg: 100, MaxMg: mg(84)}, "mg_per_kg"},
 		{"RDT 120 mg", session.Order{Route: session.RDT, Mg: mg(120), MaxMg: mg(300)}, "mg"},
 		{"esketamine 60 mg", session.Order{Route: session.Intranasal, Mg: mg(60), MaxMg: mg(84)}, "mg"},
@@ -53,6 +61,18 @@ func TestOrderValidate(t *testing.T) {
 			}
 			mustFail(t, err, problem.Invalid, tt.field)
 		})
+	}
+}
+
+func TestOrderRefusalsSayWhy(t *testing.T) {
+	s := session.DefaultSettings()
+	err := session.Order{Route: session.IV, MgPerKg: 150, MaxMg: session.MgOf(100), OverMinutes: 40}.Validate(s)
+	if msg := problem.MessageOf(err); msg != "An IV order above 1.00 mg/kg is refused: 1 to 4.5 mg/kg is the anaesthetic induction range, not a dose for psychotherapy." {
+		t.Errorf("IV: %q", msg)
+	}
+	err = session.Order{Route: session.Intranasal, Mg: session.MgOf(84), MaxMg: session.MgOf(112)}.Validate(s)
+	if msg := problem.MessageOf(err); msg != "An esketamine order above 84 mg is refused: 56 or 84 mg is the dose (three 28 mg devices at most)." {
+		t.Errorf("esketamine: %q", msg)
 	}
 }
 

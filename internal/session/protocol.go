@@ -39,8 +39,8 @@ type Point struct {
 }
 
 // DefaultProtocol is CLINICAL.md §3: before the dose; every 15 minutes for the
-// first hour; every 30 minutes after that; BP, HR, SpO2 and alertness at
-// discharge; at least 120 minutes.
+// first hour; every 30 minutes after that; BP, HR and SpO2 at every point,
+// with alertness too at discharge; at least 120 minutes.
 //
 // CLINICAL.md asks for the first hour to include "about 40 min, the usual BP
 // peak". We honour it with an extra point at 40 beside 45, rather than moving
@@ -56,7 +56,7 @@ func DefaultProtocol() Protocol {
 			{0, full}, {15, full}, {30, full}, {40, full}, {45, full}, {60, full},
 		},
 		RepeatEvery:       30,
-		RepeatMeasures:    []Measure{BP, HR},
+		RepeatMeasures:    []Measure{BP, HR, SpO2},
 		DischargeMeasures: []Measure{BP, HR, SpO2, Alertness},
 		MinObservation:    120,
 		Tolerance:         5,

@@ -22,7 +22,8 @@ func TestDefaultProtocol(t *testing.T) {
 	if want := []int{0, 15, 30, 40, 45, 60}; !slices.Equal(minutes, want) {
 		t.Errorf("points %v, want %v", minutes, want)
 	}
-	if p.RepeatEvery != 30 || !slices.Equal(p.RepeatMeasures, []session.Measure{session.BP, session.HR}) {
+	// SpO2 at every point, the repeat points included (CLINICAL.md §3).
+	if p.RepeatEvery != 30 || !slices.Equal(p.RepeatMeasures, []session.Measure{session.BP, session.HR, session.SpO2}) {
 		t.Errorf("repeat every %d with %v", p.RepeatEvery, p.RepeatMeasures)
 	}
 	if p.MinObservation != 120 || p.Tolerance != 5 {
@@ -139,14 +140,17 @@ func TestSchedule(t *testing.T) {
 			"0:done 15:done 30:done 40:upcoming 45:upcoming 60:upcoming 90:upcoming 120:upcoming", 40},
 		{"partly recorded and overdue", 36, []session.Vitals{baseline, at15, bpHR(30)},
 			"0:done 15:done 30:overdue-spo2 40:due 45:upcoming 60:upcoming 90:upcoming 120:upcoming", 40},
-		// After the first hour, BP and HR are enough.
-		{"repeat points need BP and HR", 96, append(slices.Clone(firstHour), bpHR(91)),
+		// After the first hour too, SpO2 is asked at every point: BP and HR
+		// alone leave the point short of it.
+		{"repeat points need SpO2 as well", 96, append(slices.Clone(firstHour), bpHR(91)),
+			first + "90:overdue-spo2 120:upcoming", 120},
+		{"repeat points with all three", 96, append(slices.Clone(firstHour), full(91, 135, 85, 80, 97)),
 			first + "90:done 120:upcoming", 120},
 		// At 125 the 120 window is still open (its last moment), and the
 		// repeat rule adds 150 so there is always a next point.
-		{"past the minimum", 125, append(slices.Clone(firstHour), bpHR(91)),
+		{"past the minimum", 125, append(slices.Clone(firstHour), full(91, 135, 85, 80, 97)),
 			first + "90:done 120:due 150:upcoming", 120},
-		{"long session", 151, append(slices.Clone(firstHour), bpHR(91), bpHR(119)),
+		{"long session", 151, append(slices.Clone(firstHour), full(91, 135, 85, 80, 97), full(119, 130, 82, 76, 98)),
 			first + "90:done 120:done 150:due 180:upcoming", 150},
 	}
 	p := session.DefaultProtocol()

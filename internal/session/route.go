@@ -69,7 +69,9 @@ var facts = map[Route]routeFacts{
 		drug:            "ketamine",
 		onset:           "Infused over minutes; 0.5 mg/kg over 40 min is the convention.",
 		bioavailability: "100% (display only)",
-		minPerKg:        5, maxPerKg: 200, maxMg: MgOf(300),
+		// Above 1 mg/kg is refused, not merely a slip to catch: 1–4.5 mg/kg
+		// is the anaesthetic induction range [V R11d] (ivMaxPerKg).
+		minPerKg: 5, maxPerKg: ivMaxPerKg, maxMg: MgOf(300),
 	},
 	Intranasal: {
 		label:    "Intranasal esketamine",
@@ -79,8 +81,9 @@ var facts = map[Route]routeFacts{
 		// CLINICAL.md gives no figure for intranasal esketamine; we show none
 		// rather than one without a source.
 		bioavailability: "",
-		// Esketamine is given in fixed doses, never by weight.
-		maxMg: MgOf(112),
+		// Esketamine is given in fixed doses, never by weight, and an order
+		// above 84 mg is refused (CLINICAL.md §2).
+		maxMg: esketamineMaxMg,
 	},
 }
 
@@ -133,6 +136,18 @@ type RouteSettings struct {
 	// in mg, IM and IV ranges in mg/kg.
 	UsualMinMg, UsualMaxMg       Mg
 	UsualMinPerKg, UsualMaxPerKg MgPerKg
+	// ConfirmAbovePerKgHour, for IV only: an infusion faster than this
+	// needs a prescriber's confirmation. Zero means the default, 1.00
+	// mg/kg/h [V R26]; a clinic may set a lower rate, never a higher one.
+	ConfirmAbovePerKgHour MgPerKgHour
+}
+
+// ivRateLimit is the IV rate above which a prescriber must confirm.
+func (rs RouteSettings) ivRateLimit() MgPerKgHour {
+	if rs.ConfirmAbovePerKgHour == 0 {
+		return ivDefaultRateLimit
+	}
+	return rs.ConfirmAbovePerKgHour
 }
 
 // DefaultRouteSettings are the CLINICAL.md §2 defaults for r.
@@ -208,6 +223,12 @@ func (rs RouteSettings) validate(r Route) error {
 	}
 	if rs.UsualMaxPerKg > 0 && rs.UsualMinPerKg > rs.UsualMaxPerKg {
 		return problem.Invalidf(field+".usual_max_per_kg", "The usual maximum is below the usual minimum.")
+	}
+	switch {
+	case r == IV && (rs.ConfirmAbovePerKgHour < 0 || rs.ConfirmAbovePerKgHour > ivDefaultRateLimit):
+		return problem.Invalidf(field+".confirm_above_per_kg_hour", "An infusion faster than %s needs a prescriber's confirmation; the clinic may ask from a lower rate, not a higher one.", ivDefaultRateLimit)
+	case r != IV && rs.ConfirmAbovePerKgHour != 0:
+		return problem.Invalidf(field+".confirm_above_per_kg_hour", "Only an IV infusion has a rate.")
 	}
 	return nil
 }

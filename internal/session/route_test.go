@@ -82,9 +82,30 @@ func TestSettingsValidate(t *testing.T) {
 		{"range upside down", func(s *session.Settings) {
 			s.Routes[session.IM] = session.RouteSettings{UnitMg: 10, UsualMinPerKg: 75, UsualMaxPerKg: 50}
 		}, "routes.im.usual_max_per_kg"},
+		{"IV rate line 0.80", func(s *session.Settings) {
+			rs := s.Route(session.IV)
+			rs.ConfirmAbovePerKgHour = 80
+			s.Routes[session.IV] = rs
+		}, ""},
+		{"IV rate line above 1.00 mg/kg/h", func(s *session.Settings) {
+			rs := s.Route(session.IV)
+			rs.ConfirmAbovePerKgHour = 101
+			s.Routes[session.IV] = rs
+		}, "routes.iv.confirm_above_per_kg_hour"},
+		{"a rate line for IM", func(s *session.Settings) {
+			rs := s.Route(session.IM)
+			rs.ConfirmAbovePerKgHour = 100
+			s.Routes[session.IM] = rs
+		}, "routes.im.confirm_above_per_kg_hour"},
 		{"hold below confirm", func(s *session.Settings) { s.PreDose.Hold = session.BPLimit{Systolic: 130, Diastolic: 100} }, "pre_dose.hold"},
 		{"alert BP swapped", func(s *session.Settings) { s.Alerts.BPSevere = session.BPLimit{Systolic: 120, Diastolic: 200} }, "alerts.bp_severe"},
 		{"SpO2 limit 0", func(s *session.Settings) { s.Alerts.SpO2Below = 0 }, "alerts.spo2_below"},
+		{"sedation alert at 5, fully alert", func(s *session.Settings) { s.Alerts.SedationAtOrBelow = 5 }, "alerts.sedation_at_or_below"},
+		{"sedation alert only at 0", func(s *session.Settings) { s.Alerts.SedationAtOrBelow = 0 }, ""},
+		{"low HR line at the high one", func(s *session.Settings) { s.Alerts.HRBelow = 120 }, "alerts.hr_below"},
+		{"low HR line 29", func(s *session.Settings) { s.Alerts.HRBelow = 29 }, "alerts.hr_below"},
+		{"low systolic line 59", func(s *session.Settings) { s.Alerts.SystolicBelow = 59 }, "alerts.systolic_below"},
+		{"low systolic line at the sustained line", func(s *session.Settings) { s.Alerts.SystolicBelow = 180 }, "alerts.systolic_below"},
 		{"discharge age 0", func(s *session.Settings) { s.Discharge.MaxAgeMinutes = 0 }, "discharge.max_age_minutes"},
 	}
 	for _, tt := range tests {

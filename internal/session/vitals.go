@@ -1,7 +1,9 @@
 package session
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"doorway/internal/problem"
@@ -32,6 +34,8 @@ func (m Measure) Valid() bool { _, ok := measureLabels[m]; return ok }
 
 // Vitals is one set of readings taken together. A measure that was not taken
 // is zero, except Sedation, which is nil: a MOAA/S of 0 is a real score.
+// (So an SpO2 of 0%, which no living person shows and an oximeter reports
+// only when it has lost the signal, cannot be recorded.)
 type Vitals struct {
 	At        time.Time
 	Systolic  int // mmHg
@@ -39,6 +43,10 @@ type Vitals struct {
 	HeartRate int // beats per minute
 	SpO2      int // percent
 	Sedation  *Sedation
+	// Confirmed: the person entering the reading has confirmed the values
+	// that Unusual lists, after Validate asked (UnusualReading). Without it
+	// an unusual reading is not recorded; with it, it is, as entered.
+	Confirmed bool
 }
 
 // Has reports whether the reading includes m.
@@ -64,22 +72,69 @@ func (v Vitals) BPText() string {
 	return fmt.Sprintf("%d/%d", v.Systolic, v.Diastolic)
 }
 
-// The bounds of a possible reading. They refuse what no living, measurable
-// person shows (a slip such as 1400 for 140, or systolic and diastolic
-// swapped), never what is merely abnormal: a pressure of 230/130 must be
-// recordable, because that is exactly what the alerts are for.
+// Any reading a living person can show, and a monitor can measure, can be
+// recorded (CLINICAL.md §3): what is merely abnormal is exactly what the
+// alerts are for. Two sets of bounds say so.
+//
+// Outside the possible bounds a reading is refused: no cuff reads a
+// systolic pressure above 300 mmHg, no heart beats 400 times a minute, no
+// saturation passes 100%, and a diastolic at or above the systolic has the
+// numbers swapped. Inside them, but outside the usual bounds, it is
+// recorded only once confirmed: it may be real (a systolic of 55 in a
+// collapse, an SpO2 of 45 before an oximeter loses the signal) or a slip of
+// the keyboard (9 for 97, 30 for 130, 1400 for 140 is refused outright), and
+// only the person at the bedside can say which. A low SpO2 such as 70 is
+// usual enough to record at once, and the alert says what it means.
 const (
-	minSystolic, maxSystolic   = 50, 300
-	minDiastolic, maxDiastolic = 20, 200
-	minHeartRate, maxHeartRate = 20, 250
-	// Pulse oximeters are not calibrated below about 70% and read nothing
-	// useful below 50%; 100% is the ceiling of a saturation.
-	minSpO2, maxSpO2 = 50, 100
+	possibleSystolicMin, possibleSystolicMax   = 20, 300
+	possibleDiastolicMin, possibleDiastolicMax = 10, 200
+	possibleHeartRateMin, possibleHeartRateMax = 10, 300
+	possibleSpO2Min, possibleSpO2Max           = 1, 100
+
+	usualSystolicMin, usualSystolicMax   = 60, 260
+	usualDiastolicMin, usualDiastolicMax = 30, 160
+	usualHeartRateMin, usualHeartRateMax = 30, 200
+	// Pulse oximeters are not calibrated below about 70% and read little of
+	// use below 50%.
+	usualSpO2Min = 50
+
 	// Adults only; 350 kg is above any weight a clinic scale or chair takes.
 	minWeight, maxWeight = Kg(250), Kg(3500)
 )
 
+// Unusual is one value of a reading that is possible but far from usual:
+// the field it is in and a question for the person who entered it.
+type Unusual struct {
+	Field   string // "systolic", "diastolic", "heart_rate", "spo2"
+	Message string // e.g. "A systolic pressure of 55 mmHg is unusual (usually 60–260)."
+}
+
+// UnusualReading is the error Validate returns for a possible reading with
+// unusual values that is not marked Confirmed. It is a problem.Invalid (its
+// Unwrap gives the *problem.Error), so a caller that does not know it still
+// refuses the reading with a message saying what to check; a caller that
+// does (AsUnusual) shows the values and offers to record them as entered,
+// setting Vitals.Confirmed.
+type UnusualReading struct {
+	Unusual []Unusual
+	err     *problem.Error
+}
+
+func (e *UnusualReading) Error() string { return e.err.Error() }
+
+// Unwrap is the problem.Invalid behind it, naming the first unusual field.
+func (e *UnusualReading) Unwrap() error { return e.err }
+
+// AsUnusual reports whether err is an UnusualReading, and returns it.
+func AsUnusual(err error) (*UnusualReading, bool) {
+	var u *UnusualReading
+	ok := errors.As(err, &u)
+	return u, ok
+}
+
 // Validate checks a reading as it is entered, naming the field at fault.
+// It refuses (problem.Invalid) what is not possible, and returns an
+// UnusualReading for what is possible but unusual unless v.Confirmed.
 func (v Vitals) Validate() error {
 	if v.At.IsZero() {
 		return problem.Invalidf("at", "Record when the reading was taken.")
@@ -92,28 +147,59 @@ func (v Vitals) Validate() error {
 			return err
 		}
 	}
-	if v.HeartRate != 0 && (v.HeartRate < minHeartRate || v.HeartRate > maxHeartRate) {
-		return problem.Invalidf("heart_rate", "A heart rate of %d is not possible; check the reading (%d–%d beats per minute).", v.HeartRate, minHeartRate, maxHeartRate)
+	if v.HeartRate != 0 && (v.HeartRate < possibleHeartRateMin || v.HeartRate > possibleHeartRateMax) {
+		return problem.Invalidf("heart_rate", "A heart rate of %d is not possible; check the reading (%d–%d beats per minute).", v.HeartRate, possibleHeartRateMin, possibleHeartRateMax)
 	}
-	if v.SpO2 != 0 && (v.SpO2 < minSpO2 || v.SpO2 > maxSpO2) {
-		return problem.Invalidf("spo2", "An SpO2 of %d%% is not a reading to record; check it (%d–%d%%).", v.SpO2, minSpO2, maxSpO2)
+	if v.SpO2 != 0 && (v.SpO2 < possibleSpO2Min || v.SpO2 > possibleSpO2Max) {
+		return problem.Invalidf("spo2", "An SpO2 of %d%% is not possible; check the reading (%d–%d%%).", v.SpO2, possibleSpO2Min, possibleSpO2Max)
 	}
 	if v.Sedation != nil && !v.Sedation.Valid() {
 		return problem.Invalidf("sedation", "MOAA/S is a score from 0 to 5.")
 	}
+	if u := v.Unusual(); len(u) > 0 && !v.Confirmed {
+		msgs := make([]string, len(u))
+		for i, x := range u {
+			msgs[i] = x.Message
+		}
+		return &UnusualReading{Unusual: u, err: problem.Invalidf(u[0].Field,
+			"%s If the reading is right, confirm it to record it as it is; otherwise check it and enter it again.", strings.Join(msgs, " "))}
+	}
 	return nil
 }
 
+// Unusual lists the values of a possible reading that lie outside the usual
+// bounds, in the order of the form; empty for a usual reading. It does not
+// check that the reading is possible: Validate does.
+func (v Vitals) Unusual() []Unusual {
+	var out []Unusual
+	out = outside(out, "systolic", "A systolic pressure of %d mmHg is unusual (usually %d–%d).", v.Systolic, usualSystolicMin, usualSystolicMax)
+	out = outside(out, "diastolic", "A diastolic pressure of %d mmHg is unusual (usually %d–%d).", v.Diastolic, usualDiastolicMin, usualDiastolicMax)
+	out = outside(out, "heart_rate", "A heart rate of %d is unusual (usually %d–%d beats per minute).", v.HeartRate, usualHeartRateMin, usualHeartRateMax)
+	out = outside(out, "spo2", "An SpO2 of %d%% is unusual (usually %d–%d%%).", v.SpO2, usualSpO2Min, possibleSpO2Max)
+	return out
+}
+
+// outside adds an Unusual for a value taken (not zero) outside lo–hi.
+func outside(out []Unusual, field, format string, v, lo, hi int) []Unusual {
+	if v != 0 && (v < lo || v > hi) {
+		out = append(out, Unusual{Field: field, Message: fmt.Sprintf(format, v, lo, hi)})
+	}
+	return out
+}
+
+// validateBP refuses a blood pressure that is not possible: one number
+// without the other, either outside what can be measured, or the diastolic
+// at or above the systolic.
 func validateBP(sys, dia int) error {
 	switch {
 	case sys == 0:
 		return problem.Invalidf("systolic", "Record the systolic pressure as well as the diastolic.")
 	case dia == 0:
 		return problem.Invalidf("diastolic", "Record the diastolic pressure as well as the systolic.")
-	case sys < minSystolic || sys > maxSystolic:
-		return problem.Invalidf("systolic", "A systolic pressure of %d is not possible; check the reading (%d–%d mmHg).", sys, minSystolic, maxSystolic)
-	case dia < minDiastolic || dia > maxDiastolic:
-		return problem.Invalidf("diastolic", "A diastolic pressure of %d is not possible; check the reading (%d–%d mmHg).", dia, minDiastolic, maxDiastolic)
+	case sys < possibleSystolicMin || sys > possibleSystolicMax:
+		return problem.Invalidf("systolic", "A systolic pressure of %d is not possible; check the reading (%d–%d mmHg).", sys, possibleSystolicMin, possibleSystolicMax)
+	case dia < possibleDiastolicMin || dia > possibleDiastolicMax:
+		return problem.Invalidf("diastolic", "A diastolic pressure of %d is not possible; check the reading (%d–%d mmHg).", dia, possibleDiastolicMin, possibleDiastolicMax)
 	case dia >= sys:
 		return problem.Invalidf("diastolic", "The diastolic pressure (%d) must be below the systolic (%d); are they swapped?", dia, sys)
 	}

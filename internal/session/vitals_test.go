@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"slices"
 	"testing"
 
 	"doorway/internal/problem"
@@ -59,25 +60,31 @@ func TestVitalsValidate(t *testing.T) {
 		field string // "" when valid
 	}{
 		{"ordinary", full(15, 128, 82, 76, 97), ""},
-		{"abnormal but possible", full(40, 230, 130, 150, 85), ""},
-		{"lowest possible", full(15, 50, 20, 20, 50), ""},
-		{"highest possible", full(15, 300, 200, 250, 100), ""},
+		{"abnormal but usual enough", full(40, 230, 130, 150, 85), ""},
+		// The usual bounds, all recorded without a question: 60–260/30–160,
+		// HR 30–200, SpO2 50–100.
+		{"lowest usual", full(15, 60, 30, 30, 50), ""},
+		{"highest usual", full(15, 260, 160, 200, 100), ""},
+		// A very low SpO2 is recorded at once (and alerts: alerts_test.go).
+		{"SpO2 70", full(15, 120, 80, 70, 70), ""},
 		{"BP only", session.Vitals{At: at(90), Systolic: 130, Diastolic: 80}, ""},
 		{"sedation only", session.Vitals{At: at(90), Sedation: sed(0)}, ""},
 		{"no time", session.Vitals{Systolic: 130, Diastolic: 80}, "at"},
 		{"nothing recorded", session.Vitals{At: at(15)}, "systolic"},
-		{"systolic 49", full(15, 49, 30, 70, 97), "systolic"},
+		// Not possible: refused, confirmed or not.
+		{"systolic 19", full(15, 19, 10, 70, 97), "systolic"},
 		{"systolic 1400", full(15, 1400, 80, 70, 97), "systolic"},
-		{"diastolic 19", full(15, 120, 19, 70, 97), "diastolic"},
+		{"systolic 301", full(15, 301, 80, 70, 97), "systolic"},
+		{"diastolic 9", full(15, 120, 9, 70, 97), "diastolic"},
 		{"diastolic 201", full(15, 290, 201, 70, 97), "diastolic"},
 		{"swapped", full(15, 80, 120, 70, 97), "diastolic"},
 		{"equal", full(15, 100, 100, 70, 97), "diastolic"},
 		{"systolic alone", session.Vitals{At: at(15), Systolic: 120}, "diastolic"},
 		{"diastolic alone", session.Vitals{At: at(15), Diastolic: 80}, "systolic"},
-		{"HR 19", full(15, 120, 80, 19, 97), "heart_rate"},
-		{"HR 251", full(15, 120, 80, 251, 97), "heart_rate"},
-		{"SpO2 49", full(15, 120, 80, 70, 49), "spo2"},
+		{"HR 9", full(15, 120, 80, 9, 97), "heart_rate"},
+		{"HR 301", full(15, 120, 80, 301, 97), "heart_rate"},
 		{"SpO2 101", full(15, 120, 80, 70, 101), "spo2"},
+		{"SpO2 negative", full(15, 120, 80, 70, -3), "spo2"},
 		{"MOAA/S 6", session.Vitals{At: at(90), Sedation: sed(6)}, "sedation"},
 	}
 	for _, tt := range tests {
@@ -87,7 +94,71 @@ func TestVitalsValidate(t *testing.T) {
 				return
 			}
 			mustFail(t, tt.v.Validate(), problem.Invalid, tt.field)
+			// Impossible is refused even when confirmed, and is not an
+			// unusual reading to confirm.
+			tt.v.Confirmed = true
+			mustFail(t, tt.v.Validate(), problem.Invalid, tt.field)
+			if _, ok := session.AsUnusual(tt.v.Validate()); ok {
+				t.Error("an impossible reading offered for confirmation")
+			}
 		})
+	}
+}
+
+// Possible but unusual readings ask to be confirmed; confirmed, they are
+// recorded as entered.
+func TestVitalsUnusualNeedConfirmation(t *testing.T) {
+	tests := []struct {
+		name   string
+		v      session.Vitals
+		fields []string
+	}{
+		// Just outside the usual bounds on each side.
+		{"systolic 59", full(15, 59, 30, 70, 97), []string{"systolic"}},
+		{"systolic 261", full(15, 261, 100, 70, 97), []string{"systolic"}},
+		{"diastolic 29", full(15, 80, 29, 70, 97), []string{"diastolic"}},
+		{"diastolic 161", full(15, 250, 161, 70, 97), []string{"diastolic"}},
+		{"HR 29", full(15, 120, 80, 29, 97), []string{"heart_rate"}},
+		{"HR 201", full(15, 120, 80, 201, 97), []string{"heart_rate"}},
+		{"SpO2 49", full(15, 120, 80, 70, 49), []string{"spo2"}},
+		// The extremes of the possible: 20/10, HR 10, SpO2 1; 300/200, HR 300.
+		{"lowest possible", full(15, 20, 10, 10, 1), []string{"systolic", "diastolic", "heart_rate", "spo2"}},
+		{"highest possible", full(15, 300, 200, 300, 100), []string{"systolic", "diastolic", "heart_rate"}},
+		// SpO2 9 typed for 97: a slip the question catches.
+		{"SpO2 9", full(15, 120, 80, 70, 9), []string{"spo2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.v.Validate()
+			mustFail(t, err, problem.Invalid, tt.fields[0])
+			u, ok := session.AsUnusual(err)
+			if !ok {
+				t.Fatalf("not an unusual reading: %v", err)
+			}
+			var fields []string
+			for _, x := range u.Unusual {
+				fields = append(fields, x.Field)
+			}
+			if !slices.Equal(fields, tt.fields) || !slices.Equal(u.Unusual, tt.v.Unusual()) {
+				t.Errorf("unusual %v, want %v", fields, tt.fields)
+			}
+			tt.v.Confirmed = true
+			mustOK(t, tt.v.Validate())
+		})
+	}
+	err := full(15, 55, 35, 70, 97).Validate()
+	if msg := problem.MessageOf(err); msg != "A systolic pressure of 55 mmHg is unusual (usually 60–260). If the reading is right, confirm it to record it as it is; otherwise check it and enter it again." {
+		t.Errorf("message %q", msg)
+	}
+	// CheckPreDose asks the same question, and accepts a confirmed reading.
+	pre := full(-10, 55, 35, 70, 97)
+	_, err = session.CheckPreDose(pre, session.DefaultPreDoseLimits())
+	if _, ok := session.AsUnusual(err); !ok {
+		t.Errorf("pre-dose: %v", err)
+	}
+	pre.Confirmed = true
+	if got, err := session.CheckPreDose(pre, session.DefaultPreDoseLimits()); err != nil || got.Status != session.PreDoseOK {
+		t.Errorf("confirmed pre-dose: %v %v", got, err)
 	}
 }
 

@@ -54,13 +54,13 @@ func moveToActiveNeedsEveryCourseGate(t *testing.T, f *fixture) {
 	mustContain(t, "course page in preparation", page,
 		`value="active" class="secondary" disabled aria-describedby="blocked-active"`,
 		"Moving to Active (medicine sessions and integration) is blocked",
-		"Baseline measures: Baseline measures must be done within 14 days before a medicine session: PHQ-9 and GAD-7 have not been done.",
+		"Baseline measures: Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PHQ-9 and GAD-7 have not been done.",
 		"Dosing order: There is no dosing order for this course.")
 
 	rec := f.do("prescriber", "POST", path+"/state", url.Values{"to": {"active"}})
 	want := "The course cannot move to Active (medicine sessions and integration): medicine sessions may begin only when every course gate is passed or overridden, and these 4 gates are not: " +
 		"Consent: Informed consent for ketamine-assisted psychotherapy: Version 1 is not signed yet. " +
-		"Baseline measures: Baseline measures must be done within 14 days before a medicine session: PHQ-9 and GAD-7 have not been done. " +
+		"Baseline measures: Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: PHQ-9 and GAD-7 have not been done. " +
 		"Dosing order: There is no dosing order for this course. " +
 		"Preparation session: No preparation session is documented yet; the clinic asks for at least 1."
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), want) {
@@ -116,7 +116,7 @@ func TestCourseMovesThatNeedADecisionOrGates(t *testing.T) {
 	// Client A's course has no screening decision: it cannot resume.
 	rec := f.do("assigned", "POST", a+"/state", url.Values{"to": {"active"}})
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Screening approved: No prescriber has reviewed the screening yet.") ||
-		!strings.Contains(rec.Body.String(), "Baseline measures: Baseline measures must be done within 14 days before a medicine session: GAD-7 has not been done.") {
+		!strings.Contains(rec.Body.String(), "Baseline measures: Baseline measures must be done within the 14 days before a medicine session, counted in calendar days of the clinic: GAD-7 has not been done.") {
 		t.Fatalf("resume with failing gates: %d\n%s", rec.Code, rec.Body)
 	}
 	var state care.State
@@ -405,7 +405,7 @@ func TestLapsedApprovalMayBeDeclined(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := "/clients/" + f.clients["B"].ID
-	mustContain(t, "course page", f.do("prescriber", "GET", b+"/course", nil).Body.String(), "(this one was given for 180 days); a prescriber must renew it.")
+	mustContain(t, "course page", f.do("prescriber", "GET", b+"/course", nil).Body.String(), "(this one was given for 180 days, counted in calendar days of the clinic). Only a new screening decision renews it")
 	if rec := f.do("prescriber", "POST", b+"/course/state", url.Values{"to": {"declined"}}); rec.Code != http.StatusBadRequest {
 		t.Errorf("declining by the bare button: %d", rec.Code)
 	}

@@ -181,10 +181,10 @@ func cleanIntake(change map[string]string) map[string]url.Values {
 	}
 	s := map[string]url.Values{
 		"contact": v("phone", "555-0101", "emergency_name", "Sam", "emergency_relationship", "sister", "emergency_phone", "555-0102"),
-		"medical": no("aneurysm_avm", "ich", "heart_disease", "intracranial_pressure", "intraocular_pressure", "liver_disease",
-			"hyperthyroidism_untreated", "ketamine_hypersensitivity", "sleep_apnoea", "snore", "tired", "observed_apnoea", "neck_large", "male"),
+		"medical": no("aneurysm_avm", "ich", "stroke", "heart_attack", "heart_disease", "intracranial_pressure", "intraocular_pressure", "liver_disease",
+			"hyperthyroidism_untreated", "bladder_disease", "ketamine_hypersensitivity", "sleep_apnoea", "snore", "tired", "observed_apnoea", "neck_large", "male"),
 		"medications":   {"med_name": {"lorazepam", ""}, "med_dose": {"1", ""}, "med_times": {"2", ""}, "med_class": {"benzodiazepine", "other"}},
-		"substances":    no("substance_disorder_12m", "substance_use_3m"),
+		"substances":    no("substance_disorder_12m", "substance_use_3m", "substance_disorder_ever", "ketamine_disorder_ever"),
 		"mental_health": no("psychosis_mania_now", "psychotic_disorder", "family_psychosis", "personality_disorder", "suicidal_intent"),
 		"pregnancy":     no("pregnant", "breastfeeding"),
 		"body":          v("height_cm", "170", "weight_kg", "70"),

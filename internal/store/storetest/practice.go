@@ -68,7 +68,7 @@ func NewPractice(t testing.TB, s *store.Store, now time.Time) *Practice {
 	p.Clients["A"] = store.Client{ID: auth.NewID(), ClinicID: p.Clinic.ID, UserID: p.Users["clientA"].ID, GivenName: "Avery", FamilyName: Marker,
 		Email: "clienta@example.org", DateOfBirth: "1985-02-03", Phone: "555-0100", CreatedAt: now}
 	p.Clients["B"] = store.Client{ID: auth.NewID(), ClinicID: p.Clinic.ID, UserID: p.Users["clientB"].ID, GivenName: "Blake", FamilyName: "Other",
-		Email: "clientb@example.org", CreatedAt: now}
+		Email: "clientb@example.org", DateOfBirth: "1975-04-12", CreatedAt: now}
 	p.Clients["other"] = store.Client{ID: auth.NewID(), ClinicID: p.Other.ID, GivenName: "Olive", FamilyName: "Elsewhere", CreatedAt: now}
 	err := s.Write(ctx, func(tx *store.Tx) error {
 		for _, c := range []*store.Clinic{&p.Clinic, &p.Other} {
