@@ -557,7 +557,7 @@ func (c *SessionClaim) RecordWeight(ctx context.Context, w session.Kg, by string
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errChanged()
 	}
-	c.Session.Weight = &SessionWeight{Kg: w, By: by, At: at.UTC()}
+	c.Session.Weight = &SessionWeight{Kg: w, By: by, At: at.UTC().Truncate(time.Microsecond)}
 	return nil
 }
 
