@@ -116,9 +116,9 @@ func blocking(gates []care.Gate) []string {
 	return out
 }
 
-// IsClinician reports whether a member of staff gives care: a therapist or
+// isClinician reports whether a member of staff gives care: a therapist or
 // a prescriber.
-func IsClinician(u store.User) bool {
+func isClinician(u store.User) bool {
 	return u.HasRole(store.RoleTherapist) || u.HasRole(store.RolePrescriber)
 }
 
@@ -136,7 +136,7 @@ func mustBeClinician(ctx context.Context, tx *store.Tx, clinicID, userID string)
 	if err != nil {
 		return err
 	}
-	if u.ClinicID != clinicID || u.Kind != "staff" || !IsClinician(u) || u.DisabledAt != nil {
+	if u.ClinicID != clinicID || u.Kind != "staff" || !isClinician(u) || u.DisabledAt != nil {
 		return refused
 	}
 	return nil
