@@ -175,6 +175,23 @@ func TestSessionWritesReadOnlyWhatTheyCheck(t *testing.T) {
 	}
 }
 
+// TestSessionLivePanelIsALightRead counts what the live panel's refresh,
+// every ten seconds, reads: the client and care team for access, the
+// session, its readings and acknowledgements, the clinic's settings, and
+// the audit head and entry of the look.
+func TestSessionLivePanelIsALightRead(t *testing.T) {
+	w := newSessionWorld(t)
+	w.reading(t, 15, 132, 84)
+	w.counter.Reset()
+	l, err := w.app.SessionLivePanel(context.Background(), w.actor("assigned"), w.target())
+	if err != nil || !l.Started || len(l.Record.Vitals) != 2 || !l.CanWrite {
+		t.Fatalf("live panel: %+v, %v", l, err)
+	}
+	if n := w.counter.Count(); n > 8 {
+		t.Errorf("the live panel took %d statements, at most 8:\n%s", n, strings.Join(w.counter.Statements(), "\n"))
+	}
+}
+
 // TestSessionRefusalIsRecordedOnce: a therapist outside the care team is
 // refused as if the session did not exist, the refusal is in the log once,
 // and nothing changes.
