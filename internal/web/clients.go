@@ -100,7 +100,7 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 		if err := s.caseloadPhases(ctx, tx, courses, &cv); err != nil {
 			return err
 		}
-		return s.caseloadSessions(ctx, tx, clients, &cv)
+		return s.caseloadSessions(ctx, r, tx, clients, &cv)
 	})
 	if err != nil {
 		s.fail(w, r, err)

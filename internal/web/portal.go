@@ -48,7 +48,7 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sessions, err := s.portalSessions(ctx, c.ClinicID, c.ID, v.Clinic.Location())
+	sessions, err := s.portalSessions(r, v.Clinic.Location())
 	if err != nil {
 		s.fail(w, r, err)
 		return
