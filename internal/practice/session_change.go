@@ -28,7 +28,6 @@ type SessionTarget struct {
 // and FieldAt and those the session package and the store name.
 const (
 	FieldChecklist = "checklist" // the checks as a whole
-	FieldGate      = "gate"      // the gate overridden
 	FieldMg        = "mg"        // a dose in mg
 	FieldDose      = "dose"      // the dose as a whole
 	FieldGivenBy   = "given_by"  // who gave the dose
@@ -131,7 +130,7 @@ func (s *Service) medicineAppointment(ctx context.Context, tx *store.Tx, a Actor
 	return appt, nil
 }
 
-// errNoCourse refuses a session whose client has no course.
-func errNoCourse() error {
+// errSessionNoCourse refuses a session whose client has no course.
+func errSessionNoCourse() error {
 	return problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start. Open a course first.")
 }

@@ -50,7 +50,7 @@ func (in ChecklistInput) empty() bool {
 // the pre-dose reading taken with them; the first save opens the record. A
 // reading above the hold line holds the session: no dose today, and the
 // record says so (held is true). A clinician on the care team saves them.
-func (s *Service) SaveChecklist(ctx context.Context, a Actor, in ChecklistInput) (held bool, err error) {
+func (s *Service) SavePreDoseChecks(ctx context.Context, a Actor, in ChecklistInput) (held bool, err error) {
 	now := s.Now()
 	err = s.changeSession(ctx, a, opSessionChecklist, in.SessionTarget, access.ClinicalCare, func(tx *store.Tx, c *claimedSession) error {
 		var appt store.Appointment
@@ -69,7 +69,7 @@ func (s *Service) SaveChecklist(ctx context.Context, a Actor, in ChecklistInput)
 				return err
 			}
 			if !has {
-				return errNoCourse()
+				return errSessionNoCourse()
 			}
 		}
 		if in.empty() {
@@ -175,7 +175,7 @@ type OverrideInput struct {
 // day-of) for this session only, before the dose. A prescriber on the care
 // team overrides; care.CheckOverride says whether the gate may be
 // overridden as it stands (a hold may not), and with what reason.
-func (s *Service) OverrideGate(ctx context.Context, a Actor, in OverrideInput) error {
+func (s *Service) OverrideSessionGate(ctx context.Context, a Actor, in OverrideInput) error {
 	now := s.Now()
 	return s.changeSession(ctx, a, opSessionOverride, in.SessionTarget, access.PrescriberOrder, func(tx *store.Tx, c *claimedSession) error {
 		if err := c.change(session.PartOverride); err != nil {

@@ -201,7 +201,7 @@ func (s *Service) sessionPage(ctx context.Context, tx *store.Tx, a Actor, o op, 
 			return nil, err
 		}
 		if !has {
-			return nil, errNoCourse()
+			return nil, errSessionNoCourse()
 		}
 		if p.Prep, _, err = tx.CourseChecklist(ctx, clinicID, p.Course.ID); err != nil {
 			return nil, err
@@ -268,7 +268,7 @@ func (s *Service) SessionLivePanel(ctx context.Context, a Actor, at SessionTarge
 			}
 			if _, has, err := tx.SessionCourse(ctx, appt, ch.Client.ID); err != nil || !has {
 				if err == nil {
-					err = errNoCourse()
+					err = errSessionNoCourse()
 				}
 				return err
 			}

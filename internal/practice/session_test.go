@@ -234,7 +234,7 @@ func TestSessionStateIsJudgedBeforeInput(t *testing.T) {
 		t.Errorf("a stop without a reason: %v", err)
 	}
 	// A pre-dose change once the dose is given.
-	_, err = w.app.SaveChecklist(ctx, w.actor("assigned"), practice.ChecklistInput{SessionTarget: at})
+	_, err = w.app.SavePreDoseChecks(ctx, w.actor("assigned"), practice.ChecklistInput{SessionTarget: at})
 	if problem.CodeOf(err) != problem.Conflict || !strings.Contains(problem.MessageOf(err), "the session is now dosed: monitoring") {
 		t.Errorf("the checks after the dose: %v", err)
 	}

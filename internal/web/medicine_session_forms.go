@@ -82,7 +82,7 @@ func (s *Server) doSessionChecklist(w http.ResponseWriter, r *http.Request) {
 	}
 	held := false
 	if err == nil {
-		held, err = s.app.SaveChecklist(r.Context(), s.actor(r), in)
+		held, err = s.app.SavePreDoseChecks(r.Context(), s.actor(r), in)
 	}
 	if held {
 		s.sessionSaved(w, r, err, form, checklistFields, "held", "")
@@ -99,7 +99,7 @@ func (s *Server) doSessionOverride(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := view.SessionForm{OverrideGate: r.PostFormValue("gate"), OverrideReason: strings.TrimSpace(r.PostFormValue("reason"))}
-	err := s.app.OverrideGate(r.Context(), s.actor(r), practice.OverrideInput{SessionTarget: sessionTarget(r), GateID: form.OverrideGate, Reason: form.OverrideReason})
+	err := s.app.OverrideSessionGate(r.Context(), s.actor(r), practice.OverrideInput{SessionTarget: sessionTarget(r), GateID: form.OverrideGate, Reason: form.OverrideReason})
 	s.sessionSaved(w, r, err, form, overrideFields, "override", "gates-h")
 }
 
