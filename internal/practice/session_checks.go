@@ -130,11 +130,11 @@ func (s *Service) holdAboveLine(ctx context.Context, tx *store.Tx, a Actor, c *c
 	if err != nil {
 		return false, err
 	}
-	gates := care.DayOfGates(care.GateInput{PreDose: m.PreDose(store.LatestPreDose(vitals))}, st.Gates, now)
-	g := care.FindGate(gates, care.GateBP)
-	if g == nil || g.Pass || g.Overridable {
+	pre := m.PreDose(store.LatestPreDose(vitals))
+	if !care.AboveHoldLine(pre, st.Gates) {
 		return false, nil
 	}
+	g := care.FindGate(care.DayOfGates(care.GateInput{PreDose: pre}, st.Gates, now), care.GateBP)
 	if err := c.claim.Hold(ctx, g.Why); err != nil {
 		return false, err
 	}

@@ -60,12 +60,6 @@ func (s *Service) sessionsUnderWay(ctx context.Context, tx *store.Tx, a Actor, c
 	return out, nil
 }
 
-// SessionsUnderWay is sessionsUnderWay for the pages' caseload loader,
-// which runs tx, until that loader is a use case of its own.
-func (s *Service) SessionsUnderWay(ctx context.Context, tx *store.Tx, a Actor, clients []store.Client) ([]SessionUnderWay, error) {
-	return s.sessionsUnderWay(ctx, tx, a, clients)
-}
-
 // SessionStanding is where one client's record of a medicine session
 // stands, for a link to it.
 type SessionStanding struct {

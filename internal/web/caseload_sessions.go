@@ -1,20 +1,15 @@
 package web
 
 import (
-	"context"
-	"net/http"
-
-	"doorway/internal/store"
+	"doorway/internal/practice"
 	"doorway/internal/web/view"
 )
 
 // caseloadSessions lists, first on the caseload, the medicine sessions of the
 // listed clients that are under way (checks begun or dosed, not yet ended),
 // with the time since the dose and any alert nobody has acknowledged yet, so
-// a clinician walking past the desk sees which chair needs them. It reads in
-// tx, the caseload's transaction (practice.SessionsUnderWay).
-func (s *Server) caseloadSessions(ctx context.Context, r *http.Request, tx *store.Tx, clients []store.Client, cv *view.CaseloadView) error {
-	list, err := s.app.SessionsUnderWay(ctx, tx, s.actor(r), clients)
+// a clinician walking past the desk sees which chair needs them.
+func (s *Server) caseloadSessions(list []practice.SessionUnderWay, cv *view.CaseloadView) {
 	now := s.now()
 	for _, u := range list {
 		m := u.Session
@@ -25,5 +20,4 @@ func (s *Server) caseloadSessions(ctx context.Context, r *http.Request, tx *stor
 		}
 		cv.Sessions = append(cv.Sessions, row)
 	}
-	return err
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -335,29 +334,4 @@ func recordState(m store.MedicineSession, ok bool) string {
 		return strings.ToLower(m.State.Label()) + ", signed"
 	}
 	return strings.ToLower(m.State.Label())
-}
-
-// appointmentRecords links each client of a medicine appointment to their
-// record, for the session's page on the schedule.
-func appointmentRecords(ctx context.Context, tx *store.Tx, a store.Appointment, clients map[string]store.Client) ([]view.SessionRecordLink, error) {
-	list, err := practice.AppointmentSessions(ctx, tx, a)
-	var out []view.SessionRecordLink
-	for _, st := range list {
-		out = append(out, view.SessionRecordLink{Href: sessionPath(st.ClientID, a.ID), Label: clients[st.ClientID].DisplayName() + ": session record",
-			State: recordState(st.Session, st.Started)})
-	}
-	return out, err
-}
-
-// courseRecords links a client's medicine sessions, newest first, for the
-// course page.
-func courseRecords(ctx context.Context, tx *store.Tx, c store.Client, loc *time.Location, now time.Time) ([]view.SessionRecordLink, error) {
-	list, err := practice.ClientSessions(ctx, tx, c, now)
-	var out []view.SessionRecordLink
-	for _, st := range list {
-		a := st.Appointment
-		out = append(out, view.SessionRecordLink{Href: sessionPath(c.ID, a.ID),
-			Label: a.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(a, loc), State: recordState(st.Session, st.Started)})
-	}
-	return out, err
 }

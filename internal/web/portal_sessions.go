@@ -17,14 +17,13 @@ import (
 
 // portalSessions lists the signed-in client's sessions from now on,
 // soonest first.
-func (s *Server) portalSessions(r *http.Request, loc *time.Location) ([]view.SessionRow, error) {
-	list, err := s.app.PortalUpcoming(r.Context(), s.actor(r))
+func sessionRows(list []store.Appointment, loc *time.Location) []view.SessionRow {
 	var rows []view.SessionRow
 	for _, a := range list {
 		rows = append(rows, view.SessionRow{Href: "/portal/sessions/" + a.ID, Kind: a.Kind.Label(),
 			When: a.StartsAt.In(loc).Format("Monday 2 January, 15:04")})
 	}
-	return rows, err
+	return rows
 }
 
 func hoursText(h float64) string {

@@ -1,17 +1,14 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
-	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
@@ -55,7 +52,7 @@ func navFor(p access.Principal) []view.NavItem {
 	}
 	if p.Kind == access.Staff {
 		nav = append(nav, view.NavItem{Label: "Schedule", Href: "/schedule"})
-		if access.Allow(p, access.List, access.Resource{Type: access.Inquiries, ClinicID: p.ClinicID}) {
+		if practice.MayListInquiries(p) {
 			nav = append(nav, view.NavItem{Label: "Inquiries", Href: "/inquiries"})
 		}
 	}
@@ -120,44 +117,4 @@ func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, s
 		return
 	}
 	s.fail(w, r, err)
-}
-
-// record appends one audit entry in its own transaction, filling in who, where
-// and when from the request. Reads of client data are recorded this way.
-func (s *Server) record(r *http.Request, e audit.Entry) {
-	ctx := context.WithoutCancel(r.Context())
-	s.fillAudit(r, &e)
-	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &e) }); err != nil {
-		s.log.Error("audit append failed", "request_id", e.RequestID, "action", e.Action, "err", err)
-	}
-}
-
-// recordTx appends an audit entry inside the caller's write transaction, so the
-// change and its record commit together or not at all.
-func (s *Server) recordTx(ctx context.Context, tx *store.Tx, r *http.Request, e audit.Entry) error {
-	s.fillAudit(r, &e)
-	return tx.AppendAudit(ctx, &e)
-}
-
-func (s *Server) fillAudit(r *http.Request, e *audit.Entry) {
-	v := viewerOf(r.Context())
-	e.Time = s.now()
-	e.RequestID = requestID(r.Context())
-	e.IP = clientIP(r)
-	if e.ActorID == "" {
-		e.ActorID = v.P.UserID
-		e.ActorKind = audit.ActorKind(v.P.Kind)
-		if v.P.Kind == "" {
-			e.ActorKind = "anonymous"
-		}
-	}
-	if e.ClinicID == "" {
-		e.ClinicID = v.P.ClinicID
-	}
-	if e.Outcome == "" {
-		e.Outcome = "ok"
-	}
-	if e.Severity == "" {
-		e.Severity = "info"
-	}
 }
