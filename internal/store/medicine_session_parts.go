@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -578,4 +579,53 @@ func (r SessionRecord) OrphanAcks(states []session.AlertState) []SessionAlertAck
 		}
 	}
 	return out
+}
+
+// SessionRecordFrom loads the parts of a record whose session is already
+// loaded and opened, as a list of a client's sessions gives them, so that
+// the session is not read and unsealed a second time.
+func (t *Tx) SessionRecordFrom(ctx context.Context, m MedicineSession) (SessionRecord, error) {
+	r := SessionRecord{Session: m}
+	var err error
+	if r.Vitals, err = t.SessionVitals(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Observations, err = t.SessionObservations(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Acks, err = t.SessionAlertAcks(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.AdverseEvents, err = t.SessionAdverseEvents(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Addenda, err = t.SessionAddenda(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	r.Overrides, err = t.SessionOverrides(ctx, m.ClinicID, m.ID)
+	return r, err
+}
+
+// SessionPart names a table of what is added to a medicine session record,
+// for finding the record a part belongs to by the part's id alone (a FHIR
+// Observation or AdverseEvent is read by its own id).
+type SessionPart string
+
+const (
+	PartVitals        SessionPart = "medicine_session_vitals"
+	PartAdverseEvents SessionPart = "medicine_session_adverse_events"
+)
+
+// SessionOfPart returns the id of the session record a part belongs to, or
+// NotFound. The table name comes from the fixed list above, never from a
+// request.
+func (t *Tx) SessionOfPart(ctx context.Context, clinicID string, part SessionPart, id string) (string, error) {
+	switch part {
+	case PartVitals, PartAdverseEvents:
+	default:
+		return "", fmt.Errorf("store: %q is not a part of a session record", part)
+	}
+	var sessionID string
+	err := t.queryRow(ctx, `SELECT session_id FROM `+string(part)+` WHERE clinic_id = ? AND id = ?`, clinicID, id).Scan(&sessionID)
+	return sessionID, notFound(err, "The record")
 }
