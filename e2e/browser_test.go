@@ -132,10 +132,7 @@ func newTab(t *testing.T, base string, vp viewport) *tab {
 	if err := chromedp.Do(tabCtx); err != nil { // opens the tab
 		t.Fatalf("open tab: %v", err)
 	}
-	// Each step gets at most this long; a hung page fails, it does not hang.
-	ctx, stop := context.WithTimeout(tabCtx, 45*time.Second)
-	t.Cleanup(stop)
-	b := &tab{t: t, ctx: ctx, base: base, vp: vp, axe: axe}
+	b := &tab{t: t, ctx: tabCtx, base: base, vp: vp, axe: axe}
 	b.setViewport(vp)
 	return b
 }
@@ -152,10 +149,17 @@ func (b *tab) setViewport(vp viewport) {
 	b.do("set viewport "+vp.name, act)
 }
 
+// stepTimeout is how long one step may take: a hung page fails, it does not
+// hang. It bounds each step, not the tab's life, so a long test on a busy
+// machine is not cut off half way.
+const stepTimeout = 45 * time.Second
+
 // do runs steps and fails the test on error.
 func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, stop := context.WithTimeout(b.ctx, stepTimeout)
+	defer stop()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -163,7 +167,9 @@ func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // run runs one action that returns a value, failing the test on error.
 func run[T any](b *tab, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, a)
+	ctx, stop := context.WithTimeout(b.ctx, stepTimeout)
+	defer stop()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		b.t.Fatalf("%s: %v", what, err)
 	}

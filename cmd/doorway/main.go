@@ -47,6 +47,7 @@ var commands = []command{
 	{"serve", "run the server", cmdServe},
 	{"demo", "seed the demo practice (once) and run the server", cmdDemo},
 	{"migrate", "apply database migrations and exit", cmdMigrate},
+	{"seed", "fill the database with a synthetic practice for benchmarks", cmdSeed},
 	{"user add", "add a staff user and print their one-time setup link", cmdUserAdd},
 	{"token create", "print a new API bearer token for a user", cmdTokenCreate},
 	{"backup", "write an encrypted online backup of the database", cmdBackup},

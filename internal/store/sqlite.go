@@ -37,14 +37,14 @@ func sqliteDSN(path string, readOnly bool) string {
 // allows one writer at a time, and queuing writers in Go is kinder than
 // SQLITE_BUSY.
 func openSQLite(path string, c *QueryCounter) (w, r *sql.DB, err error) {
-	w, err = openDB("sqlite", sqliteDSN(path, false), c)
+	w, err = openDB("sqlite", sqliteDSN(path, false), connOptions{counter: c, cache: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err = openDB("sqlite", sqliteDSN(path, true), c)
+	r, err = openDB("sqlite", sqliteDSN(path, true), connOptions{counter: c, cache: true})
 	if err != nil {
 		w.Close()
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)

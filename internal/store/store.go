@@ -50,7 +50,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
 			return nil, problem.New(problem.Invalid, "the database URL must start with postgres://")
 		}
-		db, err := openDB("pgx", cfg.URL, cfg.Counter)
+		db, err := openDB("pgx", cfg.URL, connOptions{counter: cfg.Counter})
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -82,12 +82,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return s, nil
 }
 
-// openDB opens a database/sql handle, counting its statements when c is set.
-func openDB(driverName, dsn string, c *QueryCounter) (*sql.DB, error) {
-	if c != nil {
-		return openCounted(driverName, dsn, c)
+// openDB opens a database/sql handle through the connection wrapper
+// (driverconn.go) when it has work to do: counting statements (tests), or
+// keeping SQLite's prepared statements.
+func openDB(driverName, dsn string, o connOptions) (*sql.DB, error) {
+	if o.counter == nil && !o.cache {
+		return sql.Open(driverName, dsn)
 	}
-	return sql.Open(driverName, dsn)
+	return openWrapped(driverName, dsn, o)
 }
 
 // pgReason keeps a connection failure to one safe line.
