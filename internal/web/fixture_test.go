@@ -43,6 +43,9 @@ type fixture struct {
 	prep prepFixture
 	// frontDoor is an inquiry and client A's intake (front_door_fixture_test.go).
 	frontDoor frontDoorFixture
+	// integration is client A's workbook answers and practices log
+	// (integration_fixture_test.go).
+	integration integrationFixture
 }
 
 var testHasher = auth.NewHasher(2)
@@ -86,6 +89,7 @@ func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
 	f.seedSchedule()
 	f.seedPreparation()
 	f.seedFrontDoor()
+	f.seedIntegration()
 	f.srv = New(Config{Store: st, Hasher: testHasher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return f.now }})
 	f.h = f.srv.Handler()
