@@ -11,10 +11,10 @@ import (
 // MaxPracticeMinutes is the most one entry holds: a long day's retreat.
 const MaxPracticeMinutes = 600
 
-// practiceLookback is how far back a practice may be logged. Catching up on
-// last month is ordinary; a date years back is a slip of the keyboard, and
-// it would stretch the log's weeks back to it.
-const practiceLookback = 366
+// PracticeLookback is how many days back a practice may be logged.
+// Catching up on last month is ordinary; a date years back is a slip of
+// the keyboard, and it would stretch the log's weeks back to it.
+const PracticeLookback = 366
 
 // CheckPractice checks a practice as the client logs it, on day of the
 // clinic's calendar where today is today. A wrong part is an Invalid
@@ -28,7 +28,7 @@ func CheckPractice(kind string, day, today calendar.Day, minutes int) error {
 		return problem.Invalidf("day", "Give the day as a date, such as %s.", today)
 	case day.After(today):
 		return problem.Invalidf("day", "That day has not come yet; log a practice once you have done it.")
-	case day.Before(today.AddDays(-practiceLookback)):
+	case day.Before(today.AddDays(-PracticeLookback)):
 		return problem.Invalidf("day", "That is more than a year ago; the log keeps the past year.")
 	case minutes < 1 || minutes > MaxPracticeMinutes:
 		return problem.Invalidf("minutes", "Give the minutes as a number from 1 to %d.", MaxPracticeMinutes)

@@ -105,6 +105,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.journalRoutes()...)         // journal.go
 	routes = append(routes, s.seriesRoutes()...)          // articles.go, articles_admin.go, workbook.go
 	routes = append(routes, s.workbookRoutes()...)        // workbook_portal.go
+	routes = append(routes, s.practicesRoutes()...)       // practices.go
 	return routes
 }
 
