@@ -24,23 +24,28 @@ func (s *Server) practicesRoutes() []Route {
 	}
 }
 
-// The days of a practices log, as its pages write them.
-const (
-	dayLabel      = "Monday 2 January"
-	weekDayLabel  = "2 January"
-	weekYearLabel = "2 January 2006"
-)
-
 // dayWords writes a calendar day as layout does.
 func dayWords(d calendar.Day, layout string) string {
 	return time.Date(d.Year, d.Month, d.Date, 12, 0, 0, 0, time.UTC).Format(layout)
 }
 
+// weekWords names the week from first to last as briefly as reads well:
+// "16–22 March 2026", "30 March – 5 April 2026", or with both years when
+// the week straddles two.
+func weekWords(first, last calendar.Day) string {
+	switch {
+	case first.Year != last.Year:
+		return dayWords(first, "2 January 2006") + " – " + dayWords(last, "2 January 2006")
+	case first.Month != last.Month:
+		return dayWords(first, "2 January") + " – " + dayWords(last, "2 January 2006")
+	}
+	return dayWords(first, "2") + "–" + dayWords(last, "2 January 2006")
+}
+
 // weekView is a week of a log; path is the page it is on, for the links to
 // the weeks either side.
 func weekView(w practice.PracticeWeek, path string) view.PracticeWeekView {
-	first, last := w.Days[0], w.Days[6]
-	v := view.PracticeWeekView{Label: dayWords(first, weekDayLabel) + " – " + dayWords(last, weekYearLabel)}
+	v := view.PracticeWeekView{Label: weekWords(w.Days[0], w.Days[6])}
 	if !w.Prev.IsZero() {
 		v.Prev = path + "?week=" + w.Prev.String()
 	}
@@ -55,7 +60,7 @@ func weekView(w practice.PracticeWeek, path string) view.PracticeWeekView {
 	}
 	v.Count = len(w.Logs)
 	for _, d := range w.Days {
-		v.Days = append(v.Days, view.PracticeDay{Label: dayWords(d, dayLabel), Today: d == w.Today, Rows: byDay[d.String()]})
+		v.Days = append(v.Days, view.PracticeDay{Label: dayWords(d, "Monday 2 January"), Today: d == w.Today, Rows: byDay[d.String()]})
 	}
 	return v
 }
@@ -67,6 +72,9 @@ func practiceForm(w practice.PracticeWeek, in practice.PracticeInput, errs view.
 		Earliest: w.Today.AddDays(-integration.PracticeLookback).String(), Errors: errs}
 	if f.Day == "" {
 		f.Day = f.Today
+	}
+	if f.Kind == "" {
+		f.Kind = integration.PracticeKinds[0].Key
 	}
 	for _, k := range integration.PracticeKinds {
 		f.Kinds = append(f.Kinds, view.PracticeKindOption{Key: k.Key, Label: k.Label, Hint: k.Hint})
@@ -91,7 +99,11 @@ func (s *Server) renderPractices(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	p := s.page(r, "My practices", "/portal")
-	if n := practicesNotices[r.URL.Query().Get("done")]; n != "" && errs == nil {
+	switch n := practicesNotices[r.URL.Query().Get("done")]; {
+	case errs != nil:
+		// The form is below the week: say at the top that it needs a look.
+		p.Flash, p.FlashKind = "That practice is not logged yet: please see the form below.", "error"
+	case n != "":
 		p.Flash, p.FlashKind = n, "ok"
 	}
 	v := view.PracticesView{Week: weekView(pw, "/portal/practices"), Form: practiceForm(pw, in, errs), Shared: pw.Shared}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"doorway/internal/audit"
+	"doorway/internal/calendar"
 	"doorway/internal/store"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestPracticesLog(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
 	body := f.do("clientA", "GET", "/portal/practices", nil).Body.String()
-	for _, want := range []string{"15 June – 21 June 2026", "Wednesday 17 June", "Box breathing by the window. " + marker,
+	for _, want := range []string{"15–21 June 2026", "Wednesday 17 June", "Box breathing by the window. " + marker,
 		`name="day" type="date" required value="2026-06-17"`, `max="2026-06-17"`, "Stop sharing my log"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("client A's practices lack %q", want)
@@ -40,7 +41,7 @@ func TestPracticesLog(t *testing.T) {
 		t.Fatalf("log: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	body = f.do("clientA", "GET", "/portal/practices?week=2026-06-07&done=logged", nil).Body.String()
-	for _, want := range []string{"1 June – 7 June 2026", "Sunday 7 June", "Time in nature", "40 minutes", "By the river-R5", "Logged.",
+	for _, want := range []string{"1–7 June 2026", "Sunday 7 June", "Time in nature", "40 minutes", "By the river-R5", "Logged.",
 		`href="/portal/practices?week=2026-06-08"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the week of 1 June lacks %q", want)
@@ -54,10 +55,10 @@ func TestPracticesLog(t *testing.T) {
 		t.Error("this week does not link the week before, or links a week to come")
 	}
 	// A week before the first or after this one is held at the log's ends.
-	if b := f.do("clientA", "GET", "/portal/practices?week=2025-01-01", nil).Body.String(); !strings.Contains(b, "1 June – 7 June 2026") {
+	if b := f.do("clientA", "GET", "/portal/practices?week=2025-01-01", nil).Body.String(); !strings.Contains(b, "1–7 June 2026") {
 		t.Error("an old week is not held at the first practice's")
 	}
-	if b := f.do("clientA", "GET", "/portal/practices?week=2027-01-01", nil).Body.String(); !strings.Contains(b, "15 June – 21 June 2026") {
+	if b := f.do("clientA", "GET", "/portal/practices?week=2027-01-01", nil).Body.String(); !strings.Contains(b, "15–21 June 2026") {
 		t.Error("a week to come is not held at this one")
 	}
 
@@ -72,7 +73,7 @@ func TestPracticesLog(t *testing.T) {
 		{url.Values{"kind": {"art"}, "day": {"2026-06-17"}, "minutes": {"5"}, "note": {strings.Repeat("x", 2001)}}, "under 2,000 characters"},
 	} {
 		rec := f.do("clientA", "POST", "/portal/practices", c.form)
-		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), c.field) || !strings.Contains(rec.Body.String(), `aria-invalid="true"`) {
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), c.field) || !strings.Contains(rec.Body.String(), `class="field-error"`) {
 			t.Errorf("%v: %d, want 400 saying %q", c.form, rec.Code, c.field)
 		}
 	}
@@ -149,5 +150,18 @@ func TestPracticesSharedWithTheTeam(t *testing.T) {
 		"practices.read_shared not shared|practices.read_shared week of 2026-06-15, 1 practice"
 	if strings.Join(got, "|") != want {
 		t.Errorf("audit entries, newest first:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestWeekWords(t *testing.T) {
+	for _, c := range []struct{ first, want string }{
+		{"2026-06-15", "15–21 June 2026"},
+		{"2026-03-30", "30 March – 5 April 2026"},
+		{"2025-12-29", "29 December 2025 – 4 January 2026"},
+	} {
+		first, _ := calendar.Parse(c.first)
+		if got := weekWords(first, first.AddDays(6)); got != c.want {
+			t.Errorf("the week from %s: %q, want %q", c.first, got, c.want)
+		}
 	}
 }

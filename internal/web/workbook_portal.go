@@ -37,7 +37,7 @@ func (s *Server) showPortalWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := view.PortalWorkbookView{PDF: "/portal/workbook.pdf?size=a4"}
+	v := view.PortalWorkbookView{PDF: view.WorkbookPDFs{A4: "/portal/workbook.pdf?size=a4", Letter: "/portal/workbook.pdf?size=letter"}}
 	for _, c := range chapters {
 		v.Chapters = append(v.Chapters, view.ChapterItem{Number: c.Number, Title: c.Title, Prompts: len(c.Prompts), Answered: c.Answered,
 			Practice: c.Practice.Title, Href: portalChapterPath(c.Number)})
