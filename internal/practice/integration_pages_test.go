@@ -34,7 +34,7 @@ func (f *apiFixture) refusedOnce(t *testing.T, what string, err error, before in
 
 // TestIntegrationRefusalsAreRecordedOnce: a use case of the client's own
 // writing, asked by someone it is not for, answers a not-found recorded
-// once, and neither writes nor reads anything on the way.
+// once, and adds nothing else to the log.
 func TestIntegrationRefusalsAreRecordedOnce(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) { testIntegrationRefusalsAreRecordedOnce(t, newAPIFixture(t, e.Config(t))) })
