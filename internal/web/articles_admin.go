@@ -62,7 +62,7 @@ func (s *Server) renderArticleEditor(w http.ResponseWriter, r *http.Request, sta
 	if !ok {
 		start = cur
 	}
-	v := view.AdminArticleView{Slug: e.slug, Number: cur.Number, Title: cur.Title, Action: adminArticlePath(e.slug),
+	v := view.AdminArticleView{Title: cur.Title, Action: adminArticlePath(e.slug),
 		Preview: adminArticlePath(e.slug) + "/preview", Visibility: adminArticlePath(e.slug) + "/visibility",
 		Public: articlePath(h.Clinic, e.slug), Hidden: cur.Hidden, Previewed: e.previewed,
 		Form: view.ArticleForm{Title: start.Title, Description: start.Description, Body: start.Body}}
