@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -9,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"doorway/internal/audit"
-	"doorway/internal/store"
 	"doorway/internal/workbook"
 )
 
@@ -341,14 +338,8 @@ func TestAdminEditsAnArticle(t *testing.T) {
 	}
 
 	// The log names the article by its slug and the version, nothing of its words.
-	ctx := context.Background()
-	var entries []audit.Entry
-	f.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "article.", Limit: 100})
-		return err
-	})
 	var got []string
-	for _, e := range entries {
+	for _, e := range f.auditActions("article.") {
 		got = append(got, e.Action+" "+e.ResourceID+" "+e.Detail)
 		if strings.Contains(e.Detail, "Hostile") || strings.Contains(e.Detail, "our way") {
 			t.Errorf("the audit entry holds the article's words: %+v", e)

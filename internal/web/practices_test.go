@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"doorway/internal/audit"
 	"doorway/internal/calendar"
-	"doorway/internal/store"
 )
 
 // The fixture's clock stands on Wednesday 17 June 2026 in the clinic's
@@ -88,19 +86,7 @@ func TestPracticesLog(t *testing.T) {
 	if b := f.do("clientA", "GET", "/portal/practices", nil).Body.String(); strings.Contains(b, "Box breathing by the window") {
 		t.Error("a removed practice is still listed")
 	}
-	ctx := context.Background()
-	var entries []audit.Entry
-	f.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "practice.", Limit: 100})
-		return err
-	})
-	var got []string
-	for _, e := range entries {
-		if e.Outcome == audit.OK {
-			got = append(got, e.Action+" "+e.Detail)
-		}
-	}
-	if strings.Join(got, "|") != "practice.remove |practice.log " {
+	if got := okActions(f.auditActions("practice.")); got != "practice.remove |practice.log " {
 		t.Errorf("audit entries: %q", got)
 	}
 }
@@ -134,22 +120,10 @@ func TestPracticesSharedWithTheTeam(t *testing.T) {
 	if b := f.do("prescriber", "GET", path, nil).Body.String(); !strings.Contains(b, "Box breathing") {
 		t.Error("the prescriber on the team does not see the shared log")
 	}
-	ctx := context.Background()
-	var entries []audit.Entry
-	f.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "practices.", Limit: 100})
-		return err
-	})
-	var got []string
-	for _, e := range entries {
-		if e.Outcome == audit.OK {
-			got = append(got, e.Action+" "+e.Detail)
-		}
-	}
 	want := "practices.read_shared week of 2026-06-15, 1 practice|practices.share |practices.read_shared not shared|practices.unshare |" +
 		"practices.read_shared not shared|practices.read_shared week of 2026-06-15, 1 practice"
-	if strings.Join(got, "|") != want {
-		t.Errorf("audit entries, newest first:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	if got := okActions(f.auditActions("practices.")); got != want {
+		t.Errorf("audit entries, newest first:\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -164,4 +138,16 @@ func TestWeekWords(t *testing.T) {
 			t.Errorf("the week from %s: %q, want %q", c.first, got, c.want)
 		}
 	}
+}
+
+// okActions are the entries that went through, as "action detail", newest
+// first, joined by "|".
+func okActions(entries []audit.Entry) string {
+	var out []string
+	for _, e := range entries {
+		if e.Outcome == audit.OK {
+			out = append(out, e.Action+" "+e.Detail)
+		}
+	}
+	return strings.Join(out, "|")
 }

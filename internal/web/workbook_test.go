@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
-	"doorway/internal/audit"
 	"doorway/internal/export/pdftest"
-	"doorway/internal/store"
 	"doorway/internal/workbook"
 )
 
@@ -153,14 +150,8 @@ func TestWorkbookAnswersArePrivateUntilShared(t *testing.T) {
 		t.Error("chapter 1 is not done with every prompt answered")
 	}
 
-	ctx := context.Background()
-	var entries []audit.Entry
-	f.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "workbook.", Limit: 100})
-		return err
-	})
 	actions := map[string]int{}
-	for _, e := range entries {
+	for _, e := range f.auditActions("workbook.") {
 		actions[e.Action]++
 		if strings.Contains(e.Detail, "answer") && e.Action != "workbook.read_shared" || strings.Contains(e.Detail, "Marker") || strings.Contains(e.Detail, "Answered") {
 			t.Errorf("an audit entry holds an answer's words: %+v", e)
@@ -215,13 +206,10 @@ func TestFilledWorkbookIsTheClientsExport(t *testing.T) {
 	if all := strings.Join(pdftest.Pages(t, rec.Body.Bytes()), " "); strings.Contains(all, "My answer") {
 		t.Error("client B's workbook holds client A's answers")
 	}
-	ctx := context.Background()
-	var entries []audit.Entry
-	f.st.Read(ctx, func(tx *store.Tx) (err error) {
-		entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "client.export", ClientID: f.clients["A"].ID, Limit: 10})
-		return err
-	})
-	if len(entries) != 1 || entries[0].ResourceType != "workbook" || entries[0].Detail != "filled workbook PDF, 2 answers" {
-		t.Errorf("the export's audit entries: %+v", entries)
+	// Each export is recorded against its own client, newest first.
+	entries := f.auditActions("client.export")
+	if len(entries) != 2 || entries[1].ClientID != f.clients["A"].ID || entries[1].ResourceType != "workbook" ||
+		entries[1].Detail != "filled workbook PDF, 2 answers" || entries[0].ClientID != f.clients["B"].ID {
+		t.Errorf("the exports' audit entries: %+v", entries)
 	}
 }
