@@ -11,46 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"doorway/internal/export/pdftest"
 	"doorway/internal/workbook"
 )
 
 var testClinic = ClinicContact{Name: "Stillwater Ketamine Therapy", Phone: "(503) 555-0142",
 	Email: "hello@stillwater.example", Website: "https://stillwater.example"}
-
-// poppler finds one of poppler's tools. Where it is missing the test skips,
-// saying why, as the browser tests do without Chromium; under CI=true that
-// is a failure.
-func poppler(t *testing.T, tool string) string {
-	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s (poppler-utils) is not installed; CI must check the PDF's text", tool)
-		}
-		t.Skipf("%s (poppler-utils) is not installed; the PDF's text cannot be checked", tool)
-	}
-	return bin
-}
-
-// pdfPages is the text of each page of a PDF as pdftotext reads it, with
-// runs of spaces and line breaks made one space, to look for phrases.
-func pdfPages(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	bin := poppler(t, "pdftotext")
-	in := filepath.Join(t.TempDir(), "workbook.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", in, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
-	for i, p := range pages {
-		pages[i] = strings.Join(strings.Fields(p), " ")
-	}
-	return pages
-}
 
 func mustWorkbook(t *testing.T, size PageSize, answers map[string]string) []byte {
 	t.Helper()
@@ -87,7 +53,7 @@ func TestWorkbookPDF(t *testing.T) {
 	for _, size := range []PageSize{A4, Letter} {
 		t.Run(string(size), func(t *testing.T) {
 			pdf := mustWorkbook(t, size, nil)
-			pages := pdfPages(t, pdf)
+			pages := pdftest.Pages(t, pdf)
 			all := strings.Join(pages, " ")
 			n := len(pages)
 			t.Logf("%s: %d pages, %d KB", size, n, len(pdf)/1024)
@@ -144,7 +110,7 @@ func TestWorkbookPDF(t *testing.T) {
 
 // TestWorkbookPDFPageSizes: each size is the paper it says.
 func TestWorkbookPDFPageSizes(t *testing.T) {
-	bin := poppler(t, "pdfinfo")
+	bin := pdftest.Tool(t, "pdfinfo")
 	for size, want := range map[PageSize]string{A4: "595 x 842 pts (A4)", Letter: "612 x 792 pts (letter)"} {
 		in := filepath.Join(t.TempDir(), "workbook.pdf")
 		if err := os.WriteFile(in, mustWorkbook(t, size, nil), 0o600); err != nil {
@@ -171,7 +137,7 @@ func TestWorkbookPDFCoverFields(t *testing.T) {
 	if err := WorkbookPDF(&buf, ClinicContact{}, A4); err != nil {
 		t.Fatal(err)
 	}
-	if cover := pdfPages(t, buf.Bytes())[0]; strings.Contains(cover, "From") {
+	if cover := pdftest.Pages(t, buf.Bytes())[0]; strings.Contains(cover, "From") {
 		t.Errorf("a cover with no clinic: %s", cover)
 	}
 	buf.Reset()
@@ -179,7 +145,7 @@ func TestWorkbookPDFCoverFields(t *testing.T) {
 	if err := WorkbookPDF(&buf, ClinicContact{Name: long, Email: "care@example.org"}, Letter); err != nil {
 		t.Fatal(err)
 	}
-	cover := pdfPages(t, buf.Bytes())[0]
+	cover := pdftest.Pages(t, buf.Bytes())[0]
 	if !strings.Contains(cover, "From Very Long Clinic Name") || !strings.Contains(cover, "…") || !strings.Contains(cover, "care@example.org") {
 		t.Errorf("cover: %s", cover)
 	}
@@ -200,12 +166,12 @@ func TestFilledWorkbookPDF(t *testing.T) {
 		"ch3.p1":  "Calmer now 🙂 than before.",
 	}
 	// No answers at all is the empty workbook with the cover's line.
-	if pages := pdfPages(t, mustWorkbook(t, Letter, map[string]string{})); !strings.Contains(pages[0], "With your own answers") {
+	if pages := pdftest.Pages(t, mustWorkbook(t, Letter, map[string]string{})); !strings.Contains(pages[0], "With your own answers") {
 		t.Error("the filled cover does not say so")
 	}
 	for _, size := range []PageSize{A4, Letter} {
 		t.Run(string(size), func(t *testing.T) {
-			pages := pdfPages(t, mustWorkbook(t, size, answers))
+			pages := pdftest.Pages(t, mustWorkbook(t, size, answers))
 			all := strings.Join(pages, " ")
 			for _, s := range []string{
 				"With your own answers",

@@ -83,7 +83,8 @@ func (s *Service) SendInquiry(ctx context.Context, a Actor, in InquiryInput) (st
 		}
 		// A clinic that cannot be found is told only to a person whose form
 		// is otherwise complete; the pages show no clinic meanwhile.
-		clinic, err = publicClinic(ctx, tx, in.ClinicRef)
+		pc, err := publicClinic(ctx, tx, in.ClinicRef)
+		clinic = pc.Clinic
 		clinicErr := err
 		if clinicErr != nil {
 			clinic = store.Clinic{}
@@ -145,15 +146,12 @@ func checkInquiry(in *InquiryInput, age time.Duration) FieldErrors {
 // the name and how to reach the clinic.
 func (s *Service) PublicClinic(ctx context.Context, ref string) (store.Clinic, error) {
 	var c store.Clinic
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) { c, err = publicClinic(ctx, tx, ref); return err })
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		pc, err := publicClinic(ctx, tx, ref)
+		c = pc.Clinic
+		return err
+	})
 	return c, err
-}
-
-func publicClinic(ctx context.Context, tx *store.Tx, ref string) (store.Clinic, error) {
-	if ref = strings.TrimSpace(ref); ref != "" {
-		return tx.ClinicByRef(ctx, ref)
-	}
-	return tx.FirstClinic(ctx)
 }
 
 // InquiryStamp signs the time the inquiry form is served, so SendInquiry

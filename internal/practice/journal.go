@@ -248,8 +248,7 @@ func (s *Service) SharedJournal(ctx context.Context, a Actor, clientID string) (
 		// Each entry asks the one decision: shared, and the reader on the
 		// client's care team.
 		for _, e := range entries {
-			if access.Allow(a.P, access.Read, access.Resource{Type: access.JournalEntry, ClinicID: c.ClinicID, ClientID: c.ID,
-				CareTeam: ch.Team, Shared: e.Shared()}) {
+			if sharedWithReader(a, ch, e.Shared()) {
 				out = append(out, e)
 			}
 		}
@@ -260,6 +259,15 @@ func (s *Service) SharedJournal(ctx context.Context, a Actor, clientID string) (
 	}
 	return c, out, s.Record(ctx, a, audit.Entry{Action: opTeamJournal.action, ResourceType: "journal", ResourceID: clientID, ClientID: clientID,
 		Detail: plural(len(out), "shared entry", "shared entries")})
+}
+
+// sharedWithReader asks whether the actor may read something of the
+// client's own writing that the client shares (shared) or keeps: the rule
+// of a journal entry, which every piece of a client's writing follows.
+func sharedWithReader(a Actor, ch chart, shared bool) bool {
+	r := ch.resource(access.JournalEntry)
+	r.Shared = shared
+	return access.Allow(a.P, access.Read, r)
 }
 
 // plural is "1 thing" or "n things".

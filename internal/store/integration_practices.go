@@ -207,3 +207,11 @@ func (t *Tx) WorkbookAnswers(ctx context.Context, clinicID, clientID string, sha
 	}
 	return out, nil
 }
+
+// FirstPracticeDay is the earliest day the client logged a practice
+// (YYYY-MM-DD), "" before their first: where their log begins.
+func (t *Tx) FirstPracticeDay(ctx context.Context, clinicID, clientID string) (string, error) {
+	var day sql.NullString
+	err := t.queryRow(ctx, `SELECT MIN(done_on) FROM practice_logs WHERE clinic_id = ? AND client_id = ?`, clinicID, clientID).Scan(&day)
+	return day.String, err
+}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"doorway/internal/workbook"
 )
 
 var updateMatrix = flag.Bool("update-matrix", false, "rewrite testdata/access_matrix.txt from what the server does")
@@ -45,7 +47,10 @@ func (f *fixture) pathFor(pattern string) string {
 		"{goal}", f.prep.goalID,
 		"{kind}", "kap",
 		"/inquiries/{id}", "/inquiries/"+f.frontDoor.inquiryID,
-		"{section}", "hopes")
+		"{section}", "hopes",
+		"{slug}", workbook.Articles()[0].Slug,
+		"{n}", "1",
+		"{log}", f.integration.logID)
 	return r.Replace(pattern)
 }
 

@@ -44,6 +44,9 @@ type fixture struct {
 	prep prepFixture
 	// frontDoor is an inquiry and client A's intake (front_door_fixture_test.go).
 	frontDoor frontDoorFixture
+	// integration is client A's workbook answers and practices log
+	// (integration_fixture_test.go).
+	integration integrationFixture
 }
 
 var testHasher = auth.NewHasher(2)
@@ -87,6 +90,7 @@ func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
 	f.seedSchedule()
 	f.seedPreparation()
 	f.seedFrontDoor()
+	f.seedIntegration()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.srv = New(Config{Practice: practice.New(practice.Config{Store: st, Hasher: testHasher, Logger: logger, Now: func() time.Time { return f.now }}), Logger: logger,
 		Now: func() time.Time { return f.now }})

@@ -22,7 +22,6 @@ func (s *Server) frontDoorRoutes() []Route {
 		{"GET", "/medicine-sessions", Public, s.showPublic},
 		{"GET", "/safety", Public, s.showPublic},
 		{"GET", "/questions", Public, s.showPublic},
-		{"GET", "/workbook", Public, s.showPublic},
 		{"GET", "/inquire", Public, s.showInquire},
 		{"POST", "/inquire", Public, s.doInquire},
 

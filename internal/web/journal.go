@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -10,6 +11,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
+	"doorway/internal/workbook"
 )
 
 // The client's journal in the portal, comfortable on a phone the morning
@@ -71,6 +73,10 @@ func draftLabel(key string) (label, href string) {
 	case strings.HasPrefix(key, "prompt:"):
 		pk := strings.TrimPrefix(key, "prompt:")
 		return "Reflection: " + promptWords(pk), "/portal/journal/write?prompt=" + pk
+	case strings.HasPrefix(key, "workbook:"):
+		if p, ok := workbook.PromptByID(strings.TrimPrefix(key, "workbook:")); ok {
+			return "Workbook, chapter " + strconv.Itoa(p.Chapter) + ": " + preview(p.Text), portalChapterPath(p.Chapter) + "#" + view.PromptAnchor(p.ID)
+		}
 	}
 	return "A draft", "/portal/journal"
 }

@@ -103,6 +103,9 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.medicineSessionRoutes()...) // medicine_session.go
 	routes = append(routes, s.sessionPDFRoutes()...)      // session_pdf.go
 	routes = append(routes, s.journalRoutes()...)         // journal.go
+	routes = append(routes, s.seriesRoutes()...)          // articles.go, articles_admin.go, workbook.go
+	routes = append(routes, s.workbookRoutes()...)        // workbook_portal.go
+	routes = append(routes, s.practicesRoutes()...)       // practices.go
 	return routes
 }
 

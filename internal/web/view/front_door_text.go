@@ -33,6 +33,7 @@ var PublicNav = []NavItem{
 	{Label: "Medicine sessions", Href: "/medicine-sessions"},
 	{Label: "Safety and consent", Href: "/safety"},
 	{Label: "Questions", Href: "/questions"},
+	{Label: "Articles", Href: "/articles"},
 	{Label: "Workbook", Href: "/workbook"},
 	{Label: "Get in touch", Href: "/inquire"},
 }
@@ -114,24 +115,6 @@ var publicPages = []PublicPage{
 			{Heading: "How many sessions will I have?", Paras: []string{"Often a few preparation sessions, a small number of medicine sessions, and integration sessions after each. Your care team agrees the plan with you."}},
 			{Heading: "Can I keep taking my medicines?", Paras: []string{"Usually yes, but some medicines interact with ketamine. Never stop a medicine on your own; your prescriber will talk it through with you."}},
 			{Heading: "What if I change my mind?", Paras: []string{"You can stop at any time, for any reason."}},
-		},
-	},
-	{
-		Path: "/workbook", Title: "The Reflection Workbook",
-		Lead: "A free workbook to read at your own pace, whether or not you become a client. Its ten chapters are being written; this is what they will hold.",
-		Sections: []PublicSection{
-			{Heading: "What the chapters will cover", Points: []string{
-				"Noticing where you are now, and what you hope might change.",
-				"Setting intentions that are gentle and your own.",
-				"Getting ready: body, mind, and the people around you.",
-				"What a medicine session can feel like, and how to let it be.",
-				"Staying with difficult moments.",
-				"The first days after a session.",
-				"Making sense of what came up, in words, drawing or movement.",
-				"Bringing small changes into daily life.",
-				"When things feel stuck or hard again.",
-				"Looking back over the journey, and looking ahead.",
-			}},
 		},
 	},
 }

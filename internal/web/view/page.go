@@ -29,6 +29,24 @@ type Page struct {
 	FlashKind string // info, ok, warn, error
 	RequestID string
 	Narrow    bool
+	// Head is what a public page tells those who link to it; most pages
+	// leave it empty.
+	Head Head
+}
+
+// Head is what a page adds to the document's head: the words of a search
+// result or a share preview, the page's one address, and a feed. Each tag
+// is left out while its field is empty.
+type Head struct {
+	Description string
+	// Canonical is the page's absolute address, the one to share.
+	Canonical string
+	// OGType is the Open Graph type ("article", "website"): set, it adds a
+	// share preview of the page's title, Description and Canonical.
+	OGType   string
+	SiteName string
+	// Feed is the absolute address of an Atom feed of the page's kind.
+	Feed, FeedTitle string
 }
 
 // CSS is the stylesheet's content-hashed URL.
