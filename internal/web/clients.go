@@ -9,6 +9,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
@@ -22,6 +23,11 @@ func (s *Server) clientRecord(ctx context.Context, id string, t access.Type, a a
 	v := viewerOf(ctx)
 	var c store.Client
 	var team []string
+	if !auth.ValidID(id) {
+		// Names nothing; and PostgreSQL refuses to compare text that is not
+		// UTF-8 (an id of %FF from the URL), which would answer 500.
+		return c, nil, problem.New(problem.NotFound, "The client was not found.")
+	}
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if c, err = tx.Client(ctx, v.P.ClinicID, id); err != nil {
 			return err

@@ -122,15 +122,21 @@ func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, s
 	s.fail(w, r, err)
 }
 
-// record appends one audit entry in its own transaction, filling in who, where
-// and when from the request. Reads of client data are recorded this way.
+// record appends a read's audit entry, in its own transaction, before the
+// page that shows the read is written, and fails closed: when the entry
+// cannot be written the request is answered 503 and the handler goes no
+// further, so nothing is served that the log does not hold. It stops the
+// handler by panicking with notRecorded, which withRecover answers; every
+// caller records before it writes a byte. (The use cases that replace
+// record return the error instead, for the handler to answer.)
 func (s *Server) record(r *http.Request, e audit.Entry) {
-	ctx := context.WithoutCancel(r.Context())
-	s.fillAudit(r, &e)
-	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &e) }); err != nil {
-		s.log.Error("audit append failed", "request_id", e.RequestID, "action", e.Action, "err", err)
+	if err := s.app.Record(r.Context(), s.actor(r), e); err != nil {
+		panic(notRecorded{err})
 	}
 }
+
+// notRecorded stops a handler whose read could not be recorded (record).
+type notRecorded struct{ err error }
 
 // recordTx appends an audit entry inside the caller's write transaction, so the
 // change and its record commit together or not at all.
