@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"doorway/internal/app"
@@ -33,8 +34,9 @@ func boot(cfg store.Config) (*server, func(), error) {
 	// clinic's calendar, so the suite sees the same day and hour whenever
 	// it runs (the clock starts before noon, where a day's noon is still in
 	// the future).
-	offset := bootClock.Sub(time.Now())
-	m.Now = func() time.Time { return time.Now().Add(offset).UTC() }
+	clock := &serverClock{}
+	clock.offset.Store(int64(bootClock.Sub(time.Now())))
+	m.Now = clock.now
 	// Errors only: they are what explains a failing page.
 	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	m.ShutdownTimeout = 5 * time.Second
@@ -59,7 +61,7 @@ func boot(cfg store.Config) (*server, func(), error) {
 		<-done
 		m.Close()
 	}
-	srv := &server{URL: "http://" + ln.Addr().String(), Store: m.Store, Logins: byFirstName(seeded), Now: m.Now}
+	srv := &server{URL: "http://" + ln.Addr().String(), Store: m.Store, Logins: byFirstName(seeded), Now: m.Now, clock: clock}
 	if err := waitReady(srv.URL); err != nil {
 		stop()
 		return nil, nil, err
@@ -71,6 +73,15 @@ func boot(cfg store.Config) (*server, func(), error) {
 // it boots: a Tuesday at 07:30 in Los Angeles, a week after the spring
 // daylight-saving change, so the demo's history crosses it.
 var bootClock = storetest.At("2026-03-17 07:30")
+
+// serverClock is a test server's clock: the real pace, from bootClock, moved
+// on by Advance when a test needs hours to pass (a medicine session's
+// observation time) in seconds.
+type serverClock struct{ offset atomic.Int64 }
+
+func (c *serverClock) now() time.Time {
+	return time.Now().Add(time.Duration(c.offset.Load())).UTC()
+}
 
 // waitReady waits until /readyz answers 200: the listener is open before
 // Run starts serving, so this is quick, but not instant.

@@ -153,7 +153,8 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	sam.fill("diastolic", "95")
 	sam.fill("heart_rate", "74")
 	sam.fill("spo2", "98")
-	setTime(sam, "vitals_at", clock(140*time.Minute))
+	// The reading is taken now: it counts for the day's gates only within
+	// the 60 minutes before the dose.
 	sam.submit(`form[action$="/checklist"] button[type="submit"]`)
 	if !strings.Contains(sam.text(".notice.ok"), "The checks are saved.") {
 		t.Fatalf("after the checks: %s", sam.bodyText())
@@ -185,17 +186,18 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	}
 	sam.fill("weight_kg", "68.5")
 	sam.fill("lot", "LT-4471")
-	setTime(sam, "given_at", clock(130*time.Minute))
 	sam.submit(`form[action$="/dose"] button[type="submit"]`)
 	if !strings.Contains(sam.text(".notice.ok"), "The dose is recorded.") || !sam.has("#live-panel") {
 		t.Fatalf("after the dose: %s", sam.bodyText())
 	}
 
-	// The live view on a tablet at the chair.
+	// The live view on a tablet at the chair; the session's hours pass on
+	// the server's clock.
 	sam.setViewport(tablet)
+	srv.Advance(40*time.Minute, sam, jordan)
 	sam.open(record)
-	if elapsed := sam.text(".live-elapsed"); !strings.HasPrefix(elapsed, "2 h 1") {
-		t.Errorf("time since the dose shows %q, want about 2 h 10 min", elapsed)
+	if elapsed := sam.text(".live-elapsed"); !strings.HasPrefix(elapsed, "40 min") {
+		t.Errorf("time since the dose shows %q, want 40 min", elapsed)
 	}
 	reading := func(sys, dia, hr, spo2, sedation, at string) {
 		t.Helper()
@@ -217,16 +219,20 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	if msg := sam.text("#systolic-error"); !strings.Contains(msg, "A systolic pressure of 1830 is not possible; check the reading (20–300 mmHg).") {
 		t.Errorf("an impossible reading says %q", msg)
 	}
-	reading("183", "112", "92", "97", "", clock(90*time.Minute))
+	first40 := clock(0)
+	reading("183", "112", "92", "97", "", first40)
 	if sam.has(".alert-banner") {
 		t.Error("an alert after one high reading")
 	}
-	reading("185", "111", "94", "97", "", clock(85*time.Minute))
+	srv.Advance(5*time.Minute, sam, jordan)
+	sam.open(record)
+	second45 := clock(0)
+	reading("185", "111", "94", "97", "", second45)
 	if !sam.has(`.alert-banner[role="alert"]`) {
 		t.Fatalf("no alert after two readings at or above 180/110 five minutes apart:\n%s", sam.bodyText())
 	}
 	alert := sam.text(".alert-banner h2")
-	want := "Alert: Blood pressure at or above 180/110 on readings 5 min apart: 183/112 at " + clock(90*time.Minute) + ", 185/111 at " + clock(85*time.Minute) + "."
+	want := "Alert: Blood pressure at or above 180/110 on readings 5 min apart: 183/112 at " + first40 + ", 185/111 at " + second45 + "."
 	if alert != want {
 		t.Errorf("the alert says %q, want %q", alert, want)
 	}
@@ -240,6 +246,14 @@ func TestMedicineSessionFromChecksToLockedRecord(t *testing.T) {
 	sam.submit(`.alert-banner form button[type="submit"]`)
 	if sam.has(".alert-banner") || !strings.Contains(sam.text(".notice.ok"), "The alert is acknowledged.") {
 		t.Fatalf("after the acknowledgement: %s", sam.bodyText())
+	}
+	// The lozenge is spat out about 10 minutes after the dose, and the
+	// observation of 120 minutes counts from then: 135 minutes on, it has
+	// passed.
+	srv.Advance(90*time.Minute, sam, jordan)
+	sam.open(record)
+	if elapsed := sam.text(".live-elapsed"); !strings.HasPrefix(elapsed, "2 h 15") {
+		t.Errorf("time since the dose shows %q, want 2 h 15 min", elapsed)
 	}
 	reading("126", "80", "72", "98", "5", "")
 

@@ -30,7 +30,22 @@ type server struct {
 	Logins map[string]demoLogin
 	// Now is the server's clock (bootClock, running): tests that write a
 	// time or a day the server checks read it here, never the machine's.
-	Now func() time.Time
+	Now   func() time.Time
+	clock *serverClock
+}
+
+// Advance moves the server's clock on by d, in steps of at most ten
+// minutes; after each, every tab opens a page, as the people at them would
+// keep working, so their sign-ins stay within the idle timeout.
+func (s *server) Advance(d time.Duration, tabs ...*tab) {
+	for d > 0 {
+		step := min(d, 10*time.Minute)
+		s.clock.offset.Add(int64(step))
+		d -= step
+		for _, b := range tabs {
+			b.open("/account")
+		}
+	}
 }
 
 // login returns the demo account whose name starts with first.

@@ -154,13 +154,10 @@ func (m *Main) Close() error {
 // Handler is the whole site: the pages, and the FHIR API under /fhir/r4/.
 func (m *Main) Handler() http.Handler {
 	uc := practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo, Now: m.Now, Logger: m.Logger})
-	api := fhir.New(fhir.Config{Practice: uc, Store: m.Store, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
+	api := fhir.New(fhir.Config{Practice: uc, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
 	mounts := append([]web.Mount{{Pattern: "/fhir/r4/", Handler: api.Handler()}}, m.Mounts...)
 	return web.New(web.Config{
 		Practice: uc,
-		Store:    m.Store,
-		Hasher:   m.Hasher,
-		Mailer:   m.Mailer,
 		BaseURL:  m.Config.BaseURL,
 		Secure:   m.Config.Secure(),
 		Demo:     m.Demo,

@@ -143,6 +143,17 @@ func intentionGate(p *PreDose) Gate {
 	return g
 }
 
+// AboveHoldLine reports whether the pre-dose blood pressure is above the
+// hold line: no dose today, whoever asks and however long ago the reading
+// was. A reading that is merely too old to count is not a hold; it is taken
+// again.
+func AboveHoldLine(p *PreDose, s Settings) bool {
+	if p == nil || p.Vitals == nil {
+		return false
+	}
+	return p.Vitals.BP.Systolic > 0 && p.Vitals.BP.Diastolic > 0 && p.Vitals.BP.Above(s.withDefaults().HoldBP)
+}
+
 // bpGate applies CLINICAL.md's two pre-dose lines: above ConfirmBP a
 // prescriber must confirm (an override of this gate is that confirmation);
 // above HoldBP there is no dose today whoever asks. Below the hold line the

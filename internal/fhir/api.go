@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"doorway/internal/practice"
-	"doorway/internal/store"
 )
 
 // basePath is where the API is mounted; routes are full paths so the handler
@@ -36,9 +35,9 @@ const basePath = "/fhir/r4"
 
 // Config is what the API needs from the application.
 type Config struct {
-	// Practice runs the use cases; when nil, one is made over Store.
+	// Practice runs the use cases: the API holds no store of its own, so
+	// nothing reaches client data but through a use case.
 	Practice *practice.Service
-	Store    *store.Store
 	Logger   *slog.Logger
 	// Now is the clock; tests move it.
 	Now func() time.Time
@@ -79,9 +78,6 @@ func New(cfg Config) *API {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.Practice == nil {
-		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Now: cfg.Now, Logger: cfg.Logger})
-	}
 	a := &API{cfg: cfg, app: cfg.Practice, log: cfg.Logger}
 	// Each resource type registers itself here; later types add a line.
 	a.register(a.patientType())

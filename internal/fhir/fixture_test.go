@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 )
@@ -104,7 +105,7 @@ func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return f.now }
-	f.api = New(Config{Store: st, Logger: logger, Now: clock})
+	f.api = New(Config{Practice: practice.New(practice.Config{Store: st, Logger: logger, Now: clock}), Logger: logger, Now: clock})
 	// The handler alone, not mounted in internal/web: it sets its own
 	// request id and headers, and these tests then build whatever state the
 	// web package is in. The app's tests cover the mount.

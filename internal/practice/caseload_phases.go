@@ -32,14 +32,3 @@ func caseloadPhases(ctx context.Context, tx *store.Tx, st *Settings, courses map
 	}
 	return out, nil
 }
-
-// CaseloadPhases is caseloadPhases for the caseload page, inside its own
-// transaction, until the page's loader moves here; it reads the clinic's
-// settings itself.
-func (s *Service) CaseloadPhases(ctx context.Context, tx *store.Tx, clinic store.Clinic, courses map[string]store.Course, clientIDs []string) (map[string]care.Summary, error) {
-	st, err := settingsOf(ctx, tx, clinic)
-	if err != nil {
-		return nil, err
-	}
-	return caseloadPhases(ctx, tx, st, courses, clientIDs, s.Now())
-}

@@ -77,16 +77,16 @@ func (s *Service) DosingOrder(ctx context.Context, a Actor, clientID string) (Do
 	var out DosingPage
 	err := s.read(ctx, a, func(tx *store.Tx) (err error) {
 		if out, err = s.dosingPage(ctx, tx, a, opDosingWrite, clientID, access.Write); err == nil && !out.HasCourse {
-			err = errNoCourse(out.Client)
+			err = errNoCourseForOrder(out.Client)
 		}
 		return err
 	})
 	return out, err
 }
 
-// errNoCourse refuses an order for a client with no course of care: an
+// errNoCourseForOrder refuses an order for a client with no course of care: an
 // order belongs to a course.
-func errNoCourse(c store.Client) error {
+func errNoCourseForOrder(c store.Client) error {
 	return problem.New(problem.Invalid, "%s has no course of care yet, so there is nothing to write an order for.", c.DisplayName())
 }
 
@@ -111,7 +111,7 @@ func (s *Service) WriteDosingOrder(ctx context.Context, a Actor, in DosingOrderI
 			return err
 		}
 		if !ok {
-			return errNoCourse(ch.Client)
+			return errNoCourseForOrder(ch.Client)
 		}
 		st, err := s.settings(ctx, tx, a)
 		if err != nil {

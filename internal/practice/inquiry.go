@@ -287,3 +287,9 @@ func (s *Service) inquiryFor(ctx context.Context, tx *store.Tx, a Actor, o op, i
 	}
 	return q, err
 }
+
+// MayListInquiries says whether the navigation offers the inquiries to p:
+// the same decision the list itself asks.
+func MayListInquiries(p access.Principal) bool {
+	return access.Allow(p, access.List, access.Resource{Type: access.Inquiries, ClinicID: p.ClinicID})
+}

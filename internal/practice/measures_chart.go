@@ -112,29 +112,6 @@ func chartFlags(ctx context.Context, tx *store.Tx, clinicID string, flags []stor
 	return append(open, done...), nil
 }
 
-var opChartMeasures = op{action: "client.read"}
-
-// ChartMeasures loads the measures section of a client's chart in a
-// transaction of its own. It is what the chart page calls until the
-// chart's own loader exists and calls chartMeasures inside its one
-// transaction. It records nothing: the chart records its read.
-func (s *Service) ChartMeasures(ctx context.Context, a Actor, clientID string) (ChartMeasures, error) {
-	var out ChartMeasures
-	err := s.read(ctx, a, func(tx *store.Tx) error {
-		ch, err := s.chartFor(ctx, tx, a, opChartMeasures, clientID, access.ClientRecord, access.Read)
-		if err != nil {
-			return err
-		}
-		st, err := s.settings(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		out, err = s.chartMeasures(ctx, tx, a, st, ch)
-		return err
-	})
-	return out, err
-}
-
 // CaseloadMeasures is the measures part of the caseload board: what each
 // listed client has due and overdue, and their open safety flags.
 type CaseloadMeasures struct {
@@ -194,14 +171,4 @@ func (s *Service) caseloadMeasures(ctx context.Context, tx *store.Tx, st *Settin
 		}
 	}
 	return out, nil
-}
-
-// CaseloadMeasuresIn is caseloadMeasures inside the caller's transaction:
-// what the caseload page calls until the caseload's own loader exists.
-func (s *Service) CaseloadMeasuresIn(ctx context.Context, tx *store.Tx, a Actor, clients []store.Client, courses map[string]store.Course) (CaseloadMeasures, error) {
-	st, err := s.settings(ctx, tx, a)
-	if err != nil {
-		return CaseloadMeasures{}, err
-	}
-	return s.caseloadMeasures(ctx, tx, st, clients, courses)
 }

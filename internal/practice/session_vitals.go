@@ -32,8 +32,8 @@ var opVitals = op{action: "medicine_session.vitals", fhirType: "Observation", fh
 // discharged): the live view's quick entry and a vital-sign Observation
 // through the API alike, so alerts rise on the live view the same way. A
 // clinician on the client's care team records it. The write reads only
-// what its checks need: the client and care team, the session, and the
-// audit head.
+// what its checks need: the client and care team, the session (read and
+// claimed in one statement), and the audit head.
 func (s *Service) RecordVitals(ctx context.Context, a Actor, in VitalsInput) (SessionReading, error) {
 	var out SessionReading
 	now := s.Now()
@@ -41,7 +41,7 @@ func (s *Service) RecordVitals(ctx context.Context, a Actor, in VitalsInput) (Se
 		in.Vitals.At = now
 	}
 	err := s.write(ctx, a, func(tx *store.Tx) error {
-		rec, err := s.sessionFor(ctx, tx, a, opVitals, in.ClientID, in.AppointmentID, access.ClinicalCare, access.Write)
+		rec, err := s.claimSessionFor(ctx, tx, a, opVitals, SessionTarget{in.ClientID, in.AppointmentID}, access.ClinicalCare, access.Write)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *Service) RecordVitals(ctx context.Context, a Actor, in VitalsInput) (Se
 			return problem.Invalidf(FieldAt, "That time is before the dose; readings before the dose belong to the pre-dose checks.")
 		}
 		v := store.SessionVitals{ClinicID: m.ClinicID, SessionID: m.ID, TakenAt: in.Vitals.At, Vitals: in.Vitals, EnteredBy: a.P.UserID, EnteredAt: now}
-		if err := tx.AddSessionVitals(ctx, &v); err != nil {
+		if err := rec.claim.AddVitals(ctx, &v); err != nil {
 			return err
 		}
 		out = SessionReading{Client: rec.Client, Session: m, Reading: v}

@@ -34,7 +34,7 @@ func (s *Service) RecordWeight(ctx context.Context, a Actor, in WeightInput) (Se
 		in.At = s.Now()
 	}
 	err := s.write(ctx, a, func(tx *store.Tx) error {
-		rec, err := s.sessionFor(ctx, tx, a, opWeight, in.ClientID, in.AppointmentID, access.ClinicalCare, access.Write)
+		rec, err := s.claimSessionFor(ctx, tx, a, opWeight, SessionTarget{in.ClientID, in.AppointmentID}, access.ClinicalCare, access.Write)
 		if err != nil {
 			return err
 		}
@@ -58,13 +58,10 @@ func (s *Service) RecordWeight(ctx context.Context, a Actor, in WeightInput) (Se
 		if in.At.Before(m.StartedAt.Add(-weighingWindow)) {
 			return problem.Invalidf(FieldAt, "That weighing is more than 12 hours before this session's record was opened; the dose is worked out from the weight taken that day.")
 		}
-		if err := tx.RecordSessionWeight(ctx, m.ClinicID, m.ID, in.Kg, a.P.UserID, in.At); err != nil {
+		if err := rec.claim.RecordWeight(ctx, in.Kg, a.P.UserID, in.At); err != nil {
 			return err
 		}
-		if out.Session, err = tx.MedicineSession(ctx, m.ClinicID, m.ID); err != nil {
-			return err
-		}
-		out.Client = rec.Client
+		out.Client, out.Session = rec.Client, rec.record()
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: a.actionOf(opWeight), ResourceType: "session_weight", ResourceID: m.ID,
 			ClientID: rec.Client.ID, Detail: "Body weight " + in.Kg.String() + " before the dose of a medicine session"})
 	})

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,47 +22,30 @@ import (
 // record of their own. This file holds the record itself and its moves from
 // state to state; medicine_session_parts.go holds what is added to it during
 // the session (vitals, observations, alert acknowledgements, adverse events,
-// addenda).
+// addenda). Which moves and which changes each state allows are the session
+// package's rules (session.Record); the store keeps the state.
 //
-// Every change first claims the record (claimSession): a no-op UPDATE of the
-// row while it is unlocked. On PostgreSQL that takes the row's lock until the
-// transaction ends, so two clinicians pressing at once are served one after
-// the other and the second sees the first's change; on SQLite the single
-// writer does the same. A locked record cannot be claimed, and the database's
-// triggers refuse any change to it whatever the code above does.
+// Every change goes through a claim of the record (SessionClaim): a no-op
+// UPDATE of the row while it is unlocked, which returns the row as it then
+// stands. On PostgreSQL that takes the row's lock until the transaction
+// ends, so two clinicians pressing at once are served one after the other
+// and the second sees the first's change; on SQLite the single writer does
+// the same. A move from state to state is an UPDATE … WHERE state = old, so
+// a move made by someone else in between fails rather than being
+// overwritten; and the database's triggers refuse any change to a signed
+// record whatever the code above does.
 
-// SessionState is where a medicine session stands. The values are stored.
-type SessionState string
+// SessionState is where a medicine session stands: session.State, whose
+// rules say which moves it allows. The values are stored.
+type SessionState = session.State
 
 const (
-	SessionChecklist  SessionState = "checklist"  // pre-dose checks under way
-	SessionDosed      SessionState = "dosed"      // the dose is given; monitoring
-	SessionDischarged SessionState = "discharged" // the client has gone home
-	SessionHeld       SessionState = "held"       // no dose today: pre-dose blood pressure above the hold line
-	SessionStopped    SessionState = "stopped"    // ended early, with a reason
+	SessionChecklist  = session.Checklist
+	SessionDosed      = session.Dosed
+	SessionDischarged = session.Discharged
+	SessionHeld       = session.Held
+	SessionStopped    = session.Stopped
 )
-
-// Label names the state for people.
-func (s SessionState) Label() string {
-	switch s {
-	case SessionChecklist:
-		return "Pre-dose checks"
-	case SessionDosed:
-		return "Dosed: monitoring"
-	case SessionDischarged:
-		return "Discharged"
-	case SessionHeld:
-		return "Held: no dose today"
-	case SessionStopped:
-		return "Stopped"
-	}
-	return string(s)
-}
-
-// Ended reports whether the session is over and the record may be signed.
-func (s SessionState) Ended() bool {
-	return s == SessionDischarged || s == SessionHeld || s == SessionStopped
-}
 
 // Limits on the record's free text.
 const (
@@ -167,6 +152,12 @@ type MedicineSession struct {
 // Locked reports whether the record is signed and can no longer change.
 func (m MedicineSession) Locked() bool { return m.LockedAt != nil }
 
+// Record is the record as the session package's rules judge it: where it
+// stands, and whether it is signed.
+func (m MedicineSession) Record() session.Record {
+	return session.Record{State: m.State, Signed: m.Locked()}
+}
+
 func sessionBinding(clinicID, id, column string) seal.Binding {
 	return seal.Binding{ClinicID: clinicID, Table: "medicine_sessions", Column: column, RowID: id}
 }
@@ -201,31 +192,41 @@ func (t *Tx) SessionCourse(ctx context.Context, a Appointment, clientID string) 
 }
 
 // StartMedicineSession opens the record for one client of a medicine
-// appointment, in the checklist state. The client must be in the
-// appointment, and the appointment a live medicine session; the course is
-// the one the appointment names for the client, or else the client's
-// current course. Starting twice is refused: the second clinician is told
-// the record exists.
+// appointment, in the checklist state (see OpenMedicineSession).
 func (t *Tx) StartMedicineSession(ctx context.Context, m *MedicineSession) error {
 	a, err := t.Appointment(ctx, m.ClinicID, m.AppointmentID)
 	if err != nil {
 		return err
 	}
+	_, err = t.OpenMedicineSession(ctx, a, m)
+	return err
+}
+
+// OpenMedicineSession opens the record for one client of appointment a,
+// which the caller has loaded in this transaction, in the checklist state,
+// and returns it claimed for the rest of the transaction's changes. The
+// client must be in the appointment, and the appointment a live medicine
+// session; the course is the one the appointment names for the client, or
+// else the client's current course. Starting twice is refused: the second
+// clinician is told the record exists.
+func (t *Tx) OpenMedicineSession(ctx context.Context, a Appointment, m *MedicineSession) (*SessionClaim, error) {
 	switch {
+	case a.ClinicID != m.ClinicID || a.ID != m.AppointmentID:
+		return nil, problem.New(problem.NotFound, "The session was not found.")
 	case a.Kind != KindMedicine:
-		return problem.New(problem.Invalid, "Only a medicine session has a session record.")
+		return nil, problem.New(problem.Invalid, "Only a medicine session has a session record.")
 	case a.Status == StatusCancelled:
-		return problem.New(problem.Conflict, "This session was cancelled.")
+		return nil, problem.New(problem.Conflict, "This session was cancelled.")
 	case !a.HasClient(m.ClientID):
-		return problem.New(problem.NotFound, "The client is not in this session.")
+		return nil, problem.New(problem.NotFound, "The client is not in this session.")
 	}
 	if m.CourseID == "" {
 		course, ok, err := t.SessionCourse(ctx, a, m.ClientID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
-			return problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start.")
+			return nil, problem.New(problem.Conflict, "This client has no course, so a medicine session cannot start.")
 		}
 		m.CourseID = course.ID
 	}
@@ -233,12 +234,15 @@ func (t *Tx) StartMedicineSession(ctx context.Context, m *MedicineSession) error
 		m.ID = auth.NewID()
 	}
 	m.State = SessionChecklist
-	_, err = t.exec(ctx, `INSERT INTO medicine_sessions (id, clinic_id, appointment_id, client_id, course_id, state, started_by, started_at)
+	_, err := t.exec(ctx, `INSERT INTO medicine_sessions (id, clinic_id, appointment_id, client_id, course_id, state, started_by, started_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.ClinicID, m.AppointmentID, m.ClientID, m.CourseID, string(m.State), m.StartedBy, m.StartedAt)
 	if isUniqueViolation(err) {
-		return problem.New(problem.Conflict, "This client's session record is already started; open it from the session.")
+		return nil, problem.New(problem.Conflict, "This client's session record is already started; open it from the session.")
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &SessionClaim{t: t, Session: *m}, nil
 }
 
 const medicineSessionCols = `id, clinic_id, appointment_id, client_id, course_id, state, state_reason, started_by, started_at,
@@ -249,9 +253,16 @@ const medicineSessionCols = `id, clinic_id, appointment_id, client_id, course_id
 	setting_music, setting_eye_mask, setting_other,
 	discharged_at, released_to, alert_oriented, discharged_by, signed_by, signed_at, locked_at`
 
-// scanMedicineSession reads medicineSessionCols. Sealed columns stay sealed
-// until openSession: the cursor must be closed before a key is read.
-func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, error) {
+// sessionWithStaffCols are medicineSessionCols and the staff present, in
+// one column (scanSessionWithStaff), so a record is read in one statement.
+// Both engines order an aggregate's input (SQLite since 3.44).
+const sessionWithStaffCols = medicineSessionCols + `,
+	(SELECT string_agg(user_id, ',' ORDER BY user_id) FROM medicine_session_staff WHERE session_id = medicine_sessions.id)`
+
+// scanMedicineSession reads medicineSessionCols, then into extra any
+// columns that follow them. Sealed columns stay sealed until openSession:
+// the cursor must be closed before a key is read.
+func scanMedicineSession(sc interface{ Scan(...any) error }, extra ...any) (MedicineSession, error) {
 	var m MedicineSession
 	var state, route string
 	var ride, meds, music, mask, oriented int
@@ -262,13 +273,13 @@ func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, e
 	var d SessionDose
 	var c DoseConfirmation
 	var dis SessionDischarge
-	err := sc.Scan(&m.ID, &m.ClinicID, &m.AppointmentID, &m.ClientID, &m.CourseID, &state, &m.StateReason, &m.StartedBy, &m.StartedAt,
+	err := sc.Scan(append([]any{&m.ID, &m.ClinicID, &m.AppointmentID, &m.ClientID, &m.CourseID, &state, &m.StateReason, &m.StartedBy, &m.StartedAt,
 		&m.Checklist.CompanionName, &m.Checklist.CompanionPhone, &ride, &lastFood, &subs, &stim, &meds, &m.Checklist.Intention,
 		&m.Checklist.By, &checklistAt, &taken, &takenAt, &takenBy,
 		&weight, &route, &mg, &perKg, &units, &d.Lot, &d.GivenBy, &givenAt, &orderID, &orderVersion,
 		&d.RecordedBy, &confirmMg, &c.Reason, &c.By, &confirmAt,
 		&music, &mask, &m.Setting.Other,
-		&dischargedAt, &dis.ReleasedTo, &oriented, &dis.By, &m.SignedBy, &signedAt, &lockedAt)
+		&dischargedAt, &dis.ReleasedTo, &oriented, &dis.By, &m.SignedBy, &signedAt, &lockedAt}, extra...)...)
 	if err != nil {
 		return m, err
 	}
@@ -298,6 +309,16 @@ func scanMedicineSession(sc interface{ Scan(...any) error }) (MedicineSession, e
 	return m, nil
 }
 
+// scanSessionWithStaff reads sessionWithStaffCols.
+func scanSessionWithStaff(sc interface{ Scan(...any) error }) (MedicineSession, error) {
+	var staff sql.NullString
+	m, err := scanMedicineSession(sc, &staff)
+	if err == nil && staff.String != "" {
+		m.Staff = strings.Split(staff.String, ",")
+	}
+	return m, err
+}
+
 func nullBool(n sql.NullInt64) *bool {
 	if !n.Valid {
 		return nil
@@ -313,7 +334,7 @@ func boolArg(b *bool) any {
 	return b2i(*b)
 }
 
-// openSession opens the record's sealed text and loads its staff.
+// openSession opens the record's sealed text.
 func (t *Tx) openSession(ctx context.Context, m *MedicineSession) error {
 	var err error
 	if m.StateReason, err = t.openText(ctx, sessionBinding(m.ClinicID, m.ID, "state_reason"), m.StateReason); err != nil {
@@ -327,36 +348,13 @@ func (t *Tx) openSession(ctx context.Context, m *MedicineSession) error {
 			return err
 		}
 	}
-	rows, err := t.query(ctx, `SELECT user_id FROM medicine_session_staff WHERE session_id = ? ORDER BY user_id`, m.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	m.Staff = nil
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		m.Staff = append(m.Staff, id)
-	}
-	return rows.Err()
+	return nil
 }
 
-// MedicineSession loads one record of a clinic by its id.
-func (t *Tx) MedicineSession(ctx context.Context, clinicID, id string) (MedicineSession, error) {
-	m, err := scanMedicineSession(t.queryRow(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions WHERE clinic_id = ? AND id = ?`, clinicID, id))
-	if err != nil {
-		return m, notFound(err, "The session record")
-	}
-	return m, t.openSession(ctx, &m)
-}
-
-// MedicineSessionFor loads the record of one client in one appointment; ok
-// is false when it has not been started.
-func (t *Tx) MedicineSessionFor(ctx context.Context, clinicID, appointmentID, clientID string) (MedicineSession, bool, error) {
-	m, err := scanMedicineSession(t.queryRow(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions
-		WHERE clinic_id = ? AND appointment_id = ? AND client_id = ?`, clinicID, appointmentID, clientID))
+// loadSession reads one record, with its staff, by the row q's WHERE (or
+// RETURNING) gives, and opens it; ok is false when there is none.
+func (t *Tx) loadSession(ctx context.Context, q string, args ...any) (MedicineSession, bool, error) {
+	m, err := scanSessionWithStaff(t.queryRow(ctx, q, args...))
 	if err == sql.ErrNoRows {
 		return MedicineSession{}, false, nil
 	}
@@ -366,15 +364,31 @@ func (t *Tx) MedicineSessionFor(ctx context.Context, clinicID, appointmentID, cl
 	return m, true, t.openSession(ctx, &m)
 }
 
+// MedicineSession loads one record of a clinic by its id.
+func (t *Tx) MedicineSession(ctx context.Context, clinicID, id string) (MedicineSession, error) {
+	m, ok, err := t.loadSession(ctx, `SELECT `+sessionWithStaffCols+` FROM medicine_sessions WHERE clinic_id = ? AND id = ?`, clinicID, id)
+	if err == nil && !ok {
+		err = problem.New(problem.NotFound, "The session record was not found.")
+	}
+	return m, err
+}
+
+// MedicineSessionFor loads the record of one client in one appointment; ok
+// is false when it has not been started.
+func (t *Tx) MedicineSessionFor(ctx context.Context, clinicID, appointmentID, clientID string) (MedicineSession, bool, error) {
+	return t.loadSession(ctx, `SELECT `+sessionWithStaffCols+` FROM medicine_sessions
+		WHERE clinic_id = ? AND appointment_id = ? AND client_id = ?`, clinicID, appointmentID, clientID)
+}
+
 // ClientMedicineSessions lists a client's session records, oldest first.
 func (t *Tx) ClientMedicineSessions(ctx context.Context, clinicID, clientID string) ([]MedicineSession, error) {
-	rows, err := t.query(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions WHERE clinic_id = ? AND client_id = ?
+	rows, err := t.query(ctx, `SELECT `+sessionWithStaffCols+` FROM medicine_sessions WHERE clinic_id = ? AND client_id = ?
 		ORDER BY started_at, id`, clinicID, clientID)
 	if err != nil {
 		return nil, err
 	}
 	out, err := scanAll(rows, func(m *MedicineSession) (err error) {
-		*m, err = scanMedicineSession(rows)
+		*m, err = scanSessionWithStaff(rows)
 		return err
 	})
 	if err != nil {
@@ -388,108 +402,145 @@ func (t *Tx) ClientMedicineSessions(ctx context.Context, clinicID, clientID stri
 	return out, nil
 }
 
-// claimSession takes the record for a change in this transaction and
-// returns it as it now stands. It refuses a signed record. See the comment
-// at the top of the file for why the no-op UPDATE.
-func (t *Tx) claimSession(ctx context.Context, clinicID, id string) (MedicineSession, error) {
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = state WHERE clinic_id = ? AND id = ? AND locked_at IS NULL`, clinicID, id)
+// SessionClaim is a record taken for change in one transaction: every
+// change to a record is made through its claim, so the record is read and
+// locked once however many parts of it a change writes. Session is the
+// record as it stood when claimed, kept up to date with the claim's own
+// moves. A signed record is returned unclaimed: it no longer changes, and
+// only an addendum is added to it.
+type SessionClaim struct {
+	t       *Tx
+	Session MedicineSession
+}
+
+// claimQuery claims the record the WHERE clause names and returns it.
+const claimQuery = `UPDATE medicine_sessions SET state = state WHERE clinic_id = ? AND %s AND locked_at IS NULL RETURNING ` + sessionWithStaffCols
+
+// ClaimMedicineSessionFor claims the record of one client in one
+// appointment for a change in this transaction; ok is false when it has
+// not been started. One statement reads and claims it; a signed record
+// takes a second to read.
+func (t *Tx) ClaimMedicineSessionFor(ctx context.Context, clinicID, appointmentID, clientID string) (*SessionClaim, bool, error) {
+	m, ok, err := t.loadSession(ctx, fmt.Sprintf(claimQuery, "appointment_id = ? AND client_id = ?"), clinicID, appointmentID, clientID)
+	if err == nil && !ok {
+		// Not started, or signed.
+		m, ok, err = t.MedicineSessionFor(ctx, clinicID, appointmentID, clientID)
+	}
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	return &SessionClaim{t: t, Session: m}, true, nil
+}
+
+// claimSession claims a record by its id (see ClaimMedicineSessionFor).
+func (t *Tx) claimSession(ctx context.Context, clinicID, id string) (*SessionClaim, error) {
+	m, ok, err := t.loadSession(ctx, fmt.Sprintf(claimQuery, "id = ?"), clinicID, id)
+	if err == nil && !ok {
+		m, err = t.MedicineSession(ctx, clinicID, id)
+	}
 	if err != nil {
-		return MedicineSession{}, err
+		return nil, err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		m, err := t.MedicineSession(ctx, clinicID, id)
-		if err != nil {
-			return m, err
-		}
-		return m, problem.New(problem.Conflict, "This session record is signed and locked; corrections are added as addenda.")
-	}
-	return t.MedicineSession(ctx, clinicID, id)
+	return &SessionClaim{t: t, Session: m}, nil
 }
 
-// inState refuses a change the record's state does not allow.
-func inState(m MedicineSession, what string, allowed ...SessionState) error {
-	for _, s := range allowed {
-		if m.State == s {
-			return nil
-		}
-	}
-	return problem.New(problem.Conflict, "%s: the session is now %s. Reload the page to see where it stands.", what, strings.ToLower(m.State.Label()))
+// errChanged refuses a change to a record someone else changed in between.
+func errChanged() error {
+	return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
 }
 
-// setState moves the record from one state to another; the WHERE on the
-// old state makes a move made by someone else in between fail rather than
-// be overwritten.
-func (t *Tx) setState(ctx context.Context, m MedicineSession, to SessionState, reason string) error {
-	sealed, err := t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "state_reason"), reason)
+// move moves the record to a new state, with the reason why (sealed); the
+// WHERE on the old state makes a move made by someone else in between fail
+// rather than be overwritten.
+func (c *SessionClaim) move(ctx context.Context, to SessionState, reason string) error {
+	m := c.Session
+	sealed, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "state_reason"), reason)
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = ?, state_reason = ? WHERE clinic_id = ? AND id = ? AND state = ? AND locked_at IS NULL`,
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = ?, state_reason = ? WHERE clinic_id = ? AND id = ? AND state = ? AND locked_at IS NULL`,
 		string(to), sealed, m.ClinicID, m.ID, string(m.State))
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+		return errChanged()
 	}
+	c.Session.State, c.Session.StateReason = to, reason
 	return nil
 }
 
-// SaveSessionChecklist writes the day's checklist, replacing the earlier
-// answers. It is open only before the dose.
+// SaveSessionChecklist writes the day's checklist (SessionClaim.SaveChecklist).
 func (t *Tx) SaveSessionChecklist(ctx context.Context, clinicID, id string, c PreDoseChecklist) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The checklist can no longer be changed", SessionChecklist); err != nil {
+	return claim.SaveChecklist(ctx, c)
+}
+
+// SaveChecklist writes the day's checklist, replacing the earlier answers.
+// It is open only before the dose.
+func (c *SessionClaim) SaveChecklist(ctx context.Context, ch PreDoseChecklist) error {
+	m := c.Session
+	if err := m.Record().Change(session.PartChecks); err != nil {
 		return err
 	}
-	c.CompanionName = strings.TrimSpace(c.CompanionName)
-	c.CompanionPhone = strings.TrimSpace(c.CompanionPhone)
+	ch.CompanionName = strings.TrimSpace(ch.CompanionName)
+	ch.CompanionPhone = strings.TrimSpace(ch.CompanionPhone)
 	switch {
-	case utf8.RuneCountInString(c.CompanionName) > maxCompanionRunes:
+	case utf8.RuneCountInString(ch.CompanionName) > maxCompanionRunes:
 		return problem.Invalidf("companion_name", "That name is too long.")
-	case c.CompanionPhone != "" && !plausiblePhone(c.CompanionPhone):
+	case ch.CompanionPhone != "" && !plausiblePhone(ch.CompanionPhone):
 		return problem.Invalidf("companion_phone", "Enter a phone number with at least 7 digits, such as (541) 555-0100.")
-	case c.RideConfirmed && (c.CompanionName == "" || c.CompanionPhone == ""):
+	case ch.RideConfirmed && (ch.CompanionName == "" || ch.CompanionPhone == ""):
 		return problem.Invalidf("companion_name", "Name the companion and their phone number before confirming the ride.")
-	case c.At == nil || c.By == "":
+	case ch.At == nil || ch.By == "":
 		return problem.Invalidf("checklist", "Say who is saving the checklist and when.")
 	}
-	if c.LastFoodAt != nil && c.LastFoodAt.After(c.At.Add(time.Minute)) {
+	if ch.LastFoodAt != nil && ch.LastFoodAt.After(ch.At.Add(time.Minute)) {
 		return problem.Invalidf("last_food", "The time the client last ate is later than now; check it.")
 	}
-	if c.Intention, err = checkText("intention", c.Intention); err != nil {
+	var err error
+	if ch.Intention, err = checkText("intention", ch.Intention); err != nil {
 		return err
 	}
-	intention, err := t.sealText(ctx, sessionBinding(clinicID, id, "intention"), c.Intention)
+	intention, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "intention"), ch.Intention)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `UPDATE medicine_sessions SET companion_name = ?, companion_phone = ?, ride_confirmed = ?, last_food_at = ?,
+	_, err = c.t.exec(ctx, `UPDATE medicine_sessions SET companion_name = ?, companion_phone = ?, ride_confirmed = ?, last_food_at = ?,
 		no_substances = ?, stimulants_paused = ?, medications_reviewed = ?, intention = ?, checklist_by = ?, checklist_at = ?
 		WHERE clinic_id = ? AND id = ?`,
-		c.CompanionName, c.CompanionPhone, b2i(c.RideConfirmed), c.LastFoodAt, boolArg(c.NoSubstances), boolArg(c.StimulantsPaused),
-		b2i(c.MedicationsReviewed), intention, c.By, c.At, clinicID, id)
+		ch.CompanionName, ch.CompanionPhone, b2i(ch.RideConfirmed), ch.LastFoodAt, boolArg(ch.NoSubstances), boolArg(ch.StimulantsPaused),
+		b2i(ch.MedicationsReviewed), intention, ch.By, ch.At, m.ClinicID, m.ID)
+	if err == nil {
+		c.Session.Checklist = ch
+	}
 	return err
 }
 
-// RecordSessionWeight records the day's weight, taken before the dose, so
-// that the dose form starts from it. It is open only while the pre-dose
-// checks are under way; a second weighing then replaces the first, as the
-// checklist's answers are replaced. Once the dose is recorded the day's
-// weight is the one the dose was worked out from and cannot change. The
-// caller writes the audit entry in the same transaction.
+// RecordSessionWeight records the day's weight (SessionClaim.RecordWeight).
 func (t *Tx) RecordSessionWeight(ctx context.Context, clinicID, id string, w session.Kg, by string, at time.Time) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if m.Dose != nil {
+	return claim.RecordWeight(ctx, w, by, at)
+}
+
+// RecordWeight records the day's weight, taken before the dose, so that
+// the dose form starts from it. It is open only while the pre-dose checks
+// are under way; a second weighing then replaces the first, as the
+// checklist's answers are replaced. Once the dose is recorded the day's
+// weight is the one the dose was worked out from and cannot change. The
+// caller writes the audit entry in the same transaction.
+func (c *SessionClaim) RecordWeight(ctx context.Context, w session.Kg, by string, at time.Time) error {
+	m := c.Session
+	if m.Dose != nil && !m.Locked() {
 		return problem.New(problem.Conflict, "The dose was worked out from %s; the day's weight cannot change after the dose.", m.Dose.Weight)
 	}
-	if err := inState(m, "The day's weight can no longer be recorded", SessionChecklist); err != nil {
+	if err := m.Record().Change(session.PartWeight); err != nil {
 		return err
 	}
 	if err := session.ValidateWeight(w); err != nil {
@@ -498,86 +549,106 @@ func (t *Tx) RecordSessionWeight(ctx context.Context, clinicID, id string, w ses
 	if by == "" || at.IsZero() {
 		return problem.Invalidf("weighed_at", "Say who weighed the client and when.")
 	}
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET weight_taken_tenths_kg = ?, weight_taken_at = ?, weight_taken_by = ?
-		WHERE clinic_id = ? AND id = ? AND state = 'checklist' AND locked_at IS NULL`, int64(w), at, by, clinicID, id)
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET weight_taken_tenths_kg = ?, weight_taken_at = ?, weight_taken_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'checklist' AND locked_at IS NULL`, int64(w), at, by, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+		return errChanged()
 	}
+	c.Session.Weight = &SessionWeight{Kg: w, By: by, At: at.UTC().Truncate(time.Microsecond)}
 	return nil
 }
 
-// HoldMedicineSession ends the session before the dose: the pre-dose blood
-// pressure is above the hold line, so there is no dose today. reason says
-// what was found.
+// HoldMedicineSession holds the session (SessionClaim.Hold).
 func (t *Tx) HoldMedicineSession(ctx context.Context, clinicID, id, reason string) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The session cannot be held", SessionChecklist); err != nil {
-		return err
-	}
-	if reason, err = checkText("reason", reason); err != nil {
-		return err
-	}
-	if reason == "" {
-		return problem.Invalidf("reason", "Say why there is no dose today.")
-	}
-	return t.setState(ctx, m, SessionHeld, reason)
+	return claim.Hold(ctx, reason)
 }
 
-// StopMedicineSession ends the session early, before or after the dose
-// (the client chose not to go on, or was transferred to other care).
+// Hold ends the session before the dose: the pre-dose blood pressure is
+// above the hold line, so there is no dose today. reason says what was
+// found.
+func (c *SessionClaim) Hold(ctx context.Context, reason string) error {
+	return c.end(ctx, SessionHeld, reason, "Say why there is no dose today.")
+}
+
+// StopMedicineSession stops the session (SessionClaim.Stop).
 func (t *Tx) StopMedicineSession(ctx context.Context, clinicID, id, reason string) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The session cannot be stopped", SessionChecklist, SessionDosed); err != nil {
+	return claim.Stop(ctx, reason)
+}
+
+// Stop ends the session early, before or after the dose (the client chose
+// not to go on, or was transferred to other care).
+func (c *SessionClaim) Stop(ctx context.Context, reason string) error {
+	return c.end(ctx, SessionStopped, reason, "Say why the session is stopped.")
+}
+
+// end moves the record to an ended state with the reason, which must be
+// given (missing says so otherwise).
+func (c *SessionClaim) end(ctx context.Context, to SessionState, reason, missing string) error {
+	if err := c.Session.Record().Move(to); err != nil {
 		return err
 	}
-	if reason, err = checkText("reason", reason); err != nil {
+	reason, err := checkText("reason", reason)
+	if err != nil {
 		return err
 	}
 	if reason == "" {
-		return problem.Invalidf("reason", "Say why the session is stopped.")
+		return problem.Invalidf("reason", "%s", missing)
 	}
-	return t.setState(ctx, m, SessionStopped, reason)
+	return c.move(ctx, to, reason)
 }
 
-// ConfirmSessionDose records a prescriber's confirmation of a dose before it
-// is given. The caller has asked access that the confirmer is a prescriber
-// on the care team; the store checks the role itself as well, as the dosing
-// order does.
-func (t *Tx) ConfirmSessionDose(ctx context.Context, clinicID, id string, c DoseConfirmation) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+// ConfirmSessionDose records a prescriber's confirmation of a dose
+// (SessionClaim.ConfirmDose).
+func (t *Tx) ConfirmSessionDose(ctx context.Context, clinicID, id string, dc DoseConfirmation) error {
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The dose can no longer be confirmed", SessionChecklist); err != nil {
+	return claim.ConfirmDose(ctx, dc)
+}
+
+// ConfirmDose records a prescriber's confirmation of a dose before it is
+// given. The caller has asked access that the confirmer is a prescriber on
+// the care team; the store checks the role itself as well, as the dosing
+// order does.
+func (c *SessionClaim) ConfirmDose(ctx context.Context, dc DoseConfirmation) error {
+	m := c.Session
+	if err := m.Record().Change(session.PartDoseConfirmation); err != nil {
 		return err
 	}
-	if err := t.mustBePrescriber(ctx, clinicID, c.By, "Only a prescriber can confirm a dose."); err != nil {
+	if err := c.t.mustBePrescriber(ctx, m.ClinicID, dc.By, "Only a prescriber can confirm a dose."); err != nil {
 		return err
 	}
-	if c.Reason, err = checkText("confirm_reason", c.Reason); err != nil {
+	var err error
+	if dc.Reason, err = checkText("confirm_reason", dc.Reason); err != nil {
 		return err
 	}
 	switch {
-	case c.Mg <= 0:
+	case dc.Mg <= 0:
 		return problem.Invalidf("mg", "Give the dose being confirmed, in mg.")
-	case c.Reason == "":
+	case dc.Reason == "":
 		return problem.Invalidf("confirm_reason", "Write why this dose is right for today; it is shown on the record.")
 	}
-	sealed, err := t.sealText(ctx, sessionBinding(clinicID, id, "dose_confirm_reason"), c.Reason)
+	sealed, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "dose_confirm_reason"), dc.Reason)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `UPDATE medicine_sessions SET dose_confirm_mg_tenths = ?, dose_confirm_reason = ?, dose_confirm_by = ?, dose_confirm_at = ?
-		WHERE clinic_id = ? AND id = ?`, int64(c.Mg), sealed, c.By, c.At, clinicID, id)
+	_, err = c.t.exec(ctx, `UPDATE medicine_sessions SET dose_confirm_mg_tenths = ?, dose_confirm_reason = ?, dose_confirm_by = ?, dose_confirm_at = ?
+		WHERE clinic_id = ? AND id = ?`, int64(dc.Mg), sealed, dc.By, dc.At, m.ClinicID, m.ID)
+	if err == nil {
+		c.Session.DoseConfirm = &dc
+	}
 	return err
 }
 
@@ -589,28 +660,40 @@ func (t *Tx) mustBePrescriber(ctx context.Context, clinicID, userID, message str
 	return err
 }
 
-// RecordSessionDose records the dose and moves the session to dosed. The
-// caller has put the dose to session.CheckDose against the current order
-// and the gates to care.Ready; the store holds what must be true whatever
-// the caller did: the record is in its checklist, the order is the
-// course's current one, the dose is not above its maximum, and a dose that
-// needed confirming was confirmed at exactly this mg.
+// RecordSessionDose records the dose against the course's current dosing
+// order (SessionClaim.RecordDose).
 func (t *Tx) RecordSessionDose(ctx context.Context, clinicID, id string, d SessionDose, needsConfirm bool) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The dose cannot be recorded", SessionChecklist); err != nil {
+	if err := claim.Session.Record().Move(SessionDosed); err != nil {
 		return err
 	}
-	order, ok, err := t.CurrentDosingOrder(ctx, clinicID, m.CourseID)
+	order, ok, err := t.CurrentDosingOrder(ctx, clinicID, claim.Session.CourseID)
 	if err != nil {
+		return err
+	}
+	if !ok {
+		return problem.New(problem.Conflict, "This course has no dosing order; a prescriber must write one first.")
+	}
+	return claim.RecordDose(ctx, order, d, needsConfirm)
+}
+
+// RecordDose records the dose and moves the session to dosed. order is the
+// course's current dosing order, read in this transaction. The caller has
+// put the dose to session.CheckDose against it and the gates to
+// care.Ready; the store holds what must be true whatever the caller did:
+// the record is in its checklist, the dose was checked against that order
+// and is not above its maximum, and a dose that needed confirming was
+// confirmed at exactly this mg.
+func (c *SessionClaim) RecordDose(ctx context.Context, order DosingOrder, d SessionDose, needsConfirm bool) error {
+	m := c.Session
+	if err := m.Record().Move(SessionDosed); err != nil {
 		return err
 	}
 	switch {
-	case !ok:
-		return problem.New(problem.Conflict, "This course has no dosing order; a prescriber must write one first.")
-	case order.ID != d.OrderID:
+	case order.CourseID != m.CourseID || order.ID != d.OrderID:
 		return problem.New(problem.Conflict, "The dosing order changed while you were entering the dose; check the dose against the new order.")
 	case d.Mg > order.Order.MaxMg:
 		return problem.Invalidf("mg", "%s is above this order's maximum of %s per session. It cannot be recorded.", d.Mg, order.Order.MaxMg)
@@ -624,6 +707,7 @@ func (t *Tx) RecordSessionDose(ctx context.Context, clinicID, id string, d Sessi
 	if err := session.ValidateWeight(d.Weight); err != nil {
 		return err
 	}
+	var err error
 	if d.Lot, err = checkText("lot", d.Lot); err != nil {
 		return err
 	}
@@ -632,25 +716,37 @@ func (t *Tx) RecordSessionDose(ctx context.Context, clinicID, id string, d Sessi
 	}
 	d.OrderVersion = order.Version
 	d.PerKg = session.PerKg(d.Mg, d.Weight)
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = 'dosed', weight_tenths_kg = ?, route = ?, dose_mg_tenths = ?,
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = 'dosed', weight_tenths_kg = ?, route = ?, dose_mg_tenths = ?,
 		dose_per_kg_hundredths = ?, dose_units = ?, lot_number = ?, given_by = ?, given_at = ?, order_id = ?, order_version = ?, dose_recorded_by = ?
 		WHERE clinic_id = ? AND id = ? AND state = 'checklist'`,
 		int64(d.Weight), string(d.Route), int64(d.Mg), int64(d.PerKg), d.Units, d.Lot, d.GivenBy, d.GivenAt, d.OrderID, d.OrderVersion,
-		d.RecordedBy, clinicID, id)
+		d.RecordedBy, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+		return errChanged()
 	}
+	c.Session.State, c.Session.Dose = SessionDosed, &d
 	return nil
 }
 
-// SaveSessionSetting records the setting and the staff present. It may be
-// saved until the record is signed, since who was in the room is often
-// settled as the session goes on.
+// SaveSessionSetting records the setting and the staff present
+// (SessionClaim.SaveSetting).
 func (t *Tx) SaveSessionSetting(ctx context.Context, clinicID, id string, set SessionSetting, staff []string) error {
-	if _, err := t.claimSession(ctx, clinicID, id); err != nil {
+	claim, err := t.claimSession(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	return claim.SaveSetting(ctx, set, staff)
+}
+
+// SaveSetting records the setting and the staff present. It may be saved
+// until the record is signed, since who was in the room is often settled
+// as the session goes on.
+func (c *SessionClaim) SaveSetting(ctx context.Context, set SessionSetting, staff []string) error {
+	m := c.Session
+	if err := m.Record().Change(session.PartSetting); err != nil {
 		return err
 	}
 	var err error
@@ -660,36 +756,45 @@ func (t *Tx) SaveSessionSetting(ctx context.Context, clinicID, id string, set Se
 	if utf8.RuneCountInString(set.Other) > 500 {
 		return problem.Invalidf("setting_other", "Please keep this under 500 characters.")
 	}
-	if _, err := t.exec(ctx, `UPDATE medicine_sessions SET setting_music = ?, setting_eye_mask = ?, setting_other = ? WHERE clinic_id = ? AND id = ?`,
-		b2i(set.Music), b2i(set.EyeMask), set.Other, clinicID, id); err != nil {
+	if _, err := c.t.exec(ctx, `UPDATE medicine_sessions SET setting_music = ?, setting_eye_mask = ?, setting_other = ? WHERE clinic_id = ? AND id = ?`,
+		b2i(set.Music), b2i(set.EyeMask), set.Other, m.ClinicID, m.ID); err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `DELETE FROM medicine_session_staff WHERE session_id = ?`, id); err != nil {
+	if _, err := c.t.exec(ctx, `DELETE FROM medicine_session_staff WHERE session_id = ?`, m.ID); err != nil {
 		return err
 	}
-	for _, uid := range dedupe(staff) {
-		u, err := t.User(ctx, uid)
-		if problem.CodeOf(err) == problem.NotFound || (err == nil && (u.ClinicID != clinicID || u.Kind != "staff")) {
+	staff = dedupe(staff)
+	for _, uid := range staff {
+		u, err := c.t.User(ctx, uid)
+		if problem.CodeOf(err) == problem.NotFound || (err == nil && (u.ClinicID != m.ClinicID || u.Kind != "staff")) {
 			return problem.Invalidf("staff", "Choose the staff present from the list.")
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `INSERT INTO medicine_session_staff (session_id, user_id) VALUES (?, ?)`, id, uid); err != nil {
+		if _, err := c.t.exec(ctx, `INSERT INTO medicine_session_staff (session_id, user_id) VALUES (?, ?)`, m.ID, uid); err != nil {
 			return err
 		}
 	}
+	c.Session.Setting, c.Session.Staff = set, slices.Sorted(slices.Values(staff))
 	return nil
 }
 
-// DischargeMedicineSession records the discharge. The caller has put it to
-// session.CheckDischarge and every criterion passed.
+// DischargeMedicineSession records the discharge
+// (SessionClaim.Discharge).
 func (t *Tx) DischargeMedicineSession(ctx context.Context, clinicID, id string, d SessionDischarge) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "The client cannot be discharged", SessionDosed); err != nil {
+	return claim.Discharge(ctx, d)
+}
+
+// Discharge records the discharge. The caller has put it to
+// session.CheckDischarge and every criterion passed.
+func (c *SessionClaim) Discharge(ctx context.Context, d SessionDischarge) error {
+	m := c.Session
+	if err := m.Record().Move(SessionDischarged); err != nil {
 		return err
 	}
 	d.ReleasedTo = strings.TrimSpace(d.ReleasedTo)
@@ -701,39 +806,47 @@ func (t *Tx) DischargeMedicineSession(ctx context.Context, clinicID, id string, 
 	case d.At.IsZero() || d.By == "":
 		return problem.Invalidf("discharge", "Say who is discharging the client and when.")
 	}
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET state = 'discharged', discharged_at = ?, released_to = ?, alert_oriented = 1, discharged_by = ?
-		WHERE clinic_id = ? AND id = ? AND state = 'dosed'`, d.At, d.ReleasedTo, d.By, clinicID, id)
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = 'discharged', discharged_at = ?, released_to = ?, alert_oriented = 1, discharged_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'dosed'`, d.At, d.ReleasedTo, d.By, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.Conflict, "The session changed while you were looking at it; please reload and try again.")
+		return errChanged()
 	}
+	c.Session.State, c.Session.Discharge = SessionDischarged, &d
 	return nil
 }
 
-// SignMedicineSession signs the record and locks it. Only a session that has
-// ended (discharged, held or stopped) can be signed, and only by a
-// prescriber (DEMO.md: the prescriber signs sessions).
+// SignMedicineSession signs the record and locks it (SessionClaim.Sign).
 func (t *Tx) SignMedicineSession(ctx context.Context, clinicID, id, by string, at time.Time) error {
-	m, err := t.claimSession(ctx, clinicID, id)
+	claim, err := t.claimSession(ctx, clinicID, id)
 	if err != nil {
 		return err
 	}
-	if !m.State.Ended() {
-		return problem.New(problem.Conflict, "The session has not ended: discharge the client, or record why it was held or stopped, before signing.")
-	}
-	if err := t.mustBePrescriber(ctx, clinicID, by, "Only a prescriber can sign a session record."); err != nil {
+	return claim.Sign(ctx, by, at)
+}
+
+// Sign signs the record and locks it. Only a session that has ended
+// (discharged, held or stopped) can be signed, and only by a prescriber
+// (DEMO.md: the prescriber signs sessions).
+func (c *SessionClaim) Sign(ctx context.Context, by string, at time.Time) error {
+	m := c.Session
+	if err := m.Record().Sign(); err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE medicine_sessions SET signed_by = ?, signed_at = ?, locked_at = ? WHERE clinic_id = ? AND id = ? AND locked_at IS NULL`,
-		by, at, at, clinicID, id)
+	if err := c.t.mustBePrescriber(ctx, m.ClinicID, by, "Only a prescriber can sign a session record."); err != nil {
+		return err
+	}
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET signed_by = ?, signed_at = ?, locked_at = ? WHERE clinic_id = ? AND id = ? AND locked_at IS NULL`,
+		by, at, at, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return problem.New(problem.Conflict, "The record was signed by someone else at the same moment.")
 	}
+	c.Session.SignedBy, c.Session.SignedAt, c.Session.LockedAt = by, &at, &at
 	return nil
 }
 
@@ -772,20 +885,27 @@ func (t *Tx) SessionGateInput(ctx context.Context, course Course, rec SessionRec
 	return in, nil
 }
 
-// AddSessionOverride stores a prescriber's override of a gate (course or
-// day-of) for this session only. It is refused once the dose is recorded:
-// an override is a decision to let the dose go ahead.
+// AddSessionOverride stores a prescriber's override of a gate for the
+// session m (SessionClaim.AddOverride).
 func (t *Tx) AddSessionOverride(ctx context.Context, m MedicineSession, o *GateOverride) error {
-	cur, err := t.claimSession(ctx, m.ClinicID, m.ID)
+	claim, err := t.claimSession(ctx, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
-	if err := inState(cur, "A gate can no longer be overridden", SessionChecklist); err != nil {
+	return claim.AddOverride(ctx, o)
+}
+
+// AddOverride stores a prescriber's override of a gate (course or day-of)
+// for this session only. It is refused once the dose is recorded: an
+// override is a decision to let the dose go ahead.
+func (c *SessionClaim) AddOverride(ctx context.Context, o *GateOverride) error {
+	m := c.Session
+	if err := m.Record().Change(session.PartOverride); err != nil {
 		return err
 	}
 	if o.ID == "" {
 		o.ID = auth.NewID()
 	}
-	o.ClinicID, o.ClientID, o.CourseID, o.SessionID = cur.ClinicID, cur.ClientID, cur.CourseID, cur.ID
-	return t.AddGateOverride(ctx, o)
+	o.ClinicID, o.ClientID, o.CourseID, o.SessionID = m.ClinicID, m.ClientID, m.CourseID, m.ID
+	return c.t.AddGateOverride(ctx, o)
 }

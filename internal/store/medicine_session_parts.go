@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -111,22 +112,27 @@ func LatestReading(vs []SessionVitals) session.Vitals {
 	return best
 }
 
-// AddSessionVitals stores a reading. A pre-dose reading belongs to the
-// checklist; any other reading needs the dose to have been given. The
-// reading is checked by session.Vitals.Validate.
+// AddSessionVitals stores a reading (SessionClaim.AddVitals).
 func (t *Tx) AddSessionVitals(ctx context.Context, v *SessionVitals) error {
-	m, err := t.claimSession(ctx, v.ClinicID, v.SessionID)
+	claim, err := t.claimSession(ctx, v.ClinicID, v.SessionID)
 	if err != nil {
 		return err
 	}
+	return claim.AddVitals(ctx, v)
+}
+
+// AddVitals stores a reading. A pre-dose reading belongs to the checklist;
+// any other reading needs the dose to have been given. The reading is
+// checked by session.Vitals.Validate.
+func (c *SessionClaim) AddVitals(ctx context.Context, v *SessionVitals) error {
+	part := session.PartReading
 	if v.PreDose {
-		err = inState(m, "A pre-dose reading can no longer be added", SessionChecklist)
-	} else {
-		err = inState(m, "Readings are taken after the dose", SessionDosed)
+		part = session.PartPreDoseReading
 	}
-	if err != nil {
+	if err := c.Session.Record().Change(part); err != nil {
 		return err
 	}
+	v.ClinicID, v.SessionID = c.Session.ClinicID, c.Session.ID
 	if v.TakenAt.IsZero() {
 		v.TakenAt = v.At
 	}
@@ -141,20 +147,30 @@ func (t *Tx) AddSessionVitals(ctx context.Context, v *SessionVitals) error {
 	if v.Sedation != nil {
 		sedation = int(*v.Sedation)
 	}
-	_, err = t.exec(ctx, `INSERT INTO medicine_session_vitals (id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2,
+	_, err := c.t.exec(ctx, `INSERT INTO medicine_session_vitals (id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2,
 		sedation, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.SessionID, v.ClinicID, v.TakenAt, b2i(v.PreDose), nonZero(int64(v.Systolic)), nonZero(int64(v.Diastolic)), nonZero(int64(v.HeartRate)), nonZero(int64(v.SpO2)),
 		sedation, v.EnteredBy, v.EnteredAt)
 	return err
 }
 
-// StrikeSessionVitals strikes a reading through, with who, when and why. It
-// stays in the record, shown struck through, and no longer counts for the
-// timetable, alerts or discharge.
+// StrikeSessionVitals strikes a reading through (SessionClaim.StrikeVitals).
 func (t *Tx) StrikeSessionVitals(ctx context.Context, clinicID, sessionID, vitalsID, by, reason string, at time.Time) error {
-	if _, err := t.claimSession(ctx, clinicID, sessionID); err != nil {
+	claim, err := t.claimSession(ctx, clinicID, sessionID)
+	if err != nil {
 		return err
 	}
+	return claim.StrikeVitals(ctx, vitalsID, by, reason, at)
+}
+
+// StrikeVitals strikes a reading through, with who, when and why. It stays
+// in the record, shown struck through, and no longer counts for the
+// timetable, alerts or discharge.
+func (c *SessionClaim) StrikeVitals(ctx context.Context, vitalsID, by, reason string, at time.Time) error {
+	if err := c.Session.Record().Change(session.PartStrike); err != nil {
+		return err
+	}
+	clinicID, sessionID := c.Session.ClinicID, c.Session.ID
 	reason, err := checkText("strike_reason", reason)
 	if err != nil {
 		return err
@@ -162,11 +178,11 @@ func (t *Tx) StrikeSessionVitals(ctx context.Context, clinicID, sessionID, vital
 	if reason == "" {
 		return problem.Invalidf("strike_reason", "Say why the reading is struck through (for example, entered for the wrong client).")
 	}
-	sealed, err := t.sealText(ctx, partBinding(clinicID, "medicine_session_vitals", "struck_reason", vitalsID), reason)
+	sealed, err := c.t.sealText(ctx, partBinding(clinicID, "medicine_session_vitals", "struck_reason", vitalsID), reason)
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE medicine_session_vitals SET struck_at = ?, struck_by = ?, struck_reason = ?
+	res, err := c.t.exec(ctx, `UPDATE medicine_session_vitals SET struck_at = ?, struck_by = ?, struck_reason = ?
 		WHERE clinic_id = ? AND session_id = ? AND id = ? AND struck_at IS NULL`, at, by, sealed, clinicID, sessionID, vitalsID)
 	if err != nil {
 		return err
@@ -220,16 +236,22 @@ type SessionObservation struct {
 	EnteredAt time.Time
 }
 
-// AddSessionObservation stores an observation (session.Observation.Validate
-// checks it). Observations are made after the dose.
+// AddSessionObservation stores an observation (SessionClaim.AddObservation).
 func (t *Tx) AddSessionObservation(ctx context.Context, o *SessionObservation) error {
-	m, err := t.claimSession(ctx, o.ClinicID, o.SessionID)
+	claim, err := t.claimSession(ctx, o.ClinicID, o.SessionID)
 	if err != nil {
 		return err
 	}
-	if err := inState(m, "Observations are made after the dose", SessionDosed); err != nil {
+	return claim.AddObservation(ctx, o)
+}
+
+// AddObservation stores an observation (session.Observation.Validate
+// checks it). Observations are made after the dose.
+func (c *SessionClaim) AddObservation(ctx context.Context, o *SessionObservation) error {
+	if err := c.Session.Record().Change(session.PartObservation); err != nil {
 		return err
 	}
+	o.ClinicID, o.SessionID = c.Session.ClinicID, c.Session.ID
 	o.Dissociation, o.Note = strings.TrimSpace(o.Dissociation), strings.TrimSpace(o.Note)
 	if err := o.Validate(); err != nil {
 		return err
@@ -237,11 +259,11 @@ func (t *Tx) AddSessionObservation(ctx context.Context, o *SessionObservation) e
 	if o.ID == "" {
 		o.ID = auth.NewID()
 	}
-	dis, err := t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "dissociation", o.ID), o.Dissociation)
+	dis, err := c.t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "dissociation", o.ID), o.Dissociation)
 	if err != nil {
 		return err
 	}
-	note, err := t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "note", o.ID), o.Note)
+	note, err := c.t.sealText(ctx, partBinding(o.ClinicID, "medicine_session_observations", "note", o.ID), o.Note)
 	if err != nil {
 		return err
 	}
@@ -249,7 +271,7 @@ func (t *Tx) AddSessionObservation(ctx context.Context, o *SessionObservation) e
 	if o.Sedation != nil {
 		sedation = int(*o.Sedation)
 	}
-	_, err = t.exec(ctx, `INSERT INTO medicine_session_observations (id, session_id, clinic_id, observed_at, sedation, dissociation, note,
+	_, err = c.t.exec(ctx, `INSERT INTO medicine_session_observations (id, session_id, clinic_id, observed_at, sedation, dissociation, note,
 		entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.SessionID, o.ClinicID, o.At, sedation, dis, note, o.EnteredBy, o.EnteredAt)
 	return err
@@ -287,15 +309,23 @@ type SessionAlertAck struct {
 	At        time.Time
 }
 
-// AckSessionAlert stores an acknowledgement. The caller evaluated the alerts
-// and found this key open; an alert is acknowledged once, by whoever is
-// first, and a second acknowledgement is refused so neither note is lost.
+// AckSessionAlert stores an acknowledgement (SessionClaim.AckAlert).
 func (t *Tx) AckSessionAlert(ctx context.Context, a *SessionAlertAck) error {
-	// Any state until the lock: a pre-dose reading can raise an alert on a
-	// session that is then held, and that alert still needs its note.
-	if _, err := t.claimSession(ctx, a.ClinicID, a.SessionID); err != nil {
+	claim, err := t.claimSession(ctx, a.ClinicID, a.SessionID)
+	if err != nil {
 		return err
 	}
+	return claim.AckAlert(ctx, a)
+}
+
+// AckAlert stores an acknowledgement. The caller evaluated the alerts and
+// found this key open; an alert is acknowledged once, by whoever is first,
+// and a second acknowledgement is refused so neither note is lost.
+func (c *SessionClaim) AckAlert(ctx context.Context, a *SessionAlertAck) error {
+	if err := c.Session.Record().Change(session.PartAlertAck); err != nil {
+		return err
+	}
+	a.ClinicID, a.SessionID = c.Session.ClinicID, c.Session.ID
 	var err error
 	if a.Note, err = checkText("note", a.Note); err != nil {
 		return err
@@ -309,11 +339,11 @@ func (t *Tx) AckSessionAlert(ctx context.Context, a *SessionAlertAck) error {
 	if a.ID == "" {
 		a.ID = auth.NewID()
 	}
-	note, err := t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_alert_acks", "note", a.ID), a.Note)
+	note, err := c.t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_alert_acks", "note", a.ID), a.Note)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO medicine_session_alert_acks (id, session_id, clinic_id, alert_key, message, note, by_user, at)
+	_, err = c.t.exec(ctx, `INSERT INTO medicine_session_alert_acks (id, session_id, clinic_id, alert_key, message, note, by_user, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.SessionID, a.ClinicID, a.AlertKey, a.Message, note, a.By, a.At)
 	if isUniqueViolation(err) {
 		return problem.New(problem.Conflict, "Someone has already acknowledged this alert; reload to see their note.")
@@ -358,14 +388,23 @@ type SessionAdverseEvent struct {
 	EnteredAt time.Time
 }
 
-// AddSessionAdverseEvent stores an adverse event, checked by
-// session.AdverseEvent.Validate. Description and action are sealed.
+// AddSessionAdverseEvent stores an adverse event
+// (SessionClaim.AddAdverseEvent).
 func (t *Tx) AddSessionAdverseEvent(ctx context.Context, e *SessionAdverseEvent) error {
-	// Any state until the lock: an event can come before the dose (anxiety
-	// during the checks), in a held session, or be reported after discharge.
-	if _, err := t.claimSession(ctx, e.ClinicID, e.SessionID); err != nil {
+	claim, err := t.claimSession(ctx, e.ClinicID, e.SessionID)
+	if err != nil {
 		return err
 	}
+	return claim.AddAdverseEvent(ctx, e)
+}
+
+// AddAdverseEvent stores an adverse event, checked by
+// session.AdverseEvent.Validate. Description and action are sealed.
+func (c *SessionClaim) AddAdverseEvent(ctx context.Context, e *SessionAdverseEvent) error {
+	if err := c.Session.Record().Change(session.PartAdverseEvent); err != nil {
+		return err
+	}
+	e.ClinicID, e.SessionID = c.Session.ClinicID, c.Session.ID
 	e.Description, e.Action = strings.TrimSpace(e.Description), strings.TrimSpace(e.Action)
 	if err := e.Validate(); err != nil {
 		return err
@@ -373,15 +412,15 @@ func (t *Tx) AddSessionAdverseEvent(ctx context.Context, e *SessionAdverseEvent)
 	if e.ID == "" {
 		e.ID = auth.NewID()
 	}
-	desc, err := t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "description", e.ID), e.Description)
+	desc, err := c.t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "description", e.ID), e.Description)
 	if err != nil {
 		return err
 	}
-	action, err := t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "action", e.ID), e.Action)
+	action, err := c.t.sealText(ctx, partBinding(e.ClinicID, "medicine_session_adverse_events", "action", e.ID), e.Action)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO medicine_session_adverse_events (id, session_id, clinic_id, occurred_at, kind, description, severity, action,
+	_, err = c.t.exec(ctx, `INSERT INTO medicine_session_adverse_events (id, session_id, clinic_id, occurred_at, kind, description, severity, action,
 		outcome, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.SessionID, e.ClinicID, e.At, string(e.Kind), desc, string(e.Severity), action, string(e.Outcome), e.EnteredBy, e.EnteredAt)
 	return err
@@ -390,7 +429,11 @@ func (t *Tx) AddSessionAdverseEvent(ctx context.Context, e *SessionAdverseEvent)
 // SetAdverseEventOutcome fills in (or updates) the outcome of an event
 // before the record is signed.
 func (t *Tx) SetAdverseEventOutcome(ctx context.Context, clinicID, sessionID, eventID string, o session.Outcome) error {
-	if _, err := t.claimSession(ctx, clinicID, sessionID); err != nil {
+	claim, err := t.claimSession(ctx, clinicID, sessionID)
+	if err != nil {
+		return err
+	}
+	if err := claim.Session.Record().Change(session.PartAdverseEvent); err != nil {
 		return err
 	}
 	if !o.Valid() {
@@ -438,16 +481,23 @@ type SessionAddendum struct {
 	At        time.Time
 }
 
-// AddSessionAddendum adds an addendum to a signed record; before the
-// signature the record itself is still open to change.
+// AddSessionAddendum adds an addendum (SessionClaim.AddAddendum).
 func (t *Tx) AddSessionAddendum(ctx context.Context, a *SessionAddendum) error {
-	m, err := t.MedicineSession(ctx, a.ClinicID, a.SessionID)
+	claim, err := t.claimSession(ctx, a.ClinicID, a.SessionID)
 	if err != nil {
 		return err
 	}
-	if !m.Locked() {
-		return problem.New(problem.Conflict, "The record is not signed yet; add to it directly.")
+	return claim.AddAddendum(ctx, a)
+}
+
+// AddAddendum adds an addendum to a signed record; before the signature
+// the record itself is still open to change.
+func (c *SessionClaim) AddAddendum(ctx context.Context, a *SessionAddendum) error {
+	if err := c.Session.Record().Change(session.PartAddendum); err != nil {
+		return err
 	}
+	a.ClinicID, a.SessionID = c.Session.ClinicID, c.Session.ID
+	var err error
 	if a.Body, err = checkText("body", a.Body); err != nil {
 		return err
 	}
@@ -457,11 +507,11 @@ func (t *Tx) AddSessionAddendum(ctx context.Context, a *SessionAddendum) error {
 	if a.ID == "" {
 		a.ID = auth.NewID()
 	}
-	body, err := t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_addenda", "body", a.ID), a.Body)
+	body, err := c.t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_addenda", "body", a.ID), a.Body)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO medicine_session_addenda (id, session_id, clinic_id, body, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err = c.t.exec(ctx, `INSERT INTO medicine_session_addenda (id, session_id, clinic_id, body, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		a.ID, a.SessionID, a.ClinicID, body, a.By, a.At)
 	return err
 }
@@ -529,4 +579,53 @@ func (r SessionRecord) OrphanAcks(states []session.AlertState) []SessionAlertAck
 		}
 	}
 	return out
+}
+
+// SessionRecordFrom loads the parts of a record whose session is already
+// loaded and opened, as a list of a client's sessions gives them, so that
+// the session is not read and unsealed a second time.
+func (t *Tx) SessionRecordFrom(ctx context.Context, m MedicineSession) (SessionRecord, error) {
+	r := SessionRecord{Session: m}
+	var err error
+	if r.Vitals, err = t.SessionVitals(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Observations, err = t.SessionObservations(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Acks, err = t.SessionAlertAcks(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.AdverseEvents, err = t.SessionAdverseEvents(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	if r.Addenda, err = t.SessionAddenda(ctx, m.ClinicID, m.ID); err != nil {
+		return r, err
+	}
+	r.Overrides, err = t.SessionOverrides(ctx, m.ClinicID, m.ID)
+	return r, err
+}
+
+// SessionPart names a table of what is added to a medicine session record,
+// for finding the record a part belongs to by the part's id alone (a FHIR
+// Observation or AdverseEvent is read by its own id).
+type SessionPart string
+
+const (
+	PartVitals        SessionPart = "medicine_session_vitals"
+	PartAdverseEvents SessionPart = "medicine_session_adverse_events"
+)
+
+// SessionOfPart returns the id of the session record a part belongs to, or
+// NotFound. The table name comes from the fixed list above, never from a
+// request.
+func (t *Tx) SessionOfPart(ctx context.Context, clinicID string, part SessionPart, id string) (string, error) {
+	switch part {
+	case PartVitals, PartAdverseEvents:
+	default:
+		return "", fmt.Errorf("store: %q is not a part of a session record", part)
+	}
+	var sessionID string
+	err := t.queryRow(ctx, `SELECT session_id FROM `+string(part)+` WHERE clinic_id = ? AND id = ?`, clinicID, id).Scan(&sessionID)
+	return sessionID, notFound(err, "The record")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -31,9 +32,8 @@ var unrecordedListing = map[string]bool{"/schedule/new": true}
 // TestNoPageServedWithoutItsEntry sends every page route × every principal
 // twice: once as usual, noting which requests were served (2xx) and wrote
 // an audit entry, and once with the audit log refusing every entry. Then
-// each of those answers 503, and no response at all holds client A's
-// data: a read whose entry cannot be written is not served, whichever
-// way the page records it (a use case, or the pages' own record).
+// each of those answers 503, and no response holds client A's data: a
+// read whose entry cannot be written is not served.
 func TestNoPageServedWithoutItsEntry(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -81,31 +81,42 @@ func TestNoPageServedWithoutItsEntry(t *testing.T) {
 }
 
 // TestDenialOfAnyIDIsRecorded: a refused request for an id the log cannot
-// hold as it is (far too long, or with a newline that would forge a line
-// in an export) is still recorded, the id cut or escaped, and answered
-// with the plain 404.
+// hold as it is (far too long, a newline that would forge a line in an
+// export, bytes that are not UTF-8) is still recorded, and answered with
+// the plain 404. Where the log keeps the id asked for (an instrument of the
+// portal), it is cut or escaped; a client id not spelt as ids are is
+// recorded as "malformed id".
 func TestDenialOfAnyIDIsRecorded(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e.Config(t))
 			ctx := context.Background()
 			for _, id := range []string{strings.Repeat("x", 1000), "abc%0Aforged%20line", "%FF%00"} {
-				before := f.head()
-				rec := f.do("unassigned", http.MethodGet, "/clients/"+id, nil)
-				if rec.Code != http.StatusNotFound {
-					t.Errorf("/clients/%.20s…: %d, want 404", id, rec.Code)
-				}
-				var es []audit.Entry
-				f.st.Read(ctx, func(tx *store.Tx) (err error) {
-					es, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: f.clinic.ID, Action: "access.denied", Limit: 1})
-					return err
-				})
-				if f.head().Seq != before.Seq+1 || len(es) != 1 || es[0].ActorID != f.users["unassigned"].ID {
-					t.Fatalf("/clients/%.20s…: the denial was not recorded (%+v)", id, es)
-				}
-				got := es[0].ResourceID
-				if len(got) > 200 || strings.ContainsAny(got, "\n\x00") || !(strings.HasPrefix(got, "xxx") || strings.HasPrefix(got, `"`)) {
-					t.Errorf("recorded id %q", got)
+				for _, req := range []struct{ who, method, path, clinic string }{
+					{"unassigned", http.MethodGet, "/clients/" + id, f.clinic.ID},
+					{"clientA", http.MethodPost, "/portal/measures/" + id, f.clinic.ID},
+				} {
+					before := f.head()
+					var form url.Values
+					if req.method == http.MethodPost {
+						form = url.Values{}
+					}
+					if rec := f.do(req.who, req.method, req.path, form); rec.Code != http.StatusNotFound {
+						t.Errorf("%s %.40s…: %d, want 404", req.method, req.path, rec.Code)
+					}
+					var es []audit.Entry
+					f.st.Read(ctx, func(tx *store.Tx) (err error) {
+						es, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: req.clinic, Action: "access.denied", Limit: 1})
+						return err
+					})
+					if f.head().Seq != before.Seq+1 || len(es) != 1 || es[0].ActorID != f.users[req.who].ID {
+						t.Fatalf("%s %.40s…: the denial was not recorded (%+v)", req.method, req.path, es)
+					}
+					got := es[0].ResourceID
+					fitted := strings.HasPrefix(got, "xxx") && strings.HasSuffix(got, "…") || strings.HasPrefix(got, `"`)
+					if len(got) > 200 || strings.ContainsAny(got, "\n\x00") || (got == "") != (es[0].Detail == "malformed id") || (got != "" && !fitted) {
+						t.Errorf("%s %.40s…: recorded id %q (%s)", req.method, req.path, got, es[0].Detail)
+					}
 				}
 			}
 		})

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"strings"
 
 	"doorway/internal/care"
@@ -10,18 +9,9 @@ import (
 )
 
 // caseloadPhases groups the caseload board's clients by the phase of their
-// current course (courses, from tx.CurrentCourses), in journey order, and
-// says what blocks each (practice.CaseloadPhases). Clients without a
-// course come last.
-func (s *Server) caseloadPhases(ctx context.Context, tx *store.Tx, courses map[string]store.Course, cv *view.CaseloadView) error {
-	ids := make([]string, len(cv.Clients))
-	for i, row := range cv.Clients {
-		ids[i] = row.ID
-	}
-	phases, err := s.app.CaseloadPhases(ctx, tx, viewerOf(ctx).Clinic, courses, ids)
-	if err != nil {
-		return err
-	}
+// current course, in journey order, and says what blocks each. Clients
+// without a course come last.
+func caseloadPhases(phases map[string]care.Summary, courses map[string]store.Course, cv *view.CaseloadView) {
 	byState := map[care.State][]view.ClientRow{}
 	var none []view.ClientRow
 	for _, row := range cv.Clients {
@@ -48,7 +38,6 @@ func (s *Server) caseloadPhases(ctx context.Context, tx *store.Tx, courses map[s
 	if len(none) > 0 {
 		cv.Groups = append(cv.Groups, view.PhaseGroup{Label: "No course yet", Clients: none})
 	}
-	return nil
 }
 
 // waitingText is the board's short line for a blocking gate: its title and

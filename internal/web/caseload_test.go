@@ -10,7 +10,6 @@ import (
 	"doorway/internal/measures"
 	"doorway/internal/practice"
 	"doorway/internal/store"
-	"doorway/internal/web/view"
 )
 
 // The caseload board counts what a client has due as their chart and portal
@@ -18,7 +17,7 @@ import (
 func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
 	ctx := context.Background()
-	actor := practice.NewActor(access.Principal{Kind: access.Staff, UserID: f.users["assigned"].ID, ClinicID: f.clinic.ID}, "Staff assigned",
+	actor := practice.NewActor(access.Principal{Kind: access.Staff, UserID: f.users["assigned"].ID, ClinicID: f.clinic.ID, Roles: []access.Role{access.Therapist}}, "Staff assigned",
 		f.clinic, "", "", practice.Pages)
 	a := f.clients["A"]
 	// Client A answered everything five days ago: the baseline is done and
@@ -44,11 +43,11 @@ func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 	}
 	// What the chart counts for client A.
 	var wantDue, wantOverdue, before int
-	chart, err := f.srv.app.ChartMeasures(ctx, actor, a.ID)
+	chart, err := f.srv.app.Chart(ctx, actor, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range chart.Due {
+	for _, d := range chart.Measures.Due {
 		if strings.HasPrefix(d.Reason, "before session") {
 			before++
 		}
@@ -61,20 +60,12 @@ func TestCaseloadCountsBeforeSessionMeasures(t *testing.T) {
 	if before == 0 {
 		t.Fatalf("the fixture's booked session asks for nothing before it: %d due, %d overdue", wantDue, wantOverdue)
 	}
-	cv := view.CaseloadView{Clients: []view.ClientRow{{ID: a.ID}}}
-	err = f.st.Read(ctx, func(tx *store.Tx) error {
-		courses, err := tx.CurrentCourses(ctx, f.clinic.ID)
-		if err != nil {
-			return err
-		}
-		ms, err := f.srv.app.CaseloadMeasuresIn(ctx, tx, actor, []store.Client{a}, courses)
-		caseloadMeasures(ms, []store.Client{a}, f.clinic.Location(), &cv)
-		return err
-	})
+	board, err := f.srv.app.Caseload(ctx, actor, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cv.Clients[0]; got.Due != wantDue || got.Overdue != wantOverdue {
+	got := struct{ Due, Overdue int }{board.Measures.Due[a.ID], board.Measures.Overdue[a.ID]}
+	if got.Due != wantDue || got.Overdue != wantOverdue {
 		t.Errorf("the board counts %d due and %d overdue for client A, the chart %d and %d (%d before the session)",
 			got.Due, got.Overdue, wantDue, wantOverdue, before)
 	}

@@ -1,48 +1,16 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/auth"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
-
-// clientRecord loads a client of the viewer's clinic with its care team and
-// asks access whether the viewer may act on it. Out of scope and absent look
-// the same to the caller: both are NotFound.
-func (s *Server) clientRecord(ctx context.Context, id string, t access.Type, a access.Action) (store.Client, []string, error) {
-	v := viewerOf(ctx)
-	var c store.Client
-	var team []string
-	if !auth.ValidID(id) {
-		// Names nothing; and PostgreSQL refuses to compare text that is not
-		// UTF-8 (an id of %FF from the URL), which would answer 500.
-		return c, nil, problem.New(problem.NotFound, "The client was not found.")
-	}
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if c, err = tx.Client(ctx, v.P.ClinicID, id); err != nil {
-			return err
-		}
-		team, err = tx.CareTeam(ctx, c.ID)
-		return err
-	})
-	if err != nil {
-		return c, nil, err
-	}
-	if !access.Allow(v.P, a, access.Resource{Type: t, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}) {
-		return store.Client{}, nil, problem.New(problem.NotFound, "The client was not found.")
-	}
-	return c, team, nil
-}
 
 // failClient answers an error from clientRecord.
 func (s *Server) failClient(w http.ResponseWriter, r *http.Request, id string, err error) {
@@ -65,53 +33,23 @@ func (s *Server) failDenied(w http.ResponseWriter, r *http.Request, resource, id
 }
 
 func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	if !access.Allow(v.P, access.List, access.Resource{Type: access.ClientList, ClinicID: v.P.ClinicID}) {
-		s.deny(w, r, "client_list", "")
-		return
-	}
+	v := viewerOf(r.Context())
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	f := store.ClientFilter{ClinicID: v.P.ClinicID, Name: q, Limit: 200}
-	admin := v.P.Has(access.Admin)
-	if !admin {
-		f.CareTeamOf = v.P.UserID
-	}
-	var clients []store.Client
-	var total int
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { clients, total, err = tx.Clients(ctx, f); return err }); err != nil {
-		s.fail(w, r, err)
+	cl, err := s.app.Caseload(r.Context(), s.actor(r), q)
+	if err != nil {
+		s.failDenied(w, r, "client_list", "", err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "client.list", ResourceType: "client_list", Detail: plural(total, "client")})
-	cv := view.CaseloadView{Heading: "Your caseload", AllOfClinic: admin, Query: q, Total: total, CanAdd: true}
-	if admin {
+	cv := view.CaseloadView{Heading: "Your caseload", AllOfClinic: cl.AllOfClinic, Query: q, Total: cl.Total, CanAdd: true}
+	if cl.AllOfClinic {
 		cv.Heading = "Clients"
 	}
-	for _, c := range clients {
+	for _, c := range cl.Clients {
 		cv.Clients = append(cv.Clients, view.ClientRow{ID: c.ID, Name: c.DisplayName(), Email: c.Email, Portal: c.Portal})
 	}
-	// The board's measures, phases and sessions are read together, from
-	// one picture of the clinic.
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		courses, err := tx.CurrentCourses(ctx, v.P.ClinicID)
-		if err != nil {
-			return err
-		}
-		ms, err := s.app.CaseloadMeasuresIn(ctx, tx, s.actor(r), clients, courses)
-		if err != nil {
-			return err
-		}
-		caseloadMeasures(ms, clients, v.Clinic.Location(), &cv)
-		if err := s.caseloadPhases(ctx, tx, courses, &cv); err != nil {
-			return err
-		}
-		return s.caseloadSessions(ctx, tx, clients, &cv)
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	caseloadMeasures(cl.Measures, cl.Clients, v.Clinic.Location(), &cv)
+	caseloadPhases(cl.Phases, cl.Courses, &cv)
+	s.caseloadSessions(cl.Sessions, &cv)
 	s.render(w, r, http.StatusOK, view.Caseload(s.page(r, cv.Heading, "/caseload"), cv))
 }
 
@@ -159,32 +97,20 @@ func (s *Server) showClientWith(w http.ResponseWriter, r *http.Request, id, noti
 
 // showClientPage renders a client's chart, with what a form post left to say.
 func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id string, o chartOpts) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	c, team, err := s.clientRecord(ctx, id, access.ClientRecord, access.Read)
+	v := viewerOf(r.Context())
+	ch, err := s.app.Chart(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
 	}
-	var staff []store.User
-	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) { staff, err = tx.Staff(ctx, v.P.ClinicID); return err }); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ms, err := s.app.ChartMeasures(ctx, s.actor(r), c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.record(r, audit.Entry{Action: "client.read", ResourceType: "client", ResourceID: c.ID, ClientID: c.ID})
-	cv := view.ClientView{Measures: chartMeasures(ms, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone, Portal: c.Portal,
-		CanEditTeam: access.Allow(v.P, access.Write, access.Resource{Type: access.CareTeam, ClinicID: c.ClinicID, ClientID: c.ID, CareTeam: team}),
-		CanInvite:   c.Portal != "active" && c.Portal != "disabled"}
+	c := ch.Client
+	cv := view.ClientView{Measures: chartMeasures(ch.Measures, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth,
+		Email: c.Email, Phone: c.Phone, Portal: c.Portal, CanEditTeam: ch.CanEditTeam, CanInvite: c.Portal != "active" && c.Portal != "disabled"}
 	onTeam := map[string]bool{}
-	for _, id := range team {
+	for _, id := range ch.Team {
 		onTeam[id] = true
 	}
-	for _, u := range staff {
+	for _, u := range ch.Staff {
 		if u.DisabledAt != nil && !onTeam[u.ID] {
 			continue
 		}

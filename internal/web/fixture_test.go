@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorway/internal/auth"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 )
@@ -86,7 +87,8 @@ func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
 	f.seedSchedule()
 	f.seedPreparation()
 	f.seedFrontDoor()
-	f.srv = New(Config{Store: st, Hasher: testHasher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.srv = New(Config{Practice: practice.New(practice.Config{Store: st, Hasher: testHasher, Logger: logger, Now: func() time.Time { return f.now }}), Logger: logger,
 		Now: func() time.Time { return f.now }})
 	f.h = f.srv.Handler()
 	return f

@@ -17,6 +17,7 @@ import (
 	"doorway/internal/auth"
 	"doorway/internal/mail"
 	"doorway/internal/mail/mailtest"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 	"doorway/internal/web"
@@ -63,7 +64,7 @@ func TestStaffInvitationIsEmailed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	site := httptest.NewServer(web.New(web.Config{Store: st, Hasher: hasher, Mailer: sender}).Handler())
+	site := httptest.NewServer(web.New(web.Config{Practice: practice.New(practice.Config{Store: st, Hasher: hasher, Mailer: sender})}).Handler())
 	t.Cleanup(site.Close)
 
 	// The admin signs in with password and code.

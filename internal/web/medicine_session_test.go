@@ -637,3 +637,22 @@ func TestCaseloadShowsSessionsUnderWay(t *testing.T) {
 		t.Error("a stopped session is still under way on the board")
 	}
 }
+
+// TestSessionFormUnreadableIsRefusedAsTheFormWould: a form whose fields
+// cannot be read never reaches its use case, and the page it comes back on
+// is shown only to someone who may use the form. An admin, who reads the
+// record but does not document it, sending a reading that is not a number
+// was shown the page with the error; now they are refused as any vitals
+// form of theirs is.
+func TestSessionFormUnreadableIsRefusedAsTheFormWould(t *testing.T) {
+	f := readyFixture(t)
+	f.dosed(t)
+	bogus := url.Values{"systolic": {"high"}, "diastolic": {"80"}}
+	if r := f.post("admin", "/vitals", bogus); r.code != http.StatusNotFound {
+		t.Errorf("an admin's unreadable reading: %d, want 404", r.code)
+	}
+	mustSee(t, "the therapist's unreadable reading", f.post("assigned", "/vitals", bogus), http.StatusBadRequest, `"high" is not a pressure`)
+	if r := f.post("assigned", "/confirm-dose", url.Values{"confirm_mg": {"lots"}}); r.code != http.StatusNotFound {
+		t.Errorf("a therapist's unreadable confirmation: %d, want 404", r.code)
+	}
+}

@@ -6,65 +6,66 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
-// sessionView builds the record page's view model from what was loaded.
-func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.Location) view.MedicineSessionView {
-	m := f.m()
+// sessionView builds the record page's view model from what was loaded;
+// viewerID is who reads it.
+func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, viewerID string, loc *time.Location) view.MedicineSessionView {
+	m := p.Session()
 	// Times of day are on the 24-hour clock, as on the schedule and in the
 	// alerts' own messages.
 	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
 	name := func(id string) string {
-		if n := f.names[id]; n != "" {
+		if n := p.Staff[id].Name; n != "" {
 			return n
 		}
 		return "someone no longer on staff"
 	}
-	sv := view.MedicineSessionView{ClientID: f.client.ID, ClientName: f.client.DisplayName(), ApptID: f.appt.ID,
-		Base: sessionPath(f.client.ID, f.appt.ID), Room: f.sched.rooms[f.appt.RoomID].Name,
-		When:    f.appt.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(f.appt, loc),
-		Started: f.started, State: string(m.State), StateLabel: "Not started", StateReason: m.StateReason,
-		Locked: m.Locked(), CanWrite: f.canWrite, CanPrescribe: f.canPrescribe}
-	if f.started {
+	appt := p.Appointment
+	sv := view.MedicineSessionView{ClientID: p.Client.ID, ClientName: p.Client.DisplayName(), ApptID: appt.ID,
+		Base: sessionPath(p.Client.ID, appt.ID), Room: p.RoomName,
+		When:    appt.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(appt, loc),
+		Started: p.Started, State: string(m.State), StateLabel: "Not started", StateReason: m.StateReason,
+		Locked: m.Locked(), CanWrite: p.CanWrite, CanPrescribe: p.CanPrescribe}
+	if p.Started {
 		sv.StateLabel = m.State.Label()
 	}
 	if m.Locked() {
 		sv.StateLabel += ", signed"
 		sv.Signed = name(m.SignedBy) + ", " + view.When(*m.SignedAt, loc)
 	}
-	for _, ac := range f.appt.Clients {
-		if ac.ClientID != f.client.ID {
-			sv.Partner = &view.ClientLink{ID: ac.ClientID, Name: f.sched.clients[ac.ClientID].DisplayName()}
-		}
+	for _, c := range p.Partners {
+		sv.Partner = &view.ClientLink{ID: c.ID, Name: c.DisplayName()}
 	}
 
 	// The gates and the forms before the dose.
-	sv.Gates = gateRows(f.gates, loc)
-	sv.Ready, _ = f.ready()
-	for _, g := range f.gates {
+	sv.Gates = gateRows(p.Gates, loc)
+	sv.Ready, _ = p.Ready()
+	for _, g := range p.Gates {
 		if !g.Cleared() && g.Overridable {
 			sv.OverrideChoices = append(sv.OverrideChoices, view.GateRow{ID: g.ID, Title: g.Title})
 		}
 	}
-	if f.hasOrder {
-		o := f.order.Order
-		rs := f.rules.Settings.Route(o.Route)
-		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: f.order.Version, Route: string(o.Route),
+	if p.HasOrder {
+		o := p.Order.Order
+		rs := p.Rules.Settings.Route(o.Route)
+		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: p.Order.Version, Route: string(o.Route),
 			WeightBased: o.WeightBased(), Counted: o.Route.Counted(), UnitNoun: o.Route.UnitNoun(), UnitMg: rs.UnitMg.String(),
 			UsualRange: rs.UsualRange(), Onset: o.Route.Onset()}
 	}
 	if c := m.DoseConfirm; c != nil {
 		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)
 	}
-	if wt := m.Weight; f.started && wt != nil && m.Dose == nil {
+	if wt := m.Weight; p.Started && wt != nil && m.Dose == nil {
 		sv.Dose.Weighed = fmt.Sprintf("Weighed at %s by %s: %s. Change it if the client is weighed again.", clock(wt.At), name(wt.By), wt.Kg)
 	}
-	form = withDefaults(form, s.defaultForm(f, loc))
-	sv.Dose.Clinicians = clinicianOptions(f.sched.staff, form.GivenBy)
-	for _, u := range sortedStaff(f.sched.staff) {
+	form = withDefaults(form, s.defaultForm(p, viewerID, loc))
+	sv.Dose.Clinicians = clinicianOptions(p.Staff, form.GivenBy)
+	for _, u := range sortedStaff(p.Staff) {
 		if isClinician(u) && u.DisabledAt == nil {
 			sv.Dose.Staff = append(sv.Dose.Staff, view.StaffCheck{ID: u.ID, Name: u.Name, Roles: roleList(u.Roles), Checked: slices.Contains(form.Staff, u.ID)})
 		}
@@ -72,7 +73,7 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 	sv.Form = form
 
 	// The record as it stands.
-	if f.started {
+	if p.Started {
 		c := m.Checklist
 		yesNo := func(b *bool, yes, no string) string {
 			switch {
@@ -105,9 +106,9 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 				{Label: "Intention", Value: c.Intention},
 			}
 		}
-		for _, o := range f.rec.Overrides {
+		for _, o := range p.Record.Overrides {
 			title := o.GateID
-			for _, g := range f.gates {
+			for _, g := range p.Gates {
 				if g.ID == o.GateID {
 					title = g.Title
 				}
@@ -124,7 +125,7 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 				if d.Units != 1 {
 					noun += "s"
 				}
-				dose += fmt.Sprintf(" (%d × %s %s)", d.Units, f.rules.Settings.Route(d.Route).UnitMg, noun)
+				dose += fmt.Sprintf(" (%d × %s %s)", d.Units, p.Rules.Settings.Route(d.Route).UnitMg, noun)
 			}
 			sv.DoseGiven = []view.Fact{
 				{Label: "Route", Value: d.Route.Label()},
@@ -158,7 +159,7 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 			present = append(present, name(id))
 		}
 		sv.StaffPresent = strings.Join(present, ", ")
-		for _, r := range f.rec.Vitals {
+		for _, r := range p.Record.Vitals {
 			row := view.VitalsRow{ID: r.ID, At: clock(r.TakenAt), Minute: minutesAfter(r.TakenAt, m.Dose), BP: r.BPText(), By: name(r.EnteredBy)}
 			if r.HeartRate > 0 {
 				row.HR = itoa(r.HeartRate)
@@ -174,17 +175,17 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 			}
 			sv.Vitals = append(sv.Vitals, row)
 		}
-		for _, a := range f.rec.Acks {
+		for _, a := range p.Record.Acks {
 			sv.Acks = append(sv.Acks, view.AckRow{Message: a.Message, Note: a.Note, By: a.ByName, At: clock(a.At)})
 		}
-		for _, o := range f.rec.Observations {
+		for _, o := range p.Record.Observations {
 			row := view.ObservationRow{At: clock(o.At), Dissociation: o.Dissociation, Note: o.Note, By: name(o.EnteredBy)}
 			if o.Sedation != nil {
 				row.Sedation = itoa(int(*o.Sedation))
 			}
 			sv.Observations = append(sv.Observations, row)
 		}
-		for _, e := range f.rec.AdverseEvents {
+		for _, e := range p.Record.AdverseEvents {
 			outcome := "not known yet"
 			if e.Outcome != "" {
 				outcome = e.Outcome.Label()
@@ -200,19 +201,19 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 				{Label: "Instructions", Value: session.NoDrivingInstruction},
 			}
 		}
-		for _, a := range f.rec.Addenda {
+		for _, a := range p.Record.Addenda {
 			sv.Addenda = append(sv.Addenda, view.AddendumRow{By: a.ByName, At: view.When(a.At, loc), Body: a.Body})
 		}
 	}
 	if m.State == store.SessionDosed && !m.Locked() {
-		d := f.discharge(form.AlertOriented, form.ReleasedTo)
+		d := p.Discharge(form.AlertOriented, form.ReleasedTo)
 		sv.DischargeView.Ready, sv.DischargeView.Instructions = d.Ready, d.Instructions
 		sv.DischargeView.Companion = m.Checklist.CompanionName
 		for _, c := range d.Criteria {
 			sv.DischargeView.Criteria = append(sv.DischargeView.Criteria, view.CriterionRow{Label: c.Label, Passed: c.Passed, Reason: c.Reason})
 		}
 	}
-	sv.Live = s.liveView(f, form, loc)
+	sv.Live = s.liveView(&p.SessionLive, form, loc)
 	for _, sd := range session.SedationScale() {
 		sv.Sedation = append(sv.Sedation, view.Option{Value: itoa(int(sd)), Label: fmt.Sprintf("%d: %s", sd, sd.Label())})
 	}
@@ -231,16 +232,16 @@ func (s *Server) sessionView(f *sessionFacts, form view.SessionForm, loc *time.L
 // defaultForm is what the forms start with: the saved checklist, the day's
 // weight if it was recorded before the dose, the dose given by the viewer
 // with the session's clinicians present, the ordered dose for a fixed order.
-func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionForm {
-	m := f.m()
+func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, loc *time.Location) view.SessionForm {
+	m := p.Session()
 	c := m.Checklist
 	form := view.SessionForm{CompanionName: c.CompanionName, CompanionPhone: c.CompanionPhone, RideConfirmed: c.RideConfirmed,
 		MedicationsReviewed: c.MedicationsReviewed, Intention: c.Intention, Music: true, EyeMask: true,
-		Staff: activeStaffIDs(f.appt.Staff, f.sched.staff)}
-	if !f.started {
+		Staff: activeStaffIDs(p.Appointment.Staff, p.Staff)}
+	if !p.Started {
 		// The client's own preparation checklist names the companion
 		// ahead of time; the day's checks start from it.
-		form.CompanionName, form.CompanionPhone = f.prep.CompanionName, f.prep.CompanionPhone
+		form.CompanionName, form.CompanionPhone = p.Prep.CompanionName, p.Prep.CompanionPhone
 	}
 	if c.LastFoodAt != nil {
 		form.LastFood = c.LastFoodAt.In(loc).Format("15:04")
@@ -255,11 +256,11 @@ func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionFo
 	if m.Weight != nil {
 		form.WeightKg = m.Weight.Kg.Number()
 	}
-	if f.hasOrder && !f.order.Order.WeightBased() {
-		form.Mg = f.order.Order.Mg.Number()
+	if p.HasOrder && !p.Order.Order.WeightBased() {
+		form.Mg = p.Order.Order.Mg.Number()
 	}
-	v := f.viewerID
-	if u, ok := f.sched.staff[v]; ok && isClinician(u) {
+	v := viewerID
+	if u, ok := p.Staff[v]; ok && isClinician(u) {
 		form.GivenBy = v
 		if !slices.Contains(form.Staff, v) {
 			form.Staff = append(form.Staff, v)
@@ -270,17 +271,18 @@ func (s *Server) defaultForm(f *sessionFacts, loc *time.Location) view.SessionFo
 
 // liveView builds the monitoring panel, shown from the dose until the
 // session ends.
-func (s *Server) liveView(f *sessionFacts, form view.SessionForm, loc *time.Location) view.LiveView {
-	m := f.m()
-	if !f.started || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
+func (s *Server) liveView(p *practice.SessionLive, form view.SessionForm, loc *time.Location) view.LiveView {
+	m := p.Session()
+	if !p.Started || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
 		return view.LiveView{}
 	}
-	l := view.LiveView{Show: true, URL: sessionPath(f.client.ID, f.appt.ID) + "/live", Base: sessionPath(f.client.ID, f.appt.ID),
-		DoseAt: m.Dose.GivenAt.In(loc).Format("15:04"), CanAck: f.canWrite, Protocol: f.rules.Protocol.Name,
-		Updated: "As of " + f.now.In(loc).Format("15:04:05") + "; this panel refreshes by itself.",
+	base := sessionPath(p.Client.ID, p.AppointmentID)
+	l := view.LiveView{Show: true, URL: base + "/live", Base: base,
+		DoseAt: m.Dose.GivenAt.In(loc).Format("15:04"), CanAck: p.CanWrite, Protocol: p.Rules.Protocol.Name,
+		Updated: "As of " + p.Now.In(loc).Format("15:04:05") + "; this panel refreshes by itself.",
 		AckKey:  form.AckKey, AckNote: form.AckNote, Errors: form.Errors}
-	l.Elapsed = hoursMinutes(max(0, f.now.Sub(m.Dose.GivenAt)))
-	for _, a := range f.alerts() {
+	l.Elapsed = hoursMinutes(max(0, p.Now.Sub(m.Dose.GivenAt)))
+	for _, a := range p.Alerts() {
 		if a.Open() {
 			l.Alerts = append(l.Alerts, view.AlertRow{Key: a.Key, Message: a.Message, Since: a.At.In(loc).Format("15:04")})
 		}
@@ -288,11 +290,11 @@ func (s *Server) liveView(f *sessionFacts, form view.SessionForm, loc *time.Loca
 	// The timetable reads the clock of the clinic, so a reading's minute
 	// and the slot it counts for agree with what the page shows.
 	var readings []session.Vitals
-	for _, r := range store.Readings(f.rec.Vitals) {
+	for _, r := range store.Readings(p.Record.Vitals) {
 		r.At = r.At.In(loc)
 		readings = append(readings, r)
 	}
-	tt, err := session.Schedule(f.rules.Protocol, m.Dose.GivenAt.In(loc), f.now.In(loc), readings)
+	tt, err := session.Schedule(p.Rules.Protocol, m.Dose.GivenAt.In(loc), p.Now.In(loc), readings)
 	if err != nil {
 		return l
 	}

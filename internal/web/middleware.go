@@ -20,17 +20,13 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 }
 
 // withRecover turns a panic into a plain error page; the stack goes to the log
-// only. A read that could not be recorded (record) is answered 503.
+// only.
 func (s *Server) withRecover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
-				}
-				if nr, ok := v.(notRecorded); ok {
-					s.fail(w, r, nr.err) // 503: a read the audit log does not hold is not served
-					return
 				}
 				s.log.Error("panic", "request_id", requestID(r.Context()), "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				s.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "")

@@ -4,70 +4,34 @@ import (
 	"net/http"
 	"strings"
 
-	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/care"
+	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
 func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	var c store.Client
-	var team []string
-	var staff []store.User
-	var course store.Course
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if c, err = tx.Client(ctx, v.P.ClinicID, v.P.ClientID); err != nil {
-			return err
+	v := viewerOf(r.Context())
+	h, err := s.app.MyPortal(r.Context(), s.actor(r))
+	if err != nil {
+		s.failDenied(w, r, "client_portal", v.P.ClientID, err)
+		return
+	}
+	loc := v.Clinic.Location()
+	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
+		ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone,
+		Due: dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID })}
+	for _, st := range consentStatuses(h.Documents, h.Signatures, loc) {
+		if st.Required && st.Status != "signed" {
+			pv.Prep.ToSign = append(pv.Prep.ToSign, st.Title)
 		}
-		if team, err = tx.CareTeam(ctx, c.ID); err != nil {
-			return err
-		}
-		if staff, err = tx.Staff(ctx, v.P.ClinicID); err != nil {
-			return err
-		}
-		course, _, err = tx.CurrentCourse(ctx, c.ClinicID, c.ID)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
 	}
-	if !access.Allow(v.P, access.Read, access.Resource{Type: access.ClientPortal, ClinicID: c.ClinicID, ClientID: c.ID}) {
-		s.deny(w, r, "client_portal", c.ID)
-		return
+	if h.Returned != nil {
+		pv.IntakeReturn = returnLine(*h.Returned, loc)
 	}
-	onTeam := map[string]bool{}
-	for _, id := range team {
-		onTeam[id] = true
-	}
-	due, err := s.portalDue(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sessions, err := s.portalSessions(ctx, c.ClinicID, c.ID, v.Clinic.Location())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	prep, err := s.portalPrep(ctx, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	intakeReturn, err := s.portalIntakeReturn(ctx, course)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pv := view.PortalView{IntakeOpen: course.State == care.Intake, IntakeReturn: intakeReturn, Prep: prep, Sessions: sessions, FirstName: firstName(c), ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone, Due: due}
-	for _, u := range staff {
-		if onTeam[u.ID] && u.DisabledAt == nil {
-			pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")
-		}
+	for _, u := range h.Team {
+		pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")
 	}
 	s.render(w, r, http.StatusOK, view.Portal(s.page(r, "My care", "/portal"), pv))
 }

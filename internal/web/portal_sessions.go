@@ -1,41 +1,29 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
-	"doorway/internal/care"
-	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
 // The client's side of the calendar: their upcoming sessions on the portal,
 // and a page per session with when, where, who, and for a medicine session
-// how to get ready (CLINICAL.md §3).
+// how to get ready (CLINICAL.md §3). The use cases are practice's
+// (portal_sessions.go).
 
-// upcomingHorizon is how far ahead the portal lists sessions.
-const upcomingHorizon = 180 * 24 * time.Hour
-
-// portalSessions lists the client's sessions from now on, soonest first.
-func (s *Server) portalSessions(ctx context.Context, clinicID, clientID string, loc *time.Location) ([]view.SessionRow, error) {
-	now := s.now()
-	var list []store.Appointment
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		list, err = tx.Appointments(ctx, store.AppointmentFilter{ClinicID: clinicID, ClientID: clientID, From: now, To: now.Add(upcomingHorizon)})
-		return err
-	})
+// portalSessions lists the signed-in client's sessions from now on,
+// soonest first.
+func sessionRows(list []store.Appointment, loc *time.Location) []view.SessionRow {
 	var rows []view.SessionRow
 	for _, a := range list {
 		rows = append(rows, view.SessionRow{Href: "/portal/sessions/" + a.ID, Kind: a.Kind.Label(),
 			When: a.StartsAt.In(loc).Format("Monday 2 January, 15:04")})
 	}
-	return rows, err
+	return rows
 }
 
 func hoursText(h float64) string {
@@ -47,53 +35,29 @@ func hoursText(h float64) string {
 }
 
 func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	v := viewerOf(r.Context())
 	id := r.PathValue("appt")
-	var a store.Appointment
-	var facts scheduleFacts
-	var set care.Settings
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if a, err = tx.Appointment(ctx, v.P.ClinicID, id); err != nil {
-			return err
-		}
-		if !a.HasClient(v.P.ClientID) {
-			return problem.New(problem.NotFound, "The session was not found.")
-		}
-		if facts, err = loadScheduleFacts(ctx, tx, v.P.ClinicID, []store.Appointment{a}); err != nil {
-			return err
-		}
-		// The fasting time is the one the day-of checks hold the client
-		// to, as the preparation checklist shows it.
-		set, err = gateSettings(ctx, tx, v.P.ClinicID)
-		return err
-	})
-	if err == nil && !access.Allow(v.P, access.Read, access.Resource{Type: access.ClientPortal, ClinicID: a.ClinicID, ClientID: v.P.ClientID}) {
-		err = problem.New(problem.NotFound, "The session was not found.")
-	}
+	p, err := s.app.PortalSession(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failAppointment(w, r, id, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "appointment.read", ResourceType: "appointment", ResourceID: a.ID, ClientID: v.P.ClientID})
-	loc := v.Clinic.Location()
+	a, loc := p.Appointment, v.Clinic.Location()
 	pv := view.PortalSessionView{Heading: "Your " + lowerKind(a.Kind), Date: a.StartsAt.In(loc).Format("Monday 2 January 2006"),
 		Time: a.StartsAt.In(loc).Format("15:04") + " to " + a.EndsAt.In(loc).Format("15:04"),
 		// The zone's abbreviation (PST) reads better to a client than its name.
 		Zone: a.StartsAt.In(loc).Format("MST"),
-		Room: facts.rooms[a.RoomID].Name, Notes: a.NotesForClient, Cancelled: a.Status == store.StatusCancelled,
+		Room: p.RoomName, Notes: a.NotesForClient, Cancelled: a.Status == store.StatusCancelled,
 		Past: a.EndsAt.Before(s.now())}
 	if pv.Room != "" {
 		pv.Address = v.Clinic.Address
 	}
-	for _, cid := range a.ClientIDs() {
-		if cid != v.P.ClientID {
-			pv.With = append(pv.With, facts.clients[cid].DisplayName()+" (your partner)")
-		}
+	for _, c := range p.Partners {
+		pv.With = append(pv.With, c.DisplayName()+" (your partner)")
 	}
-	pv.With = append(pv.With, facts.staffNames(a.Staff)...)
+	pv.With = append(pv.With, p.StaffNames...)
 	if a.Kind == store.KindMedicine {
-		h := set.FastingHours
+		h := p.FastingHours
 		fast := a.StartsAt.Add(-time.Duration(h * float64(time.Hour)))
 		pv.Medicine = &view.MedicinePrep{FastingHours: hoursText(h),
 			FastFrom: fast.In(loc).Format("15:04 on Monday 2 January"),

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -10,10 +9,8 @@ import (
 	"github.com/a-h/templ"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
-	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
 
@@ -57,7 +54,7 @@ func navFor(p access.Principal) []view.NavItem {
 	}
 	if p.Kind == access.Staff {
 		nav = append(nav, view.NavItem{Label: "Schedule", Href: "/schedule"})
-		if access.Allow(p, access.List, access.Resource{Type: access.Inquiries, ClinicID: p.ClinicID}) {
+		if practice.MayListInquiries(p) {
 			nav = append(nav, view.NavItem{Label: "Inquiries", Href: "/inquiries"})
 		}
 	}
@@ -130,50 +127,4 @@ func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, s
 		return
 	}
 	s.fail(w, r, err)
-}
-
-// record appends a read's audit entry, in its own transaction, before the
-// page that shows the read is written, and fails closed: when the entry
-// cannot be written the request is answered 503 and the handler goes no
-// further, so nothing is served that the log does not hold. It stops the
-// handler by panicking with notRecorded, which withRecover answers; every
-// caller records before it writes a byte. (The use cases that replace
-// record return the error instead, for the handler to answer.)
-func (s *Server) record(r *http.Request, e audit.Entry) {
-	if err := s.app.Record(r.Context(), s.actor(r), e); err != nil {
-		panic(notRecorded{err})
-	}
-}
-
-// notRecorded stops a handler whose read could not be recorded (record).
-type notRecorded struct{ err error }
-
-// recordTx appends an audit entry inside the caller's write transaction, so the
-// change and its record commit together or not at all.
-func (s *Server) recordTx(ctx context.Context, tx *store.Tx, r *http.Request, e audit.Entry) error {
-	s.fillAudit(r, &e)
-	return tx.AppendAudit(ctx, &e)
-}
-
-func (s *Server) fillAudit(r *http.Request, e *audit.Entry) {
-	v := viewerOf(r.Context())
-	e.Time = s.now()
-	e.RequestID = requestID(r.Context())
-	e.IP = clientIP(r)
-	if e.ActorID == "" {
-		e.ActorID = v.P.UserID
-		e.ActorKind = audit.ActorKind(v.P.Kind)
-		if v.P.Kind == "" {
-			e.ActorKind = "anonymous"
-		}
-	}
-	if e.ClinicID == "" {
-		e.ClinicID = v.P.ClinicID
-	}
-	if e.Outcome == "" {
-		e.Outcome = "ok"
-	}
-	if e.Severity == "" {
-		e.Severity = "info"
-	}
 }

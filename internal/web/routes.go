@@ -5,11 +5,11 @@ import (
 	"net/url"
 
 	"doorway/internal/access"
-	"doorway/internal/audit"
+	"doorway/internal/practice"
 )
 
 // Gate is the coarse check a route makes before its handler runs. The fine
-// check (this client, this care team) is access.Allow inside the handler.
+// check (this client, this care team) is the use case's, in internal/practice.
 type Gate int
 
 const (
@@ -151,9 +151,13 @@ func (s *Server) pendingPage(v *viewer) string {
 	return "/login/code"
 }
 
-// deny answers 404, as if the thing did not exist, and audits the denial.
+// deny answers 404, as if the thing did not exist, once the refusal is
+// recorded; a refusal that cannot be recorded is not answered as one.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, resourceType, resourceID string) {
-	s.record(r, audit.Entry{Action: "access.denied", ResourceType: resourceType, ResourceID: resourceID, Outcome: "denied", Severity: "info"})
+	if err := s.app.Deny(r.Context(), s.actor(r), resourceType, resourceID, "refused"); !practice.Recorded(err) {
+		s.fail(w, r, err)
+		return
+	}
 	s.notFound(w, r)
 }
 

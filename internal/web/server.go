@@ -9,22 +9,15 @@ import (
 	"net/http"
 	"time"
 
-	"doorway/internal/auth"
-	"doorway/internal/mail"
 	"doorway/internal/practice"
-	"doorway/internal/store"
 	"doorway/internal/web/static"
 )
 
 // Config is what the web layer needs from the application.
 type Config struct {
-	// Practice runs the use cases; when nil, one is made over Store.
+	// Practice runs the use cases: the pages hold no store of their own, so
+	// nothing reaches client data but through a use case.
 	Practice *practice.Service
-	Store    *store.Store
-	Hasher   *auth.Hasher
-	// Mailer sends invitations and password resets; nil when SMTP is not
-	// configured, in which case links are shown to the admin who made them.
-	Mailer mail.Sender
 	// BaseURL is the public address used in emailed links, such as
 	// https://doorway.example.org. Empty: taken from the request.
 	BaseURL string
@@ -60,7 +53,6 @@ const (
 type Server struct {
 	cfg    Config
 	app    *practice.Service
-	st     *store.Store
 	log    *slog.Logger
 	routes []Route
 	mux    *http.ServeMux
@@ -74,10 +66,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.Practice == nil {
-		cfg.Practice = practice.New(practice.Config{Store: cfg.Store, Hasher: cfg.Hasher, Mailer: cfg.Mailer, Demo: cfg.Demo, Now: cfg.Now, Logger: cfg.Logger})
-	}
-	s := &Server{cfg: cfg, app: cfg.Practice, st: cfg.Store, log: cfg.Logger}
+	s := &Server{cfg: cfg, app: cfg.Practice, log: cfg.Logger}
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {

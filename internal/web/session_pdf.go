@@ -6,18 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"doorway/internal/access"
-	"doorway/internal/audit"
 	"doorway/internal/export"
-	"doorway/internal/problem"
+	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
-
-// errNoRecord answers a session whose record was never started: there is
-// nothing to export.
-var errNoRecord = problem.New(problem.NotFound, "This session has no record yet.")
 
 func (s *Server) sessionPDFRoutes() []Route {
 	return []Route{{"GET", "/clients/{id}/sessions/{appt}/record.pdf", StaffOnly, s.showSessionPDF}}
@@ -25,42 +19,20 @@ func (s *Server) sessionPDFRoutes() []Route {
 
 // showSessionPDF sends a medicine session record as a PDF: everything the
 // record holds, in the order the session went, for the chart or an
-// auditor. The care team and admins may export it, as the measures report.
+// auditor. The care team and admins may export it, as the measures report;
+// the use case records the export.
 func (s *Server) showSessionPDF(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := viewerOf(ctx)
-	f, err := s.loadSession(ctx, r, access.ClientRecord, access.Export)
-	if err == nil && !f.started {
-		err = errNoRecord
-	}
+	v := viewerOf(r.Context())
+	p, err := s.app.SessionRecordExport(r.Context(), s.actor(r), sessionTarget(r))
 	if err != nil {
 		s.failSession(w, r, err)
 		return
 	}
-	var order store.DosingOrder
-	hasOrder := f.hasOrder
-	order = f.order
-	if d := f.m().Dose; d != nil && d.OrderID != "" {
-		// The version the dose was checked against, which a later version
-		// may since have replaced.
-		err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-			order, err = tx.DosingOrderByID(ctx, f.client.ClinicID, d.OrderID)
-			return err
-		})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		hasOrder = true
-	}
-	doc := sessionRecordDoc(f, order, hasOrder, v.Clinic, s.now(), s.cfg.Demo || v.Clinic.Demo)
-	pdf, err := export.RecordPDF(doc)
+	pdf, err := export.RecordPDF(sessionRecordDoc(p, v.Clinic, s.now(), s.cfg.Demo || v.Clinic.Demo))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r, audit.Entry{Action: "client.export", ResourceType: "medicine_session", ResourceID: f.m().ID, ClientID: f.client.ID,
-		Detail: "medicine session record PDF"})
 	w.Header().Set("Content-Type", "application/pdf")
 	// The file name says what it is, not who: names stay out of downloads' metadata.
 	w.Header().Set("Content-Disposition", `attachment; filename="medicine-session-record.pdf"`)
@@ -68,14 +40,16 @@ func (s *Server) showSessionPDF(w http.ResponseWriter, r *http.Request) {
 	w.Write(pdf)
 }
 
-// sessionRecordDoc words a record for the PDF.
-func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, clinic store.Clinic, now time.Time, demo bool) export.Record {
+// sessionRecordDoc words a record for the PDF; p.Order is the order the
+// dose was checked against.
+func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Time, demo bool) export.Record {
 	loc := clinic.Location()
-	rec, m := f.rec, f.m()
+	rec, m := p.Record, p.Session()
+	order, hasOrder := p.Order, p.HasOrder
 	clock := func(t time.Time) string { return t.In(loc).Format("3:04 PM") }
 	when := func(t time.Time) string { return view.When(t, loc) }
 	name := func(id string) string {
-		if n := f.names[id]; n != "" {
+		if n := p.Staff[id].Name; n != "" {
 			return n
 		}
 		if id == "" {
@@ -110,9 +84,9 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 		return strings.Join(parts, ", ")
 	}
 
-	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: f.client.DisplayName(), Generated: now, Demo: demo}
-	if f.client.DateOfBirth != "" {
-		doc.Facts = append(doc.Facts, "Date of birth "+f.client.DateOfBirth)
+	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: p.Client.DisplayName(), Generated: now, Demo: demo}
+	if p.Client.DateOfBirth != "" {
+		doc.Facts = append(doc.Facts, "Date of birth "+p.Client.DateOfBirth)
 	}
 	doc.Facts = append(doc.Facts, clinic.Name, "Generated "+when(now))
 
@@ -126,8 +100,8 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 		signed = "Signed by " + name(m.SignedBy) + ", " + when(*m.SignedAt) + "; locked " + when(*m.LockedAt) + "."
 	}
 	doc.Sections = append(doc.Sections, export.Section{Title: "Session", Pairs: []export.Figure{
-		fig("Date", f.appt.StartsAt.In(loc).Format("Monday, January 2, 2006")+", booked "+span(f.appt, loc)),
-		fig("Course", "Started "+dateText(f.course.StartedAt, loc)+"; now "+strings.ToLower(f.course.State.Label())),
+		fig("Date", p.Appointment.StartsAt.In(loc).Format("Monday, January 2, 2006")+", booked "+span(p.Appointment, loc)),
+		fig("Course", "Started "+dateText(p.Course.StartedAt, loc)+"; now "+strings.ToLower(p.Course.State.Label())),
 		fig("Record opened", when(m.StartedAt)+" by "+name(m.StartedBy)),
 		fig("State", state),
 		fig("Signature", signed),
@@ -187,7 +161,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 	ov := export.Section{Title: "Gate overrides and prescriber confirmations",
 		Empty: "No gate was overridden, and no dose needed a prescriber's confirmation."}
 	titles := map[string]string{}
-	for _, g := range f.gates {
+	for _, g := range p.Gates {
 		titles[g.ID] = g.Title
 	}
 	seen := map[string]bool{}
@@ -200,7 +174,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 		ov.Pairs = append(ov.Pairs, fig("Override: "+title, o.Reason+" ("+o.ByName+", "+when(o.At)+")"))
 	}
 	// Overrides made for the whole course that clear a gate of this session.
-	for _, g := range f.gates {
+	for _, g := range p.Gates {
 		if o := g.Override; o != nil && !seen[o.GateID+"\x00"+o.Reason] {
 			ov.Pairs = append(ov.Pairs, fig("Override: "+g.Title, o.Reason+" ("+o.By+", "+when(o.At)+"; for the course)"))
 		}
@@ -253,7 +227,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 	vs := export.Section{Title: "Vital signs", Empty: "No readings were taken.",
 		Table: &export.Table{Head: []string{"Time", "After dose", "BP", "HR", "SpO2", "MOAA/S", "Entered by"}, Cols: []float64{0, 62, 130, 200, 240, 285, 335}}}
 	if d := m.Dose; d != nil {
-		vs.Vitals = &export.VitalsChart{Dose: d.GivenAt, AlertSystolic: f.rules.Settings.Alerts.BPSustained.Systolic}
+		vs.Vitals = &export.VitalsChart{Dose: d.GivenAt, AlertSystolic: p.Rules.Settings.Alerts.BPSustained.Systolic}
 	}
 	for _, r := range rec.Vitals {
 		dash := func(n int, suffix string) string {
@@ -294,7 +268,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 	// Alerts and their acknowledgements.
 	al := export.Section{Title: "Alerts", Empty: "No alert was raised.",
 		Table: &export.Table{Head: []string{"Alert", "Acknowledgement"}, Cols: []float64{0, 250}}}
-	states := f.alerts()
+	states := p.Alerts()
 	for _, a := range states {
 		ack := "NOT ACKNOWLEDGED"
 		if a.Ack != nil {
@@ -329,7 +303,7 @@ func sessionRecordDoc(f *sessionFacts, order store.DosingOrder, hasOrder bool, c
 	if d := m.Discharge; d != nil {
 		at := when(d.At)
 		if m.Dose != nil {
-			at += fmt.Sprintf(", %d minutes after the dose (minimum %d)", int(d.At.Sub(m.Dose.GivenAt)/time.Minute), f.rules.Protocol.MinObservation)
+			at += fmt.Sprintf(", %d minutes after the dose (minimum %d)", int(d.At.Sub(m.Dose.GivenAt)/time.Minute), p.Rules.Protocol.MinObservation)
 		}
 		dis.Pairs = []export.Figure{fig("Discharged", at), fig("Released to", d.ReleasedTo), fig("Alert and oriented", yes(d.AlertOriented)),
 			fig("By", name(d.By)), fig("Advice", session.NoDrivingInstruction)}

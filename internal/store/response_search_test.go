@@ -11,27 +11,6 @@ import (
 	"doorway/internal/store/storetest"
 )
 
-func TestInstrumentEnabled(t *testing.T) {
-	for _, tc := range []struct {
-		settings map[string]string
-		id       string
-		want     bool
-	}{
-		{nil, measures.PHQ9, true},
-		{nil, measures.PCL5, true},
-		{nil, measures.QIDSSR16, false},
-		{nil, measures.CSSRSScreen, false},
-		{map[string]string{store.SettingQIDSEnabled: "1"}, measures.QIDSSR16, true},
-		{map[string]string{store.SettingCSSRSEnabled: "1"}, measures.CSSRSScreenSLC, true},
-		{map[string]string{store.SettingCSSRSEnabled: "yes"}, measures.CSSRSScreen, false}, // only "1" switches it on
-	} {
-		in, _ := measures.ByID(tc.id)
-		if got := store.InstrumentEnabled(tc.settings, in); got != tc.want {
-			t.Errorf("%s with %v: %v, want %v", tc.id, tc.settings, got, tc.want)
-		}
-	}
-}
-
 // TestSearchResponses covers every filter of the FHIR response search on
 // both engines, with paging and both orders.
 func TestSearchResponses(t *testing.T) {

@@ -4,27 +4,12 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"doorway/internal/measures"
 )
 
 // OccasionAPI is the occasion of an assignment made for a response that
 // arrived through the FHIR API with no open assignment to answer: an app
 // sent it, neither a clinician nor the schedule asked for it.
 const OccasionAPI = "api"
-
-// InstrumentEnabled reports whether a clinic uses an instrument, from its
-// settings rows. Those shipped off (QIDS-SR16, both C-SSRS versions) need
-// the clinic to switch them on after confirming its licence.
-func InstrumentEnabled(settings map[string]string, in *measures.Instrument) bool {
-	switch in.ID {
-	case measures.QIDSSR16:
-		return SettingBool(settings, SettingQIDSEnabled)
-	case measures.CSSRSScreen, measures.CSSRSScreenSLC:
-		return SettingBool(settings, SettingCSSRSEnabled)
-	}
-	return in.DefaultEnabled
-}
 
 // ResponseQuery is a search of stored responses as the FHIR API asks it
 // (QuestionnaireResponse and the score Observations derived from them).

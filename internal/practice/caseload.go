@@ -1,0 +1,116 @@
+package practice
+
+import (
+	"context"
+	"strings"
+
+	"doorway/internal/access"
+	"doorway/internal/audit"
+	"doorway/internal/care"
+	"doorway/internal/store"
+)
+
+// The caseload: the clients a clinician works with (an admin: the whole
+// clinic), each with their phase and what blocks them, what they have due,
+// their open safety flags, and first of all the medicine sessions under
+// way. It is read in one transaction, one picture of the clinic.
+
+// Caseload is what the caseload page shows.
+type Caseload struct {
+	Clients []store.Client
+	// Total is how many clients match, of which Clients is the first page.
+	Total int
+	// AllOfClinic is true for an admin, who sees every client.
+	AllOfClinic bool
+	// Courses are the clients' current courses, by client id.
+	Courses map[string]store.Course
+	// Phases say where each client with a course stands and what blocks them.
+	Phases   map[string]care.Summary
+	Measures CaseloadMeasures
+	Sessions []SessionUnderWay
+}
+
+var opCaseload = op{action: "client.list"}
+
+// caseloadPage is how many clients the caseload lists at once.
+const caseloadPage = 200
+
+// Caseload loads the actor's caseload, clients whose name starts with
+// query first when one is given.
+func (s *Service) Caseload(ctx context.Context, a Actor, query string) (Caseload, error) {
+	var out Caseload
+	if err := s.allowClinic(ctx, a, opCaseload, access.ClientList, access.List); err != nil {
+		return out, err
+	}
+	f := store.ClientFilter{ClinicID: a.P.ClinicID, Name: strings.TrimSpace(query), Limit: caseloadPage}
+	out.AllOfClinic = a.P.Has(access.Admin)
+	if !out.AllOfClinic {
+		f.CareTeamOf = a.P.UserID
+	}
+	err := s.read(ctx, a, func(tx *store.Tx) (err error) {
+		if out.Clients, out.Total, err = tx.Clients(ctx, f); err != nil {
+			return err
+		}
+		st, err := s.settings(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if out.Courses, err = tx.CurrentCourses(ctx, a.P.ClinicID); err != nil {
+			return err
+		}
+		if out.Measures, err = s.caseloadMeasures(ctx, tx, st, out.Clients, out.Courses); err != nil {
+			return err
+		}
+		ids := make([]string, len(out.Clients))
+		for i, c := range out.Clients {
+			ids[i] = c.ID
+		}
+		if out.Phases, err = caseloadPhases(ctx, tx, st, out.Courses, ids, s.Now()); err != nil {
+			return err
+		}
+		out.Sessions, err = s.sessionsUnderWay(ctx, tx, a, out.Clients)
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, s.Record(ctx, a, audit.Entry{Action: opCaseload.action, ResourceType: "client_list", Detail: plural(out.Total, "client", "clients")})
+}
+
+// Chart is what a client's chart page shows: the client, their care team
+// among the clinic's staff, and the measures section.
+type Chart struct {
+	Client   store.Client
+	Team     []string
+	Staff    []store.User
+	Measures ChartMeasures
+	// CanEditTeam says the actor may change the care team (an admin).
+	CanEditTeam bool
+}
+
+var opChart = op{action: "client.read"}
+
+// Chart loads a client's chart, recording the read.
+func (s *Service) Chart(ctx context.Context, a Actor, clientID string) (Chart, error) {
+	var out Chart
+	err := s.read(ctx, a, func(tx *store.Tx) error {
+		ch, err := s.chartFor(ctx, tx, a, opChart, clientID, access.ClientRecord, access.Read)
+		if err != nil {
+			return err
+		}
+		out.Client, out.Team, out.CanEditTeam = ch.Client, ch.Team, ch.may(a, access.Write, access.CareTeam)
+		if out.Staff, err = tx.Staff(ctx, a.P.ClinicID); err != nil {
+			return err
+		}
+		st, err := s.settings(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		out.Measures, err = s.chartMeasures(ctx, tx, a, st, ch)
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, s.Record(ctx, a, audit.Entry{Action: opChart.action, ResourceType: "client", ResourceID: out.Client.ID, ClientID: out.Client.ID})
+}
