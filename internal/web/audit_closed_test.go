@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -116,6 +117,30 @@ func TestDenialOfAnyIDIsRecorded(t *testing.T) {
 					fitted := strings.HasPrefix(got, "xxx") && strings.HasSuffix(got, "…") || strings.HasPrefix(got, `"`)
 					if len(got) > 200 || strings.ContainsAny(got, "\n\x00") || (got == "") != (es[0].Detail == "malformed id") || (got != "" && !fitted) {
 						t.Errorf("%s %.40s…: recorded id %q (%s)", req.method, req.path, got, es[0].Detail)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOddIDsAreNotServerErrors sends every page route with a wildcard, as
+// a therapist, an admin and a client, with an id of bytes that are not
+// UTF-8 and a NUL: PostgreSQL refuses to compare such text, so a page that
+// queries with it before checking its spelling answers 500. None may.
+func TestOddIDsAreNotServerErrors(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Config(t))
+			wildcard := regexp.MustCompile(`\{[a-z]+\}`)
+			for _, rt := range f.srv.Routes() {
+				if rt.Method != http.MethodGet || !wildcard.MatchString(rt.Pattern) {
+					continue
+				}
+				path := wildcard.ReplaceAllString(strings.TrimSuffix(rt.Pattern, "{$}"), "%FF%00")
+				for _, p := range []string{"assigned", "admin", "clientA"} {
+					if rec := f.do(p, http.MethodGet, path, nil); rec.Code >= 500 {
+						t.Errorf("%s as %s: %d", path, p, rec.Code)
 					}
 				}
 			}
