@@ -43,7 +43,7 @@ var (
 	// Sign-ins with a password from a browser that is not a device of the
 	// account: at most 100 failures an hour per account and address
 	// (SECURITY.md), and 300 per address whatever the account.
-	throttlePair    = throttle{scope: "signin.pair", limit: auth.Limit{Window: throttleWindow, Max: MaxFailuresPerAccount}}
+	throttlePair    = throttle{scope: "signin.pair", limit: auth.Limit{Window: throttleWindow, Max: MaxFailuresPerPair}}
 	throttleAddress = throttle{scope: "signin.address", limit: auth.Limit{Window: throttleWindow, Max: MaxFailuresPerIP}}
 	// Every address's failures for one account together are slowed, never
 	// stopped: after five, each attempt waits a second, doubling with each
