@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorway/internal/auth"
+	"doorway/internal/measures"
 	"doorway/internal/store"
 )
 
@@ -88,7 +89,12 @@ func TestPHQ9ThroughFHIRRaisesFlag(t *testing.T) {
 		if err := tx.CreateClient(ctx, &client); err != nil {
 			return err
 		}
-		return tx.AddToCareTeam(ctx, client.ID, staff.ID, now)
+		if err := tx.AddToCareTeam(ctx, client.ID, staff.ID, now); err != nil {
+			return err
+		}
+		// A client records through the API what they have been asked for.
+		return tx.CreateAssignment(ctx, &store.Assignment{ID: auth.NewID(), ClinicID: staff.ClinicID, ClientID: client.ID,
+			InstrumentID: measures.PHQ9, Occasion: store.OccasionAssigned, DueAt: now, AssignedBy: staff.ID, CreatedAt: now.Add(-time.Minute)})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -56,9 +56,11 @@ type Entry struct {
 	Hash         string // hex(SHA-256(PrevHash || canonical(entry)))
 }
 
-// Field limits. Entries are written by Doorway's own code, so a value over
-// these is a bug (or client text about to leak into the log); refusing it
-// makes that bug show in tests rather than in an exported log.
+// Field limits. Some values come from requests (an id in a URL, an
+// address), and a request refused is still recorded: the store fits every
+// entry to these limits (Fit) before chaining it, rather than lose the
+// entry. Validate refuses an entry that does not fit, for what is chained
+// by other means.
 const (
 	MaxDetailLen = 500 // bytes
 	maxFieldLen  = 200 // bytes, for ids, action names and addresses

@@ -2,7 +2,9 @@ package fhir
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"doorway/internal/access"
 	"doorway/internal/practice"
@@ -37,6 +39,11 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request) *caller {
 		return nil
 	}
 	if err != nil {
+		// Too many failures from this address (429) or an audit log that
+		// cannot be written (503).
+		if d := practice.RetryAfter(err); d > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)))
+		}
 		a.problem(w, r, err)
 		return nil
 	}

@@ -119,6 +119,7 @@ func (f *fixture) postType(principal, path, contentType string, body []byte) *ht
 // access matrix.
 func (f *fixture) createBody(pattern, clientID string) []byte {
 	if strings.HasSuffix(pattern, "/QuestionnaireResponse") {
+		f.askFor(clientID, measures.PHQ9) // what a client may answer
 		return responseBody(loincQuestionnairePrefix+"44249-1", clientID, codedItems(phq9(1, 1, 0, 0, 0, 0, 0, 0, 0)))
 	}
 	if strings.HasSuffix(pattern, "/Observation") {

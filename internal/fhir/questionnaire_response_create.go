@@ -112,11 +112,20 @@ func submitError(err error, sub practice.QuestionnaireInput) error {
 		return reject(atQuestionnaire, "The %s is not used at this clinic.", in.ShortTitle)
 	case problem.CodeOf(err) == problem.NotFound:
 		return reject(atSubject, "%s", responseSubjectMsg)
+	case problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) == practice.FieldAt:
+		return reject(atAuthored, "%s", problem.MessageOf(err))
 	case problem.CodeOf(err) == problem.Invalid:
 		return reject(atItem(problem.FieldOf(err)), "%s", problem.MessageOf(err))
+	case problem.CodeOf(err) == problem.Conflict:
+		// A client's answers to nothing their care team or schedule asks
+		// of them just now.
+		return reject(atQuestionnaire, "%s", notDueMsg)
 	}
 	return err
 }
+
+// notDueMsg refuses a client's response that answers nothing open.
+const notDueMsg = "This questionnaire is not open for the client just now: a client records a questionnaire their care team has asked for, or one their schedule has due, as in the portal."
 
 // responseSubjectMsg refuses a response's subject.
 const responseSubjectMsg = "subject must be Patient/{id} of a client whose questionnaires you may record."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"doorway/internal/audit"
 	"doorway/internal/auth"
 	"doorway/internal/calendar"
+	"doorway/internal/care"
 	"doorway/internal/measures"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
@@ -33,6 +35,24 @@ func (f *fixture) storedResponse(t *testing.T, id string) store.Response {
 	return rs[0]
 }
 
+// asked is when the fixture's clinicians ask for questionnaires: before
+// the authored time of responseBody.
+var asked = time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+
+// askFor gives a client an open assignment of an instrument, made by their
+// therapist on 10 January: a client records through the API only what
+// they have been asked for, as in the portal.
+func (f *fixture) askFor(clientID, instrumentID string) store.Assignment {
+	f.t.Helper()
+	ctx := context.Background()
+	asg := store.Assignment{ID: auth.NewID(), ClinicID: f.p.Clinic.ID, ClientID: clientID, InstrumentID: instrumentID,
+		Occasion: store.OccasionAssigned, DueAt: asked, AssignedBy: f.p.Users["assigned"].ID, CreatedAt: asked}
+	if err := f.st.Write(ctx, func(tx *store.Tx) error { return tx.CreateAssignment(ctx, &asg) }); err != nil {
+		f.t.Fatal(err)
+	}
+	return asg
+}
+
 // created checks a 201 and returns the created resource.
 func created(t *testing.T, rec interface {
 	Header() http.Header
@@ -51,6 +71,7 @@ func created(t *testing.T, rec interface {
 func TestQuestionnaireResponseCreateByClient(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		a := f.clients["A"]
+		f.askFor(a.ID, measures.PHQ9)
 		// Items 1–9 scored 2,1,0,3,1,0,2,1,0: 10, moderate. LOINC answer codes.
 		answers := phq9(2, 1, 0, 3, 1, 0, 2, 1, 0)
 		rec := f.post("clientA", "/fhir/r4/QuestionnaireResponse", responseBody(phq9LOINC, a.ID, codedItems(answers)))
@@ -107,12 +128,7 @@ func TestQuestionnaireResponseCreateByClient(t *testing.T) {
 func TestQuestionnaireResponseAnswersAssignment(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		a := f.clients["A"]
-		ctx := context.Background()
-		asg := store.Assignment{ID: auth.NewID(), ClinicID: a.ClinicID, ClientID: a.ID, InstrumentID: measures.PHQ9,
-			Occasion: store.OccasionAssigned, DueAt: f.now, AssignedBy: f.p.Users["assigned"].ID, CreatedAt: f.now}
-		if err := f.st.Write(ctx, func(tx *store.Tx) error { return tx.CreateAssignment(ctx, &asg) }); err != nil {
-			t.Fatal(err)
-		}
+		asg := f.askFor(a.ID, measures.PHQ9)
 		rec := f.post("clientA", "/fhir/r4/QuestionnaireResponse", responseBody(phq9LOINC, a.ID, codedItems(phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))))
 		m := created(t, rec, rec.Code, rec.Body.Bytes())
 		if r := f.storedResponse(t, m["id"].(string)); r.AssignmentID != asg.ID {
@@ -161,6 +177,7 @@ func TestQuestionnaireResponseCreateByStaff(t *testing.T) {
 func TestQuestionnaireResponseTotalIgnored(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		a := f.clients["A"]
+		f.askFor(a.ID, measures.PHQ9)
 		items := codedItems(phq9(1, 1, 1, 1, 0, 0, 0, 0, 0)) // 4: minimal
 		items = append(items, item{"linkId": "44261-6", "answer": []any{map[string]any{"valueInteger": 27}}})
 		rec := f.post("clientA", "/fhir/r4/QuestionnaireResponse", responseBody(phq9LOINC, a.ID, items))
@@ -185,6 +202,7 @@ func TestQuestionnaireResponseTotalIgnored(t *testing.T) {
 func TestQuestionnaireResponseSafetyFlag(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		a := f.clients["A"]
+		f.askFor(a.ID, measures.PHQ9)
 		answers := phq9(0, 0, 0, 0, 0, 0, 0, 0, 1)
 		rec := f.post("clientA", "/fhir/r4/QuestionnaireResponse", responseBody(phq9LOINC, a.ID, scoredItems(phq9Keys, answers)))
 		m := created(t, rec, rec.Code, rec.Body.Bytes())
@@ -313,6 +331,7 @@ func TestQuestionnaireResponseOptIn(t *testing.T) {
 		a := f.clients["A"]
 		f.enableClinicSetting(t, store.SettingCSSRSEnabled)
 		f.enableClinicSetting(t, store.SettingQIDSEnabled)
+		f.askFor(a.ID, measures.CSSRSScreen)
 		yes := map[string]any{"valueCoding": map[string]any{"system": "http://loinc.org", "code": "LA33-6"}}
 		no := map[string]any{"valueCoding": map[string]any{"system": "http://loinc.org", "code": "LA32-8"}}
 		cssrs := func(answers ...any) []item {
@@ -394,4 +413,80 @@ func TestQuestionnaireResponseDatedToday(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestQuestionnaireResponseClientAnswersOnlyWhatIsAsked: with a token of
+// their own, a client records what the portal would offer them and
+// nothing else: not a response nobody asked for, not a second answer to
+// one assignment, not one dated before it was asked for. Each refusal is
+// 422 naming the element, and stores nothing.
+func TestQuestionnaireResponseClientAnswersOnlyWhatIsAsked(t *testing.T) {
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		a := f.clients["A"]
+		body := func(authored string) []byte {
+			return responseBody(phq9LOINC, a.ID, codedItems(phq9(3, 3, 3, 3, 3, 3, 3, 3, 0)), map[string]any{"authored": authored})
+		}
+		refused := func(name string, rec *httptest.ResponseRecorder, at string) {
+			t.Helper()
+			if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"expression":["`+at+`"]`) {
+				t.Errorf("%s: %d %s, want 422 at %s", name, rec.Code, rec.Body, at)
+			}
+		}
+		unchanged := func(before stored) {
+			t.Helper()
+			if after := f.stored(); after != before {
+				t.Errorf("a refused response stored something: %+v, then %+v", before, after)
+			}
+		}
+		before := f.stored()
+		refused("nothing asked", f.post("clientA", "/fhir/r4/QuestionnaireResponse", body("2026-01-15T10:00:00Z")), atQuestionnaire)
+		unchanged(before)
+		f.askFor(a.ID, measures.PHQ9)
+		before = f.stored()
+		refused("dated before it was asked for", f.post("clientA", "/fhir/r4/QuestionnaireResponse", body("2001-01-15T10:00:00Z")), atAuthored)
+		unchanged(before)
+		rec := f.post("clientA", "/fhir/r4/QuestionnaireResponse", body("2026-01-15T10:00:00Z"))
+		created(t, rec, rec.Code, rec.Body.Bytes())
+		refused("a second answer", f.post("clientA", "/fhir/r4/QuestionnaireResponse", body("2026-01-16T10:00:00Z")), atQuestionnaire)
+		if after := f.stored(); after.responses != before.responses+1 || after.open != before.open-1 {
+			t.Errorf("stored %+v after one answer, from %+v", after, before)
+		}
+	})
+}
+
+// TestQuestionnaireResponseDatedWithinItsCourse: a response is dated on or
+// after the day its course began, in the clinic's calendar, and never in
+// the future, whoever sends it; a paper form dated 1999 does not become
+// the course's baseline.
+func TestQuestionnaireResponseDatedWithinItsCourse(t *testing.T) {
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		a := f.clients["A"]
+		ctx := context.Background()
+		loc := f.p.Clinic.Location()
+		// The course began at 09:00 on 2 March in the clinic's zone.
+		began := time.Date(2026, 3, 2, 9, 0, 0, 0, loc)
+		co := store.Course{ID: auth.NewID(), ClinicID: f.p.Clinic.ID, ClientID: a.ID, State: care.Active, StartedAt: began.UTC(), CreatedAt: began.UTC()}
+		if err := f.st.Write(ctx, func(tx *store.Tx) error { return tx.CreateCourse(ctx, &co) }); err != nil {
+			t.Fatal(err)
+		}
+		body := func(authored string) []byte {
+			return responseBody(phq9LOINC, a.ID, codedItems(phq9(0, 0, 0, 0, 0, 0, 0, 0, 0)), map[string]any{"authored": authored})
+		}
+		before := f.stored()
+		for _, authored := range []string{"1999-03-02", "2026-03-01", "2026-03-01T23:59:00-08:00"} {
+			rec := f.post("assigned", "/fhir/r4/QuestionnaireResponse", body(authored))
+			if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"expression":["`+atAuthored+`"]`) || !strings.Contains(rec.Body.String(), "2026-03-02") {
+				t.Errorf("authored %s, before the course: %d %s", authored, rec.Code, rec.Body)
+			}
+		}
+		if after := f.stored(); after != before {
+			t.Errorf("a refused response stored something: %+v, then %+v", before, after)
+		}
+		// The course's first day, before the hour it began, is within it.
+		rec := f.post("assigned", "/fhir/r4/QuestionnaireResponse", body("2026-03-02T07:00:00-08:00"))
+		m := created(t, rec, rec.Code, rec.Body.Bytes())
+		if r := f.storedResponse(t, m["id"].(string)); r.CourseID != co.ID {
+			t.Errorf("stored in course %q, want %q", r.CourseID, co.ID)
+		}
+	})
 }

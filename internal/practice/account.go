@@ -69,6 +69,9 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
+		if err := tx.RevokeDevices(ctx, u.ID, now); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, &store.Session{TokenHash: auth.HashSecret(token), UserID: u.ID, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: sessionEnds, MFADone: true, IP: a.IP}); err != nil {
 			return err

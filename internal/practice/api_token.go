@@ -32,9 +32,18 @@ var errNotSignedIn = problem.New(problem.Unauthorized, "A valid API token is req
 // sees exactly what its user sees in the pages, so the principal is the
 // user's, made the same way. anon is the request as yet unsigned-in (its
 // request id, address and channel); the Actor returned is the same request
-// signed in, with the token's user. Every failure is recorded, with why,
-// and answered as Unauthorized alike; the token's last use is written at
+// signed in, with the token's user. The token's last use is written at
 // most once a minute.
+//
+// Every failure is answered as Unauthorized alike, and counts against its
+// address: past MaxAPIFailuresPerIP in the hour, a failure is answered
+// TooMany from a read, and written nowhere. A right token is never
+// refused for its address (tokens cannot be guessed; see
+// MaxAPIFailuresPerIP). Of an address's failures in the hour only the
+// first is an entry of its own, with why; the rest are counted and
+// summarised once the hour is over (throttle.go). A failure with the
+// token of a disabled account is always recorded, in that account's
+// clinic, for its admins to see.
 func (s *Service) Authenticate(ctx context.Context, anon Actor, cred Credential) (Actor, store.User, error) {
 	if cred.Unusable != "" {
 		return anon, store.User{}, s.authFailed(ctx, anon, cred.Unusable, "")
@@ -88,12 +97,33 @@ func (s *Service) Authenticate(ctx context.Context, anon Actor, cred Credential)
 	return a, u, nil
 }
 
-// authFailed records a failed authentication, by nobody, in the clinic of
-// the account when one was found, and answers Unauthorized.
+// authFailed answers a failed authentication: TooMany, with nothing
+// written, when the address is over its limit; otherwise Unauthorized,
+// once the failure is counted and, when it is the first of the address's
+// window or names a clinic, recorded by nobody with why. It fails closed:
+// a failure that cannot be counted answers Unavailable.
 func (s *Service) authFailed(ctx context.Context, anon Actor, reason, clinicID string) error {
-	err := s.Record(ctx, anon, audit.Entry{Action: FHIRAction("auth", "failed"), ClinicID: clinicID, Outcome: audit.Failed, Detail: reason})
+	address := addressSubject(anon.IP)
+	now := s.Now()
+	wait, err := s.waitFor(ctx, throttleAPI, address, now)
 	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		return tooMany(wait, "There have been too many requests with tokens that are not valid from this address. Please wait %s; requests with a valid token are answered meanwhile.")
+	}
+	// Written even if the caller has gone away meanwhile.
+	wctx := context.WithoutCancel(ctx)
+	err = s.st.Write(wctx, func(tx *store.Tx) error {
+		w, err := s.hit(wctx, tx, throttleAPI, address, now)
+		if err != nil || (w.Hits > 1 && clinicID == "") {
+			return err
+		}
+		return s.appendTx(wctx, tx, anon, audit.Entry{Action: FHIRAction("auth", "failed"), ClinicID: clinicID, Outcome: audit.Failed, Detail: reason})
+	})
+	if err != nil {
+		s.log.Error("record a failed authentication", "request_id", anon.RequestID, "err", err)
+		return errUnrecorded
 	}
 	return errNotSignedIn
 }

@@ -12,6 +12,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
 )
@@ -147,14 +148,82 @@ func TestAuthenticate(t *testing.T) {
 					t.Errorf("%+v: %v", cr, err)
 				}
 			}
+			// Of the address's failures in the hour only the first is an
+			// entry of its own (the second, with no token, is counted); the
+			// disabled account's is recorded in its clinic whatever.
 			nobody := f.entries(t, "", "fhir.auth.failed")
-			if len(nobody) != 2 || nobody[0].Detail != "no bearer token" || nobody[1].Detail != "unknown or revoked token" {
+			if len(nobody) != 1 || nobody[0].Detail != "unknown or revoked token" {
 				t.Errorf("failures of no clinic: %+v", nobody)
 			}
 			inClinic := f.entries(t, f.p.Clinic.ID, "fhir.auth.failed")
 			if len(inClinic) != 1 || inClinic[0].Detail != "account disabled" || inClinic[0].ActorKind != audit.ActorAnonymous ||
 				inClinic[0].ActorID != "" || inClinic[0].Outcome != audit.Failed || inClinic[0].RequestID != "req-1" {
 				t.Errorf("disabled account's failure: %+v", inClinic)
+			}
+			// The hour over, the next failure opens another window, and the
+			// one before is summarised with its count.
+			f.now = f.now.Add(time.Hour)
+			if _, _, err := f.s.Authenticate(ctx, f.anon(), Credential{Unusable: "no bearer token"}); !errors.Is(err, errNotSignedIn) {
+				t.Fatal(err)
+			}
+			nobody = f.entries(t, "", "fhir.auth.failed")
+			if len(nobody) != 3 || nobody[0].Detail != "no bearer token" || nobody[0].ActorKind != audit.ActorAnonymous ||
+				!strings.HasPrefix(nobody[1].Detail, "3 failed authentications from this address in the hour from ") ||
+				nobody[1].ActorKind != audit.ActorSystem || nobody[1].IP != "192.0.2.1" || nobody[1].Severity != audit.Info {
+				t.Errorf("the next hour's failure and the summary of the last: %+v", nobody)
+			}
+		})
+	}
+}
+
+// Bogus tokens from one address: past MaxAPIFailuresPerIP in the hour each
+// is refused from a read, writing nothing, while a right token from the
+// same address still signs in. The address's hour is one entry when it
+// opens and one summary, with the count, once it is over; an hour with no
+// attempts after it is summarised when any other window opens.
+func TestAuthenticateLimitsFailuresPerAddress(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newAPIFixture(t, e.Config(t))
+			ctx := context.Background()
+			secret, _ := f.token(t, "assigned")
+			for i := range MaxAPIFailuresPerIP {
+				if _, _, err := f.s.Authenticate(ctx, f.anon(), Credential{Token: auth.NewSecret()}); !errors.Is(err, errNotSignedIn) {
+					t.Fatalf("failure %d: %v", i+1, err)
+				}
+			}
+			f.n.Reset()
+			for range 1000 {
+				if _, _, err := f.s.Authenticate(ctx, f.anon(), Credential{Token: auth.NewSecret()}); problem.CodeOf(err) != problem.TooMany || RetryAfter(err) != time.Hour {
+					t.Fatalf("past the limit: %v (%v)", err, RetryAfter(err))
+				}
+			}
+			for _, q := range f.n.Statements() {
+				if !strings.HasPrefix(q, "SELECT") {
+					t.Fatalf("a refused failure wrote: %s", q)
+				}
+			}
+			if _, _, err := f.s.Authenticate(ctx, f.anon(), Credential{Token: secret}); err != nil {
+				t.Errorf("a right token from the address: %v", err)
+			}
+			if es := f.entries(t, "", "fhir.auth.failed"); len(es) != 1 {
+				t.Errorf("%d entries for the hour's failures, want 1", len(es))
+			}
+			// An hour later a failure from elsewhere opens a window of its
+			// own, and the ended hour is summarised.
+			f.now = f.now.Add(time.Hour)
+			other := NewActor(access.Principal{}, "", store.Clinic{}, "req-2", "2001:db8:5:6::1", API)
+			f.s.Authenticate(ctx, other, Credential{Unusable: "no bearer token"})
+			es := f.entries(t, "", "fhir.auth.failed")
+			var summary audit.Entry
+			for _, e := range es {
+				if e.ActorKind == audit.ActorSystem {
+					summary = e
+				}
+			}
+			if len(es) != 3 || summary.IP != "192.0.2.1" || summary.Severity != audit.High ||
+				!strings.HasPrefix(summary.Detail, "100 failed authentications from this address") || !strings.Contains(summary.Detail, "limit of 100 was reached") {
+				t.Errorf("entries after the hour: %+v", es)
 			}
 		})
 	}

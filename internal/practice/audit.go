@@ -86,10 +86,13 @@ func (s *Service) Record(ctx context.Context, a Actor, entries ...audit.Entry) e
 	err := s.st.Write(ctx, func(tx *store.Tx) error { return s.appendTx(ctx, tx, a, entries...) })
 	if err != nil {
 		s.log.Error("audit append failed", "request_id", a.RequestID, "action", entries[0].Action, "err", err)
-		return problem.New(problem.Unavailable, "Doorway could not record this request in its audit log, so it was not served. Please try again in a moment.")
+		return errUnrecorded
 	}
 	return nil
 }
+
+// errUnrecorded answers a request whose audit entry could not be written.
+var errUnrecorded = problem.New(problem.Unavailable, "Doorway could not record this request in its audit log, so it was not served. Please try again in a moment.")
 
 // refusal is an access refusal found inside a use case: the answer is a
 // NotFound, as if the thing did not exist, and the entry that records it is

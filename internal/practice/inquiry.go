@@ -3,13 +3,11 @@ package practice
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"doorway/internal/access"
@@ -59,38 +57,47 @@ var (
 // SendInquiry stores a visitor's inquiry for the clinic's staff, and
 // returns the clinic it went to, for the thank-you page. Every form sent
 // counts against its address's hourly limit, kept in the database so the
-// limit holds across instances. A robot (a filled honeypot, a stamp not
+// limit holds across instances; a form over the limit is refused without
+// a write. A robot (a filled honeypot, a stamp not
 // made here, a form sent faster than a person types) is answered as a
-// person would be, and nothing is kept but the entry that says so. Input a
+// person would be, and nothing is kept but the count and, for the first
+// robot of the address's hour, the entry that says so. Input a
 // person can put right is refused field by field (FieldErrors).
 func (s *Service) SendInquiry(ctx context.Context, a Actor, in InquiryInput) (store.Clinic, error) {
 	now := s.Now()
 	var clinic store.Clinic
+	// An address over its limit is told so from a read: nothing is
+	// written for it.
+	address := addressSubject(a.IP)
+	wait, err := s.waitFor(ctx, throttleInquiry, address, now)
+	if err != nil {
+		return clinic, err
+	}
+	if wait > 0 {
+		return clinic, tooMany(wait, "Several messages have come from this connection in the last hour. Please try again in %s, or call or email the clinic.")
+	}
 	// refused is what the visitor is told once their form is counted: the
 	// count commits, whatever else is refused.
 	var refused error
-	err := s.write(ctx, a, func(tx *store.Tx) error {
-		recent, err := tx.InquiryAttempts(ctx, a.IP, now.Add(-time.Hour))
-		if err != nil {
+	err = s.write(ctx, a, func(tx *store.Tx) error {
+		if _, err := s.hit(ctx, tx, throttleInquiry, address, now); err != nil {
 			return err
-		}
-		if err := tx.RecordInquiryAttempt(ctx, auth.NewID(), a.IP, now); err != nil {
-			return err
-		}
-		if recent >= InquiriesPerHour {
-			refused = problem.New(problem.TooMany, "Several messages have come from this connection in the last hour. Please try again later, or call or email the clinic.")
-			return nil
 		}
 		// A clinic that cannot be found is told only to a person whose form
 		// is otherwise complete; the pages show no clinic meanwhile.
-		pc, err := publicClinic(ctx, tx, in.ClinicRef)
+		pc, clinicErr := publicClinic(ctx, tx, in.ClinicRef)
 		clinic = pc.Clinic
-		clinicErr := err
 		if clinicErr != nil {
 			clinic = store.Clinic{}
 		}
 		age, signed := s.stampAge(in.Stamp, now)
 		if in.Honeypot != "" || !signed || age < InquiryMinFill {
+			// The first robot of an address's hour is an entry; the rest
+			// are counted and summarised (throttle.go).
+			w, err := s.hit(ctx, tx, throttleInquirySpam, address, now)
+			if err != nil || w.Hits > 1 {
+				return err
+			}
 			return s.appendTx(ctx, tx, a, audit.Entry{Action: "inquiry.spam", ResourceType: "inquiry", Outcome: audit.Denied,
 				Detail: "caught by the spam checks"})
 		}
@@ -177,22 +184,9 @@ func (s *Service) stampAge(stamp string, now time.Time) (time.Duration, bool) {
 	return now.Sub(time.Unix(n, 0)), true
 }
 
-// formKey signs the inquiry form's start time. It is derived from the
-// master key, so every instance behind a load balancer accepts each
-// other's forms; without one (never in a real deployment) a key of this
-// process is used.
-func (s *Service) formKey() []byte {
-	if k, err := s.st.PurposeKey("inquiry form"); err == nil {
-		return k
-	}
-	processKeyOnce.Do(func() { processKey = make([]byte, 32); rand.Read(processKey) })
-	return processKey
-}
-
-var (
-	processKeyOnce sync.Once
-	processKey     []byte
-)
+// formKey signs the inquiry form's start time, the same on every
+// instance (purposeKey).
+func (s *Service) formKey() []byte { return s.purposeKey("inquiry form") }
 
 // --- the staff's side ---
 

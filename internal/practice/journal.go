@@ -31,6 +31,10 @@ type Journal struct {
 }
 
 var (
+	// opPortalRead is a client reading their own writing in the portal:
+	// recorded, like every read of client data, under one action whatever
+	// the page (the resource type says which).
+	opPortalRead   = op{action: "portal.read"}
 	opJournal      = op{action: "journal.read"}
 	opJournalWrite = op{action: "journal.write"}
 	opJournalShare = op{action: "journal.share"}
@@ -55,7 +59,10 @@ func (s *Service) MyJournal(ctx context.Context, a Actor) (Journal, error) {
 		j.Prompts, err = s.openPrompts(ctx, tx, a, c, j.Entries)
 		return err
 	})
-	return j, err
+	if err != nil {
+		return j, err
+	}
+	return j, s.Record(ctx, a, audit.Entry{Action: opPortalRead.action, ResourceType: "journal", ResourceID: a.P.ClientID, ClientID: a.P.ClientID})
 }
 
 // openPrompts are the client's reflection prompts open now: from their
@@ -202,7 +209,10 @@ func (s *Service) JournalEntry(ctx context.Context, a Actor, id string) (store.J
 		}
 		return err
 	})
-	return e, err
+	if err != nil {
+		return e, err
+	}
+	return e, s.Record(ctx, a, audit.Entry{Action: opPortalRead.action, ResourceType: "journal_entry", ResourceID: e.ID, ClientID: a.P.ClientID})
 }
 
 // ShareJournalEntry shares one of the client's entries with their care

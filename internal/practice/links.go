@@ -197,6 +197,9 @@ func (s *Service) SetPassword(ctx context.Context, a Actor, purpose, token, pass
 		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
+		if err := tx.RevokeDevices(ctx, u.ID, s.Now()); err != nil {
+			return err
+		}
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: "user.password_set", ActorID: u.ID, ActorKind: actorKindOf(u), ClinicID: u.ClinicID,
 			ResourceType: "user", ResourceID: u.ID, Detail: "via " + ol.Link.Purpose + " link", Severity: audit.High})
 	})

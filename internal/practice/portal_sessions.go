@@ -7,6 +7,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/auth"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -59,6 +60,9 @@ func (s *Service) PortalSession(ctx context.Context, a Actor, apptID string) (*P
 		ch, err := s.chartFor(ctx, tx, a, opPortalSession, a.P.ClientID, access.ClientPortal, access.Read)
 		if err != nil {
 			return err
+		}
+		if !auth.ValidID(apptID) { // names nothing; PostgreSQL refuses text that is not UTF-8
+			return s.refuse(a, opPortalSession, "appointment", "", "malformed id", sessionNotFound)
 		}
 		clinicID := ch.Client.ClinicID
 		appt, err := tx.Appointment(ctx, clinicID, apptID)

@@ -71,7 +71,10 @@ func (s *Service) MyPractices(ctx context.Context, a Actor, week string) (Practi
 		w, err = s.practiceWeek(ctx, tx, a, ch.Client, week)
 		return err
 	})
-	return w, err
+	if err != nil {
+		return w, err
+	}
+	return w, s.Record(ctx, a, audit.Entry{Action: opPortalRead.action, ResourceType: "practices", ResourceID: a.P.ClientID, ClientID: a.P.ClientID})
 }
 
 // PracticeInput is a practice as the client logs it, as typed.

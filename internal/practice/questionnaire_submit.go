@@ -51,10 +51,15 @@ var opSubmit = op{action: "measure.submit", fhirType: "QuestionnaireResponse", f
 //
 // Which assignment it answers: a paper form gets one of its own; a portal
 // form answers the assignment or scheduled occasion it was opened for.
-// Through the API, a client's response answers their oldest open
-// assignment of the instrument if there is one, otherwise one of its own
-// (occasion "api"); a clinician's gets one of its own and is marked as
-// entered by staff.
+// Through the API, a client's response answers what the portal would offer
+// them for the instrument (their oldest open assignment of it, or else its
+// occasion the schedule has due), and is refused when nothing is; a
+// clinician's gets one of its own and is marked as entered by staff.
+//
+// When it was completed must fall within its course (measures.Window):
+// never in the future, never before the day the course began, and, for a
+// client's own answers, never before they were asked for. A response dated
+// outside is refused, naming FieldAt.
 func (s *Service) SubmitQuestionnaire(ctx context.Context, a Actor, in QuestionnaireInput) (Submitted, error) {
 	var out Submitted
 	now := s.Now()
@@ -79,9 +84,12 @@ func (s *Service) SubmitQuestionnaire(ctx context.Context, a Actor, in Questionn
 			return err
 		}
 		byStaff := a.P.Kind == access.Staff
-		asg, create, err := s.assignmentFor(ctx, tx, a, st, ch.Client, instrument, in, byStaff, now)
+		asg, create, window, err := s.assignmentFor(ctx, tx, a, st, ch.Client, instrument, in, byStaff, now)
 		if err != nil {
 			return err
+		}
+		if err := window.Check(in.At, now); err != nil {
+			return problem.Invalidf(FieldAt, "%s", problem.MessageOf(err))
 		}
 		if create {
 			if err := tx.CreateAssignment(ctx, &asg); err != nil {
@@ -121,10 +129,13 @@ func (s *Service) questionnaireSubject(ctx context.Context, tx *store.Tx, a Acto
 }
 
 // assignmentFor finds the assignment a response answers, or makes the one
-// it gets (create is then true).
+// it gets (create is then true), and says when the response may be dated:
+// within the assignment's course, and for a client not before what they
+// answer was asked for.
 func (s *Service) assignmentFor(ctx context.Context, tx *store.Tx, a Actor, st *Settings, c store.Client, instrument *measures.Instrument,
-	in QuestionnaireInput, byStaff bool, now time.Time) (store.Assignment, bool, error) {
-	own := func(occasion string, due time.Time) (store.Assignment, error) {
+	in QuestionnaireInput, byStaff bool, now time.Time) (store.Assignment, bool, measures.Window, error) {
+	window := measures.Window{Loc: a.Location()}
+	own := func(occasion string, due time.Time) (store.Assignment, bool, measures.Window, error) {
 		asg := store.Assignment{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, InstrumentID: instrument.ID,
 			Occasion: occasion, DueAt: due, CreatedAt: now}
 		if byStaff {
@@ -132,57 +143,70 @@ func (s *Service) assignmentFor(ctx context.Context, tx *store.Tx, a Actor, st *
 		}
 		course, ok, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
 		if ok {
-			asg.CourseID = course.ID
+			asg.CourseID, window.CourseStart = course.ID, course.StartedAt
 		}
-		return asg, err
+		return asg, true, window, err
 	}
 	switch {
 	case in.OnPaper:
-		asg, err := own(store.OccasionPaper, in.At)
-		return asg, true, err
+		return own(store.OccasionPaper, in.At)
 	case a.Channel == API && byStaff:
-		asg, err := own(store.OccasionAPI, in.At)
-		return asg, true, err
-	case a.Channel == API:
-		open, err := tx.OpenAssignments(ctx, c.ClinicID, c.ID)
-		if err != nil {
-			return store.Assignment{}, false, err
-		}
-		for _, o := range open {
-			if o.InstrumentID == instrument.ID {
-				return o, false, nil
-			}
-		}
-		asg, err := own(store.OccasionAPI, in.At)
-		return asg, true, err
+		return own(store.OccasionAPI, in.At)
 	case in.AssignmentID != "":
 		asg, err := tx.Assignment(ctx, c.ClinicID, c.ID, in.AssignmentID)
 		if problem.CodeOf(err) == problem.NotFound || (err == nil && asg.InstrumentID != instrument.ID) {
-			return asg, false, s.refuse(a, opSubmit, "instrument_assignment", in.AssignmentID, "no such record", "That questionnaire was not found.")
+			return asg, false, window, s.refuse(a, opSubmit, "instrument_assignment", in.AssignmentID, "no such record", "That questionnaire was not found.")
 		}
 		if err != nil {
-			return asg, false, err
+			return asg, false, window, err
 		}
 		if asg.CompletedAt != nil {
-			return asg, false, problem.New(problem.Conflict, "You have already answered this questionnaire. Thank you.")
+			return asg, false, window, problem.New(problem.Conflict, "You have already answered this questionnaire. Thank you.")
 		}
-		return asg, false, nil
+		window.Asked = asg.CreatedAt
+		window.CourseStart, err = s.courseStart(ctx, tx, asg)
+		return asg, false, window, err
 	}
+	// A client answering what the schedule has due: the occasion the portal
+	// form was opened for (DueKey), which must still be due, so a form left
+	// open across two occasions cannot answer the wrong one; or, through
+	// the API, whatever the portal would offer for the instrument now.
 	cm, err := clientMeasures(ctx, tx, st.Clinic, c.ID, now)
 	if err != nil {
-		return store.Assignment{}, false, err
+		return store.Assignment{}, false, window, err
 	}
 	for _, d := range st.DueNow(cm, now) {
-		if d.Instrument.ID == instrument.ID && d.AssignmentID == "" && d.Key() == in.DueKey {
-			asg := store.Assignment{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, InstrumentID: instrument.ID,
-				Occasion: d.Occasion, DueAt: d.DueAt, CreatedAt: now}
-			if cm.HasCourse {
-				asg.CourseID = cm.Course.ID
-			}
-			return asg, true, nil
+		if d.Instrument.ID != instrument.ID || (a.Channel != API && (d.AssignmentID != "" || d.Key() != in.DueKey)) {
+			continue
 		}
+		if d.AssignmentID != "" {
+			for _, asg := range cm.Open {
+				if asg.ID == d.AssignmentID {
+					window.Asked = asg.CreatedAt
+					window.CourseStart, err = s.courseStart(ctx, tx, asg)
+					return asg, false, window, err
+				}
+			}
+		}
+		asg := store.Assignment{ID: auth.NewID(), ClinicID: c.ClinicID, ClientID: c.ID, InstrumentID: instrument.ID,
+			Occasion: d.Occasion, DueAt: d.DueAt, CreatedAt: now}
+		if cm.HasCourse {
+			asg.CourseID, window.CourseStart = cm.Course.ID, cm.Course.StartedAt
+		}
+		window.Asked = d.DueAt
+		return asg, true, window, nil
 	}
-	return store.Assignment{}, false, problem.New(problem.Conflict, "This questionnaire is not due just now; you may already have answered it. Thank you.")
+	return store.Assignment{}, false, window, problem.New(problem.Conflict, "This questionnaire is not due just now; you may already have answered it. Thank you.")
+}
+
+// courseStart is when the course an assignment belongs to began; zero for
+// an assignment of no course.
+func (s *Service) courseStart(ctx context.Context, tx *store.Tx, asg store.Assignment) (time.Time, error) {
+	if asg.CourseID == "" {
+		return time.Time{}, nil
+	}
+	course, err := tx.Course(ctx, asg.ClinicID, asg.CourseID)
+	return course.StartedAt, err
 }
 
 // flagRaisedEntries are the audit entries of the safety flags a response

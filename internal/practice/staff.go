@@ -68,6 +68,9 @@ var opStaff = op{action: "user.read"}
 
 // staffMember loads a staff member of the admin's own clinic in tx.
 func (s *Service) staffMember(ctx context.Context, tx *store.Tx, a Actor, id string) (store.User, error) {
+	if !auth.ValidID(id) { // names nothing; PostgreSQL refuses text that is not UTF-8
+		return store.User{}, s.refuse(a, opStaff, "user", "", "malformed id", "Not found.")
+	}
 	u, err := tx.User(ctx, id)
 	if err == nil && (u.ClinicID != a.P.ClinicID || u.Kind != "staff") {
 		err = problem.New(problem.NotFound, "Not found.")

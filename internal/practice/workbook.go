@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,7 +103,13 @@ func (s *Service) MyWorkbookChapter(ctx context.Context, a Actor, n int) (Workbo
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	// The client's own answers are client data: their reading is recorded
+	// like any other, and not served when it cannot be.
+	return out, s.Record(ctx, a, audit.Entry{Action: opPortalRead.action, ResourceType: "workbook", ResourceID: a.P.ClientID, ClientID: a.P.ClientID,
+		Detail: "chapter " + strconv.Itoa(n)})
 }
 
 // promptOf is the workbook prompt an id names; an Invalid problem for any

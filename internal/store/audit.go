@@ -24,7 +24,10 @@ func (t *Tx) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
-	chained, err := audit.Chain(head, *e)
+	// A value from the request that the entry cannot hold as it is (an id
+	// too long, a control character) is cut or escaped, never a reason to
+	// lose the entry.
+	chained, err := audit.Chain(head, audit.Fit(*e))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"doorway/internal/problem"
@@ -207,5 +208,72 @@ func (t *Tx) LoginFailures(ctx context.Context, email, ip string, since time.Tim
 // PruneLoginFailures drops records older than the longest throttling window.
 func (t *Tx) PruneLoginFailures(ctx context.Context, before time.Time) error {
 	_, err := t.exec(ctx, `DELETE FROM login_failures WHERE at < ?`, before)
+	return err
+}
+
+// Device is a browser that has signed in to an account with the right
+// password: it holds a device cookie whose secret hashes to TokenHash.
+type Device struct {
+	ID         string
+	UserID     string
+	TokenHash  string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+// CreateDevice stores a device, and forgets the user's devices that have
+// expired or been revoked, so that a person who signs in from many
+// browsers leaves no pile of dead rows.
+func (t *Tx) CreateDevice(ctx context.Context, d *Device) error {
+	if _, err := t.exec(ctx, `DELETE FROM signin_devices WHERE user_id = ? AND (expires_at <= ? OR revoked_at IS NOT NULL)`,
+		d.UserID, d.CreatedAt); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO signin_devices (id, user_id, token_hash, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		d.ID, d.UserID, d.TokenHash, d.CreatedAt, d.LastUsedAt, d.ExpiresAt)
+	return err
+}
+
+// LiveDevices loads the devices whose token hashes are given and that are
+// neither revoked nor expired at now.
+func (t *Tx) LiveDevices(ctx context.Context, hashes []string, now time.Time) ([]Device, error) {
+	if len(hashes) == 0 {
+		return nil, nil
+	}
+	args := []any{now}
+	for _, h := range hashes {
+		args = append(args, h)
+	}
+	rows, err := t.query(ctx, `SELECT id, user_id, token_hash, created_at, last_used_at, expires_at, revoked_at FROM signin_devices
+		WHERE revoked_at IS NULL AND expires_at > ? AND token_hash IN (?`+strings.Repeat(", ?", len(hashes)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Device
+	for rows.Next() {
+		var d Device
+		var rev sql.NullTime
+		if err := rows.Scan(&d.ID, &d.UserID, &d.TokenHash, &d.CreatedAt, &d.LastUsedAt, &d.ExpiresAt, &rev); err != nil {
+			return nil, err
+		}
+		d.RevokedAt = nullTime(rev)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// UseDevice records a sign-in from a device and moves its expiry on.
+func (t *Tx) UseDevice(ctx context.Context, id string, at, expires time.Time) error {
+	_, err := t.exec(ctx, `UPDATE signin_devices SET last_used_at = ?, expires_at = ? WHERE id = ?`, at, expires, id)
+	return err
+}
+
+// RevokeDevices forgets every device of a user: after their password
+// changes, no browser is trusted until it signs in with the new one.
+func (t *Tx) RevokeDevices(ctx context.Context, userID string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE signin_devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, at, userID)
 	return err
 }

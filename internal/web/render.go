@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -89,6 +91,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case problem.Unauthorized:
 		s.renderError(w, r, http.StatusUnauthorized, "Please sign in again", problem.MessageOf(err))
 	case problem.TooMany:
+		setRetryAfter(w, err)
 		s.renderError(w, r, http.StatusTooManyRequests, "Please wait a little", problem.MessageOf(err))
 	case problem.Unavailable:
 		s.log.Error("unavailable", "request_id", requestID(r.Context()), "err", err)
@@ -99,6 +102,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.log.Error("internal error", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "")
+	}
+}
+
+// setRetryAfter tells a throttled caller when to try again (RFC 9110).
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := practice.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)))
 	}
 }
 

@@ -79,11 +79,14 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, email, msg 
 
 func (s *Server) doLogin(w http.ResponseWriter, r *http.Request) {
 	email := r.PostFormValue("email")
-	replaced := ""
+	in := practice.SignInInput{Email: email, Password: r.PostFormValue("password")}
 	if c, err := r.Cookie(s.cookieName()); err == nil {
-		replaced = c.Value
+		in.Replaced = c.Value
 	}
-	res, err := s.app.SignIn(r.Context(), s.actor(r), email, r.PostFormValue("password"), replaced)
+	if c, err := r.Cookie(s.deviceCookieName()); err == nil {
+		in.Devices = c.Value
+	}
+	res, err := s.app.SignIn(r.Context(), s.actor(r), in)
 	switch problem.CodeOf(err) {
 	case "":
 	case problem.Invalid:
@@ -93,6 +96,7 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginFailed(w, r, store.NormalizeEmail(email), problem.MessageOf(err), http.StatusUnauthorized)
 		return
 	case problem.TooMany:
+		setRetryAfter(w, err)
 		s.loginFailed(w, r, store.NormalizeEmail(email), problem.MessageOf(err), http.StatusTooManyRequests)
 		return
 	default:
@@ -100,6 +104,7 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, res.Token)
+	s.setDeviceCookie(w, res.Devices)
 	switch res.Next {
 	case practice.NextCode:
 		http.Redirect(w, r, "/login/code", http.StatusSeeOther)
@@ -148,6 +153,7 @@ func (s *Server) doCode(w http.ResponseWriter, r *http.Request) {
 	case "":
 		http.Redirect(w, r, "/home", http.StatusSeeOther)
 	case problem.TooMany:
+		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, view.Code(p, problem.MessageOf(err)))
 	case problem.Internal:
 		s.fail(w, r, err)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"doorway/internal/access"
 	"doorway/internal/practice"
@@ -51,6 +52,26 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true,
 		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// deviceCookieName is the device cookie's: it tells the sign-in that this
+// browser has signed in to an account before (practice.SignInInput).
+func (s *Server) deviceCookieName() string {
+	if s.cfg.Secure {
+		return "__Host-doorway-device"
+	}
+	return "doorway-device"
+}
+
+// setDeviceCookie keeps the browser's device cookie for as long as a
+// device stays trusted. It is HttpOnly, and Strict: only the sign-in form,
+// posted from this site, needs it.
+func (s *Server) setDeviceCookie(w http.ResponseWriter, value string) {
+	if value == "" {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.deviceCookieName(), Value: value, Path: "/", HttpOnly: true,
+		Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: int(practice.DeviceLifetime / time.Second)})
 }
 
 // withPrincipal resolves the session cookie into a viewer.
