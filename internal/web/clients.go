@@ -12,26 +12,6 @@ import (
 	"doorway/internal/web/view"
 )
 
-// failClient answers an error from clientRecord.
-func (s *Server) failClient(w http.ResponseWriter, r *http.Request, id string, err error) {
-	s.failDenied(w, r, "client", id, err)
-}
-
-// failDenied answers an error loading a record that access guards: a
-// NotFound is audited as a denial of the resource id, since the record may
-// exist outside the viewer's scope; anything else goes to fail.
-func (s *Server) failDenied(w http.ResponseWriter, r *http.Request, resource, id string, err error) {
-	if practice.Recorded(err) {
-		s.notFound(w, r)
-		return
-	}
-	if problem.CodeOf(err) == problem.NotFound {
-		s.deny(w, r, resource, id)
-		return
-	}
-	s.fail(w, r, err)
-}
-
 func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r.Context())
 	q := strings.TrimSpace(r.URL.Query().Get("q"))

@@ -9,18 +9,6 @@ import (
 	"doorway/internal/web/view"
 )
 
-// baseURL is the site's public address for links in emails.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil || s.cfg.Secure {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (s *Server) showForgot(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "Forgotten password", "")
 	p.Narrow = true

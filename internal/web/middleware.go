@@ -73,13 +73,3 @@ func (s *Server) withLimits(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// clientIP is the address the request came from. Behind a proxy the app sets
-// TrustProxy and the first X-Forwarded-For hop is used.
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
-}

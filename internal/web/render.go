@@ -1,16 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 
 	"doorway/internal/access"
 	"doorway/internal/practice"
-	"doorway/internal/problem"
 	"doorway/internal/web/view"
 )
 
@@ -67,64 +63,4 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	if err := c.Render(r.Context(), w); err != nil {
 		s.log.Error("render", "request_id", requestID(r.Context()), "err", err)
 	}
-}
-
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
-	if message == "" {
-		message = problem.MessageOf(nil)
-	}
-	p := s.page(r, heading, "")
-	p.Narrow = true
-	s.render(w, r, status, view.ErrorPage(p, heading, message))
-}
-
-// fail answers an error from the layers below: a problem.Error with its safe
-// message and status, anything else as a logged internal error.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch problem.CodeOf(err) {
-	case problem.NotFound:
-		s.notFound(w, r)
-	case problem.Invalid, problem.Unprocessable:
-		s.renderError(w, r, http.StatusBadRequest, "Please check what you entered", problem.MessageOf(err))
-	case problem.Conflict:
-		s.renderError(w, r, http.StatusConflict, "That could not be saved", problem.MessageOf(err))
-	case problem.Unauthorized:
-		s.renderError(w, r, http.StatusUnauthorized, "Please sign in again", problem.MessageOf(err))
-	case problem.TooMany:
-		setRetryAfter(w, err)
-		s.renderError(w, r, http.StatusTooManyRequests, "Please wait a little", problem.MessageOf(err))
-	case problem.Unavailable:
-		s.log.Error("unavailable", "request_id", requestID(r.Context()), "err", err)
-		s.renderError(w, r, http.StatusServiceUnavailable, "Doorway is not available just now", problem.MessageOf(err))
-	default:
-		if r.Context().Err() != nil {
-			return // the browser went away
-		}
-		s.log.Error("internal error", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "")
-	}
-}
-
-// setRetryAfter tells a throttled caller when to try again (RFC 9110).
-func setRetryAfter(w http.ResponseWriter, err error) {
-	if d := practice.RetryAfter(err); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)))
-	}
-}
-
-// refuseForm answers a write that failed: a refusal the person can put
-// right (invalid, naming a field, or several: practice.FieldErrors) goes
-// to show, which renders the form again at 400 with each message by its
-// field; anything else goes to fail.
-func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, err error, show func(errs view.FieldErrors)) {
-	var fields practice.FieldErrors
-	if errors.As(err, &fields) {
-		show(view.FieldErrors(fields))
-		return
-	}
-	if f := problem.FieldOf(err); f != "" && problem.CodeOf(err) == problem.Invalid {
-		show(view.FieldErrors{f: problem.MessageOf(err)})
-		return
-	}
-	s.fail(w, r, err)
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"doorway/internal/access"
-	"doorway/internal/practice"
 )
 
 // Gate is the coarse check a route makes before its handler runs. The fine
@@ -152,18 +151,4 @@ func (s *Server) pendingPage(v *viewer) string {
 		return "/login/setup"
 	}
 	return "/login/code"
-}
-
-// deny answers 404, as if the thing did not exist, once the refusal is
-// recorded; a refusal that cannot be recorded is not answered as one.
-func (s *Server) deny(w http.ResponseWriter, r *http.Request, resourceType, resourceID string) {
-	if err := s.app.Deny(r.Context(), s.actor(r), resourceType, resourceID, "refused"); !practice.Recorded(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.notFound(w, r)
-}
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusNotFound, "Not found", "There is nothing here, or you do not have access to it.")
 }

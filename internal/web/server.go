@@ -4,7 +4,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -110,8 +109,3 @@ const (
 	keyRequestID ctxKey = iota
 	keyViewer
 )
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(keyRequestID).(string)
-	return id
-}
