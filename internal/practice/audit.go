@@ -81,10 +81,13 @@ func (s *Service) Record(ctx context.Context, a Actor, entries ...audit.Entry) e
 	if len(entries) == 0 {
 		return nil
 	}
-	// The entry is written even if the caller has gone away meanwhile.
-	ctx = context.WithoutCancel(ctx)
-	err := s.st.Write(ctx, func(tx *store.Tx) error { return s.appendTx(ctx, tx, a, entries...) })
-	if err != nil {
+	for i := range entries {
+		s.fill(a, &entries[i])
+	}
+	// Committed with the entries of other reads arriving at the same time
+	// (store.RecordAudit): one durable write serves them all, and this
+	// returns only once these are durable.
+	if err := s.st.RecordAudit(ctx, entries); err != nil {
 		s.log.Error("audit append failed", "request_id", a.RequestID, "action", entries[0].Action, "err", err)
 		return errUnrecorded
 	}

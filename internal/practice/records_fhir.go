@@ -90,17 +90,39 @@ func (s *Service) RecordRead(ctx context.Context, a Actor, q Asked, f Found, det
 }
 
 // RecordSearch records a search through the API, before its page is sent:
-// one entry for each record it returned, so each client's accounting of
-// access shows the search, and one entry when it returned nothing. total
-// is how many matched over all pages. It fails closed.
+// one entry for each client whose records it returned (as the IHE Basic
+// Audit Log Patterns record a query: per request and patient), saying how
+// many of theirs, so each client's accounting of access shows the search
+// once; and one entry when it returned nothing. total is how many matched
+// over all pages. It fails closed.
 func (s *Service) RecordSearch(ctx context.Context, a Actor, q Asked, found []Found, total int) error {
-	detail := fmt.Sprintf("%d returned of %d matching", len(found), total)
-	var entries []audit.Entry
+	type tally struct {
+		n  int
+		id string // the one record returned, when there was one
+	}
+	var order []string
+	per := map[string]*tally{}
 	for _, f := range found {
-		entries = append(entries, audit.Entry{Action: q.action(), ResourceType: q.Type, ResourceID: f.ID, ClientID: f.ClientID, Detail: detail})
+		t, ok := per[f.ClientID]
+		if !ok {
+			t = &tally{id: f.ID}
+			per[f.ClientID] = t
+			order = append(order, f.ClientID)
+		}
+		t.n++
+	}
+	var entries []audit.Entry
+	for _, clientID := range order {
+		t := per[clientID]
+		e := audit.Entry{Action: q.action(), ResourceType: q.Type, ClientID: clientID,
+			Detail: fmt.Sprintf("%d of this client's returned; %d returned of %d matching", t.n, len(found), total)}
+		if t.n == 1 {
+			e.ResourceID = t.id
+		}
+		entries = append(entries, e)
 	}
 	if len(entries) == 0 {
-		entries = append(entries, audit.Entry{Action: q.action(), ResourceType: q.Type, Detail: detail})
+		entries = append(entries, audit.Entry{Action: q.action(), ResourceType: q.Type, Detail: fmt.Sprintf("0 returned of %d matching", total)})
 	}
 	return s.Record(ctx, a, entries...)
 }

@@ -14,6 +14,11 @@ import (
 // one writer; on PostgreSQL a transaction-scoped advisory lock keeps two
 // instances from chaining onto the same head.
 func (t *Tx) AppendAudit(ctx context.Context, e *audit.Entry) error {
+	return t.appendAudit(ctx, []*audit.Entry{e})
+}
+
+// appendAudit chains entries onto the log in order, reading the head once.
+func (t *Tx) appendAudit(ctx context.Context, entries []*audit.Entry) error {
 	if t.eng == enginePostgres {
 		if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(727275)`); err != nil {
 			return err
@@ -24,19 +29,25 @@ func (t *Tx) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
-	// A value from the request that the entry cannot hold as it is (an id
-	// too long, a control character) is cut or escaped, never a reason to
-	// lose the entry.
-	chained, err := audit.Chain(head, audit.Fit(*e))
-	if err != nil {
-		return err
+	for _, e := range entries {
+		// A value from the request that the entry cannot hold as it is (an
+		// id too long, a control character) is cut or escaped, never a
+		// reason to lose the entry.
+		chained, err := audit.Chain(head, audit.Fit(*e))
+		if err != nil {
+			return err
+		}
+		*e = chained
+		_, err = t.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_kind, clinic_id, action, resource_type, resource_id,
+			client_id, outcome, severity, request_id, ip, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.Time, e.ActorID, string(e.ActorKind), e.ClinicID, e.Action, e.ResourceType, e.ResourceID,
+			e.ClientID, string(e.Outcome), string(e.Severity), e.RequestID, e.IP, e.Detail, e.PrevHash, e.Hash)
+		if err != nil {
+			return err
+		}
+		head = audit.Head{Seq: e.Seq, Hash: e.Hash}
 	}
-	*e = chained
-	_, err = t.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_kind, clinic_id, action, resource_type, resource_id,
-		client_id, outcome, severity, request_id, ip, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.Time, e.ActorID, string(e.ActorKind), e.ClinicID, e.Action, e.ResourceType, e.ResourceID,
-		e.ClientID, string(e.Outcome), string(e.Severity), e.RequestID, e.IP, e.Detail, e.PrevHash, e.Hash)
-	return err
+	return nil
 }
 
 const auditCols = `seq, at, actor_id, actor_kind, clinic_id, action, resource_type, resource_id, client_id, outcome, severity, request_id, ip, detail, prev_hash, hash`

@@ -39,6 +39,8 @@ type Store struct {
 	path string
 	// keys seals and opens encrypted columns (sealing.go).
 	keys keyring
+	// audit commits the entries of reads together (audit_group.go).
+	audit auditGroup
 }
 
 // SQLiteFile is the database's file name inside the data directory.
@@ -104,8 +106,10 @@ func pgReason(err error) string {
 // Engine names the database in use: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.eng.String() }
 
-// Close releases the connections.
+// Close commits the audit entries still queued and releases the
+// connections.
 func (s *Store) Close() error {
+	s.stopAuditGroups()
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
