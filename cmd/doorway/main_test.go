@@ -397,3 +397,24 @@ func TestCommandsOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestSeed: `doorway seed` adds the synthetic practice and says how to sign
+// in to it; a count that is not a positive number is a usage error.
+func TestSeed(t *testing.T) {
+	dir := t.TempDir()
+	for _, bad := range [][]string{{"seed"}, {"seed", "--clients", "0"}, {"seed", "--clients", "many"}} {
+		if r := doorway(t, nil, append(bad, "--data", dir)...); r.code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", bad, r.code, exitUsage, r.stderr)
+		}
+	}
+	r := mustSucceed(t, nil, "seed", "--clients", "12", "--seed", "3", "--data", dir)
+	for _, want := range []string{"Added 12 clients", "therapist therapist1.s3@synthetic.example", "client    client1.s3@synthetic.example"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the seed's report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "seeding: 12 of 12 clients (100%)") {
+		t.Errorf("no progress shown: %q", r.stderr)
+	}
+	mustSucceed(t, nil, "audit", "verify", "--data", dir)
+}

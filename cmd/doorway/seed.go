@@ -52,5 +52,7 @@ func cmdSeed(c *cli, name string, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Added %s clients (%d signed medicine sessions) and %d staff to %s in %.1f s.\n",
 		strconv.Itoa(res.Clients), res.Sessions, res.Staff, res.Clinic.Name, res.Elapsed.Seconds())
+	fmt.Fprintf(c.stdout, "Sign in with the password %q as:\n  therapist %s\n  client    %s (a medicine session under way: /clients/%s/sessions/%s)\n  admin     %s\n",
+		seedPassword, res.Therapist, res.Client, res.ClientID, res.SessionAppointment, res.Admin)
 	return nil
 }

@@ -22,6 +22,9 @@ func (p *practice) client(ctx context.Context, tx *store.Tx, i int) error {
 	therapist := p.therapists[i%len(p.therapists)]
 	prescriber := p.prescribers[i%len(p.prescribers)]
 	state := p.phaseFor()
+	if i == 0 {
+		state = care.Active // the first client is the one the benchmark watches
+	}
 	// A course began between two weeks and ten months ago.
 	started := p.now.Add(-days(14 + r.IntN(290))).Add(-time.Duration(r.IntN(600)) * time.Minute)
 	c := store.Client{ID: auth.NewID(), ClinicID: p.clinic.ID, GivenName: pick(r, givenNames), FamilyName: pick(r, familyNames),
@@ -29,6 +32,20 @@ func (p *practice) client(ctx context.Context, tx *store.Tx, i int) error {
 		Email:       fmt.Sprintf("client%d.%s@synthetic.example", i+1, p.run), Phone: fmt.Sprintf("555-%04d", r.IntN(10000)), CreatedAt: started}
 	if err := tx.CreateClient(ctx, &c); err != nil {
 		return err
+	}
+	// The first few clients have portal accounts, for the portal's pages.
+	if i < 10 {
+		u := store.User{ID: auth.NewID(), ClinicID: p.clinic.ID, Email: c.Email, Name: c.DisplayName(), Kind: "client",
+			PasswordHash: p.cfg.PasswordHash, CreatedAt: started}
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		if err := tx.LinkClientUser(ctx, c.ID, u.ID); err != nil {
+			return err
+		}
+		if i == 0 {
+			p.res.Client, p.res.ClientID = c.Email, c.ID
+		}
 	}
 	for _, u := range []store.User{therapist, prescriber} {
 		if err := tx.AddToCareTeam(ctx, c.ID, u.ID, started); err != nil {
@@ -72,6 +89,51 @@ func (p *practice) client(ctx context.Context, tx *store.Tx, i int) error {
 			return err
 		}
 	}
+	if i == 0 {
+		return p.sessionUnderWay(ctx, tx, c, course, order, therapist)
+	}
+	return nil
+}
+
+// sessionUnderWay gives the first client a medicine session under way now:
+// dosed 35 minutes ago, readings at the dose and at 15 minutes, as a chair's
+// live view shows it.
+func (p *practice) sessionUnderWay(ctx context.Context, tx *store.Tx, c store.Client, course store.Course, order store.DosingOrder, therapist store.User) error {
+	start := p.now.Add(-time.Hour)
+	a := store.Appointment{ID: auth.NewID(), ClinicID: p.clinic.ID, Kind: store.KindMedicine, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
+		Status: store.StatusScheduled, CreatedBy: therapist.ID, CreatedAt: start.Add(-days(7)),
+		Clients: []store.AppointmentClient{{ClientID: c.ID, CourseID: course.ID}}, Staff: []string{therapist.ID}}
+	if err := tx.BookAppointment(ctx, &a); err != nil {
+		return err
+	}
+	dose := p.now.Add(-35 * time.Minute)
+	m := store.MedicineSession{ClinicID: p.clinic.ID, AppointmentID: a.ID, ClientID: c.ID, StartedBy: therapist.ID, StartedAt: dose.Add(-20 * time.Minute)}
+	claim, err := tx.OpenMedicineSession(ctx, a, &m)
+	if err != nil {
+		return err
+	}
+	yes, ate, checked := true, dose.Add(-5*time.Hour), dose.Add(-15*time.Minute)
+	if err := claim.SaveChecklist(ctx, store.PreDoseChecklist{CompanionName: "Jo " + c.FamilyName, CompanionPhone: "(541) 555-0100", RideConfirmed: true,
+		LastFoodAt: &ate, NoSubstances: &yes, StimulantsPaused: &yes, MedicationsReviewed: true, Intention: intentions[0], By: therapist.ID, At: &checked}); err != nil {
+		return err
+	}
+	reading := func(at time.Time, pre bool, sys int) error {
+		return claim.AddVitals(ctx, &store.SessionVitals{ClinicID: p.clinic.ID, SessionID: m.ID, PreDose: pre, TakenAt: at, EnteredBy: therapist.ID, EnteredAt: at,
+			Vitals: session.Vitals{Systolic: sys, Diastolic: 78, HeartRate: 70, SpO2: 98}})
+	}
+	if err := reading(dose.Add(-10*time.Minute), true, 122); err != nil {
+		return err
+	}
+	if err := claim.RecordDose(ctx, order, store.SessionDose{Route: session.RDT, Weight: 700, Mg: session.MgOf(200), Units: 4, Lot: "LT-0001",
+		GivenBy: therapist.ID, GivenAt: dose, OrderID: order.ID}, false); err != nil {
+		return err
+	}
+	for _, min := range []int{0, 15} {
+		if err := reading(dose.Add(time.Duration(min)*time.Minute), false, 130+min); err != nil {
+			return err
+		}
+	}
+	p.res.SessionAppointment = a.ID
 	return nil
 }
 

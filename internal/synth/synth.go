@@ -46,6 +46,13 @@ type Result struct {
 	Clients  int
 	Sessions int
 	Elapsed  time.Duration
+	// Logins are accounts to measure the pages with: a therapist, their
+	// first client (with a portal account and a medicine session under
+	// way), and the clinic's admin.
+	Therapist, Client, Admin string
+	// ClientID and SessionAppointment name that client and the appointment
+	// of their session under way, for the session's pages.
+	ClientID, SessionAppointment string
 }
 
 // batch is how many clients go in one transaction: big enough that commits
@@ -88,8 +95,10 @@ func Seed(ctx context.Context, st *store.Store, cfg Config) (Result, error) {
 	if cfg.Progress != nil {
 		fmt.Fprintln(cfg.Progress)
 	}
-	return Result{Clinic: p.clinic, Staff: len(p.therapists) + len(p.prescribers) + 1, Clients: cfg.Clients, Sessions: p.sessions,
-		Elapsed: time.Since(start)}, nil
+	res := p.res
+	res.Clinic, res.Staff, res.Clients, res.Sessions, res.Elapsed = p.clinic, len(p.therapists)+len(p.prescribers)+1, cfg.Clients, p.sessions, time.Since(start)
+	res.Therapist = p.therapists[0].Email
+	return res, nil
 }
 
 // practice is the seeding's state: the clinic, its staff, the randomness.
@@ -104,6 +113,7 @@ type practice struct {
 	// overlap (the store refuses a clinician in two places at once).
 	slots    map[string]int
 	sessions int
+	res      Result
 	// run tells apart the staff and e-mails of one seeding from another's
 	// in the same database.
 	run string
@@ -125,7 +135,8 @@ func (p *practice) foundation(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 	}
-	p.run = auth.NewID()[:6]
+	// The accounts' e-mails carry the seed, so a benchmark knows them.
+	p.run = fmt.Sprintf("s%d", p.cfg.Seed)
 	p.slots = map[string]int{}
 	staff := func(i int, role store.Role) (store.User, error) {
 		u := store.User{ID: auth.NewID(), ClinicID: p.clinic.ID, Email: fmt.Sprintf("%s%d.%s@synthetic.example", role, i+1, p.run),
@@ -133,9 +144,11 @@ func (p *practice) foundation(ctx context.Context, tx *store.Tx) error {
 			PasswordHash: p.cfg.PasswordHash, Roles: []store.Role{role}, CreatedAt: p.now.AddDate(-2, 0, 0)}
 		return u, tx.CreateUser(ctx, &u)
 	}
-	if _, err := staff(0, store.RoleAdmin); err != nil {
+	admin, err := staff(0, store.RoleAdmin)
+	if err != nil {
 		return err
 	}
+	p.res.Admin = admin.Email
 	for i := range max(2, p.cfg.Clients/60) {
 		u, err := staff(i, store.RoleTherapist)
 		if err != nil {
