@@ -199,7 +199,11 @@ func (f *fixture) stored() stored {
 			return err
 		}
 		s.flags = len(fl)
-		open, err := tx.OpenAssignmentsOfClinic(ctx, f.p.Clinic.ID)
+		var everyone []string
+		for _, c := range f.p.Clients {
+			everyone = append(everyone, c.ID)
+		}
+		open, err := tx.OpenAssignmentsOf(ctx, f.p.Clinic.ID, everyone)
 		if err != nil {
 			return err
 		}

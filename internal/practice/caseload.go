@@ -55,15 +55,12 @@ func (s *Service) Caseload(ctx context.Context, a Actor, query string) (Caseload
 		if err != nil {
 			return err
 		}
-		if out.Courses, err = tx.CurrentCourses(ctx, a.P.ClinicID); err != nil {
+		ids := clientIDs(out.Clients)
+		if out.Courses, err = tx.CurrentCourses(ctx, a.P.ClinicID, ids); err != nil {
 			return err
 		}
 		if out.Measures, err = s.caseloadMeasures(ctx, tx, st, out.Clients, out.Courses); err != nil {
 			return err
-		}
-		ids := make([]string, len(out.Clients))
-		for i, c := range out.Clients {
-			ids[i] = c.ID
 		}
 		if out.Phases, err = caseloadPhases(ctx, tx, st, out.Courses, ids, s.Now()); err != nil {
 			return err

@@ -134,17 +134,18 @@ func (s *Service) caseloadMeasures(ctx context.Context, tx *store.Tx, st *Settin
 	if err != nil {
 		return out, err
 	}
-	done, err := tx.Administrations(ctx, clinicID)
+	ids := clientIDs(clients)
+	done, err := tx.Administrations(ctx, clinicID, ids)
 	if err != nil {
 		return out, err
 	}
-	open, err := tx.OpenAssignmentsOfClinic(ctx, clinicID)
+	open, err := tx.OpenAssignmentsOf(ctx, clinicID, ids)
 	if err != nil {
 		return out, err
 	}
 	// The medicine sessions to come, as clientMeasures reads them for one
 	// client: the before-session measures depend on them.
-	sessions, err := sessionsToCome(ctx, tx, store.AppointmentFilter{ClinicID: clinicID}, st.Clinic.Location(), now)
+	sessions, err := sessionsToCome(ctx, tx, store.AppointmentFilter{ClinicID: clinicID, ClientIDs: ids}, st.Clinic.Location(), now)
 	if err != nil {
 		return out, err
 	}

@@ -79,7 +79,7 @@ const upcomingSessionHorizon = 60 * 24 * time.Hour
 func sessionsToCome(ctx context.Context, tx *store.Tx, f store.AppointmentFilter, loc *time.Location, now time.Time) (map[string][]time.Time, error) {
 	f.From, f.To = now.Add(-12*time.Hour), now.Add(upcomingSessionHorizon)
 	if f.ClientID == "" {
-		f.Limit = 2000 // a whole clinic's bookings
+		f.Limit = 2000 // the bookings of a page of clients
 	}
 	appts, err := tx.Appointments(ctx, f)
 	if err != nil {

@@ -55,12 +55,18 @@ func likePrefix(s string) string {
 func (t *Tx) SearchClients(ctx context.Context, q ClientQuery) ([]Client, int, error) {
 	where := []string{"c.clinic_id = ?"}
 	args := []any{q.ClinicID}
+	from := clientFrom
 	if q.Self != "" {
 		where = append(where, "c.id = ?")
 		args = append(args, q.Self)
 	}
 	if q.CareTeamOf != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = c.id AND ct.user_id = ?)")
+		// Starting from the care team, the database reads the user's own
+		// clients rather than every client of the clinic. CROSS JOIN is
+		// how SQLite is told which table to start from; PostgreSQL reads it
+		// as a plain join and plans it itself.
+		from = ` FROM care_team ct CROSS JOIN clients c LEFT JOIN users u ON u.id = c.user_id`
+		where = append(where, "ct.user_id = ?", "c.id = ct.client_id")
 		args = append(args, q.CareTeamOf)
 	}
 	if len(q.IDs) > 0 {
@@ -99,13 +105,13 @@ func (t *Tx) SearchClients(ctx context.Context, q ClientQuery) ([]Client, int, e
 	cond := " WHERE " + strings.Join(where, " AND ")
 
 	var total int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM clients c`+cond, args...).Scan(&total); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if q.Limit <= 0 || q.Offset >= total {
 		return nil, total, nil
 	}
-	rows, err := t.query(ctx, clientSelect+cond+" ORDER BY "+clientOrder(q.Sort)+" LIMIT ? OFFSET ?",
+	rows, err := t.query(ctx, clientCols+from+cond+" ORDER BY "+clientOrder(q.Sort)+" LIMIT ? OFFSET ?",
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -142,10 +148,6 @@ func clientOrder(keys []ClientSort) string {
 		parts = append(parts, "LOWER(c.family_name)", "LOWER(c.given_name)")
 	}
 	return strings.Join(append(parts, "c.id"), ", ")
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // CareTeams lists the care team of each of several clients at once, so a

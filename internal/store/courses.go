@@ -75,10 +75,12 @@ func (t *Tx) CurrentCourse(ctx context.Context, clinicID, clientID string) (c Co
 	return c, err == nil, err
 }
 
-// CurrentCourses is each client's most recent course, by client id, for a
-// whole clinic at once (the caseload board).
-func (t *Tx) CurrentCourses(ctx context.Context, clinicID string) (map[string]Course, error) {
-	rows, err := t.query(ctx, `SELECT `+courseCols+` FROM courses WHERE clinic_id = ? ORDER BY started_at, created_at, id`, clinicID)
+// CurrentCourses is the most recent course of each of the clients named,
+// by client id (the caseload board's page of clients).
+func (t *Tx) CurrentCourses(ctx context.Context, clinicID string, clientIDs []string) (map[string]Course, error) {
+	in, args := inList("client_id", clientIDs)
+	rows, err := t.query(ctx, `SELECT `+courseCols+` FROM courses WHERE clinic_id = ? AND `+in+` ORDER BY started_at, created_at, id`,
+		append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

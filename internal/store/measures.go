@@ -134,11 +134,12 @@ func (t *Tx) OpenAssignments(ctx context.Context, clinicID, clientID string) ([]
 	return out, rows.Err()
 }
 
-// OpenAssignmentsOfClinic lists every unanswered assignment in a clinic, for
-// the caseload board's due list.
-func (t *Tx) OpenAssignmentsOfClinic(ctx context.Context, clinicID string) ([]Assignment, error) {
+// OpenAssignmentsOf lists the unanswered assignments of the clients named,
+// for the caseload board's due list.
+func (t *Tx) OpenAssignmentsOf(ctx context.Context, clinicID string, clientIDs []string) ([]Assignment, error) {
+	in, args := inList("client_id", clientIDs)
 	rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM instrument_assignments
-		WHERE clinic_id = ? AND completed_at IS NULL ORDER BY due_at, created_at, id`, clinicID)
+		WHERE clinic_id = ? AND `+in+` AND completed_at IS NULL ORDER BY due_at, created_at, id`, append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -310,9 +311,11 @@ func (t *Tx) ClinicResponses(ctx context.Context, clinicID string) ([]Response, 
 }
 
 // Administrations lists when each instrument was completed, by client, for
-// a clinic: what the schedule needs to say what is due.
-func (t *Tx) Administrations(ctx context.Context, clinicID string) (map[string][]measures.Administration, error) {
-	rows, err := t.query(ctx, `SELECT client_id, instrument_id, completed_at FROM instrument_responses WHERE clinic_id = ? ORDER BY completed_at`, clinicID)
+// the clients named: what the schedule needs to say what is due.
+func (t *Tx) Administrations(ctx context.Context, clinicID string, clientIDs []string) (map[string][]measures.Administration, error) {
+	in, args := inList("client_id", clientIDs)
+	rows, err := t.query(ctx, `SELECT client_id, instrument_id, completed_at FROM instrument_responses WHERE clinic_id = ? AND `+in+` ORDER BY completed_at`,
+		append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

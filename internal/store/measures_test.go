@@ -48,9 +48,16 @@ func TestCoursesCurrentIsNewest(t *testing.T) {
 			if _, ok, _ := tx.CurrentCourse(ctx, p.Other.ID, a.ID); ok {
 				t.Error("a course was found through another clinic")
 			}
-			all, err := tx.CurrentCourses(ctx, p.Clinic.ID)
+			all, err := tx.CurrentCourses(ctx, p.Clinic.ID, []string{a.ID, p.Clients["B"].ID})
 			if err != nil || all[a.ID].ID != cur.ID || len(all) != 1 {
 				t.Errorf("current courses: %v %v", all, err)
+			}
+			// Only the clients named are read.
+			if some, err := tx.CurrentCourses(ctx, p.Clinic.ID, []string{p.Clients["B"].ID}); err != nil || len(some) != 0 {
+				t.Errorf("current courses of client B alone: %v %v", some, err)
+			}
+			if none, err := tx.CurrentCourses(ctx, p.Clinic.ID, nil); err != nil || len(none) != 0 {
+				t.Errorf("current courses of no clients: %v %v", none, err)
 			}
 			return nil
 		})
@@ -105,9 +112,12 @@ func TestResponseAnsweredOnceWithFlags(t *testing.T) {
 			if len(flags) != 1 || flags[0].ClientID != a.ID || flags[0].ResponseID != first.ID || flags[0].InstrumentID != measures.PHQ9 {
 				t.Errorf("open flags: %+v", flags)
 			}
-			adm, _ := tx.Administrations(ctx, p.Clinic.ID)
+			adm, _ := tx.Administrations(ctx, p.Clinic.ID, []string{a.ID})
 			if len(adm[a.ID]) != 1 || adm[a.ID][0].InstrumentID != measures.PHQ9 {
 				t.Errorf("administrations: %+v", adm)
+			}
+			if adm, _ := tx.Administrations(ctx, p.Clinic.ID, []string{p.Clients["B"].ID}); len(adm) != 0 {
+				t.Errorf("administrations of client B alone: %+v", adm)
 			}
 			// Client B cannot reach A's assignment by its id.
 			if _, err := tx.Assignment(ctx, p.Clinic.ID, p.Clients["B"].ID, asg.ID); problem.CodeOf(err) != problem.NotFound {

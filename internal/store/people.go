@@ -459,12 +459,17 @@ func (t *Tx) LinkClientUser(ctx context.Context, clientID, userID string) error 
 	return err
 }
 
-// clientSelect reads clients with the state of their portal account.
-const clientSelect = `SELECT c.id, c.clinic_id, c.user_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth,
+// clientCols are a client's columns with the state of their portal account,
+// read FROM clientFrom.
+const clientCols = `SELECT c.id, c.clinic_id, c.user_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth,
 	c.email, c.phone, c.created_at,
 	CASE WHEN u.id IS NULL THEN 'none' WHEN u.disabled_at IS NOT NULL THEN 'disabled'
-	     WHEN u.password_hash = '' THEN 'invited' ELSE 'active' END
-	FROM clients c LEFT JOIN users u ON u.id = c.user_id`
+	     WHEN u.password_hash = '' THEN 'invited' ELSE 'active' END`
+
+const clientFrom = ` FROM clients c LEFT JOIN users u ON u.id = c.user_id`
+
+// clientSelect reads clients with the state of their portal account.
+const clientSelect = clientCols + clientFrom
 
 func scanClient(sc interface{ Scan(...any) error }) (Client, error) {
 	var c Client
@@ -498,42 +503,17 @@ type ClientFilter struct {
 	Offset int
 }
 
-// Clients lists clients, ordered by family then given name.
+// Clients lists clients, ordered by family then given name: the simple
+// form of SearchClients the caseload and the booking form use.
 func (t *Tx) Clients(ctx context.Context, f ClientFilter) ([]Client, int, error) {
-	where := ` WHERE c.clinic_id = ?`
-	args := []any{f.ClinicID}
-	if f.CareTeamOf != "" {
-		where += ` AND EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = c.id AND ct.user_id = ?)`
-		args = append(args, f.CareTeamOf)
+	q := ClientQuery{ClinicID: f.ClinicID, CareTeamOf: f.CareTeamOf, Limit: f.Limit, Offset: f.Offset}
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 1000
 	}
 	if f.Name != "" {
-		p := strings.ToLower(f.Name) + "%"
-		where += ` AND (LOWER(c.given_name) LIKE ? OR LOWER(c.family_name) LIKE ? OR LOWER(c.preferred_name) LIKE ?)`
-		args = append(args, p, p, p)
+		q.Names = [][]string{{f.Name}}
 	}
-	var total int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM clients c`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
-	}
-	q := clientSelect + where + ` ORDER BY c.family_name, c.given_name, c.id LIMIT ? OFFSET ?`
-	rows, err := t.query(ctx, q, append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return t.SearchClients(ctx, q)
 }
 
 // AddToCareTeam puts a staff member on a client's care team (idempotent).

@@ -413,6 +413,8 @@ type AppointmentFilter struct {
 	StaffID  string
 	RoomID   string
 	ClientID string
+	// ClientIDs, when set, keeps the appointments of any of these clients.
+	ClientIDs []string
 	// IncludeCancelled keeps cancelled appointments (shown struck through on
 	// a calendar); a client's list leaves them out.
 	IncludeCancelled bool
@@ -438,6 +440,11 @@ func (t *Tx) Appointments(ctx context.Context, f AppointmentFilter) ([]Appointme
 	if f.ClientID != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM appointment_clients ac WHERE ac.appointment_id = a.id AND ac.client_id = ?)")
 		args = append(args, f.ClientID)
+	}
+	if f.ClientIDs != nil {
+		in, ids := inList("ac.client_id", f.ClientIDs)
+		where = append(where, "EXISTS (SELECT 1 FROM appointment_clients ac WHERE ac.appointment_id = a.id AND "+in+")")
+		args = append(args, ids...)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 2000 {

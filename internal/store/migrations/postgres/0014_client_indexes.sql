@@ -1,0 +1,21 @@
+-- The pages read a client's rows with both the clinic and the client in the
+-- condition. An index led by the client alone let SQLite, which plans
+-- without statistics, prefer the clinic's index and walk every row of the
+-- clinic for one client; led by both, the client's own index is the plain
+-- choice on either engine.
+DROP INDEX instrument_responses_client;
+CREATE INDEX instrument_responses_client ON instrument_responses (clinic_id, client_id, instrument_id, completed_at);
+DROP INDEX instrument_assignments_client;
+CREATE INDEX instrument_assignments_client ON instrument_assignments (clinic_id, client_id, completed_at);
+
+-- The sessions under way in a clinic (the caseload's and the schedule's
+-- "now" line) without reading every session ever held.
+CREATE INDEX medicine_sessions_clinic_state ON medicine_sessions (clinic_id, state, started_at);
+
+-- The consent page counts the signatures of each document.
+CREATE INDEX consent_signatures_document ON consent_signatures (clinic_id, document_id);
+
+-- The clinic's client list in the order it is shown (names compared
+-- lower-cased), so a page of it is read from the index, not sorted whole.
+DROP INDEX clients_clinic;
+CREATE INDEX clients_clinic ON clients (clinic_id, LOWER(family_name), LOWER(given_name), id);
