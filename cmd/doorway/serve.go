@@ -78,6 +78,11 @@ func (c *cli) serve(name string, args []string, withDemo bool) error {
 	if err != nil {
 		return err
 	}
+	if addr := c.getenv(profileEnv); addr != "" {
+		if err := startProfiler(addr); err != nil {
+			return err
+		}
+	}
 	url := cfg.PublicURL(ln.Addr().String())
 	if withDemo {
 		printLogins(c.stdout, url, logins)
