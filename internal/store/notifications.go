@@ -130,3 +130,36 @@ func (t *Tx) MarkCalendarFeedRead(ctx context.Context, userID string, at, notBef
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// NotificationPrefsOf loads the saved choices of everyone in a clinic who
+// has saved any, by user id: what the hourly sweep reads once per clinic.
+func (t *Tx) NotificationPrefsOf(ctx context.Context, clinicID string) (map[string]NotificationPrefs, error) {
+	rows, err := t.query(ctx, `SELECT user_id, clinic_id, session_reminders, bookings, measures, prompts, details, updated_at
+		FROM notification_prefs WHERE clinic_id = ?`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := scanAll(rows, func(p *NotificationPrefs) error {
+		var rem, book, meas, prom, det int
+		err := rows.Scan(&p.UserID, &p.ClinicID, &rem, &book, &meas, &prom, &det, &p.UpdatedAt)
+		p.SessionReminders, p.Bookings, p.Measures, p.Prompts, p.Details = rem == 1, book == 1, meas == 1, prom == 1, det == 1
+		p.UpdatedAt = p.UpdatedAt.UTC()
+		return err
+	})
+	out := make(map[string]NotificationPrefs, len(list))
+	for _, p := range list {
+		out[p.UserID] = p
+	}
+	return out, err
+}
+
+// ClientsWithAccounts lists every client of a clinic whose portal account
+// is active (a password chosen, not disabled): those who can be e-mailed.
+func (t *Tx) ClientsWithAccounts(ctx context.Context, clinicID string) ([]Client, error) {
+	rows, err := t.query(ctx, clientSelect+` WHERE c.clinic_id = ? AND u.id IS NOT NULL AND u.disabled_at IS NULL AND u.password_hash <> ''
+		ORDER BY c.id`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, func(c *Client) (err error) { *c, err = scanClient(rows); return err })
+}
