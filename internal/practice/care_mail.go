@@ -1,0 +1,173 @@
+package practice
+
+import (
+	"context"
+
+	"doorway/internal/integration"
+	"doorway/internal/problem"
+	"doorway/internal/store"
+)
+
+// The e-mails that follow a client's care: a questionnaire fallen due, and
+// the reflection prompts that open after a medicine session. The hourly
+// sweep queues them (reminders_sweep.go); each is checked again when it
+// goes: a questionnaire answered, or a prompt written, since is not
+// mentioned.
+
+func measureKey(clientID, instrument, due string) string {
+	return "reminder:measure:" + clientID + ":" + instrument + ":" + due
+}
+
+func promptKey(sessionID, set, userID string) string {
+	return "reminder:prompt:" + sessionID + ":" + set + ":" + userID
+}
+
+// dueID names one thing due: its assignment, or its scheduled occasion.
+func dueID(d Due) string {
+	if d.AssignmentID != "" {
+		return d.AssignmentID
+	}
+	return d.Key()
+}
+
+// clientLetter is what an e-mail about a client's own care is written
+// from.
+type clientLetter struct {
+	Clinic store.Clinic
+	Client store.Client
+	To     recipient
+}
+
+// loadClientLetter reads the client and their account, and then calls
+// more in the same snapshot for what the message is about; ok is false
+// when there is no one to write to.
+func (s *Service) loadClientLetter(ctx context.Context, j store.Job, p mailJob, more func(tx *store.Tx, cl clientLetter) error) (cl clientLetter, ok bool, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if cl.Clinic, err = tx.Clinic(ctx, j.ClinicID); err != nil {
+			return err
+		}
+		if cl.Client, err = tx.Client(ctx, j.ClinicID, p.Client); err != nil {
+			return err
+		}
+		if cl.Client.UserID != p.User {
+			return nil // the account is no longer theirs
+		}
+		if cl.To, ok, err = recipientFor(ctx, tx, j.ClinicID, p.User); err != nil || !ok {
+			return err
+		}
+		return more(tx, cl)
+	})
+	if problem.CodeOf(err) == problem.NotFound {
+		return cl, false, nil
+	}
+	return cl, ok && err == nil, err
+}
+
+// sendMeasureDue tells a client a questionnaire is ready, if it is still
+// due and they want to hear of it.
+func (s *Service) sendMeasureDue(ctx context.Context, j store.Job) error {
+	p, err := payloadOf(j)
+	if err != nil {
+		return err
+	}
+	var due *Due
+	cl, ok, err := s.loadClientLetter(ctx, j, p, func(tx *store.Tx, cl clientLetter) error {
+		st, err := settingsOf(ctx, tx, cl.Clinic)
+		if err != nil {
+			return err
+		}
+		cm, err := clientMeasures(ctx, tx, cl.Clinic, cl.Client.ID, s.Now())
+		if err != nil {
+			return err
+		}
+		for _, d := range st.DueNow(cm, s.Now()) {
+			if d.Instrument.ID == p.Instrument && dueID(d) == p.Due {
+				due = &d
+			}
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return s.skip(j, "the client or their account has gone")
+	case due == nil:
+		return s.skip(j, "the questionnaire is no longer due")
+	case !cl.To.Prefs.Measures:
+		return s.skip(j, "questionnaire e-mails are off")
+	}
+	o := outgoing{Clinic: cl.Clinic, UserID: cl.To.User.ID, To: cl.To.User.Email, ClientID: cl.Client.ID,
+		Subject: "A questionnaire is ready for you"}
+	l := &o.Letter
+	l.para("Hello " + clientFirstName(cl.Client) + ",")
+	href := s.baseURL() + "/portal"
+	if cl.To.Prefs.Details {
+		l.para("Your care team at " + cl.Clinic.Name + " asks you to complete the " + due.Instrument.Title + " (" + due.Reason + "). " +
+			"It takes a few minutes, and helps them see how things are going for you.")
+		href += "/measures/" + due.Instrument.ID
+	} else {
+		l.para("Your care team at " + cl.Clinic.Name + " asks you to complete a short questionnaire. It takes a few minutes.")
+	}
+	l.link("Answer it in your portal", href)
+	l.small("You receive this because e-mails about questionnaires are on. To change what Doorway e-mails you:", s.settingsLink(true))
+	return s.deliver(ctx, j, o)
+}
+
+// sendPromptOpen tells a client reflection prompts are open in their
+// journal, if they are still open and unanswered.
+func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
+	p, err := payloadOf(j)
+	if err != nil {
+		return err
+	}
+	var open *integration.Open
+	cl, ok, err := s.loadClientLetter(ctx, j, p, func(tx *store.Tx, cl clientLetter) error {
+		answered, err := tx.AnsweredPrompts(ctx, cl.Clinic.ID, cl.Client.ID)
+		if err != nil {
+			return err
+		}
+		opens, err := promptsOpenAt(ctx, tx, cl.Client, answered, s.Now(), cl.Clinic.Location())
+		for _, o := range opens {
+			if o.SessionID == p.Session && o.Set.Key == p.Set {
+				open = &o
+			}
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return s.skip(j, "the client or their account has gone")
+	case open == nil:
+		return s.skip(j, "the prompts are answered or closed")
+	case !cl.To.Prefs.Prompts:
+		return s.skip(j, "prompt e-mails are off")
+	}
+	o := outgoing{Clinic: cl.Clinic, UserID: cl.To.User.ID, To: cl.To.User.Email, ClientID: cl.Client.ID,
+		Subject: "Something to reflect on, when you are ready"}
+	l := &o.Letter
+	l.para("Hello " + clientFirstName(cl.Client) + ",")
+	if cl.To.Prefs.Details {
+		l.para(open.Set.Title + ": a few questions are open in your journal, until " +
+			open.ClosesAt.In(cl.Clinic.Location()).Format("Monday 2 January") + ". " + open.Set.Intro)
+		l.list(open.Set.Prompts...)
+	} else {
+		l.para("A few reflection questions are open in your journal, whenever you are ready. A few words are plenty.")
+	}
+	l.link("Open your journal", s.baseURL()+"/portal/journal")
+	if reach := joinNonEmpty(" or ", cl.Clinic.ContactPhone, cl.Clinic.ContactEmail); reach != "" {
+		l.para("If something that comes up feels like too much, please contact the clinic: " + reach + ".")
+	}
+	l.small("You receive this because e-mails about reflection prompts are on. To change what Doorway e-mails you:", s.settingsLink(true))
+	return s.deliver(ctx, j, o)
+}
+
+// clientFirstName is how an e-mail greets a client.
+func clientFirstName(c store.Client) string {
+	if c.PreferredName != "" {
+		return c.PreferredName
+	}
+	return c.GivenName
+}
