@@ -45,7 +45,9 @@ func (f *fixture) pathFor(pattern string) string {
 		"{goal}", f.prep.goalID,
 		"{kind}", "kap",
 		"/inquiries/{id}", "/inquiries/"+f.frontDoor.inquiryID,
-		"{section}", "hopes")
+		"{section}", "hopes",
+		"{file}", "not-a-real-token.ics",
+		"{job}", f.users["assigned"].ID)
 	return r.Replace(pattern)
 }
 

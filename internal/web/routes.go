@@ -103,6 +103,10 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.medicineSessionRoutes()...) // medicine_session.go
 	routes = append(routes, s.sessionPDFRoutes()...)      // session_pdf.go
 	routes = append(routes, s.journalRoutes()...)         // journal.go
+	routes = append(routes, s.recordExportRoutes()...)    // record_export.go
+	routes = append(routes, s.notificationRoutes()...)    // notifications.go
+	routes = append(routes, s.outboxRoutes()...)          // outbox.go
+	routes = append(routes, s.seriesRoutes()...)          // series.go
 	return routes
 }
 

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -18,6 +19,11 @@ type Config struct {
 	// Practice runs the use cases: the pages hold no store of their own, so
 	// nothing reaches client data but through a use case.
 	Practice *practice.Service
+	// RecordBundle writes a client's exported record as a FHIR Bundle; the
+	// FHIR API provides it (fhir.API.WriteRecordBundle), so the pages hold
+	// no FHIR mapping of their own. base is the API's address. Nil: the
+	// download is not offered (answers 404).
+	RecordBundle func(w io.Writer, base string, a practice.Actor, rec practice.ClientRecords, at time.Time) error
 	// BaseURL is the public address used in emailed links, such as
 	// https://doorway.example.org. Empty: taken from the request.
 	BaseURL string
