@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"fmt"
 
 	"doorway/internal/integration"
 	"doorway/internal/problem"
@@ -63,14 +64,18 @@ func (s *Service) loadClientLetter(ctx context.Context, j store.Job, p mailJob, 
 	return cl, ok && err == nil, err
 }
 
-// sendMeasureDue tells a client a questionnaire is ready, if it is still
-// due and they want to hear of it.
+// sendMeasureDue tells a client their questionnaires are ready, if the
+// one it was queued for is still due and they want to hear of it. The
+// sweep queues one job per questionnaire, so each is told of once; the
+// first to go names every questionnaire due now and cancels the jobs of
+// the others, so a client with three due gets one e-mail, not three.
 func (s *Service) sendMeasureDue(ctx context.Context, j store.Job) error {
 	p, err := payloadOf(j)
 	if err != nil {
 		return err
 	}
-	var due *Due
+	var due []Due
+	mine := false
 	cl, ok, err := s.loadClientLetter(ctx, j, p, func(tx *store.Tx, cl clientLetter) error {
 		st, err := settingsOf(ctx, tx, cl.Clinic)
 		if err != nil {
@@ -80,10 +85,9 @@ func (s *Service) sendMeasureDue(ctx context.Context, j store.Job) error {
 		if err != nil {
 			return err
 		}
-		for _, d := range st.DueNow(cm, s.Now()) {
-			if d.Instrument.ID == p.Instrument && dueID(d) == p.Due {
-				due = &d
-			}
+		due = st.DueNow(cm, s.Now())
+		for _, d := range due {
+			mine = mine || d.Instrument.ID == p.Instrument && dueID(d) == p.Due
 		}
 		return nil
 	})
@@ -92,26 +96,52 @@ func (s *Service) sendMeasureDue(ctx context.Context, j store.Job) error {
 		return err
 	case !ok:
 		return s.skip(j, "the client or their account has gone")
-	case due == nil:
+	case !mine:
 		return s.skip(j, "the questionnaire is no longer due")
 	case !cl.To.Prefs.Measures:
 		return s.skip(j, "questionnaire e-mails are off")
 	}
 	o := outgoing{Clinic: cl.Clinic, UserID: cl.To.User.ID, To: cl.To.User.Email, ClientID: cl.Client.ID,
 		Subject: "A questionnaire is ready for you"}
+	if len(due) > 1 {
+		o.Subject = "Questionnaires are ready for you"
+	}
 	l := &o.Letter
 	l.para("Hello " + clientFirstName(cl.Client) + ",")
 	href := s.baseURL() + "/portal"
-	if cl.To.Prefs.Details {
-		l.para("Your care team at " + cl.Clinic.Name + " asks you to complete the " + due.Instrument.Title + " (" + due.Reason + "). " +
-			"It takes a few minutes, and helps them see how things are going for you.")
-		href += "/measures/" + due.Instrument.ID
-	} else {
+	switch {
+	case cl.To.Prefs.Details:
+		l.para("Your care team at " + cl.Clinic.Name + " asks you to complete:")
+		var items []string
+		for _, d := range due {
+			items = append(items, d.Instrument.Title+" ("+d.Reason+")")
+		}
+		l.list(items...)
+		l.para("Each takes a few minutes, and helps your care team see how things are going for you.")
+		if len(due) == 1 {
+			href += "/measures/" + due[0].Instrument.ID
+		}
+	case len(due) > 1:
+		l.para(fmt.Sprintf("Your care team at %s asks you to complete %d short questionnaires. Each takes a few minutes.", cl.Clinic.Name, len(due)))
+	default:
 		l.para("Your care team at " + cl.Clinic.Name + " asks you to complete a short questionnaire. It takes a few minutes.")
 	}
-	l.link("Answer it in your portal", href)
+	l.link("Answer in your portal", href)
 	l.small("You receive this because e-mails about questionnaires are on. To change what Doorway e-mails you:", s.settingsLink(true))
-	return s.deliver(ctx, j, o)
+	if err := s.deliver(ctx, j, o); err != nil {
+		return err
+	}
+	// The others named here need no e-mail of their own.
+	return s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		for _, d := range due {
+			if key := measureKey(cl.Client.ID, d.Instrument.ID, dueID(d)); key != j.Key {
+				if _, err := tx.CancelJob(ctx, key, s.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // sendPromptOpen tells a client reflection prompts are open in their
