@@ -354,7 +354,7 @@ func TestSweepQueuesWhatFellDue(t *testing.T) {
 		day := calendar.Of(now, p.Clinic.Location()).AddDays(2)
 		appt := store.Appointment{ID: auth.NewID(), ClinicID: p.Clinic.ID, Kind: store.KindPreparation,
 			StartsAt: time.Date(day.Year, day.Month, day.Date, 14, 0, 0, 0, p.Clinic.Location()).UTC(),
-			Clients: []store.AppointmentClient{{ClientID: p.Clients["B"].ID}}, Staff: []string{p.Users["unassigned"].ID},
+			Clients:  []store.AppointmentClient{{ClientID: p.Clients["B"].ID}}, Staff: []string{p.Users["unassigned"].ID},
 			CreatedBy: p.Users["admin"].ID, CreatedAt: now}
 		appt.EndsAt = appt.StartsAt.Add(time.Hour)
 		err := st.Write(ctx, func(tx *store.Tx) error {
