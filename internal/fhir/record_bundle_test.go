@@ -107,7 +107,7 @@ func TestRecordBundle(t *testing.T) {
 					}
 					r := store.Response{ID: auth.NewID(), AssignmentID: asg.ID, ClinicID: a.ClinicID, ClientID: a.ID, InstrumentID: measures.GAD7,
 						Answers: measures.Answers{"69725-0": 1, "68509-8": 1, "69733-4": 1, "69734-2": 1, "69735-9": 1, "69689-8": 1, "69736-7": 1},
-						Total: 7, HasTotal: true, EnteredBy: u.ID, CompletedAt: at, RecordedAt: at}
+						Total:   7, HasTotal: true, EnteredBy: u.ID, CompletedAt: at, RecordedAt: at}
 					if err := tx.SaveResponse(ctx, &r, nil); err != nil {
 						return err
 					}
