@@ -145,23 +145,24 @@ func (s *Service) sendMeasureDue(ctx context.Context, j store.Job) error {
 }
 
 // sendPromptOpen tells a client reflection prompts are open in their
-// journal, if they are still open and unanswered.
+// journal, if the set it was queued for is still open and unanswered. As
+// with questionnaires, the first to go names every set open now and
+// cancels the jobs of the others.
 func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
 	p, err := payloadOf(j)
 	if err != nil {
 		return err
 	}
-	var open *integration.Open
+	var opens []integration.Open
+	mine := false
 	cl, ok, err := s.loadClientLetter(ctx, j, p, func(tx *store.Tx, cl clientLetter) error {
 		answered, err := tx.AnsweredPrompts(ctx, cl.Clinic.ID, cl.Client.ID)
 		if err != nil {
 			return err
 		}
-		opens, err := promptsOpenAt(ctx, tx, cl.Client, answered, s.Now(), cl.Clinic.Location())
+		opens, err = promptsOpenAt(ctx, tx, cl.Client, answered, s.Now(), cl.Clinic.Location())
 		for _, o := range opens {
-			if o.SessionID == p.Session && o.Set.Key == p.Set {
-				open = &o
-			}
+			mine = mine || o.SessionID == p.Session && o.Set.Key == p.Set
 		}
 		return err
 	})
@@ -170,7 +171,7 @@ func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
 		return err
 	case !ok:
 		return s.skip(j, "the client or their account has gone")
-	case open == nil:
+	case !mine:
 		return s.skip(j, "the prompts are answered or closed")
 	case !cl.To.Prefs.Prompts:
 		return s.skip(j, "prompt e-mails are off")
@@ -180,9 +181,11 @@ func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
 	l := &o.Letter
 	l.para("Hello " + clientFirstName(cl.Client) + ",")
 	if cl.To.Prefs.Details {
-		l.para(open.Set.Title + ": a few questions are open in your journal, until " +
-			open.ClosesAt.In(cl.Clinic.Location()).Format("Monday 2 January") + ". " + open.Set.Intro)
-		l.list(open.Set.Prompts...)
+		for _, op := range opens {
+			l.heading(op.Set.Title)
+			l.para(op.Set.Intro + " Open in your journal until " + op.ClosesAt.In(cl.Clinic.Location()).Format("Monday 2 January") + ".")
+			l.list(op.Set.Prompts...)
+		}
 	} else {
 		l.para("A few reflection questions are open in your journal, whenever you are ready. A few words are plenty.")
 	}
@@ -191,7 +194,19 @@ func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
 		l.para("If something that comes up feels like too much, please contact the clinic: " + reach + ".")
 	}
 	l.small("You receive this because e-mails about reflection prompts are on. To change what Doorway e-mails you:", s.settingsLink(true))
-	return s.deliver(ctx, j, o)
+	if err := s.deliver(ctx, j, o); err != nil {
+		return err
+	}
+	return s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		for _, op := range opens {
+			if key := promptKey(op.SessionID, op.Set.Key, cl.To.User.ID); key != j.Key {
+				if _, err := tx.CancelJob(ctx, key, s.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // clientFirstName is how an e-mail greets a client.

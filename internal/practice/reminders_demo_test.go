@@ -19,12 +19,26 @@ import (
 // has its first sweep queue the reminders of the week ahead (for each
 // client with a session, and for Sam, who asked for his), and record in
 // the outbox what is due at once: the questionnaires waiting and the
-// reflection prompts open. Nothing is sent twice by a second start.
+// reflection prompts open, one e-mail each to each client. Daniel, a week
+// after his session, has two sets of prompts open; with the details he
+// chose here, his one e-mail holds both, with their questions. Nothing is
+// sent twice by a second start.
 func TestDemoWeekOfReminders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := storetest.At("2026-03-17 07:30")
 		if _, err := demo.Seed(ctx, st, auth.NewHasher(1), now); err != nil {
+			t.Fatal(err)
+		}
+		err := st.Write(ctx, func(tx *store.Tx) error {
+			u, err := tx.UserByEmail(ctx, "daniel@stillwater.example")
+			if err != nil {
+				return err
+			}
+			return tx.SaveNotificationPrefs(ctx, store.NotificationPrefs{UserID: u.ID, ClinicID: u.ClinicID, SessionReminders: true,
+				Bookings: true, Measures: true, Prompts: true, Details: true, UpdatedAt: now})
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		clock := func() time.Time { return now }
@@ -42,7 +56,7 @@ func TestDemoWeekOfReminders(t *testing.T) {
 		var clinic store.Clinic
 		var waiting []store.Job
 		var out []store.OutboxMessage
-		err := st.Read(ctx, func(tx *store.Tx) (err error) {
+		err = st.Read(ctx, func(tx *store.Tx) (err error) {
 			if clinic, err = tx.ClinicByRef(ctx, demo.ShortName); err != nil {
 				return err
 			}
@@ -74,8 +88,19 @@ func TestDemoWeekOfReminders(t *testing.T) {
 		if kinds["waiting "+practice.KindSessionReminder] != 6 {
 			t.Errorf("%d session reminders waiting, want 6", kinds["waiting "+practice.KindSessionReminder])
 		}
-		if kinds["recorded "+practice.KindMeasureDue] == 0 {
-			t.Error("no questionnaire e-mail recorded")
+		if kinds["recorded "+practice.KindMeasureDue] != 4 || kinds["recorded "+practice.KindPromptOpen] != 1 {
+			t.Errorf("recorded %d questionnaire e-mails (want 4, one per client with something due) and %d of prompts (want Daniel's)",
+				kinds["recorded "+practice.KindMeasureDue], kinds["recorded "+practice.KindPromptOpen])
+		}
+		for _, m := range out {
+			if m.Kind != practice.KindPromptOpen {
+				continue
+			}
+			for _, want := range []string{"THE MORNING AFTER", "THREE DAYS ON", "- What would you like to celebrate from this session?"} {
+				if !strings.Contains(m.Text, want) {
+					t.Errorf("Daniel's prompts e-mail lacks %q:\n%s", want, m.Text)
+				}
+			}
 		}
 	})
 }
