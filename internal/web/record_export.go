@@ -178,7 +178,7 @@ func recordBook(rec practice.RecordExport, demo bool) export.Book {
 		for _, ap := range rec.Appointments {
 			t.Rows = append(t.Rows, export.TableRow{Cells: []string{ap.StartsAt.In(loc).Format("Jan 2, 2006 3:04 PM"), ap.Kind.Label(), ap.Status}})
 		}
-		sessions = append(sessions, export.Section{Title: "Your sessions", Table: t})
+		sessions = append(sessions, export.Section{Title: "Booked sessions", Table: t})
 	}
 	for _, ap := range rec.Appointments {
 		sr, ok := rec.SessionRecords[ap.ID]
