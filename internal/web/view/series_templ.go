@@ -53,7 +53,7 @@ func Series(p Page, v SeriesView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = publicNav("", v.Clinic).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = publicNav("/series", v.Clinic).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
