@@ -39,7 +39,7 @@ func TestBookingRemindsTheDayBefore(t *testing.T) {
 		}
 		booked := readLetter(t, msgs[0])
 		loc := p.Clinic.Location()
-		if booked.To != "clienta@example.org" || booked.Subject != "Booked: Saturday 20 June at 10:00" {
+		if booked.To != "clienta@example.org" || booked.Subject != "Booked: Saturday 20 June at 10:00" || booked.Header.Get("Reply-To") != "hello@main.example" {
 			t.Errorf("booking e-mail to %s: %q", booked.To, booked.Subject)
 		}
 		for _, want := range []string{"Your appointment at Main Clinic is booked Saturday 20 June, 10:00 to 13:00 PDT.",
@@ -155,6 +155,7 @@ func TestChoicesReadWhenTheMessageGoes(t *testing.T) {
 // reminder in the same transaction and sends the calendar's cancellation
 // (METHOD:CANCEL, STATUS:CANCELLED, SEQUENCE:1, the same UID), which a
 // strict reading and the library both accept; the day before, nothing goes.
+// A session cancelled before its booking e-mail went gets neither.
 func TestCancellationCancelsTheReminder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		p := newMailPractice(t, st, true)
@@ -191,6 +192,15 @@ func TestCancellationCancelsTheReminder(t *testing.T) {
 		p.advance(3 * 24 * time.Hour)
 		if n := len(p.sent()); n != 2 {
 			t.Errorf("%d messages after the session's day, want no reminder", n)
+		}
+		// Booked and cancelled before the booking e-mail went: neither goes.
+		other := p.book("A", 3, "10:00")
+		if err := p.app.CancelAppointment(context.Background(), p.as("assigned"), other.ID, "Booked by mistake."); err != nil {
+			t.Fatal(err)
+		}
+		p.runDue()
+		if n := len(p.sent()); n != 2 {
+			t.Errorf("%d messages after a booking cancelled at once, want none more", n)
 		}
 	})
 }

@@ -111,6 +111,10 @@ type outgoing struct {
 	Letter     letter
 	Attachment *mail.Attachment
 	Headers    []mail.Header
+	// Secrets are parts of the words (a link's signed token) the outbox
+	// never keeps: a message recorded in place of sending must not let
+	// whoever reads the outbox act as its recipient.
+	Secrets []string
 }
 
 // deliver sends o as j's message, or records it in the outbox when no SMTP
@@ -122,6 +126,10 @@ type outgoing struct {
 func (s *Service) deliver(ctx context.Context, j store.Job, o outgoing) error {
 	if o.Clinic.Demo {
 		o.Letter.blocks = append([]letterBlock{{kind: "p", text: "This is a demo of Doorway: the people and the sessions are invented."}}, o.Letter.blocks...)
+	}
+	if addr := o.Clinic.ContactEmail; addr != "" && !strings.ContainsAny(addr, "\r\n") {
+		// Replies go to the clinic, not to the sending address.
+		o.Headers = append(o.Headers, mail.Header{Name: "Reply-To", Value: addr})
 	}
 	m := mail.Message{To: o.To, Subject: o.Subject, Body: o.Letter.text(), HTML: o.Letter.html(o.Subject),
 		MessageID: j.ID + "@" + s.mailDomain(), Headers: o.Headers}
@@ -140,6 +148,10 @@ func (s *Service) deliver(ctx context.Context, j store.Job, o outgoing) error {
 	}
 	msg := store.OutboxMessage{ID: auth.NewID(), ClinicID: o.Clinic.ID, JobID: j.ID, Kind: j.Kind, UserID: o.UserID, Subject: o.Subject,
 		Text: m.Body, HTML: m.HTML, Sent: sent, CreatedAt: s.Now()}
+	for _, secret := range o.Secrets {
+		msg.Text = strings.ReplaceAll(msg.Text, secret, "(withheld)")
+		msg.HTML = strings.ReplaceAll(msg.HTML, secret, "(withheld)")
+	}
 	if o.Attachment != nil {
 		msg.Attachment = o.Attachment.Filename
 	}

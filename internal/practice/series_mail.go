@@ -318,11 +318,13 @@ func (s *Service) sendSeriesConfirm(ctx context.Context, j store.Job) error {
 	case r.ConfirmedAt != nil:
 		return s.skip(j, "the address is confirmed already")
 	}
-	o := outgoing{Clinic: clinic, ReaderID: r.ID, To: r.Email, Subject: "Please confirm: the article series from " + clinic.Name}
+	token := s.confirmToken(r.ID, r.CreatedAt.Add(seriesConfirmFor))
+	o := outgoing{Clinic: clinic, ReaderID: r.ID, To: r.Email, Subject: "Please confirm: the article series from " + clinic.Name,
+		Secrets: []string{token}}
 	l := &o.Letter
 	l.para("Someone, we hope you, asked for the article series on ketamine-assisted psychotherapy from " + clinic.Name +
 		" by e-mail: ten short articles, one a week, each with a chapter of the free Reflection Workbook.")
-	l.link("Yes, send me the series", s.baseURL()+"/series/confirm/"+s.confirmToken(r.ID, r.CreatedAt.Add(seriesConfirmFor)))
+	l.link("Yes, send me the series", s.baseURL()+"/series/confirm/"+token)
 	l.para("The link works for two days. If you did not ask for this, do nothing: nothing more will come, and this address will be forgotten.")
 	return s.deliver(ctx, j, o)
 }
@@ -351,9 +353,11 @@ func (s *Service) sendSeriesChapter(ctx context.Context, j store.Job) error {
 	if art.Number == 0 {
 		return s.skip(j, "there is no such article")
 	}
-	unsub := s.baseURL() + "/series/unsubscribe/" + s.unsubscribeToken(r.ID)
+	token := s.unsubscribeToken(r.ID)
+	unsub := s.baseURL() + "/series/unsubscribe/" + token
 	o := outgoing{Clinic: clinic, ReaderID: r.ID, To: r.Email, Subject: fmt.Sprintf("%d of %d: %s", art.Number, len(workbook.Articles()), art.Title),
-		Headers: []mail.Header{{Name: "List-Unsubscribe", Value: "<" + unsub + ">"}, {Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}}}
+		Headers: []mail.Header{{Name: "List-Unsubscribe", Value: "<" + unsub + ">"}, {Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}},
+		Secrets: []string{token}}
 	l := &o.Letter
 	l.para(art.Description)
 	var items []string

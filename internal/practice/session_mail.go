@@ -103,8 +103,9 @@ func (s *Service) queueBookingMail(ctx context.Context, tx *store.Tx, appt store
 }
 
 // queueCancelMail cancels, in the cancellation's transaction, the session's
-// reminders not yet sent, and queues a cancellation e-mail for each person
-// who wants booking e-mails.
+// reminders and booking e-mails not yet sent, and queues a cancellation
+// e-mail for each person who wants booking e-mails and may have heard of
+// the session.
 func (s *Service) queueCancelMail(ctx context.Context, tx *store.Tx, appt store.Appointment) error {
 	people, err := sessionPeople(ctx, tx, appt)
 	if err != nil {
@@ -115,10 +116,13 @@ func (s *Service) queueCancelMail(ctx context.Context, tx *store.Tx, appt store.
 		if _, err := tx.CancelJob(ctx, reminderKey(appt.ID, r.User.ID), now); err != nil {
 			return err
 		}
-		if _, err := tx.CancelJob(ctx, bookingKey(appt.ID, r.User.ID), now); err != nil {
+		// A booking e-mail still waiting is cancelled with the session, and
+		// then there is nothing to take back: no cancellation either.
+		unsent, err := tx.CancelJob(ctx, bookingKey(appt.ID, r.User.ID), now)
+		if err != nil {
 			return err
 		}
-		if r.Prefs.Bookings {
+		if r.Prefs.Bookings && !unsent {
 			p := mailJob{User: r.User.ID, Appointment: appt.ID, Start: appt.StartsAt}
 			if err := s.queue(ctx, tx, appt.ClinicID, KindCancelMail, cancelKey(appt.ID, r.User.ID), p, now); err != nil {
 				return err
