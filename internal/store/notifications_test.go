@@ -177,7 +177,7 @@ func TestSeriesReaders(t *testing.T) {
 		}
 		var deleted bool
 		mustTx(t, s, func(tx *store.Tx) (err error) { deleted, err = tx.DeleteSeriesReader(ctx, "r1"); return err })
-		err := s.Read(ctx, func(tx *store.Tx) error { _, err := tx.SeriesReaderByHash(ctx, c.ID, "h1"); return err })
+		err := s.Read(ctx, func(tx *store.Tx) error { _, err := tx.SeriesReader(ctx, "r1"); return err })
 		if !deleted || problem.CodeOf(err) != problem.NotFound {
 			t.Errorf("deleted %v, then %v", deleted, err)
 		}

@@ -41,17 +41,6 @@ func (t *Tx) AddSeriesReader(ctx context.Context, r SeriesReader, emailHash stri
 	return n == 1, err
 }
 
-// SeriesReaderByHash finds the clinic's reader of an address by its hash,
-// without opening the address.
-func (t *Tx) SeriesReaderByHash(ctx context.Context, clinicID, emailHash string) (SeriesReader, error) {
-	var r SeriesReader
-	var confirmed sql.NullTime
-	err := t.queryRow(ctx, `SELECT id, clinic_id, created_at, confirmed_at FROM series_readers WHERE clinic_id = ? AND email_hash = ?`,
-		clinicID, emailHash).Scan(&r.ID, &r.ClinicID, &r.CreatedAt, &confirmed)
-	r.CreatedAt, r.ConfirmedAt = r.CreatedAt.UTC(), nullTime(confirmed)
-	return r, notFound(err, "That reader")
-}
-
 // SeriesReader loads a reader with their address opened.
 func (t *Tx) SeriesReader(ctx context.Context, id string) (SeriesReader, error) {
 	var r SeriesReader
