@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/quotedprintable"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -383,9 +384,24 @@ func TestSeriesPages(t *testing.T) {
 	}
 	runner.RunDue(ctx)
 	unsub := regexp.MustCompile(`/series/unsubscribe/[A-Za-z0-9.]+`).FindString(smtp.Messages()[1].Header.Get("List-Unsubscribe"))
-	rec := f.do("anonymous", http.MethodPost, unsub, url.Values{"List-Unsubscribe": {"One-Click"}})
+	// As a web mail reader may send it, from its own origin.
+	req := httptest.NewRequest(http.MethodPost, unsub, strings.NewReader("List-Unsubscribe=One-Click"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://mail.example.net")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Unsubscribed") {
 		t.Errorf("one-click unsubscribe: %d", rec.Code)
+	}
+	// Every other form still refuses a post from another site.
+	req = httptest.NewRequest(http.MethodPost, "/series", strings.NewReader("email=x%40example.org"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec = httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("a cross-site sign-up: %d", rec.Code)
 	}
 	if rec := f.do("anonymous", http.MethodGet, "/series/confirm/abc.def.ghi", nil); rec.Code != http.StatusNotFound {
 		t.Errorf("a made-up link: %d", rec.Code)
