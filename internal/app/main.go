@@ -118,8 +118,10 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Hasher = auth.NewHasher(0)
 	m.Jobs = jobs.New(jobs.Config{Store: m.Store, Logger: m.Logger, Now: m.Now, PollEvery: m.JobsEvery, StopTimeout: m.ShutdownTimeout})
-	m.Practice = practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo, Now: m.Now, Logger: m.Logger,
-		BaseURL: m.publicURL})
+	// The clock is read through m at each call, as it was when the pages
+	// made their service at Run: a test may stand it still after Open.
+	m.Practice = practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo,
+		Now: func() time.Time { return m.Now() }, Logger: m.Logger, BaseURL: m.publicURL})
 	m.Practice.RegisterJobs(m.Jobs)
 	return nil
 }
