@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"doorway/internal/auth"
@@ -55,8 +56,15 @@ type Main struct {
 	Hasher *auth.Hasher
 	Mailer mail.Sender
 	// Jobs runs scheduled work while the server runs; register handlers on
-	// it (Jobs.Handle) between Open and Run.
+	// it (Jobs.Handle) between Open and Run. Open registers the practice's
+	// own: the e-mails and the hourly sweep.
 	Jobs *jobs.Runner
+	// Practice runs the use cases, for the pages, the API and the jobs alike.
+	Practice *practice.Service
+
+	// linkBase is the site's public address once known (Run), for the links
+	// in e-mails the jobs send.
+	linkBase atomic.Value
 
 	auditMu  sync.Mutex
 	heads    *headsLog       // this instance's heads file, made on first use
@@ -110,7 +118,22 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Hasher = auth.NewHasher(0)
 	m.Jobs = jobs.New(jobs.Config{Store: m.Store, Logger: m.Logger, Now: m.Now, PollEvery: m.JobsEvery, StopTimeout: m.ShutdownTimeout})
+	// The clock is read through m at each call, as it was when the pages
+	// made their service at Run: a test may stand it still after Open.
+	m.Practice = practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo,
+		Now: func() time.Time { return m.Now() }, Logger: m.Logger, BaseURL: m.publicURL})
+	m.Practice.RegisterJobs(m.Jobs)
 	return nil
+}
+
+// publicURL is the site's address for links in e-mails: --base-url, or
+// the address the server listens on once it does.
+func (m *Main) publicURL() string {
+	if m.Config.BaseURL != "" {
+		return m.Config.PublicURL("")
+	}
+	u, _ := m.linkBase.Load().(string)
+	return u
 }
 
 // OpenExisting connects to a database that must already exist, without
@@ -153,17 +176,22 @@ func (m *Main) Close() error {
 
 // Handler is the whole site: the pages, and the FHIR API under /fhir/r4/.
 func (m *Main) Handler() http.Handler {
-	uc := practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo, Now: m.Now, Logger: m.Logger})
+	uc := m.Practice
+	if uc == nil {
+		uc = practice.New(practice.Config{Store: m.Store, Hasher: m.Hasher, Mailer: m.Mailer, Demo: m.Demo, Now: m.Now, Logger: m.Logger,
+			BaseURL: m.publicURL})
+	}
 	api := fhir.New(fhir.Config{Practice: uc, Logger: m.Logger, Now: m.Now, BaseURL: m.Config.BaseURL})
 	mounts := append([]web.Mount{{Pattern: "/fhir/r4/", Handler: api.Handler()}}, m.Mounts...)
 	return web.New(web.Config{
-		Practice: uc,
-		BaseURL:  m.Config.BaseURL,
-		Secure:   m.Config.Secure(),
-		Demo:     m.Demo,
-		Logger:   m.Logger,
-		Now:      m.Now,
-		Mounts:   mounts,
+		Practice:     uc,
+		RecordBundle: api.WriteRecordBundle,
+		BaseURL:      m.Config.BaseURL,
+		Secure:       m.Config.Secure(),
+		Demo:         m.Demo,
+		Logger:       m.Logger,
+		Now:          m.Now,
+		Mounts:       mounts,
 	}).Handler()
 }
 
@@ -216,6 +244,7 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	// table stop the clinic, mid-session, by spoiling one row. The break
 	// stays for verify to name, and everything from now on is still logged.
 	m.checkAuditAtStart(ctx)
+	m.linkBase.Store(m.Config.PublicURL(ln.Addr().String()))
 
 	served := make(chan error, 1)
 	go func() {
@@ -234,6 +263,15 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	// Scheduled work runs beside the server and stops with it, after the
 	// last request, letting the jobs in flight finish.
 	jobsDone := make(chan struct{})
+	if m.Practice != nil {
+		// This hour's sweep, once across every instance; each sweep queues
+		// the next. A database that cannot take it now gets it at the next
+		// start: nothing is lost meanwhile, since the bookings queue their
+		// own reminders.
+		if err := m.Practice.StartScheduledWork(ctx); err != nil {
+			m.Logger.Error("the hourly sweep of reminders could not be queued", "err", err)
+		}
+	}
 	go func() {
 		defer close(jobsDone)
 		if m.Jobs != nil {

@@ -60,6 +60,9 @@ type pdfWriter struct {
 	y    float64
 	page int
 	r    Report
+	// total is the document's page count when known (a book's second
+	// pass), for "page n of N"; 0 writes "page n".
+	total int
 }
 
 // MeasuresReport renders the report as a PDF.
@@ -137,6 +140,9 @@ func (w *pdfWriter) newPage() error {
 		foot = "DEMO, invented people · " + foot
 	}
 	page := fmt.Sprintf("page %d", w.page)
+	if w.total > 0 {
+		page = fmt.Sprintf("page %d of %d", w.page, w.total)
+	}
 	pw, _ := w.pdf.MeasureTextWidth(page)
 	// Long names are cut rather than run under the page number.
 	foot = fit(w.pdf, foot, contentW-pw-12)

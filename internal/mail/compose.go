@@ -43,6 +43,11 @@ func compose(m Message, from string, date time.Time) ([]byte, error) {
 	if strings.ContainsAny(id, "<> \t\r\n") || !strings.Contains(id, "@") {
 		return nil, problem.New(problem.Invalid, "a Message-ID looks like left@right, without spaces or angle brackets")
 	}
+	for _, h := range m.Headers {
+		if err := checkHeader(h); err != nil {
+			return nil, err
+		}
+	}
 
 	var buf bytes.Buffer
 	header := func(name, value string) { buf.WriteString(fold(name + ": " + value)) }
@@ -51,6 +56,9 @@ func compose(m Message, from string, date time.Time) ([]byte, error) {
 	header("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	header("Date", date.UTC().Format(time.RFC1123Z))
 	header("Message-ID", "<"+id+">")
+	for _, h := range m.Headers {
+		header(h.Name, h.Value)
+	}
 	header("MIME-Version", "1.0")
 
 	if m.HTML == "" && len(m.Attachments) == 0 && plainIs8bitSafe(m.Body) {
@@ -92,6 +100,31 @@ func compose(m Message, from string, date time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ownHeaders are the fields compose writes itself; a message's own Headers
+// may not repeat them.
+var ownHeaders = map[string]bool{"from": true, "to": true, "subject": true, "date": true, "message-id": true,
+	"mime-version": true, "content-type": true, "content-transfer-encoding": true}
+
+// checkHeader refuses a field that would break the header or forge one
+// compose writes: a name that is not an RFC 5322 field name, a value with a
+// line break or a byte outside printable ASCII.
+func checkHeader(h Header) error {
+	if h.Name == "" || ownHeaders[strings.ToLower(h.Name)] {
+		return problem.New(problem.Invalid, "a message may not set the header field %q", h.Name)
+	}
+	for _, r := range h.Name {
+		if r <= ' ' || r > '~' || r == ':' {
+			return problem.New(problem.Invalid, "%q is not a header field name", h.Name)
+		}
+	}
+	for _, r := range h.Value {
+		if r < ' ' && r != '\t' || r > '~' {
+			return problem.New(problem.Invalid, "the %s header field may hold only printable ASCII on one line", h.Name)
+		}
+	}
+	return nil
 }
 
 // textEntity is the text of m as one MIME entity: its header, and a

@@ -32,6 +32,16 @@ type Message struct {
 	// repeat a message (a retried job) gives the same one each time, so the
 	// repeat can be recognised.
 	MessageID string
+	// Headers are further header fields, in order, such as a mailing list's
+	// List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+	// The fields compose writes itself may not be among them.
+	Headers []Header
+}
+
+// Header is one header field of a message.
+type Header struct {
+	Name  string
+	Value string
 }
 
 // Attachment is a file sent with a message.

@@ -375,3 +375,36 @@ func TestSMTPSendRefusesBadParts(t *testing.T) {
 		t.Errorf("server received %d messages, want none", n)
 	}
 }
+
+// TestSMTPSendListHeaders: a message's own header fields (a list's
+// unsubscribe address and RFC 8058's one-click POST) arrive as written; a
+// field that would forge one compose writes, or break the header, is
+// refused before anything is sent.
+func TestSMTPSendListHeaders(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsub := "<https://doorway.test/series/unsubscribe/abc.def>"
+	m := mail.Message{To: "reader@example.org", Subject: "Chapter 1", Body: "Hello\n", HTML: "<p>Hello</p>",
+		Headers: []mail.Header{{Name: "List-Unsubscribe", Value: unsub}, {Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}}}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || got[0].Header.Get("List-Unsubscribe") != unsub || got[0].Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Fatalf("headers received: %v", got[0].Header)
+	}
+	for _, h := range []mail.Header{{Name: "From", Value: "x@example.org"}, {Name: "Message-ID", Value: "<a@b>"},
+		{Name: "X-Note", Value: "one\r\nBcc: victim@example.org"}, {Name: "Bad Name", Value: "v"}, {Name: "", Value: "v"},
+		{Name: "X-Note", Value: "zoë"}} {
+		m := mail.Message{To: "reader@example.org", Subject: "s", Body: "b", Headers: []mail.Header{h}}
+		if err := s.Send(context.Background(), m); problem.CodeOf(err) != problem.Invalid {
+			t.Errorf("header %q: %v, want Invalid", h.Name, err)
+		}
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages arrived, want only the first", n)
+	}
+}

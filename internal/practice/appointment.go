@@ -131,6 +131,8 @@ func (s *Service) CancelAppointment(ctx context.Context, a Actor, id, reason str
 				return err
 			}
 		}
-		return nil
+		// Its reminders are cancelled, and its cancellation e-mails queued,
+		// with it (session_mail.go).
+		return s.queueCancelMail(ctx, tx, appt)
 	})
 }

@@ -158,6 +158,10 @@ func (s *Service) BookAppointment(ctx context.Context, a Actor, in BookingInput)
 				return err
 			}
 		}
+		// Its e-mails and reminders are queued with it (session_mail.go).
+		if err := s.queueBookingMail(ctx, tx, appt); err != nil {
+			return err
+		}
 		out = appt
 		return nil
 	})

@@ -69,11 +69,22 @@ func (s *Service) MyJournal(ctx context.Context, a Actor) (Journal, error) {
 // medicine sessions that have ended and the integration sessions booked
 // after them, less those they have answered.
 func (s *Service) openPrompts(ctx context.Context, tx *store.Tx, a Actor, c store.Client, entries []store.JournalEntry) ([]integration.Open, error) {
+	answered := map[string]bool{}
+	for _, e := range entries {
+		if e.PromptKey != "" {
+			answered[e.PromptKey] = true
+		}
+	}
+	return promptsOpenAt(ctx, tx, c, answered, s.Now(), a.Location())
+}
+
+// promptsOpenAt are the client's prompts open at now, less those answered
+// (by entry key): the journal shows them, and the reminders tell of them.
+func promptsOpenAt(ctx context.Context, tx *store.Tx, c store.Client, answered map[string]bool, now time.Time, loc *time.Location) ([]integration.Open, error) {
 	ms, err := tx.ClientMedicineSessions(ctx, c.ClinicID, c.ID)
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
-	now := s.Now()
 	appts, err := tx.Appointments(ctx, store.AppointmentFilter{ClinicID: c.ClinicID, ClientID: c.ID, From: now.AddDate(0, -3, 0), To: now.AddDate(0, 3, 0)})
 	if err != nil {
 		return nil, err
@@ -92,13 +103,7 @@ func (s *Service) openPrompts(ctx context.Context, tx *store.Tx, a Actor, c stor
 		}
 		sessions = append(sessions, is)
 	}
-	answered := map[string]bool{}
-	for _, e := range entries {
-		if e.PromptKey != "" {
-			answered[e.PromptKey] = true
-		}
-	}
-	return integration.OpenNow(sessions, answered, now, a.Location()), nil
+	return integration.OpenNow(sessions, answered, now, loc), nil
 }
 
 // JournalInput is an entry as the client writes it.

@@ -35,6 +35,9 @@ type Config struct {
 	// Now is the clock; tests stand it still or move it.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// BaseURL is the site's public address, for the links in e-mails that
+	// the scheduled work sends, where no request says it; nil: none known.
+	BaseURL func() string
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -45,6 +48,7 @@ type Service struct {
 	demo   bool
 	now    func() time.Time
 	log    *slog.Logger
+	base   func() string
 }
 
 // New makes the service.
@@ -58,7 +62,10 @@ func New(cfg Config) *Service {
 	if cfg.Hasher == nil {
 		cfg.Hasher = auth.NewHasher(2)
 	}
-	return &Service{st: cfg.Store, hasher: cfg.Hasher, mailer: cfg.Mailer, demo: cfg.Demo, now: cfg.Now, log: cfg.Logger}
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = func() string { return "" }
+	}
+	return &Service{st: cfg.Store, hasher: cfg.Hasher, mailer: cfg.Mailer, demo: cfg.Demo, now: cfg.Now, log: cfg.Logger, base: cfg.BaseURL}
 }
 
 // Now is the service's clock, in UTC.

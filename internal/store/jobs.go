@@ -246,3 +246,24 @@ func clip(s string) string {
 	}
 	return s[:cut]
 }
+
+// PendingJobs lists up to limit of the clinic's jobs (clinicID "" for the
+// installation's own) that are not over, whose kind starts with kindPrefix
+// and that fall due before until, soonest first: what is waiting to go.
+func (t *Tx) PendingJobs(ctx context.Context, clinicID, kindPrefix string, until time.Time, limit int) ([]Job, error) {
+	rows, err := t.query(ctx, `SELECT `+jobCols+` FROM jobs
+		WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND run_at < ?
+		  AND substr(kind, 1, ?) = ? AND `+clinicScope+`
+		ORDER BY run_at, id LIMIT ?`, until, len(kindPrefix), kindPrefix, nullString(clinicID), clinicID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, func(j *Job) (err error) { *j, err = scanJob(rows); return err })
+}
+
+// FailedJob loads one failed job of the clinic.
+func (t *Tx) FailedJob(ctx context.Context, clinicID, id string) (Job, error) {
+	j, err := scanJob(t.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ? AND failed_at IS NOT NULL AND `+clinicScope,
+		id, nullString(clinicID), clinicID))
+	return j, notFound(err, "That failed job")
+}

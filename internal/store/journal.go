@@ -144,6 +144,22 @@ func (t *Tx) JournalEntries(ctx context.Context, f JournalFilter) ([]JournalEntr
 	return out, nil
 }
 
+// AnsweredPrompts lists the prompt keys a client's entries answer, without
+// opening a word of them: what the reminders need to know.
+func (t *Tx) AnsweredPrompts(ctx context.Context, clinicID, clientID string) (map[string]bool, error) {
+	rows, err := t.query(ctx, `SELECT DISTINCT prompt_key FROM journal_entries WHERE clinic_id = ? AND client_id = ? AND prompt_key <> ''`,
+		clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := scanAll(rows, func(k *string) error { return rows.Scan(k) })
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, err
+}
+
 // JournalEntry is one of a client's entries; NotFound when it is not theirs.
 func (t *Tx) JournalEntry(ctx context.Context, clinicID, clientID, id string) (JournalEntry, error) {
 	es, err := t.JournalEntries(ctx, JournalFilter{ClinicID: clinicID, ClientID: clientID, ID: id})

@@ -50,7 +50,9 @@ func (f *fixture) pathFor(pattern string) string {
 		"{section}", "hopes",
 		"{slug}", workbook.Articles()[0].Slug,
 		"{n}", "1",
-		"{log}", f.integration.logID)
+		"{log}", f.integration.logID,
+		"{file}", "not-a-real-token.ics",
+		"{job}", f.users["assigned"].ID)
 	return r.Replace(pattern)
 }
 

@@ -31,6 +31,9 @@ func (s *Server) accountView(r *http.Request, errs view.FieldErrors, newToken st
 	}
 	u := acc.User
 	a := view.AccountView{Name: u.Name, Email: u.Email, TwoStep: u.TOTPEnabledAt != nil, Errors: errs, NewToken: newToken}
+	if a.Notifications, err = s.notificationsView(r, "/account"); err != nil {
+		return view.AccountView{}, err
+	}
 	for _, role := range u.Roles {
 		a.Roles = append(a.Roles, string(role))
 	}
@@ -57,6 +60,9 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := s.page(r, "Your account", "/account")
+	if notice == "" && r.Method == http.MethodGet {
+		notice = savedNotice(r)
+	}
 	if notice != "" {
 		p.Flash, p.FlashKind = notice, "ok"
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorway/internal/auth"
+	"doorway/internal/fhir"
 	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
@@ -92,8 +93,11 @@ func newFixtureAt(t testing.TB, cfg store.Config, now time.Time) *fixture {
 	f.seedFrontDoor()
 	f.seedIntegration()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.srv = New(Config{Practice: practice.New(practice.Config{Store: st, Hasher: testHasher, Logger: logger, Now: func() time.Time { return f.now }}), Logger: logger,
-		Now: func() time.Time { return f.now }})
+	uc := practice.New(practice.Config{Store: st, Hasher: testHasher, Logger: logger, Now: func() time.Time { return f.now }})
+	// The record's FHIR download is written by the FHIR API, as the
+	// application wires it.
+	api := fhir.New(fhir.Config{Practice: uc, Logger: logger, Now: func() time.Time { return f.now }})
+	f.srv = New(Config{Practice: uc, RecordBundle: api.WriteRecordBundle, Logger: logger, Now: func() time.Time { return f.now }})
 	f.h = f.srv.Handler()
 	return f
 }

@@ -55,14 +55,20 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 	loc := v.Clinic.Location()
 	var rows []view.AccessRow
 	for _, e := range entries {
-		if e.ActorID == v.P.UserID || e.Outcome != audit.OK {
+		own := e.ActorID == v.P.UserID
+		// The client's own doings are theirs to know, but for the copies of
+		// their record they took: an export is listed whoever made it.
+		if (own && e.Action != "client.export") || e.Outcome != audit.OK {
 			continue
 		}
 		who := names[e.ActorID]
-		if who == "" {
+		switch {
+		case own:
+			who = "You"
+		case who == "":
 			who = "Doorway"
 		}
-		what := describeAction(e.Action)
+		what := describeEntry(e, v.P.UserID, names)
 		// A medicine-session screen refreshes itself every few seconds and
 		// each refresh is a read: one row says "12 times since 10:02" rather
 		// than pushing everything else off the page.
@@ -102,6 +108,21 @@ func describeAction(a string) string {
 		return "Opened part of your record"
 	}
 	return "Changed part of your record"
+}
+
+// describeEntry says an entry in a client's words: most by their action
+// alone, and a few by what the entry says beside it (which copy of the
+// record was taken; whom an e-mail went to).
+func describeEntry(e audit.Entry, self string, names map[string]string) string {
+	switch {
+	case e.Action == "client.export" && strings.HasPrefix(e.Detail, "full record as a "):
+		return "Downloaded a copy of your whole record (" + strings.TrimPrefix(e.Detail, "full record as a ") + ")"
+	case e.Action == "notification.email" && e.ResourceID == self:
+		return "E-mailed you, as you chose in your settings"
+	case e.Action == "notification.email" && names[e.ResourceID] != "":
+		return "E-mailed " + names[e.ResourceID] + " about one of your sessions"
+	}
+	return describeAction(e.Action)
 }
 
 // actionWords are the audit actions about a client, in a client's words.
@@ -158,4 +179,6 @@ var actionWords = map[string]string{
 	"medicine_session.discharge":     "Recorded your discharge after the medicine session",
 	"medicine_session.sign":          "Signed and locked the record of your medicine session",
 	"medicine_session.addendum":      "Added a correction to your medicine-session record",
+	"notification.email":             "Sent an e-mail about your care",
+	"calendar.feed_read":             "Your calendar app read your sessions",
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"doorway/internal/care"
 	"doorway/internal/store"
 	"doorway/internal/web/view"
 )
@@ -58,10 +59,9 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 	pv.With = append(pv.With, p.StaffNames...)
 	if a.Kind == store.KindMedicine {
 		h := p.FastingHours
-		fast := a.StartsAt.Add(-time.Duration(h * float64(time.Hour)))
 		pv.Medicine = &view.MedicinePrep{FastingHours: hoursText(h),
-			FastFrom: fast.In(loc).Format("15:04 on Monday 2 January"),
-			DryFrom:  a.StartsAt.Add(-24 * time.Hour).In(loc).Format("15:04 on Monday 2 January")}
+			FastFrom: care.StopEatingAt(a.StartsAt, h).In(loc).Format("15:04 on Monday 2 January"),
+			DryFrom:  care.SubstanceFreeFrom(a.StartsAt).In(loc).Format("15:04 on Monday 2 January")}
 	}
 	s.render(w, r, http.StatusOK, view.PortalSession(s.page(r, pv.Heading, "/portal"), pv))
 }

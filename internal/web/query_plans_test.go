@@ -19,9 +19,15 @@ var smallTables = map[string]bool{
 	"user_roles": true, "schema_migrations": true, "article_versions": true, "article_visibility": true,
 }
 
+// partialIndexes hold only a few rows of a large table by design (a
+// partial index), so reading one whole is reading those few.
+var partialIndexes = map[string]bool{
+	"jobs_failed": true, // the jobs that failed, for the outbox page
+}
+
 var (
 	// fullScan is SQLite reading a whole table (or a whole index of it).
-	fullScan = regexp.MustCompile(`^SCAN (\w+)`)
+	fullScan = regexp.MustCompile(`^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?`)
 	// derivedRows names a subquery's rows.
 	derivedRows = regexp.MustCompile(`^(?:CO-ROUTINE|MATERIALIZE) (\w+)`)
 	// clinicSearch is a search led by the clinic, with what else narrows it.
@@ -92,7 +98,7 @@ func TestPagesUseIndexes(t *testing.T) {
 			}
 		}
 		for _, step := range plan {
-			if m := fullScan.FindStringSubmatch(step); m != nil && !smallTables[m[1]] && !derived[m[1]] {
+			if m := fullScan.FindStringSubmatch(step); m != nil && !smallTables[m[1]] && !derived[m[1]] && !partialIndexes[m[2]] {
 				t.Errorf("reads the whole of %s:\n%s\n  %s", m[1], q, strings.Join(plan, "\n  "))
 			}
 			if m := clinicSearch.FindStringSubmatch(step); m != nil && !smallTables[m[1]] && narrower.MatchString(q) &&

@@ -105,6 +105,10 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.seriesRoutes()...)          // articles.go, articles_admin.go, workbook.go
 	routes = append(routes, s.workbookRoutes()...)        // workbook_portal.go
 	routes = append(routes, s.practicesRoutes()...)       // practices.go
+	routes = append(routes, s.recordExportRoutes()...)    // record_export.go
+	routes = append(routes, s.notificationRoutes()...)    // notifications.go
+	routes = append(routes, s.outboxRoutes()...)          // outbox.go
+	routes = append(routes, s.seriesMailRoutes()...)      // series.go
 	return routes
 }
 

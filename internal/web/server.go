@@ -4,6 +4,7 @@
 package web
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -17,6 +18,11 @@ type Config struct {
 	// Practice runs the use cases: the pages hold no store of their own, so
 	// nothing reaches client data but through a use case.
 	Practice *practice.Service
+	// RecordBundle writes a client's exported record as a FHIR Bundle; the
+	// FHIR API provides it (fhir.API.WriteRecordBundle), so the pages hold
+	// no FHIR mapping of their own. base is the API's address. Nil: the
+	// download is not offered (answers 404).
+	RecordBundle func(w io.Writer, base string, a practice.Actor, rec practice.ClientRecords, at time.Time) error
 	// BaseURL is the public address used in emailed links, such as
 	// https://doorway.example.org. Empty: taken from the request.
 	BaseURL string
@@ -85,6 +91,10 @@ func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 // Handler is the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
 	csrf := http.NewCrossOriginProtection()
+	// A mail reader's one-click unsubscribe (RFC 8058) is a POST from
+	// wherever the reader's mail is, by design; the signed token in its
+	// path is what authorises it, and it can only ever stop e-mail.
+	csrf.AddInsecureBypassPattern("POST /series/unsubscribe/{token}")
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
 			"The request came from another site, so it was refused. Please go back, reload the page and try again.")

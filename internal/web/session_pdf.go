@@ -224,34 +224,7 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Tim
 	}})
 
 	// Vital signs: the chart, then every reading, struck ones too.
-	vs := export.Section{Title: "Vital signs", Empty: "No readings were taken.",
-		Table: &export.Table{Head: []string{"Time", "After dose", "BP", "HR", "SpO2", "MOAA/S", "Entered by"}, Cols: []float64{0, 62, 130, 200, 240, 285, 335}}}
-	if d := m.Dose; d != nil {
-		vs.Vitals = &export.VitalsChart{Dose: d.GivenAt, AlertSystolic: p.Rules.Settings.Alerts.BPSustained.Systolic}
-	}
-	for _, r := range rec.Vitals {
-		dash := func(n int, suffix string) string {
-			if n == 0 {
-				return "—"
-			}
-			return fmt.Sprint(n) + suffix
-		}
-		sed := "—"
-		if r.Sedation != nil {
-			sed = fmt.Sprint(int(*r.Sedation))
-		}
-		by := name(r.EnteredBy)
-		if r.Struck() {
-			by += "; struck through by " + name(r.StruckBy) + ", " + when(*r.StruckAt) + ": " + r.StruckReason
-		}
-		vs.Table.Rows = append(vs.Table.Rows, export.TableRow{Struck: r.Struck(), Cells: []string{clock(r.TakenAt), minutesAfter(r.TakenAt, m.Dose),
-			orDashText(r.BPText()), dash(r.HeartRate, ""), dash(r.SpO2, "%"), sed, by}})
-		if vs.Vitals != nil && !r.Struck() {
-			vs.Vitals.Readings = append(vs.Vitals.Readings, export.VitalsPoint{At: r.TakenAt, Systolic: r.Systolic, Diastolic: r.Diastolic,
-				HeartRate: r.HeartRate, SpO2: r.SpO2})
-		}
-	}
-	doc.Sections = append(doc.Sections, vs)
+	doc.Sections = append(doc.Sections, vitalsSection(rec, p.Rules.Settings.Alerts.BPSustained.Systolic, name, clock, when))
 
 	// Observations.
 	obs := export.Section{Title: "Observations", Empty: "No observations were recorded.",
@@ -318,6 +291,41 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Tim
 	}
 	doc.Sections = append(doc.Sections, add)
 	return doc
+}
+
+// vitalsSection is a session record's vital signs: the chart, with the
+// alert line at alertSystolic, then every reading, struck ones too. name
+// names staff; clock and when write times.
+func vitalsSection(rec store.SessionRecord, alertSystolic int, name func(string) string, clock, when func(time.Time) string) export.Section {
+	m := rec.Session
+	vs := export.Section{Title: "Vital signs", Empty: "No readings were taken.",
+		Table: &export.Table{Head: []string{"Time", "After dose", "BP", "HR", "SpO2", "MOAA/S", "Entered by"}, Cols: []float64{0, 62, 130, 200, 240, 285, 335}}}
+	if d := m.Dose; d != nil {
+		vs.Vitals = &export.VitalsChart{Dose: d.GivenAt, AlertSystolic: alertSystolic}
+	}
+	for _, r := range rec.Vitals {
+		dash := func(n int, suffix string) string {
+			if n == 0 {
+				return "—"
+			}
+			return fmt.Sprint(n) + suffix
+		}
+		sed := "—"
+		if r.Sedation != nil {
+			sed = fmt.Sprint(int(*r.Sedation))
+		}
+		by := name(r.EnteredBy)
+		if r.Struck() {
+			by += "; struck through by " + name(r.StruckBy) + ", " + when(*r.StruckAt) + ": " + r.StruckReason
+		}
+		vs.Table.Rows = append(vs.Table.Rows, export.TableRow{Struck: r.Struck(), Cells: []string{clock(r.TakenAt), minutesAfter(r.TakenAt, m.Dose),
+			orDashText(r.BPText()), dash(r.HeartRate, ""), dash(r.SpO2, "%"), sed, by}})
+		if vs.Vitals != nil && !r.Struck() {
+			vs.Vitals.Readings = append(vs.Vitals.Readings, export.VitalsPoint{At: r.TakenAt, Systolic: r.Systolic, Diastolic: r.Diastolic,
+				HeartRate: r.HeartRate, SpO2: r.SpO2})
+		}
+	}
+	return vs
 }
 
 // hoursMinutes is "4 h 50 min".

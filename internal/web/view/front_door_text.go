@@ -35,14 +35,18 @@ var PublicNav = []NavItem{
 	{Label: "Questions", Href: "/questions"},
 	{Label: "Articles", Href: "/articles"},
 	{Label: "Workbook", Href: "/workbook"},
+	{Label: "Articles by e-mail", Href: "/series"},
 	{Label: "Get in touch", Href: "/inquire"},
 }
 
-// publicHref is where a public nav item links: the inquiry page of the
-// clinic the visitor came for, every other page as it is.
+// publicHref is where a public nav item links: the inquiry and series
+// pages of the clinic the visitor came for, every other page as it is.
 func publicHref(n NavItem, c PublicClinic) string {
-	if n.Href == "/inquire" {
+	switch n.Href {
+	case "/inquire":
 		return inquireAction(c)
+	case "/series":
+		return seriesAction(c)
 	}
 	return n.Href
 }

@@ -225,7 +225,7 @@ func Portal(p Page, v PortalView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</section><section class=\"card\" aria-labelledby=\"journal-h\"><h2 id=\"journal-h\">Your journal</h2><p><a href=\"/portal/journal\">Write in your journal</a>, answer the reflection prompts after a session, and choose what to share with your care team.</p></section><section class=\"card\" aria-labelledby=\"between-h\"><h2 id=\"between-h\">Between sessions</h2><p>Work through <a href=\"/portal/workbook\">the Reflection Workbook</a>, ten chapters of prompts and practices, and <a href=\"/portal/practices\">log the practices you do</a>. Both stay private unless you share them.</p></section><section class=\"card\" aria-labelledby=\"progress-h\"><h2 id=\"progress-h\">Your progress</h2><p>See <a href=\"/portal/progress\">your questionnaire scores over time</a>.</p></section><section class=\"card\" aria-labelledby=\"privacy-h\"><h2 id=\"privacy-h\">Your privacy</h2><p>You can see <a href=\"/portal/access\">who has looked at your record</a>.</p></section><section class=\"notice info\" aria-labelledby=\"crisis-h\"><h2 id=\"crisis-h\">If you are in crisis</h2><p>Call or text 988 (the Suicide and Crisis Lifeline, in the US), call 911, or go to your nearest emergency department.</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</section><section class=\"card\" aria-labelledby=\"journal-h\"><h2 id=\"journal-h\">Your journal</h2><p><a href=\"/portal/journal\">Write in your journal</a>, answer the reflection prompts after a session, and choose what to share with your care team.</p></section><section class=\"card\" aria-labelledby=\"between-h\"><h2 id=\"between-h\">Between sessions</h2><p>Work through <a href=\"/portal/workbook\">the Reflection Workbook</a>, ten chapters of prompts and practices, and <a href=\"/portal/practices\">log the practices you do</a>. Both stay private unless you share them.</p></section><section class=\"card\" aria-labelledby=\"progress-h\"><h2 id=\"progress-h\">Your progress</h2><p>See <a href=\"/portal/progress\">your questionnaire scores over time</a>.</p></section><section class=\"card\" aria-labelledby=\"privacy-h\"><h2 id=\"privacy-h\">Your record and your privacy</h2><ul><li><a href=\"/portal/record\">Download a copy of your record</a>, to read or to take to another clinic.</li><li><a href=\"/portal/notifications\">Choose what we e-mail you</a>, and add your sessions to your calendar app.</li><li>See <a href=\"/portal/access\">who has looked at your record</a>.</li></ul></section><section class=\"notice info\" aria-labelledby=\"crisis-h\"><h2 id=\"crisis-h\">If you are in crisis</h2><p>Call or text 988 (the Suicide and Crisis Lifeline, in the US), call 911, or go to your nearest emergency department.</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -310,7 +310,7 @@ func AccessLog(p Page, rows []AccessRow) templ.Component {
 					var templ_7745c5c3_Var14 string
 					templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(r.When)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 105, Col: 17}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 109, Col: 17}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 					if templ_7745c5c3_Err != nil {
@@ -328,7 +328,7 @@ func AccessLog(p Page, rows []AccessRow) templ.Component {
 						var templ_7745c5c3_Var15 string
 						templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(" ")
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 107, Col: 41}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 111, Col: 41}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 						if templ_7745c5c3_Err != nil {
@@ -337,7 +337,7 @@ func AccessLog(p Page, rows []AccessRow) templ.Component {
 						var templ_7745c5c3_Var16 string
 						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(r.repeats())
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 107, Col: 56}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 111, Col: 56}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 						if templ_7745c5c3_Err != nil {
@@ -355,7 +355,7 @@ func AccessLog(p Page, rows []AccessRow) templ.Component {
 					var templ_7745c5c3_Var17 string
 					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(r.Who)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 110, Col: 19}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 114, Col: 19}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {
@@ -368,7 +368,7 @@ func AccessLog(p Page, rows []AccessRow) templ.Component {
 					var templ_7745c5c3_Var18 string
 					templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(r.What)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 111, Col: 20}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `portal.templ`, Line: 115, Col: 20}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 					if templ_7745c5c3_Err != nil {

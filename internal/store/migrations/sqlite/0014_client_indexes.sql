@@ -21,3 +21,6 @@ CREATE INDEX consent_signatures_document ON consent_signatures (clinic_id, docum
 -- lower-cased), so a page of it is read from the index, not sorted whole.
 DROP INDEX clients_clinic;
 CREATE INDEX clients_clinic ON clients (clinic_id, LOWER(family_name), LOWER(given_name), id);
+
+-- A client's goals over all their courses (the record they take away).
+CREATE INDEX goals_client ON goals (clinic_id, client_id, created_at);
