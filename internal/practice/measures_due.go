@@ -50,13 +50,11 @@ func clientMeasures(ctx context.Context, tx *store.Tx, clinic store.Clinic, clie
 	if cm.Course, cm.HasCourse, err = tx.CurrentCourse(ctx, clinic.ID, clientID); err != nil {
 		return cm, err
 	}
-	rs, err := tx.Responses(ctx, clinic.ID, clientID, "")
+	done, err := tx.Administrations(ctx, clinic.ID, []string{clientID})
 	if err != nil {
 		return cm, err
 	}
-	for _, r := range rs {
-		cm.Done = append(cm.Done, measures.Administration{InstrumentID: r.InstrumentID, At: r.CompletedAt})
-	}
+	cm.Done = done[clientID]
 	if cm.Open, err = tx.OpenAssignments(ctx, clinic.ID, clientID); err != nil {
 		return cm, err
 	}

@@ -41,16 +41,12 @@ func (s *Service) MyPortal(ctx context.Context, a Actor) (PortalHome, error) {
 		}
 		c := ch.Client
 		h.Client = c
-		staff, err := tx.Staff(ctx, c.ClinicID)
+		team, err := tx.StaffNamed(ctx, c.ClinicID, ch.Team)
 		if err != nil {
 			return err
 		}
-		onTeam := map[string]bool{}
-		for _, id := range ch.Team {
-			onTeam[id] = true
-		}
-		for _, u := range staff {
-			if onTeam[u.ID] && u.DisabledAt == nil {
+		for _, u := range team {
+			if u.DisabledAt == nil {
 				h.Team = append(h.Team, u)
 			}
 		}

@@ -268,17 +268,35 @@ func nullTime(n sql.NullTime) *time.Time {
 }
 
 func (t *Tx) loadRoles(ctx context.Context, u *User) error {
-	rows, err := t.query(ctx, `SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`, u.ID)
+	one := []User{*u}
+	err := t.loadRolesOf(ctx, one)
+	*u = one[0]
+	return err
+}
+
+// loadRolesOf fills in the roles of each user, in one statement for them all.
+func (t *Tx) loadRolesOf(ctx context.Context, users []User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(users))
+	ids := make([]string, len(users))
+	for i := range users {
+		users[i].Roles = nil
+		index[users[i].ID], ids[i] = i, users[i].ID
+	}
+	in, args := inList("user_id", ids)
+	rows, err := t.query(ctx, `SELECT user_id, role FROM user_roles WHERE `+in+` ORDER BY user_id, role`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	u.Roles = nil
 	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
+		var id, r string
+		if err := rows.Scan(&id, &r); err != nil {
 			return err
 		}
+		u := &users[index[id]]
 		u.Roles = append(u.Roles, Role(r))
 	}
 	return rows.Err()
@@ -304,29 +322,30 @@ func (t *Tx) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // Staff lists a clinic's staff, disabled ones too.
 func (t *Tx) Staff(ctx context.Context, clinicID string) ([]User, error) {
-	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE clinic_id = ? AND kind = 'staff' ORDER BY name, id`, clinicID)
+	return t.users(ctx, `clinic_id = ? AND kind = 'staff'`, clinicID)
+}
+
+// StaffNamed lists those of a clinic's staff whose ids are given (a care
+// team), disabled ones too.
+func (t *Tx) StaffNamed(ctx context.Context, clinicID string, ids []string) ([]User, error) {
+	in, args := inList("id", ids)
+	return t.users(ctx, `clinic_id = ? AND kind = 'staff' AND `+in, append([]any{clinicID}, args...)...)
+}
+
+// users lists the users a condition selects, by name, with their roles.
+func (t *Tx) users(ctx context.Context, where string, args ...any) ([]User, error) {
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY name, id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, func(u *User) (err error) {
+		*u, err = scanUser(rows)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		if err := t.loadRoles(ctx, &out[i]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, t.loadRolesOf(ctx, out)
 }
 
 // SetPassword stores a new password hash.
