@@ -239,6 +239,10 @@ type CourseSummary struct {
 	// oldest first: only when the client agrees, and only what the reader
 	// may read of them.
 	Reflections []store.JournalEntry
+	// ReflectionsReadable: the reader may read what the client shares (the
+	// client, or the care team; not an admin off it), so a summary without
+	// reflections can say why.
+	ReflectionsReadable bool
 }
 
 // ExportCourseSummary loads the summary of a client's current course, for
@@ -281,6 +285,7 @@ func (s *Service) ExportCourseSummary(ctx context.Context, a Actor, clientID str
 				out.Sessions = append(out.Sessions, m)
 			}
 		}
+		out.ReflectionsReadable = sharedWithReader(a, ch, true)
 		out.Reflections, err = s.summaryReflections(ctx, tx, a, ch, out.CourseReview)
 		return err
 	})

@@ -50,7 +50,8 @@ func (f *fixture) pathFor(pattern string) string {
 		"{section}", "hopes",
 		"{slug}", workbook.Articles()[0].Slug,
 		"{n}", "1",
-		"{log}", f.integration.logID)
+		"{log}", f.integration.logID,
+		"{pnote}", f.integration.processNoteID)
 	return r.Replace(pattern)
 }
 

@@ -106,6 +106,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.seriesRoutes()...)          // articles.go, articles_admin.go, workbook.go
 	routes = append(routes, s.workbookRoutes()...)        // workbook_portal.go
 	routes = append(routes, s.practicesRoutes()...)       // practices.go
+	routes = append(routes, s.integrationNoteRoutes()...) // integration_notes.go, psychotherapy_notes.go, course_review.go
 	return routes
 }
 
