@@ -53,6 +53,9 @@ type ClientRecords struct {
 	// notes over all their courses, addenda included, oldest first.
 	PrepNotes        []store.PrepNote
 	IntegrationNotes []store.IntegrationNote
+	// SessionAppointments map the client's medicine session records to
+	// their appointments, for the encounter a note integrates.
+	SessionAppointments map[string]string
 }
 
 // SignedConsent is a client's signature on one version of a consent
@@ -77,8 +80,9 @@ const (
 	KindMedicineSession
 	KindSessionVitals // one set of readings of a medicine session
 	KindAdverseEvent
-	KindPrepNote
-	KindIntegrationNote
+	// KindSessionNote is a signed preparation or integration session note
+	// (or an addendum): their ids are drawn from one random space.
+	KindSessionNote
 )
 
 // Ref names one record by its kind and id.
@@ -141,12 +145,13 @@ func whose(ctx context.Context, tx *store.Tx, clinicID string, ref Ref) (string,
 			err = problem.New(problem.NotFound, "That client is not booked in that appointment.")
 		}
 		return ref.ClientID, err
-	case KindPrepNote:
-		n, err := tx.PrepNoteByID(ctx, clinicID, ref.ID)
-		return n.ClientID, err
-	case KindIntegrationNote:
+	case KindSessionNote:
 		n, err := tx.IntegrationNoteByID(ctx, clinicID, ref.ID)
-		return n.ClientID, err
+		if problem.CodeOf(err) != problem.NotFound {
+			return n.ClientID, err
+		}
+		p, err := tx.PrepNoteByID(ctx, clinicID, ref.ID)
+		return p.ClientID, err
 	case KindMedicineSession, KindSessionVitals, KindAdverseEvent:
 		sessionID := ref.ID
 		if part, ok := sessionParts[ref.Kind]; ok {
@@ -257,6 +262,9 @@ func (s *Service) loadRecords(ctx context.Context, tx *store.Tx, cl store.Client
 			return rec, err
 		}
 		if rec.IntegrationNotes, err = tx.ClientIntegrationNotes(ctx, cl.ClinicID, cl.ID); err != nil {
+			return rec, err
+		}
+		if rec.SessionAppointments, err = tx.SessionAppointments(ctx, cl.ClinicID, cl.ID); err != nil {
 			return rec, err
 		}
 	}

@@ -134,3 +134,20 @@ func (t *Tx) integrationNotes(ctx context.Context, where string, args ...any) ([
 	}
 	return out, nil
 }
+
+// SessionAppointments maps each of a client's medicine session records to
+// its appointment: what a note that integrates a session needs to name the
+// session's encounter, without reading the records themselves.
+func (t *Tx) SessionAppointments(ctx context.Context, clinicID, clientID string) (map[string]string, error) {
+	rows, err := t.query(ctx, `SELECT id, appointment_id FROM medicine_sessions WHERE clinic_id = ? AND client_id = ?`, clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	type pair struct{ session, appointment string }
+	list, err := scanAll(rows, func(p *pair) error { return rows.Scan(&p.session, &p.appointment) })
+	out := make(map[string]string, len(list))
+	for _, p := range list {
+		out[p.session] = p.appointment
+	}
+	return out, err
+}
