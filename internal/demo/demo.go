@@ -47,6 +47,7 @@ var parts = []part{
 	seedSessions,    // sessions.go
 	seedPreparation, // preparation.go
 	seedFrontDoor,   // front_door.go
+	seedIntegration, // integration.go
 }
 
 // seeder carries what the parts share.
