@@ -27,7 +27,7 @@ import (
 // mayaJournal is what Maya wrote after each session: the morning-after
 // answer, the third-morning answer, and which of them she shared.
 var mayaJournal = []struct {
-	day1, day3   string
+	day1, day3     string
 	share1, share3 bool
 }{
 	{"Heavy legs, like after swimming. Colours behind the mask, mostly blue. I kept thinking of the kitchen in the old flat. Nothing dramatic, and I am a little disappointed.",
@@ -260,7 +260,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 	// Workbook chapters 1 to 7, a chapter a week or so from the start of
 	// her course; two answers shared.
 	for _, c := range workbook.Chapters()[:7] {
-		when := course.StartedAt.Add(days(2 + 9*(c.Number-1)) + 20*time.Hour)
+		when := course.StartedAt.Add(days(2+9*(c.Number-1)) + 20*time.Hour)
 		for _, p := range c.Prompts {
 			ans := store.WorkbookAnswer{ClinicID: clinic.ID, ClientID: maya.ID, PromptID: p.ID, Body: mayaWorkbook[p.ID], UpdatedAt: when}
 			if err := tx.SaveWorkbookAnswer(ctx, &ans); err != nil {
