@@ -182,7 +182,7 @@ func summaryDocument(cs practice.CourseSummary, clinic store.Clinic, demo, forCl
 	facts = append(facts, clinic.Name, "Generated "+cs.Generated.In(loc).Format("Jan 2, 2006 3:04 PM MST"))
 	doc := export.CourseSummary{ClinicName: clinic.Name, ClientName: c.DisplayName(), Facts: facts, Generated: cs.Generated, Demo: demo}
 
-	sessions := &export.Table{Head: []string{"Date", "Dose", "Route", "How it went"}, Cols: []float64{0, 110, 210, 380}}
+	sessions := &export.Table{Head: []string{"Date", "Dose", "Route", "How it went"}, Cols: []float64{0, 90, 205, 385}}
 	doses := 0
 	for _, m := range cs.Sessions {
 		dose, route := "no dose", "—"

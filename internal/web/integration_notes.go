@@ -54,15 +54,13 @@ func integrationForm(key string, typed url.Values) view.IntegrationForm {
 }
 
 // sessionLabel names a medicine session for a choice and a note: its day
-// and the dose given.
+// and the dose given ("Mar 3, 2026 · 300 mg · Rapid-dissolving tablet
+// (RDT)"), or how it ended without one.
 func sessionLabel(m store.MedicineSession, loc *time.Location) string {
-	label := dateText(m.StartedAt, loc)
-	if m.Dose != nil {
-		label += ", " + m.Dose.Mg.String() + " " + strings.ToLower(m.Dose.Route.Label())
-	} else {
-		label += ", " + strings.ToLower(m.State.Label())
+	if m.Dose == nil {
+		return dateText(m.StartedAt, loc) + " · " + m.State.Label()
 	}
-	return label
+	return dateText(m.StartedAt, loc) + " · " + m.Dose.Mg.String() + " · " + m.Dose.Route.Label()
 }
 
 // noteSectionRows are a note's sections as the page shows them; an
