@@ -33,8 +33,8 @@ var (
 	opProcessNoteWrite = op{action: "psychotherapy_note.write"}
 )
 
-// processNotesFor loads a client and asks access whether the actor may act
-// as t on their own psychotherapy notes about the client. A refusal, at
+// processNotesFor loads a client and asks access whether the actor may do
+// act on their own psychotherapy notes about the client. A refusal, at
 // either step, is the one refusal of the client.
 func (s *Service) processNotesFor(ctx context.Context, tx *store.Tx, a Actor, o op, clientID string, act access.Action) (chart, error) {
 	ch, err := s.chartFor(ctx, tx, a, o, clientID, access.ClientRecord, access.Read)
