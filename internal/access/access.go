@@ -75,7 +75,8 @@ const (
 	ClientPortal Type = "client_portal"
 	// PrescriberOrder is a clinical decision only a prescriber on the care team makes.
 	PrescriberOrder Type = "prescriber_order"
-	// PsychotherapyNote is a therapist's private process note: its author only.
+	// PsychotherapyNote is a clinician's private process note: its author
+	// only, while on the client's care team.
 	PsychotherapyNote Type = "psychotherapy_note"
 	// JournalEntry is the client's; staff on the care team see it only once shared.
 	JournalEntry Type = "journal_entry"
@@ -181,7 +182,9 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 		}
 		return admin || onTeam
 	case PsychotherapyNote:
-		return r.OwnerID == p.UserID && onTeam
+		// HIPAA's process notes are a mental health professional's: an
+		// admin without a clinical role keeps none, even on a care team.
+		return r.OwnerID == p.UserID && onTeam && clinician
 	case JournalEntry:
 		return a == Read && r.Shared && onTeam
 	}

@@ -56,6 +56,8 @@ func TestAllow(t *testing.T) {
 		{"prescriber on team cannot read note", jordan, Read, note, false},
 		{"admin cannot read note", admin, Read, note, false},
 		{"client cannot read note", maya, Read, note, false},
+		{"author off the care team cannot read note", sam, Read, func() Resource { r := note; r.CareTeam = []string{"jordan"}; return r }(), false},
+		{"admin on the care team keeps no notes", admin, Write, func() Resource { r := note; r.OwnerID, r.CareTeam = "alex", []string{"alex"}; return r }(), false},
 		{"unshared journal hidden from team", sam, Read, journal, false},
 		{"shared journal visible to team", sam, Read, shared, true},
 		{"shared journal hidden from unassigned", robin, Read, shared, false},

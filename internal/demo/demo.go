@@ -47,7 +47,8 @@ var parts = []part{
 	seedSessions,    // sessions.go
 	seedPreparation, // preparation.go
 	seedFrontDoor,   // front_door.go
-	seedReminders,   // reminders.go
+	seedIntegration, // integration.go
+	seedReminders,   // reminders.go: last, so its first sweep sees every booking
 }
 
 // seeder carries what the parts share.

@@ -101,6 +101,8 @@ func (f *fixture) pathFor(pattern string) string {
 		id = f.sessions.done
 	case strings.Contains(pattern, "/AdverseEvent/"):
 		id = f.sessions.adverseEvent
+	case strings.Contains(pattern, "/DocumentReference/"):
+		id = f.notes.integration
 	}
 	return strings.ReplaceAll(pattern, "{id}", id)
 }
@@ -116,6 +118,7 @@ func TestAccessMatrix(t *testing.T) {
 	f.seedPreparation()
 	f.seedDosing()
 	f.seedMedicineSessions()
+	f.seedNotes()
 	got := map[string]string{}
 	var routes []string
 	leaks, checks := 0, 0

@@ -96,6 +96,8 @@ func New(cfg Config) *API {
 	a.register(a.medicationAdministrationType())
 	a.register(a.adverseEventType())
 	a.everything = append(a.everything, a.sessionsEverything)
+	a.register(a.documentReferenceType()) // document_reference.go: signed session notes
+	a.everything = append(a.everything, a.notesEverything)
 
 	a.routes = a.routeTable()
 	a.mux = http.NewServeMux()

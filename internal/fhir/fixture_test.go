@@ -44,6 +44,9 @@ type fixture struct {
 	// sessions are client A's medicine session records; see
 	// seedMedicineSessions (medicine_session_test.go).
 	sessions sessionIDs
+	// notes are client A's signed notes; see seedNotes
+	// (document_reference_test.go).
+	notes noteIDs
 }
 
 // extraClients are on the assigned therapist's care team alongside client A.

@@ -83,6 +83,9 @@ type Chart struct {
 	Measures ChartMeasures
 	// CanEditTeam says the actor may change the care team (an admin).
 	CanEditTeam bool
+	// CanKeepProcessNotes says the actor may keep psychotherapy notes
+	// about the client (a clinician on the care team).
+	CanKeepProcessNotes bool
 }
 
 var opChart = op{action: "client.read"}
@@ -96,6 +99,7 @@ func (s *Service) Chart(ctx context.Context, a Actor, clientID string) (Chart, e
 			return err
 		}
 		out.Client, out.Team, out.CanEditTeam = ch.Client, ch.Team, ch.may(a, access.Write, access.CareTeam)
+		out.CanKeepProcessNotes = mayKeepProcessNotes(a, ch)
 		if out.Staff, err = tx.Staff(ctx, a.P.ClinicID); err != nil {
 			return err
 		}

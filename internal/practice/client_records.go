@@ -25,8 +25,13 @@ const (
 	// PartSessions are every booked session, cancelled ones too, the
 	// record of each medicine session, and the clinic's staff by name.
 	PartSessions
+	// PartNotes are the signed preparation and integration session notes
+	// and their addenda, and the clinic's staff by name. Psychotherapy
+	// notes are not a part: they are not the client's record, and nothing
+	// here can read them.
+	PartNotes
 
-	AllParts = PartCourses | PartGoals | PartConsents | PartDosingOrders | PartResponses | PartSessions
+	AllParts = PartCourses | PartGoals | PartConsents | PartDosingOrders | PartResponses | PartSessions | PartNotes
 )
 
 // ClientRecords are one client's records, as far as the Parts asked for.
@@ -42,8 +47,15 @@ type ClientRecords struct {
 	// appointment id.
 	SessionRecords map[string]store.SessionRecord
 	// StaffNames are the clinic's staff, disabled accounts too, by user
-	// id: who booked, gave a dose, took a reading.
+	// id: who booked, gave a dose, took a reading, wrote a note.
 	StaffNames map[string]string
+	// PrepNotes and IntegrationNotes are the client's signed session
+	// notes over all their courses, addenda included, oldest first.
+	PrepNotes        []store.PrepNote
+	IntegrationNotes []store.IntegrationNote
+	// SessionAppointments map the client's medicine session records to
+	// their appointments, for the encounter a note integrates.
+	SessionAppointments map[string]string
 }
 
 // SignedConsent is a client's signature on one version of a consent
@@ -68,6 +80,9 @@ const (
 	KindMedicineSession
 	KindSessionVitals // one set of readings of a medicine session
 	KindAdverseEvent
+	// KindSessionNote is a signed preparation or integration session note
+	// (or an addendum): their ids are drawn from one random space.
+	KindSessionNote
 )
 
 // Ref names one record by its kind and id.
@@ -130,6 +145,13 @@ func whose(ctx context.Context, tx *store.Tx, clinicID string, ref Ref) (string,
 			err = problem.New(problem.NotFound, "That client is not booked in that appointment.")
 		}
 		return ref.ClientID, err
+	case KindSessionNote:
+		n, err := tx.IntegrationNoteByID(ctx, clinicID, ref.ID)
+		if problem.CodeOf(err) != problem.NotFound {
+			return n.ClientID, err
+		}
+		p, err := tx.PrepNoteByID(ctx, clinicID, ref.ID)
+		return p.ClientID, err
 	case KindMedicineSession, KindSessionVitals, KindAdverseEvent:
 		sessionID := ref.ID
 		if part, ok := sessionParts[ref.Kind]; ok {
@@ -232,7 +254,36 @@ func (s *Service) loadRecords(ctx context.Context, tx *store.Tx, cl store.Client
 			return rec, err
 		}
 	}
+	if parts&PartNotes != 0 {
+		if rec.StaffNames, err = pc.staffNames(ctx, tx, cl.ClinicID); err != nil {
+			return rec, err
+		}
+		if rec.PrepNotes, err = tx.ClientPrepNotes(ctx, cl.ClinicID, cl.ID); err != nil {
+			return rec, err
+		}
+		if rec.IntegrationNotes, err = tx.ClientIntegrationNotes(ctx, cl.ClinicID, cl.ID); err != nil {
+			return rec, err
+		}
+		if rec.SessionAppointments, err = tx.SessionAppointments(ctx, cl.ClinicID, cl.ID); err != nil {
+			return rec, err
+		}
+	}
 	return rec, nil
+}
+
+// staffNames are the clinic's staff by id, read once for all the clients.
+func (pc *partCache) staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
+	if pc.staff == nil {
+		staff, err := tx.Staff(ctx, clinicID)
+		if err != nil {
+			return nil, err
+		}
+		pc.staff = make(map[string]string, len(staff))
+		for _, u := range staff {
+			pc.staff[u.ID] = u.Name
+		}
+	}
+	return pc.staff, nil
 }
 
 // consents are a client's signatures, each with its document.
@@ -259,18 +310,10 @@ func (pc *partCache) consents(ctx context.Context, tx *store.Tx, cl store.Client
 // whole record of each medicine session, and the clinic's staff names.
 func (s *Service) loadSessions(ctx context.Context, tx *store.Tx, rec *ClientRecords, pc *partCache) error {
 	cl := rec.Client
-	if pc.staff == nil {
-		staff, err := tx.Staff(ctx, cl.ClinicID)
-		if err != nil {
-			return err
-		}
-		pc.staff = make(map[string]string, len(staff))
-		for _, u := range staff {
-			pc.staff[u.ID] = u.Name
-		}
-	}
-	rec.StaffNames = pc.staff
 	var err error
+	if rec.StaffNames, err = pc.staffNames(ctx, tx, cl.ClinicID); err != nil {
+		return err
+	}
 	// A client's sessions from the beginning of the practice to well past
 	// any booking a calendar takes.
 	rec.Appointments, err = tx.Appointments(ctx, store.AppointmentFilter{ClinicID: cl.ClinicID, ClientID: cl.ID,

@@ -328,8 +328,18 @@ func (t *Tx) Staff(ctx context.Context, clinicID string) ([]User, error) {
 // StaffNamed lists those of a clinic's staff whose ids are given (a care
 // team), disabled ones too.
 func (t *Tx) StaffNamed(ctx context.Context, clinicID string, ids []string) ([]User, error) {
+	// Read by id alone, so the database goes to the few rows by their key
+	// (SQLite, without statistics, would otherwise walk the clinic's
+	// users); the clinic is checked here instead.
 	in, args := inList("id", ids)
-	return t.users(ctx, `clinic_id = ? AND kind = 'staff' AND `+in, append([]any{clinicID}, args...)...)
+	all, err := t.users(ctx, in, args...)
+	var out []User
+	for _, u := range all {
+		if u.ClinicID == clinicID && u.Kind == "staff" {
+			out = append(out, u)
+		}
+	}
+	return out, err
 }
 
 // users lists the users a condition selects, by name, with their roles.

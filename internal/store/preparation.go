@@ -167,8 +167,30 @@ func (t *Tx) AddPrepNote(ctx context.Context, n *PrepNote) error {
 
 // PrepNotes lists a course's notes and addenda, in the order they happened.
 func (t *Tx) PrepNotes(ctx context.Context, clinicID, courseID string) ([]PrepNote, error) {
+	return t.prepNotes(ctx, `clinic_id = ? AND course_id = ?`, clinicID, courseID)
+}
+
+// ClientPrepNotes lists every preparation note of a client, over all their
+// courses.
+func (t *Tx) ClientPrepNotes(ctx context.Context, clinicID, clientID string) ([]PrepNote, error) {
+	return t.prepNotes(ctx, `clinic_id = ? AND client_id = ?`, clinicID, clientID)
+}
+
+// PrepNoteByID loads one preparation note of a clinic by its id.
+func (t *Tx) PrepNoteByID(ctx context.Context, clinicID, id string) (PrepNote, error) {
+	ns, err := t.prepNotes(ctx, `clinic_id = ? AND id = ?`, clinicID, id)
+	if err == nil && len(ns) == 0 {
+		err = problem.New(problem.NotFound, "The note was not found.")
+	}
+	if err != nil {
+		return PrepNote{}, err
+	}
+	return ns[0], nil
+}
+
+func (t *Tx) prepNotes(ctx context.Context, where string, args ...any) ([]PrepNote, error) {
 	rows, err := t.query(ctx, `SELECT id, clinic_id, client_id, course_id, occurred_at, body, author_id, signed_at, addendum_to, joint_with
-		FROM prep_notes WHERE clinic_id = ? AND course_id = ? ORDER BY occurred_at, signed_at, id`, clinicID, courseID)
+		FROM prep_notes WHERE `+where+` ORDER BY occurred_at, signed_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +206,7 @@ func (t *Tx) PrepNotes(ctx context.Context, clinicID, courseID string) ([]PrepNo
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Body, err = t.openText(ctx, prepNoteBinding(clinicID, out[i].ID), out[i].Body); err != nil {
+		if out[i].Body, err = t.openText(ctx, prepNoteBinding(out[i].ClinicID, out[i].ID), out[i].Body); err != nil {
 			return nil, err
 		}
 	}

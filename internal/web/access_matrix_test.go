@@ -52,7 +52,8 @@ func (f *fixture) pathFor(pattern string) string {
 		"{n}", "1",
 		"{log}", f.integration.logID,
 		"{file}", "not-a-real-token.ics",
-		"{job}", f.users["assigned"].ID)
+		"{job}", f.users["assigned"].ID,
+		"{pnote}", f.integration.processNoteID)
 	return r.Replace(pattern)
 }
 

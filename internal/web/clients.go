@@ -85,7 +85,8 @@ func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id strin
 	}
 	c := ch.Client
 	cv := view.ClientView{Measures: chartMeasures(ch.Measures, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth,
-		Email: c.Email, Phone: c.Phone, Portal: c.Portal, CanEditTeam: ch.CanEditTeam, CanInvite: c.Portal != "active" && c.Portal != "disabled"}
+		Email: c.Email, Phone: c.Phone, Portal: c.Portal, CanEditTeam: ch.CanEditTeam, CanInvite: c.Portal != "active" && c.Portal != "disabled",
+		CanKeepProcessNotes: ch.CanKeepProcessNotes}
 	onTeam := map[string]bool{}
 	for _, id := range ch.Team {
 		onTeam[id] = true

@@ -10,10 +10,12 @@ import (
 // integrationFixture is client A's writing between sessions, each piece
 // holding the marker: two workbook answers of chapter 1, the first shared
 // and the second kept private, and a practice logged today, with the log
-// shared. Client B has none of it.
+// shared; the care team's signed integration note and the assigned
+// therapist's psychotherapy note about A. Client B has none of it.
 type integrationFixture struct {
 	sharedPrompt, privatePrompt string
 	logID                       string
+	noteID, processNoteID       string
 }
 
 func (f *fixture) seedIntegration() {
@@ -37,6 +39,18 @@ func (f *fixture) seedIntegration() {
 			return err
 		}
 		f.integration.logID = log.ID
+		note := store.IntegrationNote{ClinicID: f.clinic.ID, ClientID: a.ID, CourseID: f.measures.courseID, Template: "dap", OccurredAt: f.now,
+			Sections: map[string]string{"data": "Calmer since the session. " + marker}, AuthorID: f.users["assigned"].ID, SignedAt: f.now}
+		if err := tx.AddIntegrationNote(ctx, &note); err != nil {
+			return err
+		}
+		f.integration.noteID = note.ID
+		pn := store.PsychotherapyNote{ClinicID: f.clinic.ID, ClientID: a.ID, AuthorID: f.users["assigned"].ID,
+			Body: "Process note. " + marker, CreatedAt: f.now, UpdatedAt: f.now}
+		if err := tx.AddPsychotherapyNote(ctx, &pn); err != nil {
+			return err
+		}
+		f.integration.processNoteID = pn.ID
 		return tx.SetClientSharing(ctx, f.clinic.ID, a.ID, store.Sharing{Practices: true}, f.now)
 	})
 	if err != nil {

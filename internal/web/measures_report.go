@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"doorway/internal/export"
+	"doorway/internal/practice"
 	"doorway/internal/web/view"
 )
 
@@ -23,25 +25,7 @@ func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
 	rep := export.Report{ClinicName: v.Clinic.Name, ClientName: c.DisplayName(), DateOfBirth: c.DateOfBirth, Generated: mr.Generated,
 		Loc: loc, Demo: s.cfg.Demo || v.Clinic.Demo}
 	for _, t := range mr.Trends {
-		in := t.Instrument
-		ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(t.History, loc)}
-		figs, note, source := changeFigures(t.Change, loc)
-		for _, f := range figs {
-			ri.Figures = append(ri.Figures, export.Figure{Label: f.Label, Value: figureText(f)})
-		}
-		ri.FigureNote = strings.TrimSpace(note + " " + source)
-		for _, rsp := range t.Responses {
-			how := "portal"
-			if rsp.OnPaper {
-				how = "paper form"
-			}
-			if t.Flagged[rsp.ID] {
-				how += "; safety flag raised"
-			}
-			ri.Rows = append(ri.Rows, export.ReportRow{Date: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp),
-				Band: orDashText(bandLabel(in, rsp)), How: how})
-		}
-		rep.Instruments = append(rep.Instruments, ri)
+		rep.Instruments = append(rep.Instruments, reportInstrument(t, loc))
 	}
 	pdf, err := export.MeasuresReport(rep)
 	if err != nil {
@@ -53,6 +37,32 @@ func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="measures-report.pdf"`)
 	w.WriteHeader(http.StatusOK)
 	w.Write(pdf)
+}
+
+// reportInstrument is one instrument's section of a PDF: its chart with
+// the medicine sessions marked, its change figures and its scores, with
+// how each was given (and, on the care team's copy, the safety flags it
+// raised).
+func reportInstrument(t practice.Trend, loc *time.Location) export.ReportInstrument {
+	in := t.Instrument
+	ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(t.History, loc)}
+	figs, note, source := changeFigures(t.Change, loc)
+	for _, f := range figs {
+		ri.Figures = append(ri.Figures, export.Figure{Label: f.Label, Value: figureText(f)})
+	}
+	ri.FigureNote = strings.TrimSpace(note + " " + source)
+	for _, rsp := range t.Responses {
+		how := "portal"
+		if rsp.OnPaper {
+			how = "paper form"
+		}
+		if t.Flagged[rsp.ID] {
+			how += "; safety flag raised"
+		}
+		ri.Rows = append(ri.Rows, export.ReportRow{Date: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp),
+			Band: orDashText(bandLabel(in, rsp)), How: how})
+	}
+	return ri
 }
 
 // figureText is a change figure as one line of text.

@@ -19,7 +19,7 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := v.Clinic.Location()
-	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
+	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Looking: h.HasCourse && care.ReviewOpen(h.Course.State), Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
 		ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone,
 		Due: dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID })}
 	for _, st := range consentStatuses(h.Documents, h.Signatures, loc) {
@@ -181,4 +181,12 @@ var actionWords = map[string]string{
 	"medicine_session.addendum":      "Added a correction to your medicine-session record",
 	"notification.email":             "Sent an e-mail about your care",
 	"calendar.feed_read":             "Your calendar app read your sessions",
+	"integration_note.list":          "Read the notes of your integration sessions",
+	"integration_note.sign":          "Wrote a note of your integration session",
+	"integration_note.addendum":      "Added a correction to a note of your integration session",
+	"psychotherapy_note.list":        "Read their own private notes of your sessions, kept apart from your record",
+	"psychotherapy_note.read":        "Read their own private notes of your sessions, kept apart from your record",
+	"psychotherapy_note.write":       "Wrote their own private notes of your sessions, kept apart from your record",
+	"course_review.read":             "Opened the review of your goals at the end of your course",
+	"goal.review":                    "Said how one of your goals ended",
 }

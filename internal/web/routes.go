@@ -109,6 +109,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.notificationRoutes()...)    // notifications.go
 	routes = append(routes, s.outboxRoutes()...)          // outbox.go
 	routes = append(routes, s.seriesMailRoutes()...)      // series.go
+	routes = append(routes, s.integrationNoteRoutes()...) // integration_notes.go, psychotherapy_notes.go, course_review.go
 	return routes
 }
 

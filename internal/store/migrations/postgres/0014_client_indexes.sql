@@ -24,3 +24,12 @@ CREATE INDEX clients_clinic ON clients (clinic_id, LOWER(family_name), LOWER(giv
 
 -- A client's goals over all their courses (the record they take away).
 CREATE INDEX goals_client ON goals (clinic_id, client_id, created_at);
+
+-- A client's preparation and integration notes over all their courses (the
+-- record they take away, the FHIR DocumentReference search).
+CREATE INDEX prep_notes_client ON prep_notes (clinic_id, client_id, occurred_at);
+CREATE INDEX integration_notes_client ON integration_notes (clinic_id, client_id, occurred_at);
+
+-- The staff of a clinic, without walking its clients' portal accounts.
+DROP INDEX users_clinic;
+CREATE INDEX users_clinic ON users (clinic_id, kind, name);
