@@ -115,7 +115,8 @@ func typedSettings(clinic store.Clinic, raw map[string]string) *Settings {
 // gateSettings are the gates' thresholds: the screening settings (how long
 // an approval lasts), the course-gate settings (baseline measures,
 // preparation sessions, fasting), and the pre-dose lines of the session
-// rules, which the gates read rather than keep a second copy of.
+// rules and the protocol's pre-dose window, which the gates read rather
+// than keep a second copy of.
 func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Settings, rules store.SessionRules) care.Settings {
 	gs := store.GateSettingsFrom(raw)
 	pre, alerts := rules.Settings.PreDose, rules.Settings.Alerts
@@ -128,6 +129,7 @@ func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Sett
 		HoldBP:                 screening.BP{Systolic: pre.Hold.Systolic, Diastolic: pre.Hold.Diastolic},
 		MaxHeartRate:           alerts.HRAbove,
 		MinSpO2:                alerts.SpO2Below,
+		PreDoseVitalsMinutes:   rules.Protocol.PreDoseWindow,
 		Location:               clinic.Location(),
 	}
 	if gs.BaselineInstruments != nil {

@@ -865,22 +865,27 @@ func (m MedicineSession) PreDose(pre *SessionVitals) *care.PreDose {
 		p.Vitals = &care.Vitals{BP: screening.BP{Systolic: pre.Systolic, Diastolic: pre.Diastolic},
 			HeartRate: pre.HeartRate, SpO2: pre.SpO2, At: pre.TakenAt}
 	}
+	if m.Dose != nil {
+		// The reading counts within the window before the dose as given,
+		// not before whenever the record is read.
+		p.DosedAt = m.Dose.GivenAt
+	}
 	return p
 }
 
 // SessionGateInput loads what care.Gates needs for a session: the course's
-// facts and overrides (GateInput), the record's checklist and pre-dose
+// facts and overrides and the client's safety facts (DayGateInput), the record's checklist and pre-dose
 // reading, and the overrides prescribers made for this session. course is
 // the record's course and rec the whole record, both already loaded.
 func (t *Tx) SessionGateInput(ctx context.Context, course Course, rec SessionRecord) (care.GateInput, error) {
 	m := rec.Session
-	in, err := t.GateInput(ctx, course)
+	in, err := t.DayGateInput(ctx, course)
 	if err != nil {
 		return in, err
 	}
 	in.PreDose = m.PreDose(LatestPreDose(rec.Vitals))
 	for _, o := range rec.Overrides {
-		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, At: o.At})
+		in.Overrides = append(in.Overrides, o.Care())
 	}
 	return in, nil
 }

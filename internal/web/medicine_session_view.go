@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/care"
 	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -43,7 +44,14 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 	}
 
 	// The gates and the forms before the dose.
-	sv.Gates = gateRows(p.Gates, loc)
+	// The safety gates come first, and any that holds the dose back is
+	// also the first thing on the page (CLINICAL.md §3).
+	sv.Gates = gateRows(care.SafetyFirst(p.Gates), loc)
+	for _, g := range sv.Gates {
+		if g.Safety && !g.Cleared() {
+			sv.SafetyHolds = append(sv.SafetyHolds, g)
+		}
+	}
 	sv.Ready, _ = p.Ready()
 	for _, g := range p.Gates {
 		if !g.Cleared() && g.Overridable {

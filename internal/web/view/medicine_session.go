@@ -31,8 +31,11 @@ type MedicineSessionView struct {
 	CanWrite     bool // a clinician on the care team: documents the session
 	CanPrescribe bool // a prescriber on the care team: overrides, confirms, signs
 
-	// Before the dose.
+	// Before the dose. Gates are in the order shown, the safety gates
+	// first; SafetyHolds are those of them that hold the dose back, shown
+	// again at the top of the page.
 	Gates           []GateRow
+	SafetyHolds     []GateRow
 	Ready           bool
 	OverrideChoices []GateRow
 	Checklist       PreDoseView
