@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -284,27 +283,11 @@ func (t *Tx) loadDosingOrder(ctx context.Context, course Course) (*care.DosingOr
 	return o.Gate(), nil
 }
 
-// loadSignatures is every signature the client has given. The gate names a
-// document by its kind, which stays the same from version to version.
+// loadSignatures is every signature the client has given, with when each
+// was withdrawn: a withdrawal voids every signature of the document made up
+// to it (care.Signature).
 func (t *Tx) loadSignatures(ctx context.Context, course Course) ([]care.Signature, error) {
-	rows, err := t.query(ctx, `SELECT d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
-		JOIN consent_documents d ON d.id = s.document_id WHERE s.clinic_id = ? AND s.client_id = ? ORDER BY s.signed_at`,
-		course.ClinicID, course.ClientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var sigs []care.Signature
-	for rows.Next() {
-		var s care.Signature
-		var withdrawn sql.NullTime
-		if err := rows.Scan(&s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
-			return nil, err
-		}
-		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
-		sigs = append(sigs, s)
-	}
-	return sigs, rows.Err()
+	return t.careSignatures(ctx, `s.clinic_id = ? AND s.client_id = ?`, course.ClinicID, course.ClientID)
 }
 
 // loadCompletions is every measure the client has completed.
