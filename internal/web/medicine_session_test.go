@@ -386,7 +386,9 @@ func TestSessionDischargeRefusedThenAllowed(t *testing.T) {
 	}
 	form := url.Values{"released_to": {"Jo Rivera"}, "alert_oriented": {"1"}}
 	r := f.post("assigned", "/discharge", form)
-	mustSee(t, "too early", r, http.StatusBadRequest, "Not ready for discharge yet.", "60 minutes since the dose; the minimum is 120, so 60 minutes remain.")
+	// The minimum observation counts from the end of administration: for
+	// an injection, the moment it is given.
+	mustSee(t, "too early", r, http.StatusBadRequest, "Not ready for discharge yet.", "60 minutes since the injection at 10:30; the minimum is 120, so 60 minutes remain.")
 	// At 125 minutes, with a fresh full reading, but leaving with someone
 	// other than the named companion.
 	f.wait(65 * time.Minute)
