@@ -86,6 +86,9 @@ type Chart struct {
 	Measures ChartMeasures
 	// CanEditTeam says the actor may change the care team (an admin).
 	CanEditTeam bool
+	// CanEditDetails says the actor may change the client's details (a
+	// clinician on the care team, or an admin).
+	CanEditDetails bool
 }
 
 var opChart = op{action: "client.read"}
@@ -99,6 +102,7 @@ func (s *Service) Chart(ctx context.Context, a Actor, clientID string) (Chart, e
 			return err
 		}
 		out.Client, out.Team, out.CanEditTeam = ch.Client, ch.Team, ch.may(a, access.Write, access.CareTeam)
+		out.CanEditDetails = ch.may(a, access.Write, access.ClientRecord)
 		if out.Staff, err = tx.Staff(ctx, a.P.ClinicID); err != nil {
 			return err
 		}
