@@ -21,7 +21,8 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 	loc := v.Clinic.Location()
 	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
 		ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone,
-		Due: dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID })}
+		Due:        dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID }),
+		CrisisText: h.Crisis.Text, Crisis: crisisButtons(h.Crisis)}
 	for _, st := range consentStatuses(h.Documents, h.Signatures, loc) {
 		if st.Required && st.Status != "signed" {
 			pv.Prep.ToSign = append(pv.Prep.ToSign, st.Title)
