@@ -141,9 +141,6 @@ func (s *Service) RecordAdministrationEnd(ctx context.Context, a Actor, in Admin
 		in.At = now
 	}
 	return s.changeSession(ctx, a, opAdministrationEnd, in.SessionTarget, access.ClinicalCare, func(tx *store.Tx, c *claimedSession) error {
-		if err := c.mustBeStarted(); err != nil {
-			return err
-		}
 		if err := c.change(session.PartAdministrationEnd); err != nil {
 			return err
 		}
