@@ -61,7 +61,8 @@ func flagClient(t *testing.T, srv *server, apptID string, at time.Time) {
 // (switched on by the admin, with its licence confirmed) reaches the high
 // tier: its flag acknowledged, the session still waits, until Dr. Lee, a
 // prescriber on her care team, overrides the C-SSRS gate with a reason.
-// Screenshots at 390 and 1280 px of the session page and the chart.
+// Screenshots at 390 and 1280 px of the session page and of a screening
+// page.
 func TestFlaggedClientsSessionWaitsForTheFlag(t *testing.T) {
 	srv := sqliteServer(t)
 	apptID := readyClientIn(t, srv, "Hana", "Rowe", 24)
@@ -210,26 +211,28 @@ func TestFlaggedClientsSessionWaitsForTheFlag(t *testing.T) {
 	sam.open(record)
 	sam.screenshot("session-cssrs-overridden")
 
-	// Omar's screening, as Dr. Lee reads it: what fired, each medicine
-	// with what screening recognised in its name, every rule with its
-	// source; on a desktop and on a phone.
+	// Daniel's screening, as Dr. Lee reads it: the decision and until
+	// when it holds, each medicine with what screening made of its name,
+	// every rule with its source; on a desktop and on a phone. (No other
+	// test changes Daniel's screening on the shared server.)
 	jordan.open("/caseload")
-	omar := jordan.linkTo("Omar Haddad")
-	if omar == "" {
-		t.Fatalf("Omar Haddad is not on Dr. Lee's caseload:\n%s", jordan.bodyText())
+	daniel := jordan.linkTo("Daniel Brooks")
+	if daniel == "" {
+		t.Fatalf("Daniel Brooks is not on Dr. Lee's caseload:\n%s", jordan.bodyText())
 	}
 	for _, vp := range []viewport{desktop, phone} {
 		jordan.setViewport(vp)
-		jordan.open(strings.TrimPrefix(omar, srv.URL) + "/screening")
+		jordan.open(strings.TrimPrefix(daniel, srv.URL) + "/screening")
 		body := jordan.bodyText()
-		for _, want := range []string{"High benzodiazepine dose", "Recognised:", "Every screening rule, with its source"} {
+		for _, want := range []string{"Valid until", "counted in the clinic's calendar days", "Not recognised: sertraline",
+			"Every screening rule, with its source"} {
 			if !strings.Contains(body, want) {
-				t.Errorf("Omar's screening page lacks %q", want)
+				t.Errorf("Daniel's screening page lacks %q", want)
 			}
 		}
 		if wide := run(jordan, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > int(vp.width) {
 			t.Errorf("the screening page is %d px wide on %d px", wide, vp.width)
 		}
-		jordan.screenshot("screening-omar")
+		jordan.screenshot("screening-daniel")
 	}
 }

@@ -231,7 +231,7 @@ func medLines(meds []intake.Medication) ([]view.MedLine, string) {
 			}
 			row.Recognised = "Recognised: " + strings.Join(names, ", ") + "."
 		} else if strings.TrimSpace(m.Name) != "" {
-			row.Recognised, row.Unrecognised = "Not recognised: "+strings.TrimSpace(m.Name)+"; not an interacting medicine Doorway knows by name.", true
+			row.Recognised, row.Unrecognised = "Not recognised by name: not an interacting medicine Doorway knows; check it by hand.", true
 		}
 		if de, ok := m.DiazepamEquivalent(); ok {
 			row.Diazepam = num(de) + " mg diazepam-equivalent a day"
