@@ -26,6 +26,13 @@ var tablet = viewport{name: "tablet", width: 820, height: 1180}
 // does. It returns the session's id.
 func readyClient(t *testing.T, srv *server, given, family string) string {
 	t.Helper()
+	return readyClientIn(t, srv, given, family, 23)
+}
+
+// readyClientIn is readyClient with the session booked days from now, so
+// that tests sharing the server do not book Sam twice at once.
+func readyClientIn(t *testing.T, srv *server, given, family string, days int) string {
+	t.Helper()
 	ctx := context.Background()
 	now := srv.Now()
 	var apptID string
@@ -71,7 +78,7 @@ func readyClient(t *testing.T, srv *server, given, family string) string {
 			if d.Required {
 				sig := store.ConsentSignature{ClinicID: clinic.ID, ClientID: c.ID, Kind: d.Kind, TypedName: given + " " + family, Agreed: true,
 					SignedAt: now.AddDate(0, 0, -20), IP: "192.0.2.10"}
-				if err := tx.SignConsent(ctx, &sig, d.Version); err != nil {
+				if _, err := tx.SignConsent(ctx, &sig, d.Version); err != nil {
 					return err
 				}
 			}
@@ -94,7 +101,7 @@ func readyClient(t *testing.T, srv *server, given, family string) string {
 			return err
 		}
 		// Booked well clear of the demo's own sessions and other tests'.
-		day := now.In(clinic.Location()).AddDate(0, 0, 23)
+		day := now.In(clinic.Location()).AddDate(0, 0, days)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 7, 0, 0, 0, clinic.Location()).UTC()
 		a := store.Appointment{ID: auth.NewID(), ClinicID: clinic.ID, Kind: store.KindMedicine, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
 			CreatedBy: sam.ID, CreatedAt: now, Staff: []string{sam.ID, jordan.ID},

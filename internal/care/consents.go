@@ -41,7 +41,7 @@ Most effects pass within a few hours of a session. Common ones are nausea and so
 
 ## What happens in a medicine session
 
-You will have fasted as we asked, and someone will be ready to take you home. We check how you are, your blood pressure, heart rate and oxygen level, and the intention you bring. You take the medicine (usually a tablet or lozenge that dissolves in your mouth, sometimes an injection), then rest lying down, usually with an eye mask and music. Your therapist stays with you the whole time and we check your vital signs at set times. You leave only when you are alert, your readings are settled, and your companion is there. Do not drive, work with machinery, or make important decisions until the next day.
+You will have fasted as we asked, and someone will be ready to take you home. We check how you are, your blood pressure, heart rate and oxygen level, and the intention you bring. You take the medicine (usually a tablet or lozenge that dissolves in your mouth, sometimes an injection), then rest lying down, usually with an eye mask and music. Your therapist stays with you the whole time and we check your blood pressure, heart rate and oxygen level at set times. You leave only when all of these are true: at least two hours have passed since the medicine was finished (the lozenge spat out, the infusion ended, the last spray given); you are fully alert; your blood pressure and heart rate are back close to your own readings from before the dose (within a fifth of them), or no higher than 140/90 with a heart rate between 50 and 100; and the companion you named is there to take you home. Do not drive, cycle, work with machinery, or make important decisions until the next day, after a night's sleep.
 
 ## Touch
 

@@ -135,3 +135,33 @@ func TestApprovalExpiryCountsClinicDays(t *testing.T) {
 		}
 	}
 }
+
+// The screening page and the gate say the same about an approval's end:
+// given at 23:30 on Sun 1 Mar 2026 (Los Angeles) for 30 days, recorded
+// as an instant 30 × 24 h on, across the change to summer time on 8 Mar.
+// It holds through Mon 30 Mar and has expired on Tue 31 Mar.
+func TestApprovalExpiryAgreesWithTheGate(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip(err)
+	}
+	at := time.Date(2026, 3, 1, 23, 30, 0, 0, la)
+	end := at.Add(30 * 24 * time.Hour) // 31 Mar 00:30 PDT: the next day by the clock
+	d := ScreeningDecision{Kind: screening.Approve, Tier: screening.Clear, At: at, ByPrescriber: true, By: "Dr Lee", ExpiresAt: &end}
+	s := Settings{Location: la}
+	if got := ApprovalExpiry(d, s).String(); got != "2026-03-31" {
+		t.Errorf("expiry day %s, want 2026-03-31", got)
+	}
+	for _, tc := range []struct {
+		now     time.Time
+		expired bool
+	}{
+		{time.Date(2026, 3, 30, 23, 59, 0, 0, la), false},
+		{time.Date(2026, 3, 31, 0, 0, 0, 0, la), true},
+	} {
+		gate := screeningGate(&d, s.withDefaults(), s.dayOf(tc.now))
+		if ApprovalExpired(d, s, tc.now) != tc.expired || gate.Pass == tc.expired {
+			t.Errorf("at %v: expired %v, gate passes %v; want expired %v", tc.now, ApprovalExpired(d, s, tc.now), gate.Pass, tc.expired)
+		}
+	}
+}

@@ -50,16 +50,7 @@ func screeningGate(d *ScreeningDecision, s Settings, today calendar.Day) Gate {
 	var lasting string
 	if d != nil {
 		decided = s.dayOf(d.At)
-		expires = screening.ExpiryDay(decided, s.Screening)
-		lasting = fmt.Sprintf("approvals last %d days", s.Screening.ApprovalDays)
-		if d.ExpiresAt != nil {
-			// The days it was given for, from the instants recorded: the
-			// clinic day of the recorded end itself can fall a day off when
-			// a daylight-saving change lies between.
-			days := int(math.Round(d.ExpiresAt.Sub(d.At).Hours() / 24))
-			expires = decided.AddDays(days)
-			lasting = fmt.Sprintf("this one was given for %d days", days)
-		}
+		expires, lasting = approvalExpiry(*d, s)
 	}
 	switch {
 	case d == nil:
@@ -86,6 +77,37 @@ func screeningGate(d *ScreeningDecision, s Settings, today calendar.Day) Gate {
 		g.Why = fmt.Sprintf("%s by %s on %s; valid through %s (%s).", d.Kind.Label(), d.By, dayText(decided, today), dayText(expires.AddDays(-1), today), lasting)
 	}
 	return g
+}
+
+// ApprovalExpiry is the clinic calendar day on which an approval decided
+// as d stops being valid: it holds through the day before. Every page that
+// says whether an approval has expired asks here, so none disagrees with
+// the screening gate (CLINICAL.md §3: days are the clinic's calendar days).
+func ApprovalExpiry(d ScreeningDecision, s Settings) calendar.Day {
+	day, _ := approvalExpiry(d, s.withDefaults())
+	return day
+}
+
+// ApprovalExpired reports whether an approval decided as d has expired by
+// now, on the clinic's calendar.
+func ApprovalExpired(d ScreeningDecision, s Settings, now time.Time) bool {
+	s = s.withDefaults()
+	exp, _ := approvalExpiry(d, s)
+	return !s.dayOf(now).Before(exp)
+}
+
+// approvalExpiry is ApprovalExpiry with how long the approval lasts in
+// words; s has its defaults.
+func approvalExpiry(d ScreeningDecision, s Settings) (calendar.Day, string) {
+	decided := s.dayOf(d.At)
+	if d.ExpiresAt != nil {
+		// The days it was given for, from the instants recorded: the
+		// clinic day of the recorded end itself can fall a day off when a
+		// daylight-saving change lies between.
+		days := int(math.Round(d.ExpiresAt.Sub(d.At).Hours() / 24))
+		return decided.AddDays(days), fmt.Sprintf("this one was given for %d days", days)
+	}
+	return screening.ExpiryDay(decided, s.Screening), fmt.Sprintf("approvals last %d days", s.Screening.ApprovalDays)
 }
 
 // consentGates makes one gate per required document. Consent is the client's

@@ -535,3 +535,16 @@ func TestGateDaysAreTheClinics(t *testing.T) {
 		}
 	}
 }
+
+// Every gate the lists can hold says where it comes from.
+func TestEveryGateHasASource(t *testing.T) {
+	in := GateInput{Consents: []ConsentDocument{{ID: "kap", Title: "KAP informed consent", Version: 1}}}
+	for _, g := range Gates(in, Settings{}, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) {
+		if Source(g.ID) == "" {
+			t.Errorf("gate %s has no source", g.ID)
+		}
+	}
+	if Source(GateConsent) == "" {
+		t.Error("the no-document consent gate has no source")
+	}
+}

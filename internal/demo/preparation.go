@@ -60,7 +60,7 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		cl, co := s.clients[key], courses[key]
 		sig := store.ConsentSignature{ClinicID: clinic.ID, ClientID: cl.ID, Kind: kind, TypedName: cl.GivenName + " " + cl.FamilyName,
 			Agreed: true, SignedAt: co.StartedAt.Add(days(6) + 10*time.Hour), IP: "198.51.100.20"}
-		if err := tx.SignConsent(ctx, &sig, 1); err != nil {
+		if _, err := tx.SignConsent(ctx, &sig, 1); err != nil {
 			return fmt.Errorf("demo consent for %s: %w", key, err)
 		}
 		return s.record(ctx, clinic.ID, audit.Entry{Action: "consent.sign", ResourceType: "consent_signature", ResourceID: sig.ID,

@@ -15,8 +15,9 @@ import (
 // the sessions of DEMO.md on the calendar. Maya's four medicine sessions fall
 // between her weekly PHQ-9s (measures.go), two on her first order of 200 mg
 // and two on the 300 mg that replaced it; Noah's six span his course; Tom is
-// in the Cedar Room now, 35 minutes in; Priya and Ben's joint session and
-// Ruth's preparation session are next week.
+// in the Cedar Room now, 35 minutes in; Lena's first medicine session is
+// booked after his; Priya and Ben's joint session and Ruth's preparation
+// session are next week.
 
 // orderSpec is one version of a client's dosing order.
 type orderSpec struct {
@@ -36,6 +37,8 @@ var demoOrders = []orderSpec{
 	{"priya", 25, session.Order{Route: session.RDT, Mg: session.MgOf(150), MaxMg: session.MgOf(200)}},
 	{"ben", 25, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(300)}},
 	{"noah", 125, session.Order{Route: session.RDT, Mg: session.MgOf(250), MaxMg: session.MgOf(300)}},
+	{"lena", 20, session.Order{Route: session.RDT, Mg: session.MgOf(200), MaxMg: session.MgOf(200),
+		Notes: "First medicine session once her safety plan is reviewed."}},
 }
 
 // visitSpec is one appointment. days is relative to today (negative: past);
@@ -50,6 +53,10 @@ type visitSpec struct {
 	notes   string
 	// inProgress: it began 35 minutes before now (days and hour unused).
 	inProgress bool
+	// afterTom: it begins at the first quarter hour after Tom's session
+	// under way ends, later the same day as a rule (days and hour unused):
+	// the staff are his.
+	afterTom bool
 }
 
 const bringNotes = "Bring comfortable clothes, an eye mask if you have a favourite, and your companion's phone number. We have blankets, water and music."
@@ -77,6 +84,10 @@ func demoVisits() []visitSpec {
 		visitSpec{clients: []string{"tom"}, kind: store.KindMedicine, inProgress: true, room: "cedar", staff: []string{"sam", "jordan"}, notes: bringNotes},
 		visitSpec{clients: []string{"ruth"}, kind: store.KindPreparation, days: 5, hour: 14, room: "willow", staff: []string{"sam"},
 			notes: "We will go through consent together and plan your first medicine session."},
+		// Lena's first medicine session is today; her PHQ-9 question 9
+		// flag from last week is still open, so its page leads with the
+		// safety gate, failing, until a clinician acknowledges the flag.
+		visitSpec{clients: []string{"lena"}, kind: store.KindMedicine, afterTom: true, room: "willow", staff: []string{"sam", "jordan"}, notes: bringNotes},
 	)
 	return out
 }
@@ -116,7 +127,11 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 	}
 	for _, v := range demoVisits() {
 		start := s.now.Add(-35 * time.Minute)
-		if !v.inProgress {
+		switch {
+		case v.afterTom:
+			tomEnds := s.now.Add(-35*time.Minute + time.Duration(rules.MedicineMinutes)*time.Minute)
+			start = tomEnds.Add(14 * time.Minute).Truncate(15 * time.Minute)
+		case !v.inProgress:
 			day := s.now.In(loc).AddDate(0, 0, v.days)
 			start = time.Date(day.Year(), day.Month(), day.Day(), v.hour, 0, 0, 0, loc).UTC()
 		}

@@ -15,10 +15,13 @@ import (
 // schedule put in the past, and Tom's under way, written with the store
 // calls the session pages make, in the order they make them. Maya's four go
 // 200 → 300 mg, the second version of her order written between her second
-// and third sessions; Daniel's second session has the blood-pressure alert
+// and third sessions, and the third has a deep-sedation alert (MOAA/S 1 at
+// 32 minutes) acknowledged by Sam; Daniel's second session has the blood-pressure alert
 // of DEMO.md, 186/112 at 40 minutes, acknowledged by Sam and settled by 75;
-// Noah's six span his completed course. Every finished record is discharged
-// to the companion, signed by Dr. Lee and locked. Tom was dosed 35 minutes
+// Noah's six span his completed course. The tablets and lozenges are spat
+// out at 10 minutes, recorded as the end of administration. Every finished
+// record is discharged to the companion two hours after that, signed by
+// Dr. Lee and locked. Tom was dosed 35 minutes
 // before the demo starts, his baseline and 15-minute readings are in, and
 // the 30-minute reading is due.
 
@@ -82,10 +85,8 @@ func (p person) timeline() []reading {
 	var out []reading
 	for _, m := range []int{15, 30, 40, 45, 60, 90, 120} {
 		r := rise[m]
-		rd := reading{minute: m, sys: p.sys + r[0], dia: p.dia + r[1], hr: p.hr + r[2], sedation: -1}
-		if m <= 60 || m == 120 {
-			rd.spo2 = p.spo2 - min(r[2]/4, 1)
-		}
+		// SpO2 at every point, as the protocol asks (CLINICAL.md §3).
+		rd := reading{minute: m, sys: p.sys + r[0], dia: p.dia + r[1], hr: p.hr + r[2], spo2: p.spo2 - min(r[2]/4, 1), sedation: -1}
 		if m == 120 {
 			rd.sedation = 5
 		}
@@ -100,7 +101,7 @@ func (p person) timeline() []reading {
 // near his resting level at 75.
 var danielAlert = []reading{
 	{15, 152, 94, 84, 97, -1}, {30, 170, 104, 92, 96, -1}, {40, 186, 112, 98, 96, -1}, {45, 182, 110, 96, 96, -1},
-	{60, 164, 100, 88, 97, -1}, {75, 138, 86, 78, 97, -1}, {90, 134, 84, 76, 0, -1}, {120, 130, 82, 74, 98, 5},
+	{60, 164, 100, 88, 97, -1}, {75, 138, 86, 78, 97, -1}, {90, 134, 84, 76, 97, -1}, {120, 130, 82, 74, 98, 5},
 }
 
 func seedSessions(ctx context.Context, s *seeder) error {
@@ -224,6 +225,20 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	if err := s.tx.SaveSessionSetting(ctx, clinic.ID, m.ID, store.SessionSetting{Music: true, EyeMask: true}, a.Staff); err != nil {
 		return err
 	}
+	if d.Route.Counted() && d.Route != session.Intranasal {
+		// The tablets or lozenges held for 10 minutes, then spat out: the
+		// minimum observation counts from then.
+		claim, _, err := s.tx.ClaimMedicineSessionFor(ctx, clinic.ID, a.ID, cl.ID)
+		if err != nil {
+			return err
+		}
+		if err := claim.RecordAdministrationEnd(ctx, at(10), sam); err != nil {
+			return err
+		}
+		if err := audited(m, "administration_end", at(10).In(clinic.Location()).Format("15:04"), false); err != nil {
+			return err
+		}
+	}
 
 	readings := p.timeline()
 	alert := key == "daniel" && n == 1
@@ -250,15 +265,26 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	if live {
 		return nil
 	}
-	for _, o := range []struct {
+	type observation struct {
 		minute   int
 		sedation int
 		dis      string
 		note     string
-	}{
+	}
+	observations := []observation{
 		{25, 4, "Eyes closed under the mask; says the room feels far away, and that this is fine.", "Calm, breathing slow and even."},
 		{70, 5, "Coming back; describes colours and a sense of space.", "Sitting up, sipping water, oriented."},
-	} {
+	}
+	sedated := key == "maya" && n == 2
+	if sedated {
+		// Maya's first session at 300 mg: deeply sedated for a while at
+		// 32 minutes, which raises the sedation alert (MOAA/S 1).
+		observations = []observation{observations[0],
+			{32, 1, "No answer to her name or a touch on the shoulder.", "Responds only to a firm squeeze of the shoulder. Airway open, breathing even."},
+			{45, 3, "Answers to her name, slowly.", "Rousable to voice; SpO2 steady."},
+			observations[1]}
+	}
+	for _, o := range observations {
 		sed := session.Sedation(o.sedation)
 		obs := store.SessionObservation{ClinicID: clinic.ID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(o.minute),
 			Observation: session.Observation{At: at(o.minute), Sedation: &sed, Dissociation: o.dis, Note: o.note}}
@@ -274,7 +300,14 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 			return err
 		}
 	}
-	if err := s.tx.DischargeMedicineSession(ctx, clinic.ID, m.ID, store.SessionDischarge{At: at(125), ReleasedTo: p.companion,
+	if sedated {
+		if err := s.sedationAlert(ctx, m, at, rules.Settings.Alerts); err != nil {
+			return err
+		}
+	}
+	// Discharge two hours after the tablets were spat out (135 minutes
+	// after the dose), the 120-minute reading the last.
+	if err := s.tx.DischargeMedicineSession(ctx, clinic.ID, m.ID, store.SessionDischarge{At: at(135), ReleasedTo: p.companion,
 		AlertOriented: true, By: sam}); err != nil {
 		return err
 	}
@@ -319,4 +352,38 @@ func (s *seeder) danielAlert(ctx context.Context, m store.MedicineSession, at fu
 	}
 	return s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
 		ClientID: m.ClientID, Detail: "hypertension mild"})
+}
+
+// sedationAlert acknowledges the deep-sedation alert Maya's observation at
+// 32 minutes raised, as Sam did at her side, and records the sedation as
+// an adverse event that resolved.
+func (s *seeder) sedationAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits) error {
+	sam := s.staff["sam"].ID
+	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
+	if err != nil {
+		return err
+	}
+	states := rec.Alerts(limits)
+	if len(states) != 1 || states[0].Kind != session.AlertSedation {
+		return fmt.Errorf("want the one sedation alert, the record raises %+v", states)
+	}
+	ack := store.SessionAlertAck{ClinicID: m.ClinicID, SessionID: m.ID, AlertKey: states[0].Key, Message: states[0].Message, By: sam, At: at(34),
+		Note: "Stayed at her side; airway open, breathing even, SpO2 97%. Turned her on her side, music off; Dr. Lee came in. " +
+			"Rousable to voice by 45 minutes (MOAA/S 3), alert by 70."}
+	if err := s.tx.AckSessionAlert(ctx, &ack); err != nil {
+		return err
+	}
+	if err := s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.alert_ack", ResourceType: "medicine_session", ResourceID: m.ID,
+		ClientID: m.ClientID, Severity: audit.High, Detail: states[0].Key}); err != nil {
+		return err
+	}
+	e := store.SessionAdverseEvent{ClinicID: m.ClinicID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(36),
+		AdverseEvent: session.AdverseEvent{At: at(32), Kind: session.Oversedation, Severity: session.Moderate,
+			Description: "Deep sedation at 32 minutes: responded only to a firm squeeze of the shoulder.",
+			Action:      "Recovery position, airway and SpO2 watched, Dr. Lee at the chair. Rousable to voice by 45 minutes.", Outcome: session.Resolved}}
+	if err := s.tx.AddSessionAdverseEvent(ctx, &e); err != nil {
+		return err
+	}
+	return s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
+		ClientID: m.ClientID, Detail: "sedation moderate"})
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"doorway/internal/care"
 	"doorway/internal/demo"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -67,6 +68,29 @@ func TestSessionsTellTheStories(t *testing.T) {
 							if a.Open() {
 								t.Errorf("%s session %d has an open alert: %s", name, i+1, a.Message)
 							}
+						}
+						// The discharge written is one the rules allow at
+						// that moment: the minimum observation from the end
+						// of administration, back to the client's own level.
+						if d := dischargeAt(r, rules, m.Discharge.At); !d.Ready {
+							for _, c := range d.Criteria {
+								if !c.Passed {
+									t.Errorf("%s session %d discharged before %s: %s", name, i+1, c.Label, c.Reason)
+								}
+							}
+						}
+					}
+				}
+				// Maya's third session: a deep-sedation alert (MOAA/S 1),
+				// acknowledged by Sam with a note.
+				if len(records["Maya"]) == 4 {
+					alerts := records["Maya"][2].Alerts(limits)
+					if len(alerts) != 1 || alerts[0].Kind != session.AlertSedation || alerts[0].Open() || alerts[0].Ack.By != "Sam Okafor" {
+						t.Errorf("Maya's sedation alert: %+v", alerts)
+					}
+					for _, i := range []int{0, 1, 3} {
+						if n := len(records["Maya"][i].Alerts(limits)); n != 0 {
+							t.Errorf("Maya's session %d has %d alerts", i+1, n)
 						}
 					}
 				}
@@ -148,6 +172,74 @@ func TestSessionsTellTheStories(t *testing.T) {
 				}
 				if next, ok := tt.Next(); !ok || next.Minute != 30 {
 					t.Errorf("Tom's next reading: %+v", next)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// dischargeAt puts a finished record to the discharge rules at the moment
+// it was discharged, with what the record says of it.
+func dischargeAt(r store.SessionRecord, rules store.SessionRules, at time.Time) session.Discharge {
+	m := r.Session
+	adm := m.Dose.Administration()
+	in := session.DischargeInput{Protocol: rules.Protocol, Limits: rules.Settings.Discharge, DoseTime: m.Dose.GivenAt, Administration: &adm,
+		Now: at, LastVitals: store.LatestReading(r.Vitals), AlertAndOriented: true, Companion: m.Checklist.CompanionName,
+		ReleasedTo: m.Discharge.ReleasedTo, OpenAlerts: session.OpenAlerts(r.Alerts(rules.Settings.Alerts))}
+	if pre := store.LatestPreDose(r.Vitals); pre != nil {
+		in.PreDose = &pre.Vitals
+	}
+	return session.CheckDischarge(in)
+}
+
+// TestLenasSessionLeadsWithHerOpenFlag: Lena's first medicine session is
+// booked after Tom's, and its gates lead with her open PHQ-9 flag, failing.
+func TestLenasSessionLeadsWithHerOpenFlag(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			st, now := seeded(t, e)
+			err := st.Read(ctx, func(tx *store.Tx) error {
+				clinic, err := tx.ClinicByRef(ctx, demo.ShortName)
+				if err != nil {
+					return err
+				}
+				clients, _, err := tx.Clients(ctx, store.ClientFilter{ClinicID: clinic.ID})
+				if err != nil {
+					return err
+				}
+				var lena store.Client
+				for _, c := range clients {
+					if c.GivenName == "Lena" {
+						lena = c
+					}
+				}
+				appts, err := tx.Appointments(ctx, store.AppointmentFilter{ClinicID: clinic.ID, ClientID: lena.ID, From: now, To: now.Add(24 * time.Hour)})
+				if err != nil {
+					return err
+				}
+				if len(appts) != 1 || appts[0].Kind != store.KindMedicine || appts[0].StartsAt.After(now.Add(4*time.Hour)) {
+					t.Fatalf("Lena's appointments in the next day: %+v", appts)
+				}
+				course, _, err := tx.SessionCourse(ctx, appts[0], lena.ID)
+				if err != nil {
+					return err
+				}
+				in, err := tx.DayGateInput(ctx, course)
+				if err != nil {
+					return err
+				}
+				gates := care.SafetyFirst(care.Gates(in, care.Settings{Location: clinic.Location()}, now))
+				if gates[0].ID != care.GateSafetyFlags || gates[0].Pass || gates[0].Cleared() {
+					t.Errorf("Lena's first gate: %+v", gates[0])
+				}
+				for _, g := range gates {
+					if g.Scope == care.CourseScope && !g.Cleared() {
+						t.Errorf("Lena's course gate %s fails: %s", g.Title, g.Why)
+					}
 				}
 				return nil
 			})

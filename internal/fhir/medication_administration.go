@@ -10,19 +10,23 @@ import (
 // MedicationAdministration is the dose given at a medicine session. Its id
 // is the session record's.
 type MedicationAdministration struct {
-	ResourceType          string                `json:"resourceType"`
-	ID                    string                `json:"id"`
-	Contained             []Medication          `json:"contained,omitempty"`
-	Status                string                `json:"status"`
-	MedicationReference   *Reference            `json:"medicationReference,omitempty"`
-	Subject               Reference             `json:"subject"`
-	Context               *Reference            `json:"context,omitempty"`
-	SupportingInformation []Reference           `json:"supportingInformation,omitempty"`
-	EffectiveDateTime     string                `json:"effectiveDateTime"`
-	Performer             []AdministrationActor `json:"performer,omitempty"`
-	Request               *Reference            `json:"request,omitempty"`
-	Note                  []Annotation          `json:"note,omitempty"`
-	Dosage                *AdministrationDosage `json:"dosage,omitempty"`
+	ResourceType          string       `json:"resourceType"`
+	ID                    string       `json:"id"`
+	Contained             []Medication `json:"contained,omitempty"`
+	Status                string       `json:"status"`
+	MedicationReference   *Reference   `json:"medicationReference,omitempty"`
+	Subject               Reference    `json:"subject"`
+	Context               *Reference   `json:"context,omitempty"`
+	SupportingInformation []Reference  `json:"supportingInformation,omitempty"`
+	// Effective is effectiveDateTime, the dose time, until the end of
+	// administration is recorded; then effectivePeriod, from the dose to
+	// that end. FHIR allows one of the two.
+	EffectiveDateTime string                `json:"effectiveDateTime,omitempty"`
+	EffectivePeriod   *Period               `json:"effectivePeriod,omitempty"`
+	Performer         []AdministrationActor `json:"performer,omitempty"`
+	Request           *Reference            `json:"request,omitempty"`
+	Note              []Annotation          `json:"note,omitempty"`
+	Dosage            *AdministrationDosage `json:"dosage,omitempty"`
 }
 
 // Medication is the medicine as given, contained in the administration
@@ -45,11 +49,14 @@ type AdministrationActor struct {
 	Actor    Reference        `json:"actor"`
 }
 
-// AdministrationDosage is the route and amount.
+// AdministrationDosage is the route and amount, and an IV infusion's rate
+// in mg/kg/h (UCUM), worked out from the dose, the weight and the time it
+// ran over.
 type AdministrationDosage struct {
-	Text  string           `json:"text,omitempty"`
-	Route *CodeableConcept `json:"route,omitempty"`
-	Dose  *Quantity        `json:"dose,omitempty"`
+	Text         string           `json:"text,omitempty"`
+	Route        *CodeableConcept `json:"route,omitempty"`
+	Dose         *Quantity        `json:"dose,omitempty"`
+	RateQuantity *Quantity        `json:"rateQuantity,omitempty"`
 }
 
 const (
@@ -70,7 +77,11 @@ func doseText(d store.SessionDose) string {
 		}
 		s += fmt.Sprintf(" (%d %s)", d.Units, noun)
 	}
-	return s + "; " + d.PerKg.String() + " at " + d.Weight.String()
+	s += "; " + d.PerKg.String() + " at " + d.Weight.String()
+	if d.InfusionMinutes > 0 {
+		s += fmt.Sprintf("; infused over %d min, %s", d.InfusionMinutes, d.Administration().Rate())
+	}
+	return s
 }
 
 func (cs clientSessions) toAdministration(r store.SessionRecord) MedicationAdministration {
@@ -88,6 +99,13 @@ func (cs clientSessions) toAdministration(r store.SessionRecord) MedicationAdmin
 		Performer: []AdministrationActor{{Function: &CodeableConcept{Coding: []Coding{{System: performerFunctionSystem, Code: "performer", Display: "Performer"}}},
 			Actor: cs.staffRef(d.GivenBy)}},
 		Dosage: &AdministrationDosage{Text: doseText(d), Route: ptr(routeConcept(d.Route)), Dose: mgQuantity(d.Mg)},
+	}
+	if d.EndedAt != nil {
+		ma.EffectiveDateTime = ""
+		ma.EffectivePeriod = &Period{Start: fhirInstant(d.GivenAt), End: fhirInstant(*d.EndedAt)}
+	}
+	if rate := d.Administration().Rate(); rate > 0 {
+		ma.Dosage.RateQuantity = &Quantity{Value: float64(rate) / 100, Unit: "mg/kg/h", System: ucumSystem, Code: "mg/kg/h"}
 	}
 	if d.OrderID != "" {
 		ma.Request = &Reference{Reference: "MedicationRequest/" + d.OrderID, Display: fmt.Sprintf("Dosing order, version %d", d.OrderVersion)}
@@ -119,7 +137,9 @@ func (a *API) medicationAdministrationType() *resourceType {
 	return &resourceType{name: "MedicationAdministration",
 		doc: "The dose given at a medicine session (id: the session record's): status completed; the medicine (RxNorm ketamine 6130 or esketamine nasal spray " +
 			"2201623) as a contained Medication with the lot as batch.lotNumber; dosage.route as SNOMED CT, dosage.dose in mg, " +
-			"and dosage.text with the form, units, mg/kg and the weight used (the body-weight Observation in supportingInformation); performer " +
+			"and dosage.text with the form, units, mg/kg and the weight used (the body-weight Observation in supportingInformation); an IV " +
+			"infusion's rate as dosage.rateQuantity in mg/kg/h; effectiveDateTime the dose time, or effectivePeriod from it to the end of " +
+			"administration once that is recorded (the end of the infusion, the last device, the lozenge spat out); performer " +
 			"who gave it; context the Encounter; request the MedicationRequest of the dosing order version the dose was checked against; a " +
 			"prescriber's confirmation of a dose outside the usual range as a note.",
 		read: a.recordRead(byID(practice.KindMedicineSession), a.sessionRecords(clientSessions.administrations)),

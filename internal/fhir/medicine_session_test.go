@@ -448,6 +448,10 @@ func TestCreateVitalSigns(t *testing.T) {
 				"Observation.component.where(code.coding.code='8462-4').valueQuantity"},
 			{"no diastolic", "assigned", vitalBody("85354-9", a.ID, live, map[string]any{"component": []any{bpPart("8480-6", 150)}}), "Observation.component"},
 			{"SpO2 above 100", "assigned", vitalBody("59408-5", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 101, "code": "%"}}), "Observation.valueQuantity"},
+			// Possible but far from usual: confirmed only on the live view.
+			{"systolic unusual", "assigned", vitalBody("85354-9", a.ID, live, map[string]any{"component": []any{bpPart("8480-6", 55), bpPart("8462-4", 35)}}),
+				"Observation.component.where(code.coding.code='8480-6').valueQuantity"},
+			{"SpO2 unusual", "assigned", vitalBody("59408-5", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 40, "code": "%"}}), "Observation.valueQuantity"},
 			{"fractional heart rate", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 88.5}}), "Observation.valueQuantity"},
 			{"wrong unit", "assigned", vitalBody("8867-4", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 88, "code": "kg"}}), "Observation.valueQuantity"},
 			{"body weight after the dose", "assigned", vitalBody("29463-7", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 70, "code": "kg"}}), "Observation.encounter"},
@@ -470,6 +474,11 @@ func TestCreateVitalSigns(t *testing.T) {
 				t.Errorf("%s: %d %s", tc.name, rec.Code, rec.Body)
 			}
 		}
+		rec := f.post("assigned", "/fhir/r4/Observation", vitalBody("59408-5", a.ID, live, map[string]any{"valueQuantity": map[string]any{"value": 40, "code": "%"}}))
+		if msg, _ := dig(mustFHIR(t, rec.Body.Bytes()), "issue", 0, "diagnostics").(string); !strings.Contains(msg, "An SpO2 of 40% is unusual (usually 50–100%).") ||
+			!strings.Contains(msg, "confirms it on the session's live view; the API does not take confirmations") {
+			t.Errorf("an unusual SpO2 is not explained: %q", msg)
+		}
 		if rec := f.post("assigned", "/fhir/r4/Observation", []byte(`{"resourceType":"Observation","interpretation":[]}`)); rec.Code != http.StatusBadRequest {
 			t.Errorf("an unknown field: %d", rec.Code)
 		}
@@ -480,7 +489,7 @@ func TestCreateVitalSigns(t *testing.T) {
 		// A BP panel at 30 minutes, as the prescriber on the team: stored as
 		// the page stores it, so it counts for the timetable and alerts.
 		at := f.now.Add(-5 * time.Minute)
-		rec := f.post("prescriber", "/fhir/r4/Observation", vitalBody("85354-9", a.ID, live, map[string]any{
+		rec = f.post("prescriber", "/fhir/r4/Observation", vitalBody("85354-9", a.ID, live, map[string]any{
 			"effectiveDateTime": fhirInstant(at), "component": []any{bpPart("8480-6", 204), bpPart("8462-4", 118)}}))
 		if rec.Code != http.StatusCreated {
 			t.Fatalf("create BP: %d %s", rec.Code, rec.Body)

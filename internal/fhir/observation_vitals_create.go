@@ -169,6 +169,19 @@ func sessionTarget(in vitalInput) (target, error) {
 // document (or who does not exist), the encounter (said as encounterMsg)
 // for a session not at that point, and path for the rest.
 func sessionWriteError(err error, path func(field string) string, encounterMsg string) error {
+	if u, ok := session.AsUnusual(err); ok {
+		// A value far from usual is recorded only once the person at the
+		// chair confirms it (CLINICAL.md §3). FHIR R4 has no element that
+		// says "the sender confirms this value is right", and an extension
+		// or a repeated POST would let a system confirm what nobody looked
+		// at, so the API refuses it and says where it can be confirmed.
+		msgs := make([]string, len(u.Unusual))
+		for i, x := range u.Unusual {
+			msgs[i] = x.Message
+		}
+		return reject(path(u.Unusual[0].Field), "%s A reading this far from usual is recorded only once a clinician confirms it on the session's live view; the API does not take confirmations. Check the reading and send it again, or enter it on the live view.",
+			strings.Join(msgs, " "))
+	}
 	switch {
 	case problem.CodeOf(err) == problem.NotFound:
 		return reject(atObsSubject, "%s", subjectMsg)

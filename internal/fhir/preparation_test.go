@@ -33,14 +33,14 @@ func (f *fixture) seedPreparation() {
 			return err
 		}
 		couples := store.ConsentSignature{ClinicID: clinic, ClientID: a.ID, Kind: care.ConsentCouples, TypedName: "Avery", Agreed: true, SignedAt: now.Add(-3 * time.Hour)}
-		if err := tx.SignConsent(ctx, &couples, 1); err != nil {
+		if _, err := tx.SignConsent(ctx, &couples, 1); err != nil {
 			return err
 		}
-		if err := tx.WithdrawConsent(ctx, clinic, a.ID, couples.ID, "", now.Add(-2*time.Hour)); err != nil {
+		if _, err := tx.WithdrawConsent(ctx, clinic, a.ID, couples.ID, "", now.Add(-2*time.Hour)); err != nil {
 			return err
 		}
 		kap := store.ConsentSignature{ClinicID: clinic, ClientID: a.ID, Kind: care.ConsentKAP, TypedName: "Avery " + marker, Agreed: true, SignedAt: now.Add(-time.Hour)}
-		if err := tx.SignConsent(ctx, &kap, 1); err != nil {
+		if _, err := tx.SignConsent(ctx, &kap, 1); err != nil {
 			return err
 		}
 		f.prep.signatureID, f.prep.withdrawnID = kap.ID, couples.ID

@@ -86,6 +86,9 @@ type Chart struct {
 	// CanKeepProcessNotes says the actor may keep psychotherapy notes
 	// about the client (a clinician on the care team).
 	CanKeepProcessNotes bool
+	// CanEditDetails says the actor may change the client's details (a
+	// clinician on the care team, or an admin).
+	CanEditDetails bool
 }
 
 var opChart = op{action: "client.read"}
@@ -100,6 +103,7 @@ func (s *Service) Chart(ctx context.Context, a Actor, clientID string) (Chart, e
 		}
 		out.Client, out.Team, out.CanEditTeam = ch.Client, ch.Team, ch.may(a, access.Write, access.CareTeam)
 		out.CanKeepProcessNotes = mayKeepProcessNotes(a, ch)
+		out.CanEditDetails = ch.may(a, access.Write, access.ClientRecord)
 		if out.Staff, err = tx.Staff(ctx, a.P.ClinicID); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -47,6 +48,9 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, in ClientInput) (Ad
 		Phone: strings.TrimSpace(in.Phone), CreatedAt: now}
 	var l Link
 	err := s.write(ctx, a, func(tx *store.Tx) error {
+		if err := plausibleBirth(c.DateOfBirth, calendar.Of(now, a.Location())); err != nil {
+			return err
+		}
 		if err := tx.CreateClient(ctx, &c); err != nil {
 			return err
 		}

@@ -123,15 +123,21 @@ func (s *Service) SignConsent(ctx context.Context, a Actor, in SignInput) (store
 			return err
 		}
 		sig.ClinicID, sig.ClientID = ch.Client.ClinicID, ch.Client.ID
-		err = tx.SignConsent(ctx, &sig, in.Version)
+		recorded, err := tx.SignConsent(ctx, &sig, in.Version)
 		if problem.CodeOf(err) == problem.NotFound {
 			return s.refuse(a, opConsentSign, "consent_document", in.Kind, "no such record", notFoundDocument)
 		}
 		if err != nil {
 			return err
 		}
-		return s.appendTx(ctx, tx, a, audit.Entry{Action: opConsentSign.action, ResourceType: "consent_signature", ResourceID: sig.ID,
-			ClientID: sig.ClientID, Severity: audit.High, Detail: sig.Kind + " version " + strconv.Itoa(sig.Version)})
+		e := audit.Entry{Action: opConsentSign.action, ResourceType: "consent_signature", ResourceID: sig.ID,
+			ClientID: sig.ClientID, Severity: audit.High, Detail: sig.Kind + " version " + strconv.Itoa(sig.Version)}
+		if !recorded {
+			// A second submission of a signature that counts: one
+			// signature stands, and the log says the repeat changed nothing.
+			e.Severity, e.Detail = audit.Info, e.Detail+" already signed; nothing new recorded"
+		}
+		return s.appendTx(ctx, tx, a, e)
 	})
 	return sig, err
 }
@@ -154,11 +160,16 @@ func (s *Service) WithdrawConsent(ctx context.Context, a Actor, kind, reason str
 		if sig, ok = activeSignature(sigs, kind); !ok {
 			return problem.New(problem.Conflict, "There is no signed consent to withdraw.")
 		}
-		if err := tx.WithdrawConsent(ctx, ch.Client.ClinicID, ch.Client.ID, sig.ID, reason, now); err != nil {
+		voided, err := tx.WithdrawConsent(ctx, ch.Client.ClinicID, ch.Client.ID, sig.ID, reason, now)
+		if err != nil {
 			return err
 		}
+		detail := kind + " version " + strconv.Itoa(sig.Version)
+		if voided > 1 {
+			detail += "; voids " + strconv.Itoa(voided) + " signatures of it"
+		}
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: opConsentWithdraw.action, ResourceType: "consent_signature", ResourceID: sig.ID,
-			ClientID: ch.Client.ID, Severity: audit.High, Detail: kind + " version " + strconv.Itoa(sig.Version)})
+			ClientID: ch.Client.ID, Severity: audit.High, Detail: detail})
 	})
 	return sig, err
 }

@@ -18,8 +18,11 @@ import (
 // them: the values as stored (or typed), each empty for its default.
 type MeasureSettingsForm struct {
 	// CrisisText is the clinic's own crisis text; "" shows
-	// DefaultCrisisText.
-	CrisisText string
+	// DefaultCrisisText. CrisisCall, CrisisSMS and CrisisEmergency are the
+	// numbers behind the buttons; with none of the four set the clinic has
+	// the US defaults (Crisis).
+	CrisisText                             string
+	CrisisCall, CrisisSMS, CrisisEmergency string
 	// PCL5Cutoff is the PCL-5 line for probable PTSD, as typed.
 	PCL5Cutoff string
 	QIDS       bool
@@ -42,9 +45,12 @@ type RCIReference struct {
 // The measures settings' fields, named as the settings form names its
 // inputs.
 const (
-	FieldCrisisText   = "crisis_text"
-	FieldPCL5Cutoff   = "pcl5_cutoff"
-	FieldCSSRSLicence = "cssrs_confirm"
+	FieldCrisisText      = "crisis_text"
+	FieldCrisisCall      = "crisis_call"
+	FieldCrisisSMS       = "crisis_sms"
+	FieldCrisisEmergency = "crisis_emergency"
+	FieldPCL5Cutoff      = "pcl5_cutoff"
+	FieldCSSRSLicence    = "cssrs_confirm"
 )
 
 // FieldRCISD and FieldRCIReliability name an instrument's reliable-change
@@ -78,7 +84,8 @@ func (s *Service) ReadMeasureSettings(ctx context.Context, a Actor) (MeasureSett
 			return err
 		}
 		m := st.Measures
-		out = MeasureSettingsForm{CrisisText: st.Raw[store.SettingCrisisText], PCL5Cutoff: strconv.Itoa(m.Scoring.PCL5Cutoff),
+		out = MeasureSettingsForm{CrisisText: st.Raw[store.SettingCrisisText], CrisisCall: st.Raw[store.SettingCrisisCall],
+			CrisisSMS: st.Raw[store.SettingCrisisSMS], CrisisEmergency: st.Raw[store.SettingCrisisEmergency], PCL5Cutoff: strconv.Itoa(m.Scoring.PCL5Cutoff),
 			QIDS: m.QIDS, CSSRS: m.CSSRS, CSSRSLicenceConfirmed: m.CSSRS, CSSRSLicence: m.CSSRSLicence, RCI: map[string]RCIReference{}}
 		for _, in := range RCIInstruments() {
 			sdKey, rKey := store.SettingRCI(in.ID)
@@ -134,6 +141,17 @@ func measureSettingValues(f MeasureSettingsForm) (map[string]string, error) {
 	var errs []error
 	values := map[string]string{store.SettingCrisisText: strings.TrimSpace(f.CrisisText), store.SettingQIDSEnabled: switchValue(f.QIDS),
 		store.SettingCSSRSEnabled: switchValue(f.CSSRS)}
+	for _, n := range []struct{ field, key, typed string }{
+		{FieldCrisisCall, store.SettingCrisisCall, f.CrisisCall},
+		{FieldCrisisSMS, store.SettingCrisisSMS, f.CrisisSMS},
+		{FieldCrisisEmergency, store.SettingCrisisEmergency, f.CrisisEmergency},
+	} {
+		v, err := checkCrisisNumber(n.field, n.typed)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		values[n.key] = v
+	}
 	if n, err := strconv.Atoi(strings.TrimSpace(f.PCL5Cutoff)); err != nil || n < 1 || n > 80 {
 		errs = append(errs, problem.Invalidf(FieldPCL5Cutoff, "Enter a whole number from 1 to 80; clinics use 31 to 33."))
 	} else if n == measures.DefaultPCL5Cutoff {

@@ -27,6 +27,8 @@ type PortalHome struct {
 	// Returned is the note that sent the course back to intake, while it is
 	// in intake again.
 	Returned *store.IntakeReturn
+	// Crisis is the clinic's crisis resources, always on the home page.
+	Crisis Crisis
 }
 
 var opPortalHome = op{action: "portal.read"}
@@ -62,7 +64,7 @@ func (s *Service) MyPortal(ctx context.Context, a Actor) (PortalHome, error) {
 		if err != nil {
 			return err
 		}
-		h.Due = st.DueNow(cm, now)
+		h.Due, h.Crisis = st.DueNow(cm, now), st.Crisis
 		if h.Upcoming, err = tx.Appointments(ctx, store.AppointmentFilter{ClinicID: c.ClinicID, ClientID: c.ID, From: now, To: now.Add(upcomingHorizon)}); err != nil {
 			return err
 		}

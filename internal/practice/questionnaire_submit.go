@@ -38,8 +38,10 @@ type Submitted struct {
 	Instrument *measures.Instrument
 	Response   store.Response
 	Flags      []store.SafetyFlag
-	// CrisisText is shown to a client whose answers raised a flag.
+	// CrisisText is shown to a client whose answers raised a flag; Crisis
+	// holds it with the clinic's crisis numbers.
 	CrisisText string
+	Crisis     Crisis
 }
 
 var opSubmit = op{action: "measure.submit", fhirType: "QuestionnaireResponse", fhirVerb: "create"}
@@ -112,7 +114,7 @@ func (s *Service) SubmitQuestionnaire(ctx context.Context, a Actor, in Questionn
 		entries := []audit.Entry{{Action: a.actionOf(opSubmit), ResourceType: "instrument_response", ResourceID: resp.ID,
 			ClientID: ch.Client.ID, Detail: detail}}
 		entries = append(entries, flagRaisedEntries(ch.Client.ID, instrument, flags)...)
-		out = Submitted{Instrument: instrument, Response: resp, Flags: flags, CrisisText: st.CrisisText}
+		out = Submitted{Instrument: instrument, Response: resp, Flags: flags, CrisisText: st.CrisisText, Crisis: st.Crisis}
 		return s.appendTx(ctx, tx, a, entries...)
 	})
 	return out, err

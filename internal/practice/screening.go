@@ -8,6 +8,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/care"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
@@ -34,7 +35,15 @@ type ScreeningCase struct {
 	// the name of who made it, and whether its approval has lapsed.
 	Decision  *store.ScreeningDecision
 	DecidedBy string
+	// Lapsed: the approval has expired; ExpiresOn is the clinic calendar
+	// day it expires on (it holds through the day before), counted as the
+	// screening gate counts it (care.ApprovalExpiry).
 	Lapsed    bool
+	ExpiresOn calendar.Day
+	// Retired names the rules recorded with the decision that are no
+	// longer in use (screening.RuleTitle), so an old decision stays
+	// readable.
+	RuleTitles []string
 	// CanDecide: the viewer may record a decision (a prescriber on the
 	// care team), and the course waits for one.
 	CanDecide bool
@@ -48,8 +57,14 @@ type screeningFile struct {
 	intake    store.Intake
 	result    screening.Result
 	settings  screening.Settings
+	gates     care.Settings // the clinic's calendar and approval length
 	decision  store.ScreeningDecision
 	decided   bool
+}
+
+// careDecision is the latest decision as the screening gate reads it.
+func (f screeningFile) careDecision() care.ScreeningDecision {
+	return care.ScreeningDecision{Kind: f.decision.Kind, Tier: f.decision.Tier, At: f.decision.DecidedAt, ExpiresAt: f.decision.ExpiresAt}
 }
 
 var (
@@ -75,7 +90,13 @@ func (s *Service) Screening(ctx context.Context, a Actor, clientID string) (Scre
 		}
 		d := f.decision
 		out.Decision = &d
-		out.Lapsed = d.ExpiresAt != nil && !now.Before(*d.ExpiresAt)
+		if d.Kind.Approves() {
+			out.ExpiresOn = care.ApprovalExpiry(f.careDecision(), f.gates)
+			out.Lapsed = care.ApprovalExpired(f.careDecision(), f.gates, now)
+		}
+		for _, id := range d.Rules {
+			out.RuleTitles = append(out.RuleTitles, screening.RuleTitle(id))
+		}
 		names, err := staffNames(ctx, tx, f.Client.ClinicID)
 		out.DecidedBy = names[d.DecidedBy]
 		return err
@@ -150,7 +171,7 @@ func (s *Service) screeningOf(ctx context.Context, tx *store.Tx, a Actor, o op, 
 	if err != nil {
 		return f, err
 	}
-	f.settings = st.Screening
+	f.settings, f.gates = st.Screening, st.Gates
 	if f.result, err = evaluateScreening(ctx, tx, c, f.intake, f.settings); err != nil {
 		return f, err
 	}
@@ -169,7 +190,8 @@ func (f screeningFile) awaitsDecision(now time.Time) bool {
 	case care.Screening:
 		return true
 	case care.Preparation:
-		return !f.decided || !f.decision.Kind.Approves() || f.decision.ExpiresAt == nil || !now.Before(*f.decision.ExpiresAt)
+		// Expired as the gate counts it: on the clinic's calendar.
+		return !f.decided || !f.decision.Kind.Approves() || f.decision.ExpiresAt == nil || care.ApprovalExpired(f.careDecision(), f.gates, now)
 	}
 	return false
 }

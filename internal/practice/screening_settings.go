@@ -40,6 +40,17 @@ var thresholds = []Threshold{
 		sourceRuleID: "exclude.uncontrolled_bp"},
 	{Name: "bp_diastolic", Key: store.SettingScreeningBPDiastolic, Label: "Resting blood pressure limit, diastolic", Unit: "mmHg",
 		Default: 100, Min: 40, Max: 200, Whole: true, sourceRuleID: "exclude.uncontrolled_bp"},
+	{Name: "review_bp_systolic", Key: store.SettingScreeningReviewBPSys, Label: "Known resting blood pressure that needs review, systolic", Unit: "mmHg",
+		Hint: "A known resting pressure above it needs the prescriber's review, as does hypertension, treated or not.", Default: 140, Min: 80, Max: 300, Whole: true,
+		sourceRuleID: "review.hypertension"},
+	{Name: "review_bp_diastolic", Key: store.SettingScreeningReviewBPDia, Label: "Known resting blood pressure that needs review, diastolic", Unit: "mmHg",
+		Default: 90, Min: 40, Max: 200, Whole: true, sourceRuleID: "review.hypertension"},
+	{Name: "min_age", Key: store.SettingScreeningMinAge, Label: "Youngest age for treatment", Unit: "years",
+		Hint: "Anyone younger is excluded; a client without a date of birth cannot be approved. 18 or more.", Default: 18, Min: 18, Max: 130, Whole: true,
+		sourceRuleID: "exclude.under_18"},
+	{Name: "heart_attack_weeks", Key: store.SettingScreeningHeartWeeks, Label: "A heart attack excludes for", Unit: "weeks",
+		Hint: "After the heart attack; later, it is heart disease for the prescriber's review. 6 or more.", Default: 6, Min: 6, Max: 520, Whole: true,
+		sourceRuleID: "exclude.recent_heart_attack"},
 	{Name: "benzo_mg", Key: store.SettingScreeningBenzoMG, Label: "Benzodiazepine limit", Unit: "mg diazepam-equivalent a day",
 		Hint: "A total daily dose above it needs the prescriber's review.", Default: 8, Min: 0.5, Max: 1000, sourceRuleID: "review.benzodiazepine"},
 	{Name: "bmi", Key: store.SettingScreeningBMI, Label: "BMI limit", Hint: "A BMI above it needs the prescriber's review.",
@@ -209,6 +220,13 @@ func (s *Service) SaveScreeningSettings(ctx context.Context, a Actor, in Screeni
 				ticked = append(ticked, id)
 			}
 		}
+		if len(errs) == 0 {
+			// Each number is in bounds; together, a review line above the
+			// exclude line would let a pressure between them pass unseen.
+			if err := store.ScreeningSettingsOf(values).Validate(); err != nil {
+				errs[thresholdOf(problem.FieldOf(err))] = problem.MessageOf(err)
+			}
+		}
 		if err := errs.err(); err != nil {
 			return err
 		}
@@ -224,4 +242,21 @@ func (s *Service) SaveScreeningSettings(ctx context.Context, a Actor, in Screeni
 			return k + "=" + v
 		})
 	})
+}
+
+// thresholdOf is the field of the page that screening.Settings.Validate's
+// field names.
+func thresholdOf(field string) string {
+	switch field {
+	case "review_bp_above":
+		return "review_bp_systolic"
+	case "resting_bp_limit":
+		return "bp_systolic"
+	}
+	for _, t := range thresholds {
+		if t.Name == field {
+			return field
+		}
+	}
+	return "form"
 }

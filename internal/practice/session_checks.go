@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,12 +194,16 @@ func (s *Service) OverrideSessionGate(ctx context.Context, a Actor, in OverrideI
 		if gate == nil {
 			return problem.Invalidf(FieldGate, "Choose one of the gates.")
 		}
-		// Access has said this is a prescriber on the care team.
-		if err := care.CheckOverride(*gate, care.Override{GateID: gate.ID, Reason: in.Reason, By: a.Name, ByPrescriber: true, At: now}); err != nil {
+		// Access has said this is a prescriber on the care team; the gate
+		// for a recent high C-SSRS result asks for both, so say so from
+		// the chart rather than assume it.
+		o := care.Override{GateID: gate.ID, Reason: in.Reason, By: a.Name, ByPrescriber: true,
+			OnCareTeam: slices.Contains(c.chart.Team, a.P.UserID), At: now}
+		if err := care.CheckOverride(*gate, o); err != nil {
 			return err
 		}
-		o := store.GateOverride{GateID: gate.ID, Reason: in.Reason, By: a.P.UserID, At: now}
-		if err := c.claim.AddOverride(ctx, &o); err != nil {
+		stored := store.GateOverride{GateID: gate.ID, Reason: in.Reason, By: a.P.UserID, At: now}
+		if err := c.claim.AddOverride(ctx, &stored); err != nil {
 			return err
 		}
 		c.log(a, opSessionOverride, gate.ID, true)

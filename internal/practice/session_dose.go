@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,12 +23,15 @@ type DoseInput struct {
 	// Mg is the dose given; zero leaves it to the order: mg/kg × today's
 	// weight, rounded down to the route's unit and held to the order's
 	// maximum (session.Calculate).
-	Mg      session.Mg
-	Lot     string
-	GivenBy string // user id of the clinician who gave it
-	GivenAt time.Time
-	Setting store.SessionSetting
-	Staff   []string // user ids of the staff present
+	Mg session.Mg
+	// InfusionMinutes, for IV only, is how long the infusion runs; zero
+	// takes the order's time (its OverMinutes).
+	InfusionMinutes int
+	Lot             string
+	GivenBy         string // user id of the clinician who gave it
+	GivenAt         time.Time
+	Setting         store.SessionSetting
+	Staff           []string // user ids of the staff present
 	// ConfirmReason, from a prescriber on the care team, confirms in the
 	// same step a dose that needs a prescriber's confirmation.
 	ConfirmReason string
@@ -77,7 +81,12 @@ func (s *Service) GiveDose(ctx context.Context, a Actor, in DoseInput) error {
 			}
 			mg = d.Mg
 		}
-		check, err := session.CheckDose(order.Order, order.Order.Route, mg, in.Weight, settings)
+		adm := session.Administration{Route: order.Order.Route, Mg: mg, Weight: in.Weight, Started: in.GivenAt, InfusionMinutes: in.InfusionMinutes}
+		if adm.Route == session.IV && adm.InfusionMinutes == 0 {
+			adm.InfusionMinutes = order.Order.OverMinutes
+		}
+		// The IV rate joins the reasons a prescriber must confirm.
+		check, err := session.CheckAdministration(order.Order, adm, settings)
 		if err != nil {
 			return err
 		}
@@ -95,17 +104,67 @@ func (s *Service) GiveDose(ctx context.Context, a Actor, in DoseInput) error {
 			return err
 		}
 		d := store.SessionDose{Route: order.Order.Route, Weight: in.Weight, Mg: mg, Units: check.Units, Lot: in.Lot, GivenBy: in.GivenBy,
-			GivenAt: in.GivenAt, OrderID: order.ID, RecordedBy: a.P.UserID}
+			GivenAt: in.GivenAt, OrderID: order.ID, RecordedBy: a.P.UserID, InfusionMinutes: adm.InfusionMinutes}
 		if err := c.claim.RecordDose(ctx, order, d, needs); err != nil {
 			return err
 		}
 		if err := c.claim.SaveSetting(ctx, in.Setting, in.Staff); err != nil {
 			return err
 		}
-		c.log(a, opSessionDose, d.Route.Label()+" "+d.Mg.String()+" at "+d.Weight.String(), false)
+		detail := d.Route.Label() + " " + d.Mg.String() + " at " + d.Weight.String()
+		if d.InfusionMinutes > 0 {
+			detail += " over " + strconv.Itoa(d.InfusionMinutes) + " min (" + check.RatePerKgHour.String() + ")"
+		}
+		c.log(a, opSessionDose, detail, false)
 		return nil
 	})
 }
+
+var opAdministrationEnd = op{action: "medicine_session.administration_end"}
+
+// AdministrationEndInput is when administration ended.
+type AdministrationEndInput struct {
+	SessionTarget
+	// At is the end of the IV infusion, the last esketamine device, or the
+	// moment the lozenge or tablet was spat out; zero is now.
+	At time.Time
+}
+
+// RecordAdministrationEnd records when administration ended, while the
+// client is watched: the minimum observation before discharge counts from
+// it, for every route (session.Administration.Ended assumes an end from
+// the route until it is recorded). A clinician on the care team records
+// it; a time before the dose or after now is refused.
+func (s *Service) RecordAdministrationEnd(ctx context.Context, a Actor, in AdministrationEndInput) error {
+	now := s.Now()
+	if in.At.IsZero() {
+		in.At = now
+	}
+	return s.changeSession(ctx, a, opAdministrationEnd, in.SessionTarget, access.ClinicalCare, func(tx *store.Tx, c *claimedSession) error {
+		if err := c.change(session.PartAdministrationEnd); err != nil {
+			return err
+		}
+		m := c.record()
+		if m.Dose == nil {
+			return problem.Invalidf(FieldEndedAt, "The dose is not recorded yet.")
+		}
+		// Times on the clinic's clock, as the refusal names them.
+		adm := m.Dose.Administration()
+		adm.Started = adm.Started.In(a.Location())
+		if err := adm.CheckEnd(in.At.In(a.Location()), now); err != nil {
+			return err
+		}
+		if err := c.claim.RecordAdministrationEnd(ctx, in.At, a.P.UserID); err != nil {
+			return err
+		}
+		c.log(a, opAdministrationEnd, in.At.In(a.Location()).Format("15:04"), false)
+		return nil
+	})
+}
+
+// FieldEndedAt names the end of administration in a problem, as
+// session.Administration.CheckEnd does.
+const FieldEndedAt = "ended_at"
 
 // blocking names the gates that hold the dose back.
 func blocking(gates []care.Gate) []string {

@@ -90,8 +90,9 @@ func (s *Service) Discharge(ctx context.Context, a Actor, in DischargeInput) err
 
 // dischargeCheck puts the record to session.CheckDischarge with what is
 // said of alertness and who the client leaves with. rec holds the record's
-// readings and acknowledgements; the criteria's reasons name times in loc,
-// the clinic's zone.
+// readings (the pre-dose one too), observations' sedation scores and
+// acknowledgements; the criteria's reasons name times in loc, the clinic's
+// zone.
 func dischargeCheck(rec store.SessionRecord, rules store.SessionRules, now time.Time, loc *time.Location, alertOriented bool, releasedTo string) session.Discharge {
 	m := rec.Session
 	last := store.LatestReading(rec.Vitals)
@@ -100,7 +101,21 @@ func dischargeCheck(rec store.SessionRecord, rules store.SessionRules, now time.
 		LastVitals: last, AlertAndOriented: alertOriented, Companion: m.Checklist.CompanionName, ReleasedTo: releasedTo,
 		OpenAlerts: session.OpenAlerts(sessionAlerts(rec, rules, loc))}
 	if m.Dose != nil {
+		// The minimum observation counts from the end of administration,
+		// whatever the route.
 		in.DoseTime = m.Dose.GivenAt
+		adm := m.Dose.Administration()
+		adm.Started = adm.Started.In(loc)
+		if !adm.EndedAt.IsZero() {
+			adm.EndedAt = adm.EndedAt.In(loc)
+		}
+		in.Administration = &adm
+	}
+	if pre := store.LatestPreDose(rec.Vitals); pre != nil {
+		// The last reading is compared with the client's own level.
+		v := pre.Vitals
+		v.At = v.At.In(loc)
+		in.PreDose = &v
 	}
 	return session.CheckDischarge(in)
 }

@@ -206,7 +206,7 @@ func (s *Service) sessionPage(ctx context.Context, tx *store.Tx, a Actor, o op, 
 		if p.Prep, _, err = tx.CourseChecklist(ctx, clinicID, p.Course.ID); err != nil {
 			return nil, err
 		}
-		in, err = tx.GateInput(ctx, p.Course)
+		in, err = tx.DayGateInput(ctx, p.Course)
 	}
 	if err != nil {
 		return nil, err

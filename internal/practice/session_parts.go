@@ -110,11 +110,13 @@ func (s *Service) AcknowledgeAlert(ctx context.Context, a Actor, in AckInput) er
 }
 
 // readingsOf reads what the alerts and the discharge criteria judge: the
-// record's readings and acknowledgements, with the clinic's settings.
+// record's readings, the sedation scores of its observations (which raise
+// the sedation alert too) and its acknowledgements, with the clinic's
+// settings.
 func (s *Service) readingsOf(ctx context.Context, tx *store.Tx, a Actor, m store.MedicineSession) (store.SessionRecord, *Settings, error) {
 	rec := store.SessionRecord{Session: m}
 	var err error
-	if rec.Vitals, err = tx.SessionVitals(ctx, m.ClinicID, m.ID); err != nil {
+	if rec.Vitals, rec.Observations, err = tx.SessionAlertReadings(ctx, m.ClinicID, m.ID); err != nil {
 		return rec, nil, err
 	}
 	if rec.Acks, err = tx.SessionAlertAcks(ctx, m.ClinicID, m.ID); err != nil {

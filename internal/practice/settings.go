@@ -2,7 +2,6 @@ package practice
 
 import (
 	"context"
-	"strings"
 
 	"doorway/internal/care"
 	"doorway/internal/measures"
@@ -19,8 +18,10 @@ type Settings struct {
 	// Raw are the stored rows, for the admin pages that show what the
 	// clinic set beside the defaults.
 	Raw map[string]string
-	// CrisisText is shown to a client whose answers raised a safety flag.
+	// CrisisText is shown to a client whose answers raised a safety flag;
+	// Crisis holds it with the numbers behind the call and text buttons.
 	CrisisText string
+	Crisis     Crisis
 	Measures   MeasureSettings
 	Screening  screening.Settings
 	Session    store.SessionRules
@@ -41,12 +42,6 @@ type MeasureSettings struct {
 	RCI      map[string]measures.Reference
 	Protocol measures.Protocol
 }
-
-// DefaultCrisisText is shown to a client whose answers raised a safety flag,
-// until the clinic writes its own (the clinic's phone is added below it).
-const DefaultCrisisText = "If you are thinking about ending your life or hurting yourself, please reach out now. " +
-	"In the US, call or text 988 to reach the 988 Suicide & Crisis Lifeline, any time of day or night. " +
-	"If you are in immediate danger, call 911 or go to your nearest emergency department."
 
 // settings are the actor's clinic's settings, read once per request.
 func (s *Service) settings(ctx context.Context, tx *store.Tx, a Actor) (*Settings, error) {
@@ -84,7 +79,7 @@ func settingsOf(ctx context.Context, tx *store.Tx, clinic store.Clinic) (*Settin
 // checked when it was saved, and the defaults are safe.
 func typedSettings(clinic store.Clinic, raw map[string]string) *Settings {
 	st := &Settings{Clinic: clinic, Raw: raw,
-		CrisisText: strings.TrimSpace(raw[store.SettingCrisisText]),
+		Crisis: crisisOf(raw),
 		Measures: MeasureSettings{
 			Scoring:      measures.Settings{PCL5Cutoff: store.SettingInt(raw, store.SettingPCL5Cutoff, measures.DefaultPCL5Cutoff)},
 			Thresholds:   measures.DefaultThresholds(),
@@ -97,9 +92,7 @@ func typedSettings(clinic store.Clinic, raw map[string]string) *Settings {
 		Screening: store.ScreeningSettingsFrom(raw),
 		Session:   store.SessionRulesFrom(clinic.ID, raw),
 	}
-	if st.CrisisText == "" {
-		st.CrisisText = DefaultCrisisText
-	}
+	st.CrisisText = st.Crisis.Text
 	for _, in := range measures.All() {
 		sdKey, rKey := store.SettingRCI(in.ID)
 		sd, ok1 := store.SettingFloat(raw, sdKey)
@@ -115,7 +108,8 @@ func typedSettings(clinic store.Clinic, raw map[string]string) *Settings {
 // gateSettings are the gates' thresholds: the screening settings (how long
 // an approval lasts), the course-gate settings (baseline measures,
 // preparation sessions, fasting), and the pre-dose lines of the session
-// rules, which the gates read rather than keep a second copy of.
+// rules and the protocol's pre-dose window, which the gates read rather
+// than keep a second copy of.
 func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Settings, rules store.SessionRules) care.Settings {
 	gs := store.GateSettingsFrom(raw)
 	pre, alerts := rules.Settings.PreDose, rules.Settings.Alerts
@@ -128,6 +122,7 @@ func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Sett
 		HoldBP:                 screening.BP{Systolic: pre.Hold.Systolic, Diastolic: pre.Hold.Diastolic},
 		MaxHeartRate:           alerts.HRAbove,
 		MinSpO2:                alerts.SpO2Below,
+		PreDoseVitalsMinutes:   rules.Protocol.PreDoseWindow,
 		Location:               clinic.Location(),
 	}
 	if gs.BaselineInstruments != nil {

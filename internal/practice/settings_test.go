@@ -34,3 +34,16 @@ func TestInstrumentEnabled(t *testing.T) {
 		}
 	}
 }
+
+// The pre-dose readings count within the protocol's pre-dose window: one
+// setting, read by the gates and the timetable alike.
+func TestGatesReadThePreDoseWindowFromTheProtocol(t *testing.T) {
+	clinic := store.Clinic{ID: "c", TimeZone: "UTC", CreatedAt: time.Now()}
+	if got := typedSettings(clinic, map[string]string{}).Gates.PreDoseVitalsMinutes; got != 60 {
+		t.Errorf("default window: %d minutes, want 60", got)
+	}
+	st := typedSettings(clinic, map[string]string{"session.protocol.pre_dose_window": "30"})
+	if st.Gates.PreDoseVitalsMinutes != 30 || st.Session.Protocol.PreDoseWindow != 30 {
+		t.Errorf("window of 30: gates %d, protocol %d", st.Gates.PreDoseVitalsMinutes, st.Session.Protocol.PreDoseWindow)
+	}
+}

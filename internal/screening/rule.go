@@ -107,3 +107,23 @@ func RuleByID(id string) (Rule, bool) {
 	}
 	return rules[i], true
 }
+
+// retiredRules are rules of earlier releases, by id, that decisions may
+// still name: untreated hyperthyroidism was a review rule until the
+// clinical review made it an exclusion (exclude.hyperthyroidism).
+var retiredRules = map[string]string{
+	"review.hyperthyroidism": "Untreated hyperthyroidism (a review rule until it became an exclusion)",
+}
+
+// RuleTitle names a rule a stored decision records, by its id: the rule's
+// title, a retired rule's title as it was, or "a rule no longer in use"
+// with its id, so an old decision stays readable.
+func RuleTitle(id string) string {
+	if r, ok := RuleByID(id); ok {
+		return r.Title
+	}
+	if t, ok := retiredRules[id]; ok {
+		return t
+	}
+	return "a rule no longer in use (" + id + ")"
+}

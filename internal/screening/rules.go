@@ -612,3 +612,6 @@ func checkAge(f Facts, s Settings) outcome {
 	}
 	return fired(fmt.Sprintf("aged %d on %s (flagged from %d)", age, f.AsOf.Format("2 Jan 2006"), s.AgeFrom))
 }
+
+// Label names the class for people: "MAOI", "stimulant".
+func (c MedClass) Label() string { return c.label() }

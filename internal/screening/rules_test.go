@@ -134,3 +134,20 @@ func TestRulesReturnsACopy(t *testing.T) {
 		t.Error("changing the slice from Rules changed the rule table")
 	}
 }
+
+func TestRuleTitleKeepsOldDecisionsReadable(t *testing.T) {
+	for id, want := range map[string]string{
+		"exclude.hyperthyroidism": "Untreated or poorly treated hyperthyroidism",
+		"review.hyperthyroidism":  "Untreated hyperthyroidism (a review rule until it became an exclusion)",
+		"review.long_gone":        "a rule no longer in use (review.long_gone)",
+	} {
+		if got := RuleTitle(id); got != want {
+			t.Errorf("RuleTitle(%q) = %q, want %q", id, got, want)
+		}
+	}
+	for id := range retiredRules {
+		if _, ok := RuleByID(id); ok {
+			t.Errorf("%s is retired but still a rule", id)
+		}
+	}
+}

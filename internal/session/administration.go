@@ -159,3 +159,16 @@ func (a Administration) CheckEnd(ended, now time.Time) error {
 	}
 	return nil
 }
+
+// Number is the rate as a form shows it: "0.75".
+func (r MgPerKgHour) Number() string { return fixed(int64(r), 2, false) }
+
+// ParseMgPerKgHour reads a rate typed in mg/kg/h, such as "0.75".
+func ParseMgPerKgHour(field, s string) (MgPerKgHour, error) {
+	v, err := parseFixed(field, s, 2, "mg/kg/h")
+	return MgPerKgHour(v), err
+}
+
+// IVRateLimit is the IV rate above which a prescriber must confirm the
+// dose: the clinic's, or 1.00 mg/kg/h when it has set none.
+func (rs RouteSettings) IVRateLimit() MgPerKgHour { return rs.ivRateLimit() }

@@ -189,3 +189,19 @@ func TestAdministrationCheckEnd(t *testing.T) {
 		mustFail(t, a.CheckEnd(tt.ended, tt.now), problem.Invalid, "ended_at")
 	}
 }
+
+func TestParseMgPerKgHour(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want session.MgPerKgHour
+		ok   bool
+	}{{"0.75", 75, true}, {"1", 100, true}, {".5", 50, true}, {"1.005", 0, false}, {"", 0, false}, {"-1", 0, false}} {
+		got, err := session.ParseMgPerKgHour("rate", tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("%q: %v, %v; want %v (ok %v)", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	if got := (session.RouteSettings{}).IVRateLimit(); got != 100 || got.Number() != "1.00" {
+		t.Errorf("the default IV rate line: %v", got)
+	}
+}

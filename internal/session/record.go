@@ -76,24 +76,25 @@ var moveRefused = map[State]string{
 type Part string
 
 const (
-	PartChecks           Part = "checks"            // the day's checklist
-	PartWeight           Part = "weight"            // the day's weight, taken before the dose
-	PartPreDoseReading   Part = "pre-dose reading"  // vital signs taken with the checks
-	PartOverride         Part = "override"          // a prescriber's override of a gate, for this session
-	PartDoseConfirmation Part = "dose confirmation" // a prescriber's confirmation of a dose
-	PartReading          Part = "reading"           // vital signs after the dose
-	PartObservation      Part = "observation"       // sedation, dissociation, a note
-	PartStrike           Part = "strike"            // striking a reading through
-	PartSetting          Part = "setting"           // the room, and the staff present
-	PartAlertAck         Part = "alert ack"         // acknowledging an alert
-	PartAdverseEvent     Part = "adverse event"     // an event, and its outcome once known
-	PartAddendum         Part = "addendum"          // a correction or addition after the signature
+	PartChecks            Part = "checks"                // the day's checklist
+	PartWeight            Part = "weight"                // the day's weight, taken before the dose
+	PartPreDoseReading    Part = "pre-dose reading"      // vital signs taken with the checks
+	PartOverride          Part = "override"              // a prescriber's override of a gate, for this session
+	PartDoseConfirmation  Part = "dose confirmation"     // a prescriber's confirmation of a dose
+	PartReading           Part = "reading"               // vital signs after the dose
+	PartObservation       Part = "observation"           // sedation, dissociation, a note
+	PartAdministrationEnd Part = "end of administration" // the end of an infusion, the last device, the lozenge spat out
+	PartStrike            Part = "strike"                // striking a reading through
+	PartSetting           Part = "setting"               // the room, and the staff present
+	PartAlertAck          Part = "alert ack"             // acknowledging an alert
+	PartAdverseEvent      Part = "adverse event"         // an event, and its outcome once known
+	PartAddendum          Part = "addendum"              // a correction or addition after the signature
 )
 
 // Parts lists every part.
 func Parts() []Part {
 	return []Part{PartChecks, PartWeight, PartPreDoseReading, PartOverride, PartDoseConfirmation, PartReading, PartObservation,
-		PartStrike, PartSetting, PartAlertAck, PartAdverseEvent, PartAddendum}
+		PartAdministrationEnd, PartStrike, PartSetting, PartAlertAck, PartAdverseEvent, PartAddendum}
 }
 
 // partRule is when a part may change before the signature: in the states
@@ -112,6 +113,9 @@ var partRules = map[Part]partRule{
 	PartDoseConfirmation: {[]State{Checklist}, "The dose can no longer be confirmed"},
 	PartReading:          {[]State{Dosed}, "Readings are taken after the dose"},
 	PartObservation:      {[]State{Dosed}, "Observations are made after the dose"},
+	// The minimum observation counts from the end of administration, so
+	// it is recorded while the client is watched, before discharge.
+	PartAdministrationEnd: {[]State{Dosed}, "The end of administration is recorded after the dose, before discharge"},
 	// A reading entered in error is struck through whenever it is found.
 	PartStrike: {},
 	// Who was in the room is often settled as the session goes on.

@@ -56,18 +56,19 @@ func TestRecordParts(t *testing.T) {
 	before := []session.State{session.Checklist}
 	after := []session.State{session.Dosed}
 	until := map[session.Part][]session.State{
-		session.PartChecks:           before,
-		session.PartWeight:           before,
-		session.PartPreDoseReading:   before,
-		session.PartOverride:         before,
-		session.PartDoseConfirmation: before,
-		session.PartReading:          after,
-		session.PartObservation:      after,
-		session.PartStrike:           always,
-		session.PartSetting:          always,
-		session.PartAlertAck:         always,
-		session.PartAdverseEvent:     always,
-		session.PartAddendum:         nil, // only once signed
+		session.PartChecks:            before,
+		session.PartWeight:            before,
+		session.PartPreDoseReading:    before,
+		session.PartOverride:          before,
+		session.PartDoseConfirmation:  before,
+		session.PartReading:           after,
+		session.PartObservation:       after,
+		session.PartAdministrationEnd: after,
+		session.PartStrike:            always,
+		session.PartSetting:           always,
+		session.PartAlertAck:          always,
+		session.PartAdverseEvent:      always,
+		session.PartAddendum:          nil, // only once signed
 	}
 	if len(until) != len(session.Parts()) {
 		t.Fatalf("the table covers %d parts of %d", len(until), len(session.Parts()))

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,55 +196,140 @@ func withdrawBinding(clinicID, id string) seal.Binding {
 // if a newer one was published meanwhile, they must read that first. The
 // caller fills ClinicID, ClientID, Kind, TypedName, Agreed, SignedAt and IP;
 // the document and version are the store's, never the caller's.
-func (t *Tx) SignConsent(ctx context.Context, s *ConsentSignature, readVersion int) error {
+//
+// A version is signed once (CLINICAL.md §3): when the client already has a
+// signature of it that counts (care.AlreadySigned), nothing is written, s
+// becomes that signature and recorded is false. A double submit, a second
+// tab or a second server signing at the same moment records one signature:
+// the unique index over the signatures that count lets one insert through,
+// and the other finds it.
+func (t *Tx) SignConsent(ctx context.Context, s *ConsentSignature, readVersion int) (recorded bool, err error) {
 	if err := t.EnsureConsentDocuments(ctx, s.ClinicID, s.SignedAt); err != nil {
-		return err
+		return false, err
 	}
 	cur, err := t.CurrentConsentDocument(ctx, s.ClinicID, s.Kind)
 	if err != nil {
-		return err
+		return false, err
 	}
 	s.TypedName = strings.Join(strings.Fields(s.TypedName), " ")
 	switch {
 	case cur.Version != readVersion:
-		return problem.Invalidf("document", "This document has been updated since you opened it; please read version %d and sign that.", cur.Version)
+		return false, problem.Invalidf("document", "This document has been updated since you opened it; please read version %d and sign that.", cur.Version)
 	case s.TypedName == "":
-		return problem.Invalidf("typed_name", "Type your full name to sign.")
+		return false, problem.Invalidf("typed_name", "Type your full name to sign.")
 	case len(s.TypedName) > 200:
-		return problem.Invalidf("typed_name", "That name is too long.")
+		return false, problem.Invalidf("typed_name", "That name is too long.")
 	case !s.Agreed:
-		return problem.Invalidf("agreed", "Tick the box to say that you have read and agree to this document.")
+		return false, problem.Invalidf("agreed", "Tick the box to say that you have read and agree to this document.")
+	}
+	sigs, err := t.careSignatures(ctx, `s.clinic_id = ? AND s.client_id = ? AND d.kind = ?`, s.ClinicID, s.ClientID, cur.Kind)
+	if err != nil {
+		return false, err
+	}
+	if care.AlreadySigned(sigs, cur.Kind, cur.Version) {
+		return false, t.liveSignature(ctx, s, cur)
 	}
 	if s.ID == "" {
 		s.ID = auth.NewID()
 	}
 	s.DocumentID, s.Version = cur.ID, cur.Version
-	_, err = t.exec(ctx, `INSERT INTO consent_signatures (id, clinic_id, client_id, document_id, version, typed_name, agreed, signed_at, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := t.exec(ctx, `INSERT INTO consent_signatures (id, clinic_id, client_id, document_id, version, typed_name, agreed, signed_at, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		s.ID, s.ClinicID, s.ClientID, s.DocumentID, s.Version, s.TypedName, b2i(s.Agreed), s.SignedAt, s.IP)
-	return err
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	// Another transaction signed the same version first and has committed.
+	return false, t.liveSignature(ctx, s, cur)
 }
 
-// WithdrawConsent withdraws a client's signature, once. The reason is the
-// client's own words and is sealed.
-func (t *Tx) WithdrawConsent(ctx context.Context, clinicID, clientID, signatureID, reason string, at time.Time) error {
+// liveSignature fills s with the client's signature of this version of the
+// document that counts.
+func (t *Tx) liveSignature(ctx context.Context, s *ConsentSignature, doc ConsentDocument) error {
+	sigs, err := t.signatures(ctx, `s.clinic_id = ? AND s.client_id = ? AND s.document_id = ? AND s.withdrawn_at IS NULL`, s.ClinicID, s.ClientID, doc.ID)
+	if err != nil {
+		return err
+	}
+	if len(sigs) == 0 {
+		return problem.New(problem.Conflict, "Your signature could not be recorded; please try again.")
+	}
+	*s = sigs[0]
+	return nil
+}
+
+// WithdrawConsent withdraws a client's consent with one of their
+// signatures. Consent is withdrawn as a whole (CLINICAL.md §3): every
+// signature of that document, of any version, made up to the withdrawal is
+// marked withdrawn in this transaction (care.Voids), so no twin of a double
+// submit goes on counting. The reason is the client's own words, sealed to
+// each signature it is given on. It returns how many signatures it voided.
+func (t *Tx) WithdrawConsent(ctx context.Context, clinicID, clientID, signatureID, reason string, at time.Time) (int, error) {
 	reason = strings.TrimSpace(reason)
 	if len(reason) > 2000 {
-		return problem.Invalidf("reason", "Please keep the reason under 2,000 characters.")
+		return 0, problem.Invalidf("reason", "Please keep the reason under 2,000 characters.")
 	}
-	sealed, err := t.sealText(ctx, withdrawBinding(clinicID, signatureID), reason)
+	none := problem.New(problem.NotFound, "There is no signed consent to withdraw.")
+	pressed, err := t.signatures(ctx, `s.clinic_id = ? AND s.client_id = ? AND s.id = ? AND s.withdrawn_at IS NULL`, clinicID, clientID, signatureID)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	res, err := t.exec(ctx, `UPDATE consent_signatures SET withdrawn_at = ?, withdrawn_reason = ?
-		WHERE clinic_id = ? AND client_id = ? AND id = ? AND withdrawn_at IS NULL`, at, sealed, clinicID, clientID, signatureID)
+	if len(pressed) == 0 {
+		return 0, none
+	}
+	kind := pressed[0].Kind
+	sigs, err := t.careSignatures(ctx, `s.clinic_id = ? AND s.client_id = ? AND d.kind = ?`, clinicID, clientID, kind)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.NotFound, "There is no signed consent to withdraw.")
+	voids := care.Voids(sigs, kind, at)
+	if !slices.ContainsFunc(voids, func(sig care.Signature) bool { return sig.ID == signatureID }) {
+		// The signature pressed is withdrawn whatever its time says.
+		voids = append(voids, care.Signature{ID: signatureID})
 	}
-	return nil
+	for _, sig := range voids {
+		sealed, err := t.sealText(ctx, withdrawBinding(clinicID, sig.ID), reason)
+		if err != nil {
+			return 0, err
+		}
+		res, err := t.exec(ctx, `UPDATE consent_signatures SET withdrawn_at = ?, withdrawn_reason = ?
+			WHERE clinic_id = ? AND client_id = ? AND id = ? AND withdrawn_at IS NULL`, at, sealed, clinicID, clientID, sig.ID)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return 0, problem.New(problem.Conflict, "Your consent changed while you were withdrawing it; please reload and try again.")
+		}
+	}
+	return len(voids), nil
+}
+
+// careSignatures are the signatures matching where (on s, and d for the
+// document) as the gates and the consent rules read them: the document
+// named by its kind, which stays the same from version to version.
+func (t *Tx) careSignatures(ctx context.Context, where string, args ...any) ([]care.Signature, error) {
+	rows, err := t.query(ctx, `SELECT s.id, d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
+		JOIN consent_documents d ON d.id = s.document_id WHERE `+where+` ORDER BY s.signed_at, s.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var sigs []care.Signature
+	for rows.Next() {
+		var s care.Signature
+		var withdrawn sql.NullTime
+		if err := rows.Scan(&s.ID, &s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
+			return nil, err
+		}
+		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
+		if withdrawn.Valid {
+			s.WithdrawnAt = withdrawn.Time.UTC()
+		}
+		sigs = append(sigs, s)
+	}
+	return sigs, rows.Err()
 }
 
 // ConsentSignatures lists every signature a client has given, oldest first,

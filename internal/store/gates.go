@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
 	"doorway/internal/care"
+	"doorway/internal/measures"
 	"doorway/internal/problem"
 	"doorway/internal/seal"
 )
@@ -28,7 +28,16 @@ type GateOverride struct {
 	ByName    string // filled when read
 	// ByPrescriber is filled when read: whether the author prescribes now.
 	ByPrescriber bool
-	At           time.Time
+	// OnCareTeam is filled when read: whether the author is on the
+	// client's care team now (the gate for a recent high C-SSRS result
+	// takes an override only from a prescriber on it).
+	OnCareTeam bool
+	At         time.Time
+}
+
+// Care is the override as the gates read it.
+func (o GateOverride) Care() care.Override {
+	return care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, OnCareTeam: o.OnCareTeam, At: o.At}
 }
 
 func overrideBinding(clinicID, id string) seal.Binding {
@@ -71,16 +80,17 @@ func (t *Tx) SessionOverrides(ctx context.Context, clinicID, sessionID string) (
 // first, with the overriding prescriber's name and the reason opened.
 func (t *Tx) overrides(ctx context.Context, clinicID, where string, args ...any) ([]GateOverride, error) {
 	rows, err := t.query(ctx, `SELECT o.id, o.clinic_id, o.client_id, o.course_id, o.session_id, o.gate_id, o.reason, o.by_user, u.name,
-		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = o.by_user AND r.role = 'prescriber'), o.at
+		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = o.by_user AND r.role = 'prescriber'),
+		EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = o.client_id AND ct.user_id = o.by_user), o.at
 		FROM gate_overrides o JOIN users u ON u.id = o.by_user
 		WHERE o.clinic_id = ? AND `+where+` ORDER BY o.at, o.id`, append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	out, err := scanAll(rows, func(o *GateOverride) error {
-		var byPrescriber any
-		err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &byPrescriber, &o.At)
-		o.ByPrescriber = existsBool(byPrescriber)
+		var byPrescriber, onTeam any
+		err := rows.Scan(&o.ID, &o.ClinicID, &o.ClientID, &o.CourseID, &o.SessionID, &o.GateID, &o.Reason, &o.By, &o.ByName, &byPrescriber, &onTeam, &o.At)
+		o.ByPrescriber, o.OnCareTeam = existsBool(byPrescriber), existsBool(onTeam)
 		o.At = o.At.UTC()
 		return err
 	})
@@ -157,9 +167,61 @@ func (t *Tx) GateInputWith(ctx context.Context, gc GateClinic, course Course) (c
 		return in, err
 	}
 	for _, o := range overrides {
-		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, At: o.At})
+		in.Overrides = append(in.Overrides, o.Care())
 	}
 	return in, nil
+}
+
+// DayGateInput is GateInput with what the day's safety gates read besides:
+// the client's open safety flags and the times of their C-SSRS results at
+// the high tier (SafetyGateFacts). Every page and change that judges a
+// medicine session's gates loads it, so none can leave the safety gates
+// without their facts and show them passing.
+func (t *Tx) DayGateInput(ctx context.Context, course Course) (care.GateInput, error) {
+	in, err := t.GateInput(ctx, course)
+	if err != nil {
+		return in, err
+	}
+	in.OpenFlags, in.CSSRSHighAt, err = t.SafetyGateFacts(ctx, course.ClinicID, course.ClientID)
+	return in, err
+}
+
+// SafetyGateFacts loads, in one statement, a client's safety flags that no
+// clinician has acknowledged yet, of every kind and instrument, and when
+// each of their C-SSRS screener results (either version) reached the high
+// tier, acknowledged or not. Instruments are named by their short title.
+func (t *Tx) SafetyGateFacts(ctx context.Context, clinicID, clientID string) ([]care.SafetyFlag, []time.Time, error) {
+	rows, err := t.query(ctx, `SELECT 1, instrument_id, kind, reason, raised_at FROM safety_flags
+			WHERE clinic_id = ? AND client_id = ? AND acknowledged_at IS NULL
+		UNION ALL
+		SELECT 2, instrument_id, '', '', completed_at FROM instrument_responses
+			WHERE clinic_id = ? AND client_id = ? AND instrument_id IN (?, ?) AND tier = ?
+		ORDER BY 5`,
+		clinicID, clientID, clinicID, clientID, measures.CSSRSScreen, measures.CSSRSScreenSLC, string(measures.TierHigh))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var flags []care.SafetyFlag
+	var highs []time.Time
+	for rows.Next() {
+		var which int
+		var instrument, kind, reason string
+		var at time.Time
+		if err := rows.Scan(&which, &instrument, &kind, &reason, &at); err != nil {
+			return nil, nil, err
+		}
+		if which == 2 {
+			highs = append(highs, at.UTC())
+			continue
+		}
+		name := instrument
+		if in, ok := measures.ByID(instrument); ok {
+			name = in.ShortTitle
+		}
+		flags = append(flags, care.SafetyFlag{Instrument: name, Kind: kind, Reason: reason, RaisedAt: at.UTC()})
+	}
+	return flags, highs, rows.Err()
 }
 
 // prescriberSet is the ids of a clinic's prescribers, as they are now.
@@ -221,27 +283,11 @@ func (t *Tx) loadDosingOrder(ctx context.Context, course Course) (*care.DosingOr
 	return o.Gate(), nil
 }
 
-// loadSignatures is every signature the client has given. The gate names a
-// document by its kind, which stays the same from version to version.
+// loadSignatures is every signature the client has given, with when each
+// was withdrawn: a withdrawal voids every signature of the document made up
+// to it (care.Signature).
 func (t *Tx) loadSignatures(ctx context.Context, course Course) ([]care.Signature, error) {
-	rows, err := t.query(ctx, `SELECT d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
-		JOIN consent_documents d ON d.id = s.document_id WHERE s.clinic_id = ? AND s.client_id = ? ORDER BY s.signed_at`,
-		course.ClinicID, course.ClientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var sigs []care.Signature
-	for rows.Next() {
-		var s care.Signature
-		var withdrawn sql.NullTime
-		if err := rows.Scan(&s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
-			return nil, err
-		}
-		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
-		sigs = append(sigs, s)
-	}
-	return sigs, rows.Err()
+	return t.careSignatures(ctx, `s.clinic_id = ? AND s.client_id = ?`, course.ClinicID, course.ClientID)
 }
 
 // loadCompletions is every measure the client has completed.

@@ -96,6 +96,25 @@ type SessionDose struct {
 	OrderID      string
 	OrderVersion int
 	RecordedBy   string // who entered it, if not the one who gave it
+	// InfusionMinutes, for IV only, is how long the infusion was set to
+	// run (the order's, unless run over another time); zero otherwise.
+	InfusionMinutes int
+	// EndedAt is when administration ended, as recorded (the end of the
+	// infusion, the last device, the lozenge spat out), by EndedBy; nil
+	// until recorded, when the session package assumes it by route.
+	EndedAt *time.Time
+	EndedBy string
+}
+
+// Administration is the dose as the session package's rules read it: the
+// infusion's rate, and the end of administration from which the minimum
+// observation counts.
+func (d SessionDose) Administration() session.Administration {
+	a := session.Administration{Route: d.Route, Mg: d.Mg, Weight: d.Weight, Started: d.GivenAt, InfusionMinutes: d.InfusionMinutes}
+	if d.EndedAt != nil {
+		a.EndedAt = *d.EndedAt
+	}
+	return a
 }
 
 // DoseConfirmation is a prescriber's confirmation of a dose that
@@ -251,7 +270,8 @@ const medicineSessionCols = `id, clinic_id, appointment_id, client_id, course_id
 	weight_tenths_kg, route, dose_mg_tenths, dose_per_kg_hundredths, dose_units, lot_number, given_by, given_at, order_id, order_version,
 	dose_recorded_by, dose_confirm_mg_tenths, dose_confirm_reason, dose_confirm_by, dose_confirm_at,
 	setting_music, setting_eye_mask, setting_other,
-	discharged_at, released_to, alert_oriented, discharged_by, signed_by, signed_at, locked_at`
+	discharged_at, released_to, alert_oriented, discharged_by, signed_by, signed_at, locked_at,
+	infusion_minutes, administration_ended_at, administration_ended_by`
 
 // sessionWithStaffCols are medicineSessionCols and the staff present, in
 // one column (scanSessionWithStaff), so a record is read in one statement.
@@ -266,8 +286,8 @@ func scanMedicineSession(sc interface{ Scan(...any) error }, extra ...any) (Medi
 	var m MedicineSession
 	var state, route string
 	var ride, meds, music, mask, oriented int
-	var subs, stim, taken, weight, mg, perKg, units, orderVersion, confirmMg sql.NullInt64
-	var lastFood, checklistAt, takenAt, givenAt, confirmAt, dischargedAt, signedAt, lockedAt sql.NullTime
+	var subs, stim, taken, weight, mg, perKg, units, orderVersion, confirmMg, infusion sql.NullInt64
+	var lastFood, checklistAt, takenAt, givenAt, confirmAt, dischargedAt, signedAt, lockedAt, ended sql.NullTime
 	var takenBy string
 	var orderID sql.NullString
 	var d SessionDose
@@ -279,7 +299,8 @@ func scanMedicineSession(sc interface{ Scan(...any) error }, extra ...any) (Medi
 		&weight, &route, &mg, &perKg, &units, &d.Lot, &d.GivenBy, &givenAt, &orderID, &orderVersion,
 		&d.RecordedBy, &confirmMg, &c.Reason, &c.By, &confirmAt,
 		&music, &mask, &m.Setting.Other,
-		&dischargedAt, &dis.ReleasedTo, &oriented, &dis.By, &m.SignedBy, &signedAt, &lockedAt}, extra...)...)
+		&dischargedAt, &dis.ReleasedTo, &oriented, &dis.By, &m.SignedBy, &signedAt, &lockedAt,
+		&infusion, &ended, &d.EndedBy}, extra...)...)
 	if err != nil {
 		return m, err
 	}
@@ -295,6 +316,7 @@ func scanMedicineSession(sc interface{ Scan(...any) error }, extra ...any) (Medi
 	if givenAt.Valid {
 		d.Route, d.Weight, d.Mg, d.PerKg = session.Route(route), session.Kg(weight.Int64), session.Mg(mg.Int64), session.MgPerKg(perKg.Int64)
 		d.Units, d.GivenAt, d.OrderID, d.OrderVersion = int(units.Int64), givenAt.Time.UTC(), orderID.String, int(orderVersion.Int64)
+		d.InfusionMinutes, d.EndedAt = int(infusion.Int64), nullTime(ended)
 		m.Dose = &d
 	}
 	if confirmAt.Valid {
@@ -716,11 +738,20 @@ func (c *SessionClaim) RecordDose(ctx context.Context, order DosingOrder, d Sess
 	}
 	d.OrderVersion = order.Version
 	d.PerKg = session.PerKg(d.Mg, d.Weight)
+	if (d.Route == session.IV) != (d.InfusionMinutes > 0) {
+		return problem.Invalidf("infusion_minutes", "An IV dose records how long the infusion runs; no other route has a duration.")
+	}
+	var infusion any
+	if d.InfusionMinutes > 0 {
+		infusion = d.InfusionMinutes
+	}
+	d.EndedAt, d.EndedBy = nil, ""
 	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = 'dosed', weight_tenths_kg = ?, route = ?, dose_mg_tenths = ?,
-		dose_per_kg_hundredths = ?, dose_units = ?, lot_number = ?, given_by = ?, given_at = ?, order_id = ?, order_version = ?, dose_recorded_by = ?
+		dose_per_kg_hundredths = ?, dose_units = ?, lot_number = ?, given_by = ?, given_at = ?, order_id = ?, order_version = ?, dose_recorded_by = ?,
+		infusion_minutes = ?
 		WHERE clinic_id = ? AND id = ? AND state = 'checklist'`,
 		int64(d.Weight), string(d.Route), int64(d.Mg), int64(d.PerKg), d.Units, d.Lot, d.GivenBy, d.GivenAt, d.OrderID, d.OrderVersion,
-		d.RecordedBy, m.ClinicID, m.ID)
+		d.RecordedBy, infusion, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
@@ -728,6 +759,38 @@ func (c *SessionClaim) RecordDose(ctx context.Context, order DosingOrder, d Sess
 		return errChanged()
 	}
 	c.Session.State, c.Session.Dose = SessionDosed, &d
+	return nil
+}
+
+// RecordAdministrationEnd records when administration ended: the end of
+// an IV infusion, the last esketamine device, the moment a lozenge or
+// tablet was spat out. The minimum observation counts from it. The caller
+// has checked the time (session.Administration.CheckEnd); it may be
+// corrected while the client is watched, and the record keeps who
+// recorded it last.
+func (c *SessionClaim) RecordAdministrationEnd(ctx context.Context, at time.Time, by string) error {
+	m := c.Session
+	if err := m.Record().Change(session.PartAdministrationEnd); err != nil {
+		return err
+	}
+	if m.Dose == nil {
+		return problem.Invalidf("ended_at", "The dose is not recorded yet.")
+	}
+	if by == "" || at.IsZero() {
+		return problem.Invalidf("ended_at", "Say when administration ended and who records it.")
+	}
+	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET administration_ended_at = ?, administration_ended_by = ?
+		WHERE clinic_id = ? AND id = ? AND state = 'dosed' AND locked_at IS NULL`, at, by, m.ClinicID, m.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errChanged()
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	d := *m.Dose
+	d.EndedAt, d.EndedBy = &at, by
+	c.Session.Dose = &d
 	return nil
 }
 
@@ -865,22 +928,27 @@ func (m MedicineSession) PreDose(pre *SessionVitals) *care.PreDose {
 		p.Vitals = &care.Vitals{BP: screening.BP{Systolic: pre.Systolic, Diastolic: pre.Diastolic},
 			HeartRate: pre.HeartRate, SpO2: pre.SpO2, At: pre.TakenAt}
 	}
+	if m.Dose != nil {
+		// The reading counts within the window before the dose as given,
+		// not before whenever the record is read.
+		p.DosedAt = m.Dose.GivenAt
+	}
 	return p
 }
 
 // SessionGateInput loads what care.Gates needs for a session: the course's
-// facts and overrides (GateInput), the record's checklist and pre-dose
+// facts and overrides and the client's safety facts (DayGateInput), the record's checklist and pre-dose
 // reading, and the overrides prescribers made for this session. course is
 // the record's course and rec the whole record, both already loaded.
 func (t *Tx) SessionGateInput(ctx context.Context, course Course, rec SessionRecord) (care.GateInput, error) {
 	m := rec.Session
-	in, err := t.GateInput(ctx, course)
+	in, err := t.DayGateInput(ctx, course)
 	if err != nil {
 		return in, err
 	}
 	in.PreDose = m.PreDose(LatestPreDose(rec.Vitals))
 	for _, o := range rec.Overrides {
-		in.Overrides = append(in.Overrides, care.Override{GateID: o.GateID, Reason: o.Reason, By: o.ByName, ByPrescriber: o.ByPrescriber, At: o.At})
+		in.Overrides = append(in.Overrides, o.Care())
 	}
 	return in, nil
 }

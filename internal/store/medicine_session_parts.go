@@ -67,6 +67,10 @@ type SessionVitals struct {
 	TakenAt   time.Time // the same as Vitals.At
 	EnteredBy string
 	EnteredAt time.Time
+	// ConfirmedBy is who confirmed values far from usual as entered
+	// (session.Vitals.Confirmed): the one entering them unless given; ""
+	// for a reading that needed no confirmation.
+	ConfirmedBy string
 	// A reading entered in error is struck through, not deleted.
 	StruckAt     *time.Time
 	StruckBy     string
@@ -147,10 +151,17 @@ func (c *SessionClaim) AddVitals(ctx context.Context, v *SessionVitals) error {
 	if v.Sedation != nil {
 		sedation = int(*v.Sedation)
 	}
+	switch {
+	case len(v.Unusual()) == 0:
+		v.ConfirmedBy = ""
+	case v.ConfirmedBy == "":
+		v.ConfirmedBy = v.EnteredBy
+	}
+	v.Confirmed = v.ConfirmedBy != ""
 	_, err := c.t.exec(ctx, `INSERT INTO medicine_session_vitals (id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2,
-		sedation, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sedation, entered_by, entered_at, confirmed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.SessionID, v.ClinicID, v.TakenAt, b2i(v.PreDose), nonZero(int64(v.Systolic)), nonZero(int64(v.Diastolic)), nonZero(int64(v.HeartRate)), nonZero(int64(v.SpO2)),
-		sedation, v.EnteredBy, v.EnteredAt)
+		sedation, v.EnteredBy, v.EnteredAt, v.ConfirmedBy)
 	return err
 }
 
@@ -196,25 +207,67 @@ func (c *SessionClaim) StrikeVitals(ctx context.Context, vitalsID, by, reason st
 // SessionVitals lists a record's readings in time order, struck ones too.
 func (t *Tx) SessionVitals(ctx context.Context, clinicID, sessionID string) ([]SessionVitals, error) {
 	return sessionParts(ctx, t, clinicID, "medicine_session_vitals",
-		`SELECT id, session_id, clinic_id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
-		entered_by, entered_at, struck_at, struck_by, struck_reason FROM medicine_session_vitals
+		`SELECT `+vitalsCols+` FROM medicine_session_vitals
 		WHERE clinic_id = ? AND session_id = ? ORDER BY taken_at, entered_at, id`, []any{clinicID, sessionID},
+		func(rows *sql.Rows, v *SessionVitals) error { return scanVitals(rows, v, clinicID, sessionID) }, vitalsSealed)
+}
+
+const vitalsCols = `id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
+		entered_by, entered_at, struck_at, struck_by, struck_reason, confirmed_by`
+
+// scanVitals reads vitalsCols (after any columns of extra) into v, a
+// reading of the session sessionID.
+func scanVitals(rows *sql.Rows, v *SessionVitals, clinicID, sessionID string, extra ...any) error {
+	var pre int
+	var sys, dia, hr, spo2, sed sql.NullInt64
+	var struck sql.NullTime
+	if err := rows.Scan(append(extra, &v.ID, &v.TakenAt, &pre, &sys, &dia, &hr, &spo2, &sed,
+		&v.EnteredBy, &v.EnteredAt, &struck, &v.StruckBy, &v.StruckReason, &v.ConfirmedBy)...); err != nil {
+		return err
+	}
+	v.ClinicID, v.SessionID = clinicID, sessionID
+	v.TakenAt, v.EnteredAt, v.PreDose, v.StruckAt = v.TakenAt.UTC(), v.EnteredAt.UTC(), pre == 1, nullTime(struck)
+	v.Vitals = session.Vitals{At: v.TakenAt, Systolic: int(sys.Int64), Diastolic: int(dia.Int64), HeartRate: int(hr.Int64), SpO2: int(spo2.Int64),
+		Confirmed: v.ConfirmedBy != ""}
+	v.Sedation = nullSedation(sed)
+	return nil
+}
+
+func vitalsSealed(v *SessionVitals) (string, []sealedColumn) {
+	return v.ID, []sealedColumn{{"struck_reason", &v.StruckReason}}
+}
+
+// SessionAlertReadings reads, in one statement, what a record's alerts
+// are evaluated from: its readings, struck ones too, as SessionVitals
+// gives them, and its observations that hold a MOAA/S score, with only
+// their time and score (session.SedationReadings), so a loader that does
+// not show the observations (the live panel, refreshed every few seconds)
+// reads them at no extra cost and leaves their text sealed.
+func (t *Tx) SessionAlertReadings(ctx context.Context, clinicID, sessionID string) ([]SessionVitals, []SessionObservation, error) {
+	var obs []SessionObservation
+	vs, err := sessionParts(ctx, t, clinicID, "medicine_session_vitals",
+		`SELECT 1, `+vitalsCols+` FROM medicine_session_vitals WHERE clinic_id = ? AND session_id = ?
+		UNION ALL
+		SELECT 2, id, observed_at, 0, NULL, NULL, NULL, NULL, sedation, entered_by, entered_at, NULL, '', '', ''
+		FROM medicine_session_observations WHERE clinic_id = ? AND session_id = ? AND sedation IS NOT NULL
+		ORDER BY 3, 11, 2`, []any{clinicID, sessionID, clinicID, sessionID},
 		func(rows *sql.Rows, v *SessionVitals) error {
-			var pre int
-			var sys, dia, hr, spo2, sed sql.NullInt64
-			var struck sql.NullTime
-			if err := rows.Scan(&v.ID, &v.SessionID, &v.ClinicID, &v.TakenAt, &pre, &sys, &dia, &hr, &spo2, &sed,
-				&v.EnteredBy, &v.EnteredAt, &struck, &v.StruckBy, &v.StruckReason); err != nil {
+			var part int
+			if err := scanVitals(rows, v, clinicID, sessionID, &part); err != nil {
 				return err
 			}
-			v.TakenAt, v.EnteredAt, v.PreDose, v.StruckAt = v.TakenAt.UTC(), v.EnteredAt.UTC(), pre == 1, nullTime(struck)
-			v.Vitals = session.Vitals{At: v.TakenAt, Systolic: int(sys.Int64), Diastolic: int(dia.Int64), HeartRate: int(hr.Int64), SpO2: int(spo2.Int64)}
-			v.Sedation = nullSedation(sed)
+			if part == 2 {
+				obs = append(obs, SessionObservation{ID: v.ID, SessionID: sessionID, ClinicID: clinicID,
+					Observation: session.Observation{At: v.TakenAt, Sedation: v.Sedation}, EnteredBy: v.EnteredBy, EnteredAt: v.EnteredAt})
+				v.ID = "" // not a reading: dropped below
+			}
 			return nil
-		},
-		func(v *SessionVitals) (string, []sealedColumn) {
-			return v.ID, []sealedColumn{{"struck_reason", &v.StruckReason}}
-		})
+		}, vitalsSealed)
+	if err != nil {
+		return nil, nil, err
+	}
+	vs = slices.DeleteFunc(vs, func(v SessionVitals) bool { return v.ID == "" })
+	return vs, obs, nil
 }
 
 // nullSedation is a sedation score as stored, nil when none was given.
@@ -562,8 +615,15 @@ func (r SessionRecord) Alerts(l session.AlertLimits) []session.AlertState {
 
 // AlertsIn is Alerts with the messages' times in loc (the clinic's zone).
 // An alert's key does not depend on the zone.
+//
+// A MOAA/S score noted as an observation raises the sedation alert as one
+// taken with the vital signs does (session.SedationReadings).
 func (r SessionRecord) AlertsIn(l session.AlertLimits, loc *time.Location) []session.AlertState {
-	rs := Readings(r.Vitals)
+	obs := make([]session.Observation, len(r.Observations))
+	for i, o := range r.Observations {
+		obs[i] = o.Observation
+	}
+	rs := append(Readings(r.Vitals), session.SedationReadings(obs)...)
 	for i := range rs {
 		rs[i].At = rs[i].At.In(loc)
 	}

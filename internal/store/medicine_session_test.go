@@ -371,6 +371,9 @@ func TestSignedSessionIsImmutableInTheDatabase(t *testing.T) {
 			if _, err := db.Exec("DELETE FROM medicine_session_vitals WHERE id = '" + vitalsID + "'"); err == nil {
 				t.Error("deleting a reading was allowed")
 			}
+			if _, err := db.Exec("UPDATE medicine_session_vitals SET confirmed_by = 'someone' WHERE id = '" + vitalsID + "'"); err == nil {
+				t.Error("changing who confirmed a reading was allowed")
+			}
 			mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
 				return tx.SignMedicineSession(ctx, clinic, m.ID, w.user("prescriber"), w.dose.Add(time.Hour))
 			})

@@ -455,11 +455,36 @@ func (t *Tx) UseRecoveryCode(ctx context.Context, userID, hash string, at time.T
 
 // CreateClient stores a client.
 func (t *Tx) CreateClient(ctx context.Context, c *Client) error {
-	if strings.TrimSpace(c.GivenName) == "" {
+	if err := checkClientDetails(c); err != nil {
+		return err
+	}
+	var uid any
+	if c.UserID != "" {
+		uid = c.UserID
+	}
+	_, err := t.exec(ctx, `INSERT INTO clients (id, clinic_id, user_id, given_name, family_name, preferred_name, date_of_birth, email, phone, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ClinicID, uid, strings.TrimSpace(c.GivenName), strings.TrimSpace(c.FamilyName), c.PreferredName, c.DateOfBirth, c.Email, c.Phone, c.CreatedAt)
+	return err
+}
+
+// checkClientDetails trims a client's details and refuses what cannot be
+// kept: a missing name, an email that is not one, a date of birth that is
+// not a date.
+func checkClientDetails(c *Client) error {
+	c.GivenName, c.FamilyName = strings.TrimSpace(c.GivenName), strings.TrimSpace(c.FamilyName)
+	c.PreferredName, c.Phone = strings.TrimSpace(c.PreferredName), strings.TrimSpace(c.Phone)
+	c.DateOfBirth = strings.TrimSpace(c.DateOfBirth)
+	if c.GivenName == "" {
 		return problem.Invalidf("given_name", "Please give the client's first name.")
 	}
-	if strings.TrimSpace(c.FamilyName) == "" {
+	if c.FamilyName == "" {
 		return problem.Invalidf("family_name", "Please give the client's last name.")
+	}
+	for _, f := range []struct{ name, v string }{{"given_name", c.GivenName}, {"family_name", c.FamilyName}, {"preferred_name", c.PreferredName}, {"phone", c.Phone}} {
+		if len(f.v) > 200 {
+			return problem.Invalidf(f.name, "Please keep this under 200 characters.")
+		}
 	}
 	if c.Email != "" {
 		c.Email = NormalizeEmail(c.Email)
@@ -472,14 +497,26 @@ func (t *Tx) CreateClient(ctx context.Context, c *Client) error {
 			return problem.Invalidf("date_of_birth", "The date of birth must be a date such as 1980-04-23.")
 		}
 	}
-	var uid any
-	if c.UserID != "" {
-		uid = c.UserID
+	return nil
+}
+
+// UpdateClientDetails changes a client's name, preferred name, date of
+// birth, email and phone on their record, checked as when the client was
+// added. The email is the record's contact address; the portal's sign-in
+// address is the account's and does not change here.
+func (t *Tx) UpdateClientDetails(ctx context.Context, c *Client) error {
+	if err := checkClientDetails(c); err != nil {
+		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO clients (id, clinic_id, user_id, given_name, family_name, preferred_name, date_of_birth, email, phone, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.ClinicID, uid, strings.TrimSpace(c.GivenName), strings.TrimSpace(c.FamilyName), c.PreferredName, c.DateOfBirth, c.Email, c.Phone, c.CreatedAt)
-	return err
+	res, err := t.exec(ctx, `UPDATE clients SET given_name = ?, family_name = ?, preferred_name = ?, date_of_birth = ?, email = ?, phone = ?
+		WHERE clinic_id = ? AND id = ?`, c.GivenName, c.FamilyName, c.PreferredName, c.DateOfBirth, c.Email, c.Phone, c.ClinicID, c.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.NotFound, "The client was not found.")
+	}
+	return nil
 }
 
 // LinkClientUser attaches a portal account to a client.

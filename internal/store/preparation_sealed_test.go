@@ -42,10 +42,11 @@ func TestPreparationTextIsSealed(t *testing.T) {
 				if err := tx.AddGateOverride(ctx, &o); err != nil {
 					return err
 				}
-				if err := tx.SignConsent(ctx, &sig, 1); err != nil {
+				if _, err := tx.SignConsent(ctx, &sig, 1); err != nil {
 					return err
 				}
-				return tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig.ID, secret, now)
+				_, err := tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig.ID, secret, now)
+				return err
 			})
 			db := rawDB(t, e, cfg)
 			for _, q := range []string{

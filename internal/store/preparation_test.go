@@ -77,7 +77,7 @@ func TestConsentVersionsSigningAndWithdrawal(t *testing.T) {
 		} {
 			sig := bad.sig
 			sig.ClinicID, sig.ClientID, sig.Kind, sig.SignedAt = p.Clinic.ID, a.ID, care.ConsentKAP, now
-			err := s.Write(ctx, func(tx *store.Tx) error { return tx.SignConsent(ctx, &sig, 1) })
+			err := s.Write(ctx, func(tx *store.Tx) error { _, err := tx.SignConsent(ctx, &sig, 1); return err })
 			if problem.CodeOf(err) != problem.Invalid || problem.FieldOf(err) != bad.field {
 				t.Errorf("bad signature %+v: %v, want invalid %s", bad.sig, err, bad.field)
 			}
@@ -85,7 +85,7 @@ func TestConsentVersionsSigningAndWithdrawal(t *testing.T) {
 		// The caller cannot choose the version or document it signs.
 		sig := store.ConsentSignature{ClinicID: p.Clinic.ID, ClientID: a.ID, Kind: care.ConsentKAP, DocumentID: "forged", Version: 99,
 			TypedName: " Avery   Marker ", Agreed: true, SignedAt: now, IP: "203.0.113.9"}
-		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error { return tx.SignConsent(ctx, &sig, 1) })
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error { _, err := tx.SignConsent(ctx, &sig, 1); return err })
 		if sig.Version != 1 || sig.TypedName != "Avery Marker" || sig.DocumentID != kap.ID {
 			t.Errorf("signature stored as %+v", sig)
 		}
@@ -105,28 +105,31 @@ func TestConsentVersionsSigningAndWithdrawal(t *testing.T) {
 			t.Errorf("after a new version: %+v", g)
 		}
 		old := store.ConsentSignature{ClinicID: p.Clinic.ID, ClientID: a.ID, Kind: care.ConsentKAP, TypedName: "Avery", Agreed: true, SignedAt: now}
-		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SignConsent(ctx, &old, 1) }); problem.FieldOf(err) != "document" {
+		if err := s.Write(ctx, func(tx *store.Tx) error { _, err := tx.SignConsent(ctx, &old, 1); return err }); problem.FieldOf(err) != "document" {
 			t.Errorf("signing an old version: %v", err)
 		}
 		sig2 := store.ConsentSignature{ClinicID: p.Clinic.ID, ClientID: a.ID, Kind: care.ConsentKAP, TypedName: "Avery", Agreed: true, SignedAt: now.Add(3 * time.Hour)}
-		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error { return tx.SignConsent(ctx, &sig2, 2) })
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error { _, err := tx.SignConsent(ctx, &sig2, 2); return err })
 		if g := gatesOf(t, s, course, now.Add(4*time.Hour))["consent:kap"]; !g.Pass {
 			t.Errorf("re-signed gate fails: %s", g.Why)
 		}
 
 		// Withdrawal: once, with a sealed reason, and the gate fails.
 		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
-			return tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig2.ID, "I need time to think "+storetest.Marker, now.Add(5*time.Hour))
+			_, err := tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig2.ID, "I need time to think "+storetest.Marker, now.Add(5*time.Hour))
+			return err
 		})
 		err := s.Write(ctx, func(tx *store.Tx) error {
-			return tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig2.ID, "again", now.Add(6*time.Hour))
+			_, err := tx.WithdrawConsent(ctx, p.Clinic.ID, a.ID, sig2.ID, "again", now.Add(6*time.Hour))
+			return err
 		})
 		if problem.CodeOf(err) != problem.NotFound {
 			t.Errorf("second withdrawal: %v", err)
 		}
 		// Client B cannot withdraw A's signature.
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			return tx.WithdrawConsent(ctx, p.Clinic.ID, p.Clients["B"].ID, sig.ID, "", now)
+			_, err := tx.WithdrawConsent(ctx, p.Clinic.ID, p.Clients["B"].ID, sig.ID, "", now)
+			return err
 		})
 		if problem.CodeOf(err) != problem.NotFound {
 			t.Errorf("withdrawal by another client: %v", err)
@@ -162,7 +165,7 @@ func TestPreparationRecordsAreImmutableInTheDatabase(t *testing.T) {
 			note := store.PrepNote{ClinicID: p.Clinic.ID, ClientID: p.Clients["A"].ID, CourseID: course.ID, OccurredAt: now, Body: "Talked about set and setting.",
 				AuthorID: p.Users["assigned"].ID, SignedAt: now}
 			mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
-				if err := tx.SignConsent(ctx, &sig, 1); err != nil {
+				if _, err := tx.SignConsent(ctx, &sig, 1); err != nil {
 					return err
 				}
 				return tx.AddPrepNote(ctx, &note)

@@ -86,6 +86,10 @@ const (
 	SettingScreeningStopBang    = "screening.stop_bang_from"
 	SettingScreeningAgeFrom     = "screening.age_from"
 	SettingScreeningApproval    = "screening.approval_days"
+	SettingScreeningReviewBPSys = "screening.review_bp_systolic"
+	SettingScreeningReviewBPDia = "screening.review_bp_diastolic"
+	SettingScreeningMinAge      = "screening.min_age"
+	SettingScreeningHeartWeeks  = "screening.heart_attack_weeks"
 )
 
 // ScreeningSettings reads the clinic's screening thresholds; zero fields mean
@@ -98,17 +102,28 @@ func (t *Tx) ScreeningSettings(ctx context.Context, clinicID string) (screening.
 	return ScreeningSettingsFrom(m), nil
 }
 
-// ScreeningSettingsFrom is ScreeningSettings read from the clinic's settings
-// as ClinicSettings returns them.
-func ScreeningSettingsFrom(m map[string]string) screening.Settings {
+// ScreeningSettingsOf types the screening settings of m as they are, for
+// a save to check them together before storing (ScreeningSettingsFrom
+// falls back to the defaults instead).
+func ScreeningSettingsOf(m map[string]string) screening.Settings {
 	s := screening.Settings{
-		RestingBPLimit: screening.BP{Systolic: SettingInt(m, SettingScreeningBPSystolic, 0), Diastolic: SettingInt(m, SettingScreeningBPDiastolic, 0)},
-		StopBangFrom:   SettingInt(m, SettingScreeningStopBang, 0),
-		AgeFrom:        SettingInt(m, SettingScreeningAgeFrom, 0),
-		ApprovalDays:   SettingInt(m, SettingScreeningApproval, 0),
+		RestingBPLimit:   screening.BP{Systolic: SettingInt(m, SettingScreeningBPSystolic, 0), Diastolic: SettingInt(m, SettingScreeningBPDiastolic, 0)},
+		ReviewBPAbove:    screening.BP{Systolic: SettingInt(m, SettingScreeningReviewBPSys, 0), Diastolic: SettingInt(m, SettingScreeningReviewBPDia, 0)},
+		MinAge:           SettingInt(m, SettingScreeningMinAge, 0),
+		HeartAttackWeeks: SettingInt(m, SettingScreeningHeartWeeks, 0),
+		StopBangFrom:     SettingInt(m, SettingScreeningStopBang, 0),
+		AgeFrom:          SettingInt(m, SettingScreeningAgeFrom, 0),
+		ApprovalDays:     SettingInt(m, SettingScreeningApproval, 0),
 	}
 	s.BenzodiazepineLimitMG, _ = SettingFloat(m, SettingScreeningBenzoMG)
 	s.BMILimit, _ = SettingFloat(m, SettingScreeningBMI)
+	return s
+}
+
+// ScreeningSettingsFrom is ScreeningSettings read from the clinic's
+// settings as ClinicSettings returns them.
+func ScreeningSettingsFrom(m map[string]string) screening.Settings {
+	s := ScreeningSettingsOf(m)
 	if s.Validate() != nil {
 		return screening.Settings{} // an unreadable row falls back to the defaults rather than breaking screening
 	}

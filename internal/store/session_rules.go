@@ -183,6 +183,19 @@ func SessionRuleFields() []RuleField {
 			g, s = perKg(func(rs *session.RouteSettings) *session.MgPerKg { return &rs.UsualMaxPerKg })
 			route("usual_max_per_kg", true, g, s)
 		}
+		if rt == session.IV {
+			// Shown as the line in force: 1.00 mg/kg/h unless the clinic
+			// set a lower one (the session package refuses a higher one).
+			route("confirm_above_per_kg_hour", false,
+				func(rs session.RouteSettings) string { return trimZeros(rs.IVRateLimit().Number()) },
+				func(rs *session.RouteSettings, key, s string) (err error) {
+					rs.ConfirmAbovePerKgHour, err = session.ParseMgPerKgHour(key, s)
+					if rs.ConfirmAbovePerKgHour == (session.RouteSettings{}).IVRateLimit() {
+						rs.ConfirmAbovePerKgHour = 0 // the default, as DefaultRouteSettings has it
+					}
+					return err
+				})
+		}
 	}
 	bp := func(sec RuleSection, key string, p func(*SessionRules) *session.BPLimit) {
 		out = append(out, RuleField{Key: keySession + key, Section: sec,
@@ -203,11 +216,24 @@ func SessionRuleFields() []RuleField {
 	num(SectionAlerts, keySession+"alerts.hr_above", func(r *SessionRules) *int { return &r.Settings.Alerts.HRAbove })
 	num(SectionAlerts, keySession+"alerts.hr_sustained_minutes", func(r *SessionRules) *int { return &r.Settings.Alerts.HRSustainedMinutes })
 	num(SectionAlerts, keySession+"alerts.spo2_below", func(r *SessionRules) *int { return &r.Settings.Alerts.SpO2Below })
+	out = append(out, RuleField{Key: keySession + "alerts.sedation_at_or_below", Section: SectionAlerts,
+		get: func(r SessionRules) string { return strconv.Itoa(int(r.Settings.Alerts.SedationAtOrBelow)) },
+		set: func(r *SessionRules, s string) error {
+			n, err := parseWhole(keySession+"alerts.sedation_at_or_below", s)
+			r.Settings.Alerts.SedationAtOrBelow = session.Sedation(n)
+			return err
+		}})
+	num(SectionAlerts, keySession+"alerts.hr_below", func(r *SessionRules) *int { return &r.Settings.Alerts.HRBelow })
+	num(SectionAlerts, keySession+"alerts.systolic_below", func(r *SessionRules) *int { return &r.Settings.Alerts.SystolicBelow })
 
 	bp(SectionDischarge, "discharge.bp", func(r *SessionRules) *session.BPLimit { return &r.Settings.Discharge.BP })
 	num(SectionDischarge, keySession+"discharge.heart_rate", func(r *SessionRules) *int { return &r.Settings.Discharge.HeartRate })
 	num(SectionDischarge, keySession+"discharge.spo2", func(r *SessionRules) *int { return &r.Settings.Discharge.SpO2 })
 	num(SectionDischarge, keySession+"discharge.max_age_minutes", func(r *SessionRules) *int { return &r.Settings.Discharge.MaxAgeMinutes })
+	num(SectionDischarge, keySession+"discharge.within_percent", func(r *SessionRules) *int { return &r.Settings.Discharge.WithinPercent })
+	bp(SectionDischarge, "discharge.return_bp", func(r *SessionRules) *session.BPLimit { return &r.Settings.Discharge.ReturnBP })
+	num(SectionDischarge, keySession+"discharge.return_hr_min", func(r *SessionRules) *int { return &r.Settings.Discharge.ReturnHRMin })
+	num(SectionDischarge, keySession+"discharge.return_hr_max", func(r *SessionRules) *int { return &r.Settings.Discharge.ReturnHRMax })
 
 	out = append(out, RuleField{Key: keyProtocol + "points", Section: SectionProtocol,
 		get: func(r SessionRules) string { return FormatPoints(r.Protocol.Points) },

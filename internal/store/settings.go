@@ -12,13 +12,17 @@ import (
 // Clinic settings are key/value rows per clinic. A key that has no row takes
 // its default, so a new clinic needs no settings at all.
 const (
-	SettingCrisisText    = "measures.crisis_text"
-	SettingPCL5Cutoff    = "measures.pcl5_cutoff"
-	SettingQIDSEnabled   = "measures.qids_sr16.enabled"
-	SettingCSSRSEnabled  = "measures.cssrs.enabled"
-	SettingCSSRSLicence  = "measures.cssrs.licence"
-	settingRCIPrefix     = "measures.rci."
-	maxSettingValueBytes = 4000
+	SettingCrisisText = "measures.crisis_text"
+	// The numbers behind the crisis resources' buttons (practice.Crisis).
+	SettingCrisisCall      = "measures.crisis_call"
+	SettingCrisisSMS       = "measures.crisis_sms"
+	SettingCrisisEmergency = "measures.crisis_emergency"
+	SettingPCL5Cutoff      = "measures.pcl5_cutoff"
+	SettingQIDSEnabled     = "measures.qids_sr16.enabled"
+	SettingCSSRSEnabled    = "measures.cssrs.enabled"
+	SettingCSSRSLicence    = "measures.cssrs.licence"
+	settingRCIPrefix       = "measures.rci."
+	maxSettingValueBytes   = 4000
 )
 
 // SettingRCI are the keys of an instrument's reliable-change reference: its

@@ -86,7 +86,12 @@ func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id strin
 	c := ch.Client
 	cv := view.ClientView{Measures: chartMeasures(ch.Measures, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth,
 		Email: c.Email, Phone: c.Phone, Portal: c.Portal, CanEditTeam: ch.CanEditTeam, CanInvite: c.Portal != "active" && c.Portal != "disabled",
-		CanKeepProcessNotes: ch.CanKeepProcessNotes}
+		CanKeepProcessNotes: ch.CanKeepProcessNotes,
+		CanEditDetails:      ch.CanEditDetails, Details: view.ClientDetailsForm{GivenName: c.GivenName, FamilyName: c.FamilyName,
+			PreferredName: c.PreferredName, DateOfBirth: c.DateOfBirth, Email: c.Email, Phone: c.Phone}}
+	if o.Details != nil {
+		cv.Details = *o.Details
+	}
 	onTeam := map[string]bool{}
 	for _, id := range ch.Team {
 		onTeam[id] = true
@@ -118,6 +123,31 @@ func roleList(roles []store.Role) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ", ")
+}
+
+// doClientDetails changes a client's details from the chart; a refused
+// form comes back with what was typed and the message by the field.
+func (s *Server) doClientDetails(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	pf := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	form := view.ClientDetailsForm{GivenName: pf("given_name"), FamilyName: pf("family_name"), PreferredName: pf("preferred_name"),
+		DateOfBirth: pf("date_of_birth"), Email: pf("email"), Phone: pf("phone")}
+	_, err := s.app.UpdateClientDetails(r.Context(), s.actor(r), id, practice.ClientDetails{GivenName: form.GivenName, FamilyName: form.FamilyName,
+		PreferredName: form.PreferredName, DateOfBirth: form.DateOfBirth, Email: form.Email, Phone: form.Phone})
+	if problem.CodeOf(err) == problem.Invalid {
+		field := problem.FieldOf(err)
+		if field == "" {
+			field = "details"
+		}
+		form.Errors, form.Open = view.FieldErrors{field: problem.MessageOf(err)}, true
+		s.showClientPage(w, r, id, chartOpts{Status: http.StatusBadRequest, Details: &form})
+		return
+	}
+	if err != nil {
+		s.failClient(w, r, id, err)
+		return
+	}
+	s.showClientPage(w, r, id, chartOpts{Notice: "The client's details are saved."})
 }
 
 func (s *Server) doInviteClient(w http.ResponseWriter, r *http.Request) {

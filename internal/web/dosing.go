@@ -61,6 +61,7 @@ func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int
 		}
 		if i == 0 && o.SupersededAt == nil {
 			cur := row
+			cur.Invalid = invalidOrder(o.Order, d.Settings)
 			dv.Current = &cur
 		}
 		dv.History = append(dv.History, row)
@@ -167,4 +168,16 @@ func (s *Server) doDosingOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	form.Errors = errs
 	s.renderDosing(w, r, http.StatusBadRequest, d, form, "")
+}
+
+// invalidOrder says plainly why an order in force no longer passes the
+// clinic's rules, such as an esketamine order above 84 mg written before
+// that was refused; "" when it passes.
+func invalidOrder(o session.Order, st session.Settings) string {
+	err := o.Validate(st)
+	if err == nil {
+		return ""
+	}
+	return "This order no longer passes the clinic's rules: " + problem.MessageOf(err) +
+		" No dose can be recorded under it; a prescriber must write a new version."
 }

@@ -172,8 +172,16 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 		sv.IntakeDate = sc.Intake.CompletedAt.In(loc).Format("2 Jan 2006")
 	}
 	for _, fr := range sc.Result.Fired {
-		sv.Fired = append(sv.Fired, view.FiredRule{ID: fr.Rule.ID, Tier: string(fr.Rule.Tier), TierLabel: fr.Rule.Tier.Label(), Title: fr.Rule.Title,
-			Reason: fr.Rule.Reason, Evidence: fr.Evidence, Source: fr.Rule.SourceText()})
+		row := ruleRow(fr.Rule)
+		row.Evidence = fr.Evidence
+		sv.Fired = append(sv.Fired, row)
+	}
+	for _, u := range sc.Result.Undecided {
+		sv.Undecided = append(sv.Undecided, u.Rule.Title+": "+u.Reason)
+	}
+	sv.Unrecognised = sc.Result.Unrecognised
+	for _, r := range screening.Rules() {
+		sv.Rules = append(sv.Rules, ruleRow(r))
 	}
 	sv.Meds, _ = medLines(sc.Intake.Answers.Medications)
 	if bmi, ok := sc.Intake.Answers.BMI(); ok {
@@ -182,9 +190,15 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 	sv.Hopes = sc.Intake.Answers.Values["hopes"]
 	if d := sc.Decision; d != nil {
 		dv := view.DecisionLine{Kind: d.Kind.Label(), Tier: d.Tier.Label(), Note: d.Note, When: d.DecidedAt.In(loc).Format("2 Jan 2006"),
-			By: sc.DecidedBy, Expired: sc.Lapsed}
-		if d.ExpiresAt != nil {
-			dv.Expires = d.ExpiresAt.In(loc).Format("2 Jan 2006")
+			By: sc.DecidedBy, Expired: sc.Lapsed, Rules: sc.RuleTitles}
+		if d.Kind.Approves() {
+			// Calendar days of the clinic, as the screening gate counts.
+			if sc.Lapsed {
+				dv.Expires = "This approval expired on " + sc.ExpiresOn.Format("Mon 2 Jan 2006") + " (calendar days of the clinic)."
+			} else {
+				dv.Expires = "Valid until " + sc.ExpiresOn.Format("Mon 2 Jan 2006") + ": it holds through " + sc.ExpiresOn.AddDays(-1).Format("Mon 2 Jan 2006") +
+					", counted in the clinic's calendar days."
+			}
 		}
 		sv.Decision = &dv
 	}
@@ -195,6 +209,13 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, view.Screening(p, sv))
 }
 
+// ruleRow is a screening rule as the page lists it, with its source and
+// where Doorway's tier departs from a source's.
+func ruleRow(r screening.Rule) view.FiredRule {
+	return view.FiredRule{ID: r.ID, Tier: string(r.Tier), TierLabel: r.Tier.Label(), Title: r.Title,
+		Reason: r.Reason, Source: r.SourceText(), Departures: r.Departures()}
+}
+
 // medLines lays out the client's medicines with each benzodiazepine's daily
 // dose in diazepam-equivalents, and the total of those (the figure the
 // screening rule compares with its limit); "" when there is none.
@@ -203,6 +224,15 @@ func medLines(meds []intake.Medication) ([]view.MedLine, string) {
 	total, any := 0.0, false
 	for _, m := range meds {
 		row := view.MedLine{Name: m.Name, Daily: num(m.DailyMG()) + " mg a day", Class: string(m.Class)}
+		if rs := m.Recognised(); len(rs) > 0 {
+			var names []string
+			for _, x := range rs {
+				names = append(names, x.Generic+" ("+x.Class.Label()+")")
+			}
+			row.Recognised = "Recognised: " + strings.Join(names, ", ") + "."
+		} else if strings.TrimSpace(m.Name) != "" {
+			row.Recognised, row.Unrecognised = "Not recognised by name: not an interacting medicine Doorway knows; check it by hand.", true
+		}
 		if de, ok := m.DiazepamEquivalent(); ok {
 			row.Diazepam = num(de) + " mg diazepam-equivalent a day"
 			total, any = total+de, true

@@ -69,6 +69,8 @@ func (s *Server) exportOutcomes(w http.ResponseWriter, r *http.Request) {
 // measureSettingsForm is the settings form showing f.
 func measureSettingsForm(f practice.MeasureSettingsForm) view.MeasureSettingsForm {
 	out := view.MeasureSettingsForm{CrisisText: f.CrisisText, DefaultCrisis: practice.DefaultCrisisText, PCL5Cutoff: f.PCL5Cutoff,
+		CrisisCall: f.CrisisCall, CrisisSMS: f.CrisisSMS, CrisisEmergency: f.CrisisEmergency,
+		DefaultCall: practice.DefaultCrisisCall, DefaultSMS: practice.DefaultCrisisSMS, DefaultEmergency: practice.DefaultCrisisEmergency,
 		QIDS: f.QIDS, CSSRS: f.CSSRS, CSSRSConfirmed: f.CSSRSLicenceConfirmed, CSSRSLicence: f.CSSRSLicence}
 	for _, in := range practice.RCIInstruments() {
 		ref := f.RCI[in.ID]
@@ -96,7 +98,9 @@ func (s *Server) doMeasureSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := practice.MeasureSettingsForm{CrisisText: strings.TrimSpace(r.PostFormValue("crisis_text")),
-		PCL5Cutoff: strings.TrimSpace(r.PostFormValue("pcl5_cutoff")), QIDS: r.PostFormValue("qids") == "1",
+		CrisisCall: strings.TrimSpace(r.PostFormValue("crisis_call")), CrisisSMS: strings.TrimSpace(r.PostFormValue("crisis_sms")),
+		CrisisEmergency: strings.TrimSpace(r.PostFormValue("crisis_emergency")),
+		PCL5Cutoff:      strings.TrimSpace(r.PostFormValue("pcl5_cutoff")), QIDS: r.PostFormValue("qids") == "1",
 		CSSRS: r.PostFormValue("cssrs") == "1", CSSRSLicenceConfirmed: r.PostFormValue("cssrs_confirm") == "1", RCI: map[string]practice.RCIReference{}}
 	for _, in := range practice.RCIInstruments() {
 		f.RCI[in.ID] = practice.RCIReference{SD: strings.TrimSpace(r.PostFormValue("rci_sd_" + in.ID)),
@@ -136,4 +140,13 @@ func fieldErrors(err error) view.FieldErrors {
 		walk(err)
 	}
 	return errs
+}
+
+// crisisButtons are the clinic's crisis buttons for a page.
+func crisisButtons(c practice.Crisis) []view.CrisisButton {
+	var out []view.CrisisButton
+	for _, b := range c.Buttons() {
+		out = append(out, view.CrisisButton{Label: b.Label, Href: b.Href, Primary: b.Primary})
+	}
+	return out
 }

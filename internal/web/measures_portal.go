@@ -162,7 +162,7 @@ func (s *Server) doMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("due after submit", "request_id", requestID(ctx), "err", err)
 	}
-	t := view.ThanksView{Title: in.ShortTitle, Flagged: len(got.Flags) > 0, CrisisText: got.CrisisText, ClinicName: v.Clinic.Name,
+	t := view.ThanksView{Title: in.ShortTitle, Flagged: len(got.Flags) > 0, CrisisText: got.CrisisText, Crisis: crisisButtons(got.Crisis), ClinicName: v.Clinic.Name,
 		ClinicPhone: v.Clinic.ContactPhone, MoreDue: more}
 	title := "Thank you"
 	if t.Flagged {

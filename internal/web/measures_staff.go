@@ -26,6 +26,8 @@ type chartOpts struct {
 	FlagErrors   map[string]string // flag id -> message
 	FlagNotes    map[string]string // flag id -> the note typed
 	AssignErrors view.FieldErrors
+	// Details is the details form as typed, when it was refused.
+	Details *view.ClientDetailsForm
 }
 
 // chartMeasures is the measures part of a client's chart, with what a

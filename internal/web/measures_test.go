@@ -163,10 +163,14 @@ func TestSubmitIgnoresPostedTotalAndAnswersOnce(t *testing.T) {
 
 func TestItem9RaisesFlagUntilAcknowledgedWithNote(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
-	// Start from a clinic with no open flags, and clinic-written crisis text.
+	// Start from a clinic with no open flags, and clinic-written crisis
+	// text and crisis line (a button shows only a number the clinic set).
 	ctx := context.Background()
 	err := f.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.AcknowledgeFlag(ctx, f.clinic.ID, f.clients["A"].ID, f.measures.flagID, f.users["assigned"].ID, "old", f.now); err != nil {
+			return err
+		}
+		if err := tx.SetClinicSetting(ctx, f.clinic.ID, store.SettingCrisisCall, "988", "", f.now); err != nil {
 			return err
 		}
 		return tx.SetClinicSetting(ctx, f.clinic.ID, store.SettingCrisisText, "Call the Main Clinic crisis line.", "", f.now)

@@ -35,6 +35,7 @@ func (s *Server) medicineSessionRoutes() []Route {
 		{"POST", base + "/dose", StaffOnly, s.doSessionDose},
 		{"POST", base + "/vitals", StaffOnly, s.doSessionVitals},
 		{"POST", base + "/vitals/strike", StaffOnly, s.doStrikeVitals},
+		{"POST", base + "/administration-end", StaffOnly, s.doAdministrationEnd},
 		{"POST", base + "/observations", StaffOnly, s.doSessionObservation},
 		{"POST", base + "/alerts", StaffOnly, s.doAckAlert},
 		{"POST", base + "/adverse-events", StaffOnly, s.doAdverseEvent},
@@ -68,6 +69,7 @@ var sessionNotices = map[string]string{
 	"confirm":   "The dose is confirmed.",
 	"dose":      "The dose is recorded. Monitoring has begun.",
 	"vitals":    "The reading is saved.",
+	"ended":     "The end of administration is recorded; the minimum observation counts from it.",
 	"strike":    "The reading is struck through; it stays in the record.",
 	"obs":       "The observation is saved.",
 	"ack":       "The alert is acknowledged.",
@@ -179,7 +181,10 @@ func readVitals(form *view.SessionForm, r *http.Request, now time.Time, loc *tim
 	form.Systolic, form.Diastolic = strings.TrimSpace(r.PostFormValue("systolic")), strings.TrimSpace(r.PostFormValue("diastolic"))
 	form.HeartRate, form.SpO2 = strings.TrimSpace(r.PostFormValue("heart_rate")), strings.TrimSpace(r.PostFormValue("spo2"))
 	form.Sedation, form.VitalsAt = r.PostFormValue("sedation"), strings.TrimSpace(r.PostFormValue("vitals_at"))
-	var v session.Vitals
+	form.ConfirmUnusual = r.PostFormValue("confirm_unusual") == "1"
+	// A reading far from usual is recorded once the person entering it
+	// confirms it; they are asked when it is refused (refuseSession).
+	v := session.Vitals{Confirmed: form.ConfirmUnusual}
 	var err error
 	if v.Systolic, err = parseCount("systolic", "pressure", form.Systolic); err != nil {
 		return v, err
@@ -257,6 +262,13 @@ func (s *Server) refuseSession(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	form.Errors, form.Which = ff.errors(err), ff.form
+	if u, ok := session.AsUnusual(err); ok {
+		// Possible but far from usual: ask to confirm, not to re-enter.
+		form.Unusual, form.ConfirmUnusual = nil, false
+		for _, x := range u.Unusual {
+			form.Unusual = append(form.Unusual, x.Message)
+		}
+	}
 	status := http.StatusBadRequest
 	if code == problem.Conflict {
 		status = http.StatusConflict

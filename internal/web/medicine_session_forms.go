@@ -118,8 +118,8 @@ func (s *Server) doConfirmDose(w http.ResponseWriter, r *http.Request) {
 	s.sessionSaved(w, r, err, form, confirmFields, "confirm", "dose-h")
 }
 
-var doseFields = formFields{form: "dose", writer: practice.ForClinicianForm, fields: with(same("weight_kg", "mg", "lot", "given_by", "given_at", "setting_other", "staff"),
-	"mg_per_kg", "mg", "confirm_reason", "dose_confirm_reason", "by", "dose_confirm_reason")}
+var doseFields = formFields{form: "dose", writer: practice.ForClinicianForm, fields: with(same("weight_kg", "mg", "lot", "given_by", "given_at", "setting_other", "staff",
+	"infusion_minutes"), "mg_per_kg", "mg", "confirm_reason", "dose_confirm_reason", "by", "dose_confirm_reason")}
 
 func (s *Server) doSessionDose(w http.ResponseWriter, r *http.Request) {
 	if !s.readSessionForm(w, r, doseFields) {
@@ -129,7 +129,8 @@ func (s *Server) doSessionDose(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostFormValue
 	form := view.SessionForm{WeightKg: strings.TrimSpace(pf("weight_kg")), Mg: strings.TrimSpace(pf("mg")), Lot: strings.TrimSpace(pf("lot")),
 		GivenBy: pf("given_by"), GivenAt: strings.TrimSpace(pf("given_at")), Music: pf("music") == "1", EyeMask: pf("eye_mask") == "1",
-		SettingOther: strings.TrimSpace(pf("setting_other")), Staff: r.PostForm["staff"], DoseConfirmReason: strings.TrimSpace(pf("confirm_reason"))}
+		SettingOther: strings.TrimSpace(pf("setting_other")), Staff: r.PostForm["staff"], DoseConfirmReason: strings.TrimSpace(pf("confirm_reason")),
+		InfusionMinutes: strings.TrimSpace(pf("infusion_minutes"))}
 	in := practice.DoseInput{SessionTarget: sessionTarget(r), Lot: form.Lot, GivenBy: form.GivenBy, Staff: form.Staff,
 		Setting: store.SessionSetting{Music: form.Music, EyeMask: form.EyeMask, Other: form.SettingOther}, ConfirmReason: form.DoseConfirmReason}
 	var err error
@@ -137,6 +138,10 @@ func (s *Server) doSessionDose(w http.ResponseWriter, r *http.Request) {
 	if err == nil && form.Mg != "" {
 		// Left empty, the dose is worked out from the order.
 		in.Mg, err = session.ParseMg("mg", form.Mg)
+	}
+	if err == nil {
+		// Left empty, an IV infusion runs over the order's time.
+		in.InfusionMinutes, err = parseCount("infusion_minutes", "number of minutes", form.InfusionMinutes)
 	}
 	if err == nil {
 		in.GivenAt, err = parseClock("given_at", form.GivenAt, now, loc)
@@ -161,6 +166,21 @@ func (s *Server) doSessionVitals(w http.ResponseWriter, r *http.Request) {
 		_, err = s.app.RecordVitals(r.Context(), s.actor(r), practice.VitalsInput{ClientID: r.PathValue("id"), AppointmentID: r.PathValue("appt"), Vitals: vitals})
 	}
 	s.sessionSaved(w, r, err, form, vitalsFields, "vitals", "live-panel")
+}
+
+var endedFields = formFields{form: "ended", writer: practice.ForClinicianForm, fields: with(same("ended_at"), practice.FieldSession, "ended")}
+
+func (s *Server) doAdministrationEnd(w http.ResponseWriter, r *http.Request) {
+	if !s.readSessionForm(w, r, endedFields) {
+		return
+	}
+	now, loc := s.clock(r)
+	form := view.SessionForm{EndedAt: strings.TrimSpace(r.PostFormValue("ended_at"))}
+	at, err := parseClock("ended_at", form.EndedAt, now, loc)
+	if err == nil {
+		err = s.app.RecordAdministrationEnd(r.Context(), s.actor(r), practice.AdministrationEndInput{SessionTarget: sessionTarget(r), At: at})
+	}
+	s.sessionSaved(w, r, err, form, endedFields, "ended", "ended-h")
 }
 
 var strikeFields = formFields{form: "strike_reason", writer: practice.ForClinicianForm, fields: same("strike_reason", "reading")}

@@ -47,6 +47,12 @@ func readyFixtureOn(t *testing.T, cfg store.Config) *fixture {
 			GateID: care.GateBaseline, Reason: "GAD-7 done on paper last week.", By: presc, At: f.now.Add(-time.Hour)}); err != nil {
 			return err
 		}
+		// Client A's PHQ-9 item-9 flag was followed up: an open flag
+		// would hold every dose back (the safety gate).
+		if err := tx.AcknowledgeFlag(ctx, f.clinic.ID, a.ID, f.measures.flagID, f.users["assigned"].ID,
+			"Spoke with Jo; safety plan reviewed.", f.now.Add(-2*time.Hour)); err != nil {
+			return err
+		}
 		o := store.DosingOrder{ID: auth.NewID(), ClinicID: f.clinic.ID, ClientID: a.ID, CourseID: course.ID, WrittenBy: presc, WrittenAt: f.now.Add(-24 * time.Hour),
 			Order: session.Order{Route: session.IM, MgPerKg: 50, MaxMg: session.MgOf(60)}}
 		return tx.WriteDosingOrder(ctx, &o, session.DefaultSettings())
@@ -380,7 +386,9 @@ func TestSessionDischargeRefusedThenAllowed(t *testing.T) {
 	}
 	form := url.Values{"released_to": {"Jo Rivera"}, "alert_oriented": {"1"}}
 	r := f.post("assigned", "/discharge", form)
-	mustSee(t, "too early", r, http.StatusBadRequest, "Not ready for discharge yet.", "60 minutes since the dose; the minimum is 120, so 60 minutes remain.")
+	// The minimum observation counts from the end of administration: for
+	// an injection, the moment it is given.
+	mustSee(t, "too early", r, http.StatusBadRequest, "Not ready for discharge yet.", "60 minutes since the injection at 10:30; the minimum is 120, so 60 minutes remain.")
 	// At 125 minutes, with a fresh full reading, but leaving with someone
 	// other than the named companion.
 	f.wait(65 * time.Minute)

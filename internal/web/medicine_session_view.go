@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"doorway/internal/care"
 	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
@@ -43,7 +44,14 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 	}
 
 	// The gates and the forms before the dose.
-	sv.Gates = gateRows(p.Gates, loc)
+	// The safety gates come first, and any that holds the dose back is
+	// also the first thing on the page (CLINICAL.md §3).
+	sv.Gates = gateRows(care.SafetyFirst(p.Gates), loc)
+	for _, g := range sv.Gates {
+		if g.Safety && !g.Cleared() {
+			sv.SafetyHolds = append(sv.SafetyHolds, g)
+		}
+	}
 	sv.Ready, _ = p.Ready()
 	for _, g := range p.Gates {
 		if !g.Cleared() && g.Overridable {
@@ -55,7 +63,10 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 		rs := p.Rules.Settings.Route(o.Route)
 		sv.Order = view.OrderSummary{Has: true, Text: o.String(), Version: p.Order.Version, Route: string(o.Route),
 			WeightBased: o.WeightBased(), Counted: o.Route.Counted(), UnitNoun: o.Route.UnitNoun(), UnitMg: rs.UnitMg.String(),
-			UsualRange: rs.UsualRange(), Onset: o.Route.Onset()}
+			UsualRange: rs.UsualRange(), Onset: o.Route.Onset(), IV: o.Route == session.IV, Invalid: invalidOrder(o, p.Rules.Settings)}
+		if o.OverMinutes > 0 {
+			sv.Order.OverMinutes = itoa(o.OverMinutes) + " min"
+		}
 	}
 	if c := m.DoseConfirm; c != nil {
 		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)
@@ -136,6 +147,15 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 				{Label: "Given by", Value: name(d.GivenBy) + " at " + view.When(d.GivenAt, loc)},
 				{Label: "Checked against", Value: fmt.Sprintf("dosing order version %d", d.OrderVersion)},
 			}
+			adm := d.Administration()
+			if d.InfusionMinutes > 0 {
+				sv.DoseGiven = append(sv.DoseGiven, view.Fact{Label: "Infused over",
+					Value: fmt.Sprintf("%d min, %s", d.InfusionMinutes, adm.Rate())})
+			}
+			if d.EndedAt != nil {
+				sv.DoseGiven = append(sv.DoseGiven, view.Fact{Label: "Administration ended",
+					Value: clock(*d.EndedAt) + ", recorded by " + name(d.EndedBy)})
+			}
 			if wt := m.Weight; wt != nil && wt.Kg != d.Weight {
 				// The weight was changed on the dose form: the earlier
 				// weighing stays on the record.
@@ -214,6 +234,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 		}
 	}
 	sv.Live = s.liveView(&p.SessionLive, form, loc)
+	sv.Ended = endedView(m, loc)
 	for _, sd := range session.SedationScale() {
 		sv.Sedation = append(sv.Sedation, view.Option{Value: itoa(int(sd)), Label: fmt.Sprintf("%d: %s", sd, sd.Label())})
 	}
@@ -258,6 +279,9 @@ func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, loc *time
 	}
 	if p.HasOrder && !p.Order.Order.WeightBased() {
 		form.Mg = p.Order.Order.Mg.Number()
+	}
+	if p.HasOrder && p.Order.Order.OverMinutes > 0 {
+		form.InfusionMinutes = itoa(p.Order.Order.OverMinutes)
 	}
 	v := viewerID
 	if u, ok := p.Staff[v]; ok && isClinician(u) {
@@ -332,6 +356,32 @@ func withDefaults(form, def view.SessionForm) view.SessionForm {
 	}
 	if form.Which != doseFields.form {
 		form.WeightKg, form.Mg, form.GivenBy, form.Staff, form.Music, form.EyeMask = def.WeightKg, def.Mg, def.GivenBy, def.Staff, def.Music, def.EyeMask
+		form.InfusionMinutes = def.InfusionMinutes
 	}
 	return form
+}
+
+// endedView says, while the client is watched, when administration ended
+// or is taken to have ended, from which the minimum observation counts.
+func endedView(m store.MedicineSession, loc *time.Location) view.EndedView {
+	d := m.Dose
+	if d == nil || m.State != store.SessionDosed || m.Locked() {
+		return view.EndedView{}
+	}
+	adm := d.Administration()
+	adm.Started = adm.Started.In(loc)
+	if !adm.EndedAt.IsZero() {
+		adm.EndedAt = adm.EndedAt.In(loc)
+	}
+	_, text := adm.Ended()
+	noun := "Administration ended"
+	switch d.Route {
+	case session.IV:
+		noun = "The infusion ended"
+	case session.Intranasal:
+		noun = "The last device was given"
+	case session.Lozenge, session.RDT:
+		noun = "The " + d.Route.UnitNoun() + " was spat out"
+	}
+	return view.EndedView{Show: true, Text: text, Recorded: d.EndedAt != nil, Noun: noun}
 }

@@ -44,7 +44,7 @@ func (s *Server) preparationRoutes() []Route {
 func gateRows(gates []care.Gate, loc *time.Location) []view.GateRow {
 	var out []view.GateRow
 	for _, g := range gates {
-		row := view.GateRow{ID: g.ID, Title: g.Title, Pass: g.Pass, Why: g.Why, Overridable: g.Overridable}
+		row := view.GateRow{ID: g.ID, Title: g.Title, Pass: g.Pass, Why: g.Why, Overridable: g.Overridable, Safety: g.Safety, Source: care.Source(g.ID)}
 		if g.Override != nil {
 			row.Override = fmt.Sprintf("%s, %s: %s", g.Override.By, view.When(g.Override.At, loc), g.Override.Reason)
 		}

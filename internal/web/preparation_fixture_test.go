@@ -40,7 +40,7 @@ func (f *fixture) seedPreparation() {
 		}
 		sig := store.ConsentSignature{ClinicID: f.clinic.ID, ClientID: a.ID, Kind: care.ConsentKAP, TypedName: "Avery " + marker, Agreed: true,
 			SignedAt: ago, IP: "192.0.2.1"}
-		if err := tx.SignConsent(ctx, &sig, 1); err != nil {
+		if _, err := tx.SignConsent(ctx, &sig, 1); err != nil {
 			return err
 		}
 		note := store.PrepNote{ID: f.prep.noteID, ClinicID: f.clinic.ID, ClientID: a.ID, CourseID: f.measures.courseID, OccurredAt: ago,

@@ -62,6 +62,7 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/clients", StaffOnly, s.doCreateClient},
 		{"GET", "/clients/{id}", StaffOnly, s.showClient},
 		{"POST", "/clients/{id}/invite", StaffOnly, s.doInviteClient},
+		{"POST", "/clients/{id}/details", StaffOnly, s.doClientDetails},
 		{"POST", "/clients/{id}/care-team", StaffOnly, s.doCareTeam},
 
 		// Measurement-based care, the care team's side.

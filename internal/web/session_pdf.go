@@ -205,6 +205,12 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Tim
 		if d.RecordedBy != "" && d.RecordedBy != d.GivenBy {
 			ds.Pairs = append(ds.Pairs, fig("Entered by", name(d.RecordedBy)))
 		}
+		if d.InfusionMinutes > 0 {
+			ds.Pairs = append(ds.Pairs, fig("Infused over", fmt.Sprintf("%d min, %s", d.InfusionMinutes, d.Administration().Rate())))
+		}
+		if d.EndedAt != nil {
+			ds.Pairs = append(ds.Pairs, fig("Administration ended", when(*d.EndedAt)+", recorded by "+name(d.EndedBy)))
+		}
 		if hasOrder {
 			ds.Pairs = append(ds.Pairs, fig("Checked against", fmt.Sprintf("dosing order version %d", d.OrderVersion)))
 		}

@@ -37,6 +37,8 @@ var sessionRuleTexts = map[string]ruleText{
 	"usual_max_mg":     {"Usual dose at most", "mg", ""},
 	"usual_min_per_kg": {"Usual dose at least", "mg/kg", ""},
 	"usual_max_per_kg": {"Usual dose at most", "mg/kg", ""},
+	"confirm_above_per_kg_hour": {"A prescriber confirms an infusion faster than", "mg/kg/h",
+		"\"Low dose\" is at most 1 mg/kg/h [V R26]; the clinic may set a lower line, not a higher one. An order above 1 mg/kg is refused whatever the line (1–4.5 mg/kg is anaesthetic induction [V R11d])."},
 
 	"session.pre_dose.confirm": {"A prescriber confirms the dose above", "mmHg", "CLINICAL.md §3 [S R8]."},
 	"session.pre_dose.hold":    {"No dose today above", "mmHg", "CLINICAL.md §3 [V R12]."},
@@ -47,16 +49,23 @@ var sessionRuleTexts = map[string]ruleText{
 	"session.alerts.hr_above":             {"Heart rate above", "beats/min", "CLINICAL.md §3 [S R36, C]. Before the dose, a heart rate above it needs a prescriber's confirmation."},
 	"session.alerts.hr_sustained_minutes": {"…for at least", "min", "CLINICAL.md §3 [S R36, C]."},
 	"session.alerts.spo2_below":           {"SpO2 below", "%", "CLINICAL.md §3 [C]. Before the dose, an SpO2 below it needs a prescriber's confirmation."},
+	"session.alerts.sedation_at_or_below": {"Sedation: MOAA/S at or below", "(0–4)", "1: responds only to a painful stimulus, or not at all: deep sedation. CLINICAL.md §3 [V R3, R61]."},
+	"session.alerts.hr_below":             {"Heart rate below", "beats/min", "CLINICAL.md §3 [C]."},
+	"session.alerts.systolic_below":       {"Systolic pressure below", "mmHg", "CLINICAL.md §3 [C]."},
 
 	"session.discharge.bp":              {"Blood pressure not above", "mmHg", "The pre-dose hold line [C]."},
 	"session.discharge.heart_rate":      {"Heart rate not above", "beats/min", "The heart-rate alert line [C]."},
 	"session.discharge.spo2":            {"SpO2 not below", "%", "The SpO2 alert line [C]."},
 	"session.discharge.max_age_minutes": {"Last reading taken within", "min", "Doorway's convention [C]."},
+	"session.discharge.within_percent":  {"Back to the client's own level: blood pressure and heart rate within", "% of the pre-dose reading", "PADSS, Chung 1995 [V R62]."},
+	"session.discharge.return_bp":       {"…or blood pressure at or below", "mmHg", "CLINICAL.md §3 [V R62]."},
+	"session.discharge.return_hr_min":   {"…with heart rate from", "beats/min", "CLINICAL.md §3 [V R62]."},
+	"session.discharge.return_hr_max":   {"…to", "beats/min", "CLINICAL.md §3 [V R62]."},
 
 	"session.protocol.repeat_every":    {"Then a reading every", "min", "CLINICAL.md §3 [V R2, R33]; 0 for none."},
 	"session.protocol.min_observation": {"Minimum observation after the dose", "min", "CLINICAL.md §3, the esketamine rule [V R3]."},
 	"session.protocol.tolerance":       {"A reading counts for a point within", "min either side", "Doorway's convention [C]."},
-	"session.protocol.pre_dose_window": {"The minute-0 reading may be taken up to", "min before the dose", "Doorway's convention [C]."},
+	"session.protocol.pre_dose_window": {"The pre-dose reading counts when taken within", "min before the dose", "CLINICAL.md §3: BP, heart rate and SpO2 within the 60 minutes before the dose. The day's gates read it too."},
 
 	store.SettingMedicineMinutes: {"A medicine session is booked for", "min", "Arrival and checks, the minimum observation and discharge; Doorway's convention [C]."},
 }
@@ -74,11 +83,13 @@ var sectionTitles = map[store.RuleSection][2]string{
 	store.SectionRoutes: {"Dose units and usual ranges", "A dose outside the usual range needs a prescriber's confirmation. " +
 		"Lozenges and tablets come in 50 or 100 mg units and an esketamine device holds 28 mg; a dose rounds down to the unit. " +
 		"Leave a bound empty for none."},
-	store.SectionPreDose:   {"Pre-dose blood pressure", "Checked on the reading before the dose. Above the first line a prescriber must confirm; above the second there is no dose that day, and no override."},
-	store.SectionAlerts:    {"Alerts during a session", "An alert shows at once on the live view and waits for a clinician's acknowledgement; it never acts on its own."},
-	store.SectionDischarge: {"Discharge", "CLINICAL.md asks for the last vital signs to be within thresholds but gives no numbers; the defaults reuse the session's other lines."},
-	store.SectionProtocol:  {"Monitoring protocol", "When vital signs are taken and which, from the reading before the dose to discharge."},
-	store.SectionSchedule:  {"Booking", ""},
+	store.SectionPreDose: {"Pre-dose blood pressure", "Checked on the reading before the dose. Above the first line a prescriber must confirm; above the second there is no dose that day, and no override."},
+	store.SectionAlerts:  {"Alerts during a session", "An alert shows at once on the live view and waits for a clinician's acknowledgement; it never acts on its own."},
+	store.SectionDischarge: {"Discharge", "The last vital signs must be within the absolute limits below (CLINICAL.md gives no numbers for them; the defaults reuse the session's other lines) " +
+		"and back to the client's own level: within a percentage of their pre-dose reading, or at or below a blood pressure with a heart rate in a range (PADSS [V R62]). " +
+		"The minimum observation counts from the end of administration."},
+	store.SectionProtocol: {"Monitoring protocol", "When vital signs are taken and which, from the reading before the dose to discharge."},
+	store.SectionSchedule: {"Booking", ""},
 }
 
 // ruleForm is the page's form as typed: each rule's text by key, the

@@ -89,9 +89,12 @@ func (f MeasureFormView) Answered() int {
 // ThanksView follows a submitted questionnaire. Crisis resources show at
 // once when the answers raised a safety flag.
 type ThanksView struct {
-	Title       string
-	Flagged     bool
-	CrisisText  string
+	Title      string
+	Flagged    bool
+	CrisisText string
+	// Crisis are the call and text buttons, only for numbers the clinic
+	// set (or Doorway's US defaults while it has set none).
+	Crisis      []CrisisButton
 	ClinicName  string
 	ClinicPhone string
 	MoreDue     []DueRow
@@ -223,16 +226,26 @@ type OutcomesView struct {
 }
 
 // MeasureSettingsForm is the admin's measures settings.
+// CrisisButton is one button of the crisis resources.
+type CrisisButton struct {
+	Label, Href string
+	Primary     bool
+}
+
 type MeasureSettingsForm struct {
-	CrisisText     string
-	DefaultCrisis  string
-	PCL5Cutoff     string
-	QIDS           bool
-	CSSRS          bool
-	CSSRSConfirmed bool
-	CSSRSLicence   string
-	RCI            []RCIField
-	Errors         FieldErrors
+	CrisisText    string
+	DefaultCrisis string
+	// The numbers behind the crisis buttons, as stored or typed, with the
+	// defaults they take while the clinic has set none of the four.
+	CrisisCall, CrisisSMS, CrisisEmergency    string
+	DefaultCall, DefaultSMS, DefaultEmergency string
+	PCL5Cutoff                                string
+	QIDS                                      bool
+	CSSRS                                     bool
+	CSSRSConfirmed                            bool
+	CSSRSLicence                              string
+	RCI                                       []RCIField
+	Errors                                    FieldErrors
 }
 
 // RCIField is one instrument's reliable-change reference.

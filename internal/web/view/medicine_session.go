@@ -31,8 +31,11 @@ type MedicineSessionView struct {
 	CanWrite     bool // a clinician on the care team: documents the session
 	CanPrescribe bool // a prescriber on the care team: overrides, confirms, signs
 
-	// Before the dose.
+	// Before the dose. Gates are in the order shown, the safety gates
+	// first; SafetyHolds are those of them that hold the dose back, shown
+	// again at the top of the page.
 	Gates           []GateRow
+	SafetyHolds     []GateRow
 	Ready           bool
 	OverrideChoices []GateRow
 	Checklist       PreDoseView
@@ -41,6 +44,9 @@ type MedicineSessionView struct {
 
 	// Live is the monitoring panel, from the dose until discharge.
 	Live LiveView
+	// Ended says when administration ended, or when it is taken to have
+	// ended until it is recorded: the minimum observation counts from it.
+	Ended EndedView
 
 	// The record as it stands.
 	Overrides     []string
@@ -59,6 +65,18 @@ type MedicineSessionView struct {
 	Adverse  []Option
 	Severity []Option
 	Outcomes []Option
+}
+
+// EndedView is the end of administration as the record has it.
+type EndedView struct {
+	Show bool
+	// Text is "the end of the infusion at 11:20", or the time assumed from
+	// the route while none is recorded.
+	Text     string
+	Recorded bool
+	// Noun is what ends: "the infusion", "the last device", "the lozenge
+	// spat out", for the form's label.
+	Noun string
 }
 
 // Fact is one line of a definition list.
@@ -85,6 +103,13 @@ type OrderSummary struct {
 	UnitMg      string // "50 mg"
 	UsualRange  string
 	Onset       string
+	// Invalid says why the order no longer passes the clinic's rules, so
+	// no dose can be recorded under it (web/dosing.go invalidOrder).
+	Invalid string
+	// IV orders run over a time: the dose form asks for it, starting from
+	// the order's OverMinutes.
+	IV          bool
+	OverMinutes string
 }
 
 // DoseFormView is what the dose form offers.
@@ -112,16 +137,23 @@ type SessionForm struct {
 	StimulantsPaused              string
 	MedicationsReviewed           bool
 	Intention                     string
-	// A reading (pre-dose or during the session).
+	// A reading (pre-dose or during the session). Unusual lists the values
+	// far from usual that the reading was refused for until confirmed;
+	// ConfirmUnusual is the box that confirms them.
 	Systolic, Diastolic, HeartRate, SpO2, Sedation, VitalsAt string
+	Unusual                                                  []string
+	ConfirmUnusual                                           bool
 	// Overrides and confirmations.
 	OverrideGate, OverrideReason string
 	ConfirmMg, ConfirmReason     string
 	// The dose.
 	WeightKg, Mg, Lot, GivenBy, GivenAt, DoseConfirmReason string
-	Music, EyeMask                                         bool
-	SettingOther                                           string
-	Staff                                                  []string
+	InfusionMinutes                                        string
+	// The end of administration.
+	EndedAt        string
+	Music, EyeMask bool
+	SettingOther   string
+	Staff          []string
 	// Observations and adverse events.
 	ObsAt, ObsSedation, Dissociation, ObsNote                    string
 	AEAt, AEKind, AESeverity, AEDescription, AEAction, AEOutcome string
