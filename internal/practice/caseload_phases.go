@@ -10,25 +10,27 @@ import (
 
 // caseloadPhases says where each of clientIDs' current course stands and
 // what blocks it (care.Summarize over the course gates), for the caseload
-// board; courses are the clinic's current courses (tx.CurrentCourses), and
-// a client without one is left out. What every course of the clinic
-// shares is read once for the board.
+// board; courses are the page's current courses (tx.CurrentCourses), and a
+// client without one is left out. The gates' facts are read for the whole
+// page at once (tx.GateInputs), not client by client.
 func caseloadPhases(ctx context.Context, tx *store.Tx, st *Settings, courses map[string]store.Course, clientIDs []string, now time.Time) (map[string]care.Summary, error) {
 	gc, err := tx.LoadGateClinic(ctx, st.Clinic.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]care.Summary{}
+	var list []store.Course
 	for _, id := range clientIDs {
-		course, has := courses[id]
-		if !has {
-			continue
+		if course, has := courses[id]; has {
+			list = append(list, course)
 		}
-		in, err := tx.GateInputWith(ctx, gc, course)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = care.Summarize(course.State, care.CourseGates(in, st.Gates, now))
+	}
+	ins, err := tx.GateInputs(ctx, gc, list)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]care.Summary{}
+	for _, course := range list {
+		out[course.ClientID] = care.Summarize(course.State, care.CourseGates(ins[course.ID], st.Gates, now))
 	}
 	return out, nil
 }

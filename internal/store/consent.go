@@ -310,26 +310,38 @@ func (t *Tx) WithdrawConsent(ctx context.Context, clinicID, clientID, signatureI
 // document) as the gates and the consent rules read them: the document
 // named by its kind, which stays the same from version to version.
 func (t *Tx) careSignatures(ctx context.Context, where string, args ...any) ([]care.Signature, error) {
-	rows, err := t.query(ctx, `SELECT s.id, d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
+	by, err := t.careSignaturesByClient(ctx, where, args...)
+	var sigs []care.Signature
+	for _, s := range by {
+		sigs = append(sigs, s...)
+	}
+	return sigs, err
+}
+
+// careSignaturesByClient is careSignatures for several clients at once, by
+// client id (where may select more than one).
+func (t *Tx) careSignaturesByClient(ctx context.Context, where string, args ...any) (map[string][]care.Signature, error) {
+	rows, err := t.query(ctx, `SELECT s.client_id, s.id, d.kind, s.version, s.signed_at, s.withdrawn_at FROM consent_signatures s
 		JOIN consent_documents d ON d.id = s.document_id WHERE `+where+` ORDER BY s.signed_at, s.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var sigs []care.Signature
+	out := map[string][]care.Signature{}
 	for rows.Next() {
+		var client string
 		var s care.Signature
 		var withdrawn sql.NullTime
-		if err := rows.Scan(&s.ID, &s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
+		if err := rows.Scan(&client, &s.ID, &s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
 			return nil, err
 		}
 		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
 		if withdrawn.Valid {
 			s.WithdrawnAt = withdrawn.Time.UTC()
 		}
-		sigs = append(sigs, s)
+		out[client] = append(out[client], s)
 	}
-	return sigs, rows.Err()
+	return out, rows.Err()
 }
 
 // ConsentSignatures lists every signature a client has given, oldest first,

@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
 	"doorway/internal/care"
 	"doorway/internal/measures"
 	"doorway/internal/problem"
+	"doorway/internal/screening"
 	"doorway/internal/seal"
 )
 
@@ -143,33 +145,58 @@ func (t *Tx) GateInput(ctx context.Context, course Course) (care.GateInput, erro
 // GateInputWith is GateInput with the clinic-wide part already loaded (gc
 // must be of the course's clinic).
 func (t *Tx) GateInputWith(ctx context.Context, gc GateClinic, course Course) (care.GateInput, error) {
-	var in care.GateInput
-	var err error
-	if in.Screening, err = t.loadScreeningDecision(ctx, course); err != nil {
-		return in, err
+	ins, err := t.GateInputs(ctx, gc, []Course{course})
+	return ins[course.ID], err
+}
+
+// GateInputs is GateInput for several courses of gc's clinic at once, by
+// course id: one statement for each kind of fact, whatever the number of
+// courses, so the caseload board weighs a page of clients as cheaply as one.
+func (t *Tx) GateInputs(ctx context.Context, gc GateClinic, courses []Course) (map[string]care.GateInput, error) {
+	out := make(map[string]care.GateInput, len(courses))
+	if len(courses) == 0 {
+		return out, nil
 	}
-	in.Consents = gc.Consents
-	if in.Signatures, err = t.loadSignatures(ctx, course); err != nil {
-		return in, err
+	var courseIDs, clientIDs []string
+	for _, c := range courses {
+		courseIDs, clientIDs = append(courseIDs, c.ID), append(clientIDs, c.ClientID)
 	}
-	if in.Baseline, err = t.loadCompletions(ctx, course); err != nil {
-		return in, err
-	}
-	if in.DosingOrder, err = t.loadDosingOrder(ctx, course); err != nil {
-		return in, err
-	}
-	if err = t.queryRow(ctx, `SELECT COUNT(*) FROM prep_notes WHERE clinic_id = ? AND course_id = ? AND addendum_to IS NULL`,
-		course.ClinicID, course.ID).Scan(&in.PreparationSessions); err != nil {
-		return in, err
-	}
-	overrides, err := t.GateOverrides(ctx, course.ClinicID, course.ID)
+	decisions, err := t.gateDecisions(ctx, gc.ClinicID, courseIDs)
 	if err != nil {
-		return in, err
+		return nil, err
+	}
+	inClients, clientArgs := inList("s.client_id", clientIDs)
+	signatures, err := t.careSignaturesByClient(ctx, `s.clinic_id = ? AND `+inClients, append([]any{gc.ClinicID}, clientArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	completions, err := t.gateCompletions(ctx, gc.ClinicID, clientIDs)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := t.gateDosingOrders(ctx, gc.ClinicID, courseIDs)
+	if err != nil {
+		return nil, err
+	}
+	prepared, err := t.preparationCounts(ctx, gc.ClinicID, courseIDs)
+	if err != nil {
+		return nil, err
+	}
+	inCourses, courseArgs := inList("o.course_id", courseIDs)
+	overrides, err := t.overrides(ctx, gc.ClinicID, inCourses+` AND o.session_id = ''`, courseArgs...)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range courses {
+		out[c.ID] = care.GateInput{Screening: decisions[c.ID], Consents: gc.Consents, Signatures: signatures[c.ClientID],
+			Baseline: completions[c.ClientID], DosingOrder: orders[c.ID], PreparationSessions: prepared[c.ID]}
 	}
 	for _, o := range overrides {
+		in := out[o.CourseID]
 		in.Overrides = append(in.Overrides, o.Care())
+		out[o.CourseID] = in
 	}
-	return in, nil
+	return out, nil
 }
 
 // DayGateInput is GateInput with what the day's safety gates read besides:
@@ -255,59 +282,96 @@ func existsBool(v any) bool {
 	return false
 }
 
-// loadScreeningDecision is the latest screening decision for the course,
-// with the decider's name and whether they prescribe, which the gate needs.
-func (t *Tx) loadScreeningDecision(ctx context.Context, course Course) (*care.ScreeningDecision, error) {
-	d, ok, err := t.LatestScreeningDecision(ctx, course.ClinicID, course.ID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	by, err := t.User(ctx, d.DecidedBy)
-	if err != nil {
-		return nil, err
-	}
-	// A prescriber of this clinic, as they are now.
-	prescriber := by.ClinicID == course.ClinicID && by.HasRole(RolePrescriber)
-	return &care.ScreeningDecision{Kind: d.Kind, Tier: d.Tier, At: d.DecidedAt, By: by.Name,
-		ByPrescriber: prescriber, ExpiresAt: d.ExpiresAt}, nil
-}
-
-// loadDosingOrder is the course's current dosing order, from the
-// medicine-session part's store (dosing.go): the one place the gate learns
-// of it.
-func (t *Tx) loadDosingOrder(ctx context.Context, course Course) (*care.DosingOrder, error) {
-	o, ok, err := t.CurrentDosingOrder(ctx, course.ClinicID, course.ID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return o.Gate(), nil
-}
-
-// loadSignatures is every signature the client has given, with when each
-// was withdrawn: a withdrawal voids every signature of the document made up
-// to it (care.Signature).
-func (t *Tx) loadSignatures(ctx context.Context, course Course) ([]care.Signature, error) {
-	return t.careSignatures(ctx, `s.clinic_id = ? AND s.client_id = ?`, course.ClinicID, course.ClientID)
-}
-
-// loadCompletions is every measure the client has completed.
-func (t *Tx) loadCompletions(ctx context.Context, course Course) ([]care.Completion, error) {
-	rows, err := t.query(ctx, `SELECT instrument_id, completed_at FROM instrument_responses WHERE clinic_id = ? AND client_id = ?`,
-		course.ClinicID, course.ClientID)
+// gateDecisions is the latest screening decision of each course, by course
+// id, with the decider's name and whether they prescribe in this clinic as
+// they are now, which the gate needs.
+func (t *Tx) gateDecisions(ctx context.Context, clinicID string, courseIDs []string) (map[string]*care.ScreeningDecision, error) {
+	in, args := inList("d.course_id", courseIDs)
+	rows, err := t.query(ctx, `SELECT d.course_id, d.kind, d.tier, d.decided_at, d.expires_at, u.name,
+		u.clinic_id = d.clinic_id AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'prescriber')
+		FROM screening_decisions d JOIN users u ON u.id = d.decided_by
+		WHERE d.clinic_id = ? AND `+in+` ORDER BY d.course_id, d.decided_at DESC, d.id DESC`, append([]any{clinicID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []care.Completion
+	out := map[string]*care.ScreeningDecision{}
 	for rows.Next() {
-		var c care.Completion
-		if err := rows.Scan(&c.Instrument, &c.At); err != nil {
+		var course, kind, tier string
+		var d care.ScreeningDecision
+		var expires sql.NullTime
+		var prescriber any
+		if err := rows.Scan(&course, &kind, &tier, &d.At, &expires, &d.By, &prescriber); err != nil {
 			return nil, err
 		}
-		c.At = c.At.UTC()
-		out = append(out, c)
+		if out[course] != nil {
+			continue // an older decision: the newest came first
+		}
+		d.Kind, d.Tier, d.At, d.ExpiresAt, d.ByPrescriber = screening.DecisionKind(kind), screening.Tier(tier), d.At.UTC(), nullTime(expires), existsBool(prescriber)
+		out[course] = &d
 	}
 	return out, rows.Err()
+}
+
+// gateDosingOrders is each course's current dosing order as the gate reads
+// it, by course id.
+func (t *Tx) gateDosingOrders(ctx context.Context, clinicID string, courseIDs []string) (map[string]*care.DosingOrder, error) {
+	in, args := inList("o.course_id", courseIDs)
+	rows, err := t.query(ctx, `SELECT o.course_id, COALESCE(u.name, ''),
+		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = o.written_by AND r.role = 'prescriber'), o.written_at`+dosingFrom+`
+		WHERE o.clinic_id = ? AND `+in+` AND o.superseded_at IS NULL ORDER BY o.course_id, o.version DESC`, append([]any{clinicID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*care.DosingOrder{}
+	for rows.Next() {
+		var course string
+		var o care.DosingOrder
+		var prescriber any
+		if err := rows.Scan(&course, &o.By, &prescriber, &o.At); err != nil {
+			return nil, err
+		}
+		if out[course] == nil {
+			o.ByPrescriber, o.At = existsBool(prescriber), o.At.UTC()
+			out[course] = &o
+		}
+	}
+	return out, rows.Err()
+}
+
+// preparationCounts is how many preparation sessions each course has a
+// note of (addenda are not sessions), by course id.
+func (t *Tx) preparationCounts(ctx context.Context, clinicID string, courseIDs []string) (map[string]int, error) {
+	in, args := inList("course_id", courseIDs)
+	rows, err := t.query(ctx, `SELECT course_id, COUNT(*) FROM prep_notes WHERE clinic_id = ? AND `+in+` AND addendum_to IS NULL
+		GROUP BY course_id`, append([]any{clinicID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var course string
+		var n int
+		if err := rows.Scan(&course, &n); err != nil {
+			return nil, err
+		}
+		out[course] = n
+	}
+	return out, rows.Err()
+}
+
+// gateCompletions is every measure each client has completed, by client id.
+func (t *Tx) gateCompletions(ctx context.Context, clinicID string, clientIDs []string) (map[string][]care.Completion, error) {
+	done, err := t.Administrations(ctx, clinicID, clientIDs)
+	out := make(map[string][]care.Completion, len(done))
+	for client, as := range done {
+		for _, a := range as {
+			out[client] = append(out[client], care.Completion{Instrument: a.InstrumentID, At: a.At})
+		}
+	}
+	return out, err
 }
 
 // CourseByID loads one course of a client.

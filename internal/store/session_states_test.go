@@ -14,8 +14,8 @@ import (
 )
 
 // The gates learn whether a decider or an overrider prescribes from their
-// roles as they are now, and the clinic-wide part loaded once gives the
-// same input as GateInput alone.
+// roles as they are now, and the inputs of several courses read at once are
+// each what GateInput reads for that course alone.
 func TestGateInputKnowsPrescribers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		p := storetest.NewPractice(t, s, time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC))
@@ -35,16 +35,32 @@ func TestGateInputKnowsPrescribers(t *testing.T) {
 			}
 			return tx.AddGateOverride(ctx, &theirs)
 		})
-		var in, with care.GateInput
+		// Client B has a course too, with a decision and an override of
+		// its own, which must not reach A's input nor A's reach B's.
+		other := mustCourse(t, s, p, "B")
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
+			od := store.ScreeningDecision{ID: auth.NewID(), ClinicID: p.Clinic.ID, ClientID: other.ClientID, CourseID: other.ID, Kind: screening.Decline,
+				Tier: screening.Exclude, DecidedBy: p.Users["prescriber"].ID, DecidedAt: p.Now.Add(time.Hour)}
+			if err := tx.RecordScreeningDecision(ctx, &od); err != nil {
+				return err
+			}
+			return tx.AddGateOverride(ctx, &store.GateOverride{ID: auth.NewID(), ClinicID: p.Clinic.ID, ClientID: other.ClientID, CourseID: other.ID,
+				GateID: care.GateConsent, Reason: "B's own", By: p.Users["prescriber"].ID, At: p.Now})
+		})
+		var in, alone care.GateInput
+		var both map[string]care.GateInput
 		err := s.Read(ctx, func(tx *store.Tx) (err error) {
 			if in, err = tx.GateInput(ctx, course); err != nil {
+				return err
+			}
+			if alone, err = tx.GateInput(ctx, other); err != nil {
 				return err
 			}
 			gc, err := tx.LoadGateClinic(ctx, p.Clinic.ID)
 			if err != nil {
 				return err
 			}
-			with, err = tx.GateInputWith(ctx, gc, course)
+			both, err = tx.GateInputs(ctx, gc, []store.Course{course, other})
 			return err
 		})
 		if err != nil {
@@ -56,8 +72,14 @@ func TestGateInputKnowsPrescribers(t *testing.T) {
 		if len(in.Overrides) != 2 || !in.Overrides[0].ByPrescriber || in.Overrides[1].ByPrescriber {
 			t.Errorf("overrides: %+v", in.Overrides)
 		}
-		if !reflect.DeepEqual(in, with) {
-			t.Errorf("GateInputWith differs from GateInput:\n%+v\n%+v", with, in)
+		if alone.Screening == nil || alone.Screening.Kind != screening.Decline || len(alone.Overrides) != 1 || alone.Overrides[0].Reason != "B's own" {
+			t.Errorf("client B's input: %+v", alone)
+		}
+		if !reflect.DeepEqual(both[course.ID], in) {
+			t.Errorf("read together, A's input differs from A's alone:\n%+v\n%+v", both[course.ID], in)
+		}
+		if !reflect.DeepEqual(both[other.ID], alone) {
+			t.Errorf("read together, B's input differs from B's alone:\n%+v\n%+v", both[other.ID], alone)
 		}
 	})
 }
