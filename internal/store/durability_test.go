@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +30,9 @@ func TestMain(m *testing.M) {
 
 // runWriter writes a client row and its audit entry per transaction, and
 // prints "ack <id>" only after the commit returns: an acknowledged write.
+// Beside it, four readers record reads through the group commit
+// (RecordAudit, as every page and FHIR read does) and print "read <id>"
+// once their entry is acknowledged: a page served.
 func runWriter(dir string) {
 	ctx := context.Background()
 	s, err := store.Open(ctx, store.Config{DataDir: dir})
@@ -47,6 +51,26 @@ func runWriter(dir string) {
 		return tx.CreateClinic(ctx, &store.Clinic{ID: "kill", ShortName: "kill", Name: "Kill", TimeZone: "UTC", CreatedAt: time.Now()})
 	})
 	prefix := fmt.Sprintf("p%d-", os.Getpid())
+	var out sync.Mutex
+	say := func(line string) {
+		out.Lock()
+		defer out.Unlock()
+		fmt.Println(line)
+	}
+	for r := range 4 {
+		go func() {
+			for i := 0; ; i++ {
+				id := fmt.Sprintf("%sr%d-%d", prefix, r, i)
+				e := audit.Entry{Time: time.Now(), ActorKind: audit.ActorSystem, ClinicID: "kill", Action: "client.read",
+					ResourceType: "client", ResourceID: id, Outcome: audit.OK, Severity: audit.Info}
+				if err := s.RecordAudit(ctx, []audit.Entry{e}); err != nil {
+					say("error " + err.Error())
+					os.Exit(3)
+				}
+				say("read " + id)
+			}
+		}()
+	}
 	for i := 0; ; i++ {
 		id := fmt.Sprintf("%s%d", prefix, i)
 		err := s.Write(ctx, func(tx *store.Tx) error {
@@ -58,10 +82,10 @@ func runWriter(dir string) {
 			return tx.AppendAudit(ctx, &e)
 		})
 		if err != nil {
-			fmt.Println("error", err)
+			say("error " + err.Error())
 			os.Exit(3)
 		}
-		fmt.Println("ack", id)
+		say("ack " + id)
 	}
 }
 
@@ -80,7 +104,7 @@ func TestKillDuringWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	var acked []string
+	var acked, read []string
 	for c := 0; c < cycles; c++ {
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), "DOORWAY_WRITER_CHILD="+dir)
@@ -111,7 +135,9 @@ func TestKillDuringWrites(t *testing.T) {
 				if !ok {
 					break read
 				}
-				if id, found := strings.CutPrefix(l, "ack "); found {
+				if id, found := strings.CutPrefix(l, "read "); found {
+					read = append(read, id)
+				} else if id, found := strings.CutPrefix(l, "ack "); found {
 					acked = append(acked, id)
 					if killAt == nil {
 						killAt = time.After(time.Duration(rng.IntN(40_000)) * time.Microsecond)
@@ -130,8 +156,29 @@ func TestKillDuringWrites(t *testing.T) {
 		cmd.Wait()
 	}
 	s := storetest.OpenConfig(t, store.Config{DataDir: dir})
-	var lost int
+	var lost, unrecorded int
 	err = s.Read(context.Background(), func(tx *store.Tx) error {
+		// Every read that was served has its entry.
+		recorded := map[string]bool{}
+		var before int64
+		for {
+			es, err := tx.AuditEntries(context.Background(), store.AuditFilter{ClinicID: "kill", Action: "client.read", BeforeSeq: before, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			if len(es) == 0 {
+				break
+			}
+			for _, e := range es {
+				recorded[e.ResourceID] = true
+				before = e.Seq
+			}
+		}
+		for _, id := range read {
+			if !recorded[id] {
+				unrecorded++
+			}
+		}
 		present := map[string]bool{}
 		clients, _, err := tx.Clients(context.Background(), store.ClientFilter{ClinicID: "kill", Limit: 1000})
 		offset := 0
@@ -155,6 +202,12 @@ func TestKillDuringWrites(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d of %d acknowledged writes lost", lost, len(acked))
 	}
+	if unrecorded > 0 {
+		t.Errorf("%d of %d acknowledged reads have no audit entry", unrecorded, len(read))
+	}
+	if len(read) == 0 {
+		t.Error("no read was acknowledged: the readers did not run")
+	}
 	if ok, err := s.IntegrityCheck(context.Background()); err != nil || !ok {
 		t.Errorf("integrity check: %v %v", ok, err)
 	}
@@ -162,5 +215,6 @@ func TestKillDuringWrites(t *testing.T) {
 	if err != nil {
 		t.Errorf("audit chain after kills: %v", err)
 	}
-	t.Logf("durability: %d SIGKILL cycles, %d acknowledged writes, %d lost; audit chain of %d entries verifies", cycles, len(acked), lost, res.Count)
+	t.Logf("durability: %d SIGKILL cycles, %d acknowledged writes, %d lost; %d acknowledged reads (group commit), %d unrecorded; audit chain of %d entries verifies",
+		cycles, len(acked), lost, len(read), unrecorded, res.Count)
 }

@@ -78,6 +78,10 @@ func (t *Tx) dataKey(ctx context.Context, clinicID string, version int) ([]byte,
 
 // currentKey is the clinic's newest data key, made on first use.
 func (t *Tx) currentKey(ctx context.Context, clinicID string) ([]byte, int, error) {
+	if v, ok := t.newestKey[clinicID]; ok {
+		k, err := t.dataKey(ctx, clinicID, v)
+		return k, v, err
+	}
 	var version int
 	err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM clinic_keys WHERE clinic_id = ?`, clinicID).Scan(&version)
 	if err != nil {
@@ -97,7 +101,17 @@ func (t *Tx) currentKey(ctx context.Context, clinicID string) ([]byte, int, erro
 		}
 	}
 	k, err := t.dataKey(ctx, clinicID, version)
+	if err == nil {
+		t.rememberNewestKey(clinicID, version)
+	}
 	return k, version, err
+}
+
+func (t *Tx) rememberNewestKey(clinicID string, version int) {
+	if t.newestKey == nil {
+		t.newestKey = map[string]int{}
+	}
+	t.newestKey[clinicID] = version
 }
 
 func (t *Tx) addDataKey(ctx context.Context, clinicID string, version int) ([]byte, int, error) {
@@ -115,6 +129,7 @@ func (t *Tx) addDataKey(ctx context.Context, clinicID string, version int) ([]by
 		return nil, 0, err
 	}
 	t.s.keys.remember(clinicID, version, k)
+	t.rememberNewestKey(clinicID, version)
 	return k, version, nil
 }
 

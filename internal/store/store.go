@@ -129,6 +129,10 @@ type Tx struct {
 	tx  *sql.Tx
 	eng engine
 	s   *Store
+	// newestKey is each clinic's newest data key version as this
+	// transaction first read it (sealing.go), so a write sealing many
+	// values asks once.
+	newestKey map[string]int
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
