@@ -61,7 +61,7 @@ func perfPractice(b *testing.B) (*practice.Service, synth.Result, practice.Actor
 func BenchmarkCaseload(b *testing.B) {
 	app, _, a := perfPractice(b)
 	for b.Loop() {
-		if _, err := app.Caseload(context.Background(), a, ""); err != nil {
+		if _, err := app.Caseload(context.Background(), a, "", 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,12 +16,22 @@ import (
 func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r.Context())
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	cl, err := s.app.Caseload(r.Context(), s.actor(r), q)
+	// A page number that is not one shows the first page: it only ever
+	// comes from the links below, or from someone typing it.
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	cl, err := s.app.Caseload(r.Context(), s.actor(r), q, page-1)
 	if err != nil {
 		s.failDenied(w, r, "client_list", "", err)
 		return
 	}
-	cv := view.CaseloadView{Heading: "Your caseload", AllOfClinic: cl.AllOfClinic, Query: q, Total: cl.Total, CanAdd: true}
+	cv := view.CaseloadView{Heading: "Your caseload", AllOfClinic: cl.AllOfClinic, Query: q, Total: cl.Total, CanAdd: true,
+		From: cl.From + 1, To: cl.From + len(cl.Clients)}
+	if cl.From > 0 {
+		cv.PrevURL = caseloadURL(q, cl.From/cl.PageSize)
+	}
+	if cl.From+len(cl.Clients) < cl.Total {
+		cv.NextURL = caseloadURL(q, cl.From/cl.PageSize+2)
+	}
 	if cl.AllOfClinic {
 		cv.Heading = "Clients"
 	}
@@ -31,6 +42,21 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	caseloadPhases(cl.Phases, cl.Courses, &cv)
 	s.caseloadSessions(cl.Sessions, &cv)
 	s.render(w, r, http.StatusOK, view.Caseload(s.page(r, cv.Heading, "/caseload"), cv))
+}
+
+// caseloadURL is the address of page (from 1) of the caseload for query.
+func caseloadURL(query string, page int) string {
+	v := url.Values{}
+	if query != "" {
+		v.Set("q", query)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/caseload"
+	}
+	return "/caseload?" + v.Encode()
 }
 
 func plural(n int, what string) string {
