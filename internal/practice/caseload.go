@@ -71,10 +71,16 @@ func (s *Service) Caseload(ctx context.Context, a Actor, query string, page int)
 		if out.Courses, err = tx.CurrentCourses(ctx, a.P.ClinicID, ids); err != nil {
 			return err
 		}
-		if out.Measures, err = s.caseloadMeasures(ctx, tx, st, out.Clients, out.Courses); err != nil {
+		// What the listed clients have completed counts both towards what
+		// is due and towards their gates: read once for both.
+		done, err := tx.Administrations(ctx, a.P.ClinicID, ids)
+		if err != nil {
 			return err
 		}
-		if out.Phases, err = caseloadPhases(ctx, tx, st, out.Courses, ids, s.Now()); err != nil {
+		if out.Measures, err = s.caseloadMeasures(ctx, tx, st, out.Clients, out.Courses, done); err != nil {
+			return err
+		}
+		if out.Phases, err = caseloadPhases(ctx, tx, st, out.Courses, ids, done, s.Now()); err != nil {
 			return err
 		}
 		out.Sessions, err = s.sessionsUnderWay(ctx, tx, a, out.Clients)

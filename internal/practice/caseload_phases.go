@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"doorway/internal/care"
+	"doorway/internal/measures"
 	"doorway/internal/store"
 )
 
@@ -13,7 +14,8 @@ import (
 // board; courses are the page's current courses (tx.CurrentCourses), and a
 // client without one is left out. The gates' facts are read for the whole
 // page at once (tx.GateInputs), not client by client.
-func caseloadPhases(ctx context.Context, tx *store.Tx, st *Settings, courses map[string]store.Course, clientIDs []string, now time.Time) (map[string]care.Summary, error) {
+func caseloadPhases(ctx context.Context, tx *store.Tx, st *Settings, courses map[string]store.Course, clientIDs []string,
+	done map[string][]measures.Administration, now time.Time) (map[string]care.Summary, error) {
 	gc, err := tx.LoadGateClinic(ctx, st.Clinic.ID)
 	if err != nil {
 		return nil, err
@@ -24,7 +26,7 @@ func caseloadPhases(ctx context.Context, tx *store.Tx, st *Settings, courses map
 			list = append(list, course)
 		}
 	}
-	ins, err := tx.GateInputs(ctx, gc, list)
+	ins, err := tx.GateInputsGiven(ctx, gc, list, done)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ type CaseloadMeasures struct {
 // their care teams, or the whole clinic for an admin), and only their flags
 // are kept; courses are the clinic's current courses (tx.CurrentCourses).
 func (s *Service) caseloadMeasures(ctx context.Context, tx *store.Tx, st *Settings, clients []store.Client,
-	courses map[string]store.Course) (CaseloadMeasures, error) {
+	courses map[string]store.Course, done map[string][]measures.Administration) (CaseloadMeasures, error) {
 	out := CaseloadMeasures{Due: map[string]int{}, Overdue: map[string]int{}}
 	clinicID, now := st.Clinic.ID, s.Now()
 	flags, err := tx.OpenFlags(ctx, clinicID)
@@ -135,10 +135,6 @@ func (s *Service) caseloadMeasures(ctx context.Context, tx *store.Tx, st *Settin
 		return out, err
 	}
 	ids := clientIDs(clients)
-	done, err := tx.Administrations(ctx, clinicID, ids)
-	if err != nil {
-		return out, err
-	}
 	open, err := tx.OpenAssignmentsOf(ctx, clinicID, ids)
 	if err != nil {
 		return out, err

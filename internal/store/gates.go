@@ -153,6 +153,14 @@ func (t *Tx) GateInputWith(ctx context.Context, gc GateClinic, course Course) (c
 // course id: one statement for each kind of fact, whatever the number of
 // courses, so the caseload board weighs a page of clients as cheaply as one.
 func (t *Tx) GateInputs(ctx context.Context, gc GateClinic, courses []Course) (map[string]care.GateInput, error) {
+	return t.GateInputsGiven(ctx, gc, courses, nil)
+}
+
+// GateInputsGiven is GateInputs for a caller that has already read the
+// courses' clients' completed measures (Administrations, by client id), as
+// the caseload has for what is due: it is the largest of the reads, and
+// once is enough. A nil done reads them.
+func (t *Tx) GateInputsGiven(ctx context.Context, gc GateClinic, courses []Course, done map[string][]measures.Administration) (map[string]care.GateInput, error) {
 	out := make(map[string]care.GateInput, len(courses))
 	if len(courses) == 0 {
 		return out, nil
@@ -170,10 +178,12 @@ func (t *Tx) GateInputs(ctx context.Context, gc GateClinic, courses []Course) (m
 	if err != nil {
 		return nil, err
 	}
-	completions, err := t.gateCompletions(ctx, gc.ClinicID, clientIDs)
-	if err != nil {
-		return nil, err
+	if done == nil {
+		if done, err = t.Administrations(ctx, gc.ClinicID, clientIDs); err != nil {
+			return nil, err
+		}
 	}
+	completions := gateCompletions(done)
 	orders, err := t.gateDosingOrders(ctx, gc.ClinicID, courseIDs)
 	if err != nil {
 		return nil, err
@@ -362,16 +372,16 @@ func (t *Tx) preparationCounts(ctx context.Context, clinicID string, courseIDs [
 	return out, rows.Err()
 }
 
-// gateCompletions is every measure each client has completed, by client id.
-func (t *Tx) gateCompletions(ctx context.Context, clinicID string, clientIDs []string) (map[string][]care.Completion, error) {
-	done, err := t.Administrations(ctx, clinicID, clientIDs)
+// gateCompletions is every measure each client has completed, by client
+// id, as the gates read them.
+func gateCompletions(done map[string][]measures.Administration) map[string][]care.Completion {
 	out := make(map[string][]care.Completion, len(done))
 	for client, as := range done {
 		for _, a := range as {
 			out[client] = append(out[client], care.Completion{Instrument: a.InstrumentID, At: a.At})
 		}
 	}
-	return out, err
+	return out
 }
 
 // CourseByID loads one course of a client.
