@@ -62,12 +62,7 @@ func (s *Service) ExportAudit(ctx context.Context, a Actor, f store.AuditFilter)
 
 // userNames maps the clinic's staff ids to their names.
 func userNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
-	staff, err := tx.Staff(ctx, clinicID)
-	names := map[string]string{}
-	for _, u := range staff {
-		names[u.ID] = u.Name
-	}
-	return names, err
+	return tx.StaffNames(ctx, clinicID)
 }
 
 // AccessLog is the client's own accounting of access (SECURITY.md): the

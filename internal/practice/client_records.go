@@ -274,14 +274,11 @@ func (s *Service) loadRecords(ctx context.Context, tx *store.Tx, cl store.Client
 // staffNames are the clinic's staff by id, read once for all the clients.
 func (pc *partCache) staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
 	if pc.staff == nil {
-		staff, err := tx.Staff(ctx, clinicID)
+		staff, err := tx.StaffNames(ctx, clinicID)
 		if err != nil {
 			return nil, err
 		}
-		pc.staff = make(map[string]string, len(staff))
-		for _, u := range staff {
-			pc.staff[u.ID] = u.Name
-		}
+		pc.staff = staff
 	}
 	return pc.staff, nil
 }

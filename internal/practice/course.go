@@ -115,16 +115,23 @@ func courseSessions(ctx context.Context, tx *store.Tx, c store.Client, now time.
 	if err != nil {
 		return nil, err
 	}
+	// The client's records in one read, matched to their appointments,
+	// rather than one read per appointment.
+	records, err := tx.ClientMedicineSessions(ctx, c.ClinicID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byAppointment := make(map[string]store.MedicineSession, len(records))
+	for _, m := range records {
+		byAppointment[m.AppointmentID] = m
+	}
 	var out []CourseSession
 	for i := len(list) - 1; i >= 0; i-- {
 		appt := list[i]
 		if appt.Kind != store.KindMedicine {
 			continue
 		}
-		m, ok, err := tx.MedicineSessionFor(ctx, c.ClinicID, appt.ID, c.ID)
-		if err != nil {
-			return nil, err
-		}
+		m, ok := byAppointment[appt.ID]
 		out = append(out, CourseSession{Appointment: appt, Session: m, Started: ok})
 	}
 	return out, nil
@@ -167,25 +174,10 @@ func (s *Service) courseGates(ctx context.Context, tx *store.Tx, a Actor, course
 
 // staffNames maps a clinic's staff ids to names.
 func staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
-	staff, err := tx.Staff(ctx, clinicID)
-	names := map[string]string{}
-	for _, u := range staff {
-		names[u.ID] = u.Name
-	}
-	return names, err
+	return tx.StaffNames(ctx, clinicID)
 }
 
 // latestTotals is the client's latest total on each instrument.
 func latestTotals(ctx context.Context, tx *store.Tx, c store.Client) (map[string]int, error) {
-	rs, err := tx.Responses(ctx, c.ClinicID, c.ID, "")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int{}
-	for _, r := range rs { // oldest first: later ones win
-		if r.HasTotal {
-			out[r.InstrumentID] = r.Total
-		}
-	}
-	return out, nil
+	return tx.LatestTotals(ctx, c.ClinicID, c.ID)
 }

@@ -97,13 +97,9 @@ func chartFlags(ctx context.Context, tx *store.Tx, clinicID string, flags []stor
 		}
 	}
 	if len(done) > 0 {
-		staff, err := tx.Staff(ctx, clinicID)
+		names, err := tx.StaffNames(ctx, clinicID)
 		if err != nil {
 			return nil, err
-		}
-		names := map[string]string{}
-		for _, u := range staff {
-			names[u.ID] = u.Name
 		}
 		for i := range done {
 			done[i].AcknowledgedByName = names[done[i].AcknowledgedBy]

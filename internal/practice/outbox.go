@@ -72,12 +72,12 @@ func (s *Service) Outbox(ctx context.Context, a Actor) (Outbox, error) {
 		if out.Readers, err = tx.SeriesReaderCount(ctx, a.P.ClinicID); err != nil {
 			return err
 		}
-		staff, err := tx.Staff(ctx, a.P.ClinicID)
+		staff, err := tx.StaffNames(ctx, a.P.ClinicID)
 		if err != nil {
 			return err
 		}
-		for _, u := range staff {
-			out.Names[u.ID] = u.Name
+		for id, name := range staff {
+			out.Names[id] = name
 		}
 		clients, err := tx.ClientsWithAccounts(ctx, a.P.ClinicID)
 		if err != nil {

@@ -90,14 +90,12 @@ func (s *Service) PortalSession(ctx context.Context, a Actor, apptID string) (*P
 			}
 			p.Partners = append(p.Partners, c)
 		}
-		staff, err := tx.Staff(ctx, clinicID)
+		staff, err := tx.StaffNamed(ctx, clinicID, appt.Staff)
 		if err != nil {
 			return err
 		}
 		for _, u := range staff {
-			if slices.Contains(appt.Staff, u.ID) {
-				p.StaffNames = append(p.StaffNames, u.Name)
-			}
+			p.StaffNames = append(p.StaffNames, u.Name)
 		}
 		slices.Sort(p.StaffNames)
 		st, err := s.settings(ctx, tx, a)

@@ -292,6 +292,27 @@ func (t *Tx) Responses(ctx context.Context, clinicID, clientID, instrumentID str
 	return t.responses(ctx, `clinic_id = ? AND client_id = ? AND instrument_id = ?`, clinicID, clientID, instrumentID)
 }
 
+// LatestTotals is a client's latest total on each instrument that has one,
+// without reading (and unsealing) every answer they ever gave.
+func (t *Tx) LatestTotals(ctx context.Context, clinicID, clientID string) (map[string]int, error) {
+	rows, err := t.query(ctx, `SELECT instrument_id, total FROM instrument_responses
+		WHERE clinic_id = ? AND client_id = ? AND has_total = 1 ORDER BY completed_at, recorded_at, id`, clinicID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() { // oldest first: later ones win
+		var instrument string
+		var total int
+		if err := rows.Scan(&instrument, &total); err != nil {
+			return nil, err
+		}
+		out[instrument] = total
+	}
+	return out, rows.Err()
+}
+
 // Response loads one response of a client.
 func (t *Tx) Response(ctx context.Context, clinicID, clientID, id string) (Response, error) {
 	rs, err := t.responses(ctx, `clinic_id = ? AND client_id = ? AND id = ?`, clinicID, clientID, id)

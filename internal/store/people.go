@@ -325,6 +325,26 @@ func (t *Tx) Staff(ctx context.Context, clinicID string) ([]User, error) {
 	return t.users(ctx, `clinic_id = ? AND kind = 'staff'`, clinicID)
 }
 
+// StaffNames are the names of a clinic's staff by id, disabled ones too:
+// what a page needs to say who wrote, signed or acknowledged something,
+// without reading every account's roles and secrets.
+func (t *Tx) StaffNames(ctx context.Context, clinicID string) (map[string]string, error) {
+	rows, err := t.query(ctx, `SELECT id, name FROM users WHERE clinic_id = ? AND kind = 'staff'`, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
 // StaffNamed lists those of a clinic's staff whose ids are given (a care
 // team), disabled ones too.
 func (t *Tx) StaffNamed(ctx context.Context, clinicID string, ids []string) ([]User, error) {
