@@ -69,17 +69,13 @@ func (s *Store) EachAudit(ctx context.Context, fromSeq int64, fn func(audit.Entr
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(rows, func() error {
 		e, err := scanAudit(rows)
 		if err != nil {
 			return err
 		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(e)
+	})
 }
 
 // AuditHead is the newest entry's seq and hash.
@@ -148,16 +144,7 @@ func (t *Tx) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(e *audit.Entry) (err error) { *e, err = scanAudit(rows); return err })
 }
 
 // SaveCheckpoint stores a signed checkpoint unless one for the same entry
@@ -176,17 +163,11 @@ func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []audit.Checkpoint
-	for rows.Next() {
-		var cp audit.Checkpoint
-		if err := rows.Scan(&cp.Seq, &cp.Hash, &cp.Time, &cp.Signature); err != nil {
-			return nil, err
-		}
+	return scanAll(rows, func(cp *audit.Checkpoint) error {
+		err := rows.Scan(&cp.Seq, &cp.Hash, &cp.Time, &cp.Signature)
 		cp.Time = cp.Time.UTC()
-		out = append(out, cp)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // LatestCheckpoint returns the checkpoint of the highest entry, and whether

@@ -257,17 +257,8 @@ func countRows(ctx context.Context, db *sql.DB, eng engine) (map[string]int64, e
 	if err != nil {
 		return nil, err
 	}
-	var tables []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		tables = append(tables, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	tables, err := scanAll(rows, func(t *string) error { return rows.Scan(t) })
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]int64, len(tables))

@@ -116,16 +116,8 @@ func (t *Tx) SearchClients(ctx context.Context, q ClientQuery) ([]Client, int, e
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(rows, func(c *Client) (err error) { *c, err = scanClient(rows); return err })
+	return out, total, err
 }
 
 // clientOrder turns sort keys into SQL that this file wrote: nothing of the
@@ -167,13 +159,10 @@ func (t *Tx) CareTeams(ctx context.Context, clientIDs []string) (map[string][]st
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return out, eachRow(rows, func() error {
 		var cid, uid string
-		if err := rows.Scan(&cid, &uid); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&cid, &uid)
 		out[cid] = append(out[cid], uid)
-	}
-	return out, rows.Err()
+		return err
+	})
 }

@@ -84,14 +84,10 @@ func (t *Tx) CurrentCourses(ctx context.Context, clinicID string, clientIDs []st
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]Course{}
-	for rows.Next() {
+	return out, eachRow(rows, func() error {
 		c, err := scanCourse(rows)
-		if err != nil {
-			return nil, err
-		}
 		out[c.ClientID] = c // later rows are newer and win
-	}
-	return out, rows.Err()
+		return err
+	})
 }

@@ -75,15 +75,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return err
-		}
+		err := rows.Scan(&v)
 		applied[v] = true
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	rows.Close()
 	for _, m := range ms {
 		if applied[m.version] {
 			continue

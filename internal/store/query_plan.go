@@ -20,25 +20,25 @@ func (s *Store) QueryPlan(ctx context.Context, query string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
+		rows.Close()
 		return nil, err
 	}
 	var out []string
-	for rows.Next() {
+	return out, eachRow(rows, func() error {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return err
 		}
 		// SQLite's detail is the last column; PostgreSQL has only the one.
 		if s, ok := vals[len(vals)-1].(string); ok {
 			out = append(out, strings.TrimSpace(s))
 		}
-	}
-	return out, rows.Err()
+		return nil
+	})
 }

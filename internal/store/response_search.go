@@ -92,16 +92,12 @@ func (t *Tx) SearchResponses(ctx context.Context, q ResponseQuery) ([]Response, 
 	}
 	var out []Response
 	var sealed []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		r, s, err := scanResponse(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
 		out, sealed = append(out, r), append(sealed, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, 0, err
 	}
 	// Opened after the rows are closed: opening may query the clinic's keys

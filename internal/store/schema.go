@@ -20,17 +20,15 @@ func (s *Store) Columns(ctx context.Context) (map[string][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string][]string{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var table, col string
-		if err := rows.Scan(&table, &col); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&table, &col)
 		out[table] = append(out[table], col)
-	}
+		return err
+	})
 	for _, cols := range out {
 		sort.Strings(cols)
 	}
-	return out, rows.Err()
+	return out, err
 }

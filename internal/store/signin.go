@@ -109,16 +109,7 @@ func (t *Tx) APITokens(ctx context.Context, userID string) ([]APIToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
-		k, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(k *APIToken) (err error) { *k, err = scanToken(rows); return err })
 }
 
 // MarkAPITokenUsed records a token's last use, at most once a minute so a busy
@@ -251,18 +242,12 @@ func (t *Tx) LiveDevices(ctx context.Context, hashes []string, now time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Device
-	for rows.Next() {
-		var d Device
+	return scanAll(rows, func(d *Device) error {
 		var rev sql.NullTime
-		if err := rows.Scan(&d.ID, &d.UserID, &d.TokenHash, &d.CreatedAt, &d.LastUsedAt, &d.ExpiresAt, &rev); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&d.ID, &d.UserID, &d.TokenHash, &d.CreatedAt, &d.LastUsedAt, &d.ExpiresAt, &rev)
 		d.RevokedAt = nullTime(rev)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // UseDevice records a sign-in from a device and moves its expiry on.

@@ -207,27 +207,6 @@ func notFound(err error, what string) error {
 	return err
 }
 
-// scanAll reads every row with scan, which fills in one value, and closes
-// rows before it returns: a caller that goes on to open sealed columns reads
-// the clinic's keys in the same transaction, whose one connection cannot
-// run a second query while rows are still open.
-func scanAll[T any](rows *sql.Rows, scan func(*T) error) ([]T, error) {
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := scan(&v); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // lockClinic serialises one kind of check-then-write within one clinic
 // until the transaction ends: bookings ("schedule", so the clash check and
 // the insert are atomic) and the clinic's first data key ("keys"). SQLite

@@ -59,15 +59,11 @@ func (t *Tx) ThrottleWindows(ctx context.Context, keys ...ThrottleKey) (map[Thro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return out, eachRow(rows, func() error {
 		w, err := scanThrottle(rows)
-		if err != nil {
-			return nil, err
-		}
 		out[w.ThrottleKey] = w
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // HitThrottle counts one attempt at `at` and returns the window as it then
@@ -99,14 +95,5 @@ func (t *Tx) TakeEndedThrottles(ctx context.Context, now time.Time, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []ThrottleWindow
-	for rows.Next() {
-		w, err := scanThrottle(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(w *ThrottleWindow) (err error) { *w, err = scanThrottle(rows); return err })
 }
