@@ -153,6 +153,7 @@ var textColumnSurvey = map[string]string{
 	"users.kind":                                  "plain: a code",
 	"users.totp_secret":                           "plain: a credential, not client data (out of this survey's scope: see the README)",
 	"workbook_answers.body":                       "sealed",
+	"break_glass.reason":                          "sealed (from its first row)",
 }
 
 // plainColumnByName is true of the columns no survey needs: ids, user
