@@ -75,8 +75,11 @@ func (s *Server) showBreakGlassReview(w http.ResponseWriter, r *http.Request) {
 		if g.ReviewedAt != nil {
 			out.Reviewed = g.ReviewedByName + ", " + view.When(*g.ReviewedAt, loc)
 		}
-		for _, e := range g.Reads {
-			out.Reads = append(out.Reads, e.Time.In(loc).Format("3:04 PM")+": "+describeAction(e.Action))
+		// Oldest first, as the audit log names them (the entries come
+		// newest first).
+		for i := len(g.Reads) - 1; i >= 0; i-- {
+			e := g.Reads[i]
+			out.Reads = append(out.Reads, e.Time.In(loc).Format("3:04 PM")+" "+e.Action+" "+e.ResourceType)
 		}
 		return out
 	}
