@@ -22,8 +22,9 @@ import (
 // keeps working. The rows are written through the store (so sealed), then
 // put back as the earlier code stored them, in clear, with raw SQL (an
 // acknowledgement, which the database refuses to change, is inserted so);
-// every value reads back through the store as it was, on both engines, and
-// new writes are sealed.
+// every value reads back through the store as it was, on both engines;
+// SealClearText, run at start-up, seals them in place (all but the
+// acknowledgement) and they read the same; and new writes are sealed.
 func TestRowsWrittenInClearBefore0020StillRead(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -133,59 +134,80 @@ func TestRowsWrittenInClearBefore0020StillRead(t *testing.T) {
 				t.Fatalf("the lot was not put back in clear: %q %v", raw, err)
 			}
 
-			err = s.Read(ctx, func(tx *store.Tx) error {
-				flags, err := tx.ClientFlags(ctx, clinic, a.ID)
+			readBack := func(when string) {
+				t.Helper()
+				err = s.Read(ctx, func(tx *store.Tx) error {
+					flags, err := tx.ClientFlags(ctx, clinic, a.ID)
+					if err != nil {
+						return err
+					}
+					if len(flags) != 1 || flags[0].Reason != flag.Reason {
+						t.Errorf(when+": flag: %+v", flags)
+					}
+					facts, _, err := tx.SafetyGateFacts(ctx, clinic, a.ID)
+					if err != nil {
+						return err
+					}
+					if len(facts) != 1 || facts[0].Reason != flag.Reason {
+						t.Errorf(when+": the safety gate's flag: %+v", facts)
+					}
+					q, err := tx.Inquiry(ctx, clinic, inquiry.ID)
+					if err != nil {
+						return err
+					}
+					if q.Name != inquiry.Name || q.Email != inquiry.Email || q.Phone != inquiry.Phone || q.CloseReason != "Old close reason" || q.Message != "Hello" {
+						t.Errorf(when+": inquiry: %+v", q)
+					}
+					d, _, err := tx.LatestScreeningDecision(ctx, clinic, course.ID)
+					if err != nil {
+						return err
+					}
+					if strings.Join(d.Rules, ",") != "benzodiazepine_dose,hypertension" {
+						t.Errorf(when+": rules: %v", d.Rules)
+					}
+					c, _, err := tx.CourseChecklist(ctx, clinic, course.ID)
+					if err != nil {
+						return err
+					}
+					if c.CompanionName != checklist.CompanionName || c.CompanionPhone != checklist.CompanionPhone || c.RoomNote != checklist.RoomNote {
+						t.Errorf(when+": checklist: %+v", c)
+					}
+					rec, err := tx.SessionRecordOf(ctx, clinic, m.ID)
+					if err != nil {
+						return err
+					}
+					got := rec.Session
+					if got.Checklist.CompanionName != "Day Companion" || got.Checklist.CompanionPhone != "555-0111" || got.Dose.Lot != "OLD-LOT-1" ||
+						got.Setting.Other != "Old setting" || got.Discharge.ReleasedTo != "Day Companion" {
+						t.Errorf(when+": session: %+v", got)
+					}
+					if len(rec.Acks) != 1 || rec.Acks[0].Message != "Blood pressure at or above 180/110" {
+						t.Errorf(when+": acknowledgements: %+v", rec.Acks)
+					}
+					return nil
+				})
 				if err != nil {
-					return err
+					t.Fatal(err)
 				}
-				if len(flags) != 1 || flags[0].Reason != flag.Reason {
-					t.Errorf("flag: %+v", flags)
-				}
-				facts, _, err := tx.SafetyGateFacts(ctx, clinic, a.ID)
-				if err != nil {
-					return err
-				}
-				if len(facts) != 1 || facts[0].Reason != flag.Reason {
-					t.Errorf("the safety gate's flag: %+v", facts)
-				}
-				q, err := tx.Inquiry(ctx, clinic, inquiry.ID)
-				if err != nil {
-					return err
-				}
-				if q.Name != inquiry.Name || q.Email != inquiry.Email || q.Phone != inquiry.Phone || q.CloseReason != "Old close reason" || q.Message != "Hello" {
-					t.Errorf("inquiry: %+v", q)
-				}
-				d, _, err := tx.LatestScreeningDecision(ctx, clinic, course.ID)
-				if err != nil {
-					return err
-				}
-				if strings.Join(d.Rules, ",") != "benzodiazepine_dose,hypertension" {
-					t.Errorf("rules: %v", d.Rules)
-				}
-				c, _, err := tx.CourseChecklist(ctx, clinic, course.ID)
-				if err != nil {
-					return err
-				}
-				if c.CompanionName != checklist.CompanionName || c.CompanionPhone != checklist.CompanionPhone || c.RoomNote != checklist.RoomNote {
-					t.Errorf("checklist: %+v", c)
-				}
-				rec, err := tx.SessionRecordOf(ctx, clinic, m.ID)
-				if err != nil {
-					return err
-				}
-				got := rec.Session
-				if got.Checklist.CompanionName != "Day Companion" || got.Checklist.CompanionPhone != "555-0111" || got.Dose.Lot != "OLD-LOT-1" ||
-					got.Setting.Other != "Old setting" || got.Discharge.ReleasedTo != "Day Companion" {
-					t.Errorf("session: %+v", got)
-				}
-				if len(rec.Acks) != 1 || rec.Acks[0].Message != "Blood pressure at or above 180/110" {
-					t.Errorf("acknowledgements: %+v", rec.Acks)
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
 			}
+			readBack("in clear")
+			// At start-up the server seals them in place, but for the
+			// acknowledgement, which the database refuses to change.
+			n, err := s.SealClearText(ctx)
+			if err != nil || n != 14 {
+				t.Fatalf("sealed %d values (%v), want 14", n, err)
+			}
+			for _, q := range []string{`SELECT reason FROM safety_flags`, `SELECT rules FROM screening_decisions`, `SELECT name FROM inquiries`,
+				`SELECT close_reason FROM inquiries`, `SELECT room_note FROM prep_checklist`, `SELECT lot_number FROM medicine_sessions`,
+				`SELECT released_to FROM medicine_sessions`} {
+				if err := db.QueryRow(q).Scan(&raw); err != nil || !strings.HasPrefix(raw, "s1.") {
+					t.Errorf("%s: %q %v", q, raw, err)
+				}
+			}
+			if n, err := s.SealClearText(ctx); err != nil || n != 0 {
+				t.Errorf("a second start sealed %d (%v), want 0", n, err)
+			}
+			readBack("sealed in place")
 			// A new write to an old row seals it.
 			checklist.RoomNote = "New room note"
 			if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SaveChecklist(ctx, &checklist) }); err != nil {
