@@ -15,7 +15,8 @@ import (
 // the list (plainColumnByName); TestEveryTextColumnIsSurveyed fails when a
 // migration adds a TEXT column that is in neither, so each new one is
 // decided. "sealed 0020" marks the columns migration 0020 sealed, whose
-// rows written before it are read as they were (openOrClear).
+// values written before it are sealed at start-up (SealClearText) where
+// the row may change, and read in both forms (openOrClear).
 // internal/web's TestClinicalTextNeverReachesTheDisk plants a marker in
 // each of those through the pages and finds it on no disk.
 var textColumnSurvey = map[string]string{

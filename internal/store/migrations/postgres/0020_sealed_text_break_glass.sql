@@ -3,7 +3,9 @@
 -- the companion's name and phone (preparation and the day), the room note,
 -- the lot, the setting's note, who the client left with, and an inquiry's
 -- name, address, phone and close reason are written sealed. The columns
--- keep their type; rows written before read as they were (store.openOrClear).
+-- keep their type; values written before are sealed in place at start-up
+-- (store.SealClearText) where the row may change, and read in both forms
+-- (store.openOrClear).
 
 -- Break-glass access (SECURITY.md, "Access control"): a clinician not on a
 -- client's care team opens the record in an emergency, with a written
