@@ -5,6 +5,8 @@
 // is the default: a resource type or action it does not know is refused.
 package access
 
+import "time"
+
 // Kind is who is asking.
 type Kind string
 
@@ -94,6 +96,11 @@ const (
 	// only a clinician (therapist or prescriber) on the care team writes it,
 	// since an admin without a clinical role is not treating the client.
 	ClinicalCare Type = "clinical_care"
+	// BreakGlass is emergency access to a client's record: any clinician
+	// (therapist or prescriber) of the clinic opens one (Write), with a
+	// reason, for a client whose care team they are not on; admins list
+	// and review them (Read, List).
+	BreakGlass Type = "break_glass"
 	// Inquiries are messages from the public inquiry form. They are not yet
 	// client records: any staff member of the clinic (therapist, prescriber
 	// or admin) reads, converts and closes them.
@@ -112,6 +119,31 @@ type Resource struct {
 	OwnerID string
 	// Shared is true for a journal entry the client chose to share.
 	Shared bool
+	// BreakGlass lists the emergency grants on the client's record, and At
+	// is the moment of the decision, which a grant must not have outlived.
+	BreakGlass []Grant
+	At         time.Time
+}
+
+// Grant is a break-glass grant: until Until, UserID (a clinician) reads the
+// client's record as if on the care team. It never lets them write.
+type Grant struct {
+	UserID string
+	Until  time.Time
+}
+
+// glassOpen reports whether the user holds a grant that has not expired at
+// the moment of the decision; with no moment given, none is open.
+func (r Resource) glassOpen(userID string) bool {
+	if r.At.IsZero() {
+		return false
+	}
+	for _, g := range r.BreakGlass {
+		if g.UserID == userID && r.At.Before(g.Until) {
+			return true
+		}
+	}
+	return false
 }
 
 // Allow is the one decision.
@@ -152,6 +184,9 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 	admin := p.Has(Admin)
 	clinician := p.Has(Therapist) || p.Has(Prescriber)
 	onTeam := contains(r.CareTeam, p.UserID)
+	// readsAsTeam is care-team membership for reading: a clinician's open
+	// break-glass grant counts, for reads only, until it expires.
+	readsAsTeam := onTeam || (a == Read && clinician && r.glassOpen(p.UserID))
 	switch r.Type {
 	case ClinicSettings, StaffAccounts, AuditLog, ClinicOutcomes:
 		return admin
@@ -159,34 +194,42 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 		return a == List && (admin || clinician)
 	case Inquiries:
 		return admin || clinician
+	case BreakGlass:
+		if a == Write {
+			return clinician
+		}
+		return admin && (a == Read || a == List)
 	case ClientRecord:
+		if a == Read {
+			return admin || readsAsTeam
+		}
 		return admin || onTeam
 	case CareTeam:
 		if a == Write {
 			return admin
 		}
-		return admin || onTeam
+		return admin || readsAsTeam
 	case PrescriberOrder:
 		if a == Write {
 			return p.Has(Prescriber) && onTeam
 		}
-		return admin || onTeam
+		return admin || readsAsTeam
 	case SafetyFlag:
 		if a == Write {
 			return clinician && (onTeam || admin)
 		}
-		return admin || onTeam
+		return admin || readsAsTeam
 	case ClinicalCare:
 		if a == Write {
 			return clinician && onTeam
 		}
-		return admin || onTeam
+		return admin || readsAsTeam
 	case PsychotherapyNote:
 		// HIPAA's process notes are a mental health professional's: an
 		// admin without a clinical role keeps none, even on a care team.
 		return r.OwnerID == p.UserID && onTeam && clinician
 	case JournalEntry:
-		return a == Read && r.Shared && onTeam
+		return a == Read && r.Shared && readsAsTeam
 	}
 	return false
 }

@@ -113,6 +113,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Store.SetMasterKey(keys.Master); err != nil {
 		return err
 	}
+	// Text written in clear before its column was sealed (migration 0020)
+	// is sealed in place, once; a signed record keeps its own.
+	if n, err := m.Store.SealClearText(ctx); err != nil {
+		return fmt.Errorf("seal older text: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("sealed text written before it was sealed", "values", n)
+	}
 	if loose := looseKeyFiles(m.Config.DataDir); len(loose) > 0 {
 		m.Logger.Warn("key files are readable by other users; chmod 600 them", "files", loose)
 	}

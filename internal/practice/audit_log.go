@@ -70,6 +70,9 @@ func userNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]s
 type AccessLog struct {
 	Entries []audit.Entry
 	Names   map[string]string
+	// Emergency lists the times a clinician off the care team opened the
+	// record by break-glass, with their reason, newest first.
+	Emergency []store.BreakGlass
 }
 
 // MyAccessLog reads the signed-in client's accounting of access: up to
@@ -81,6 +84,9 @@ func (s *Service) MyAccessLog(ctx context.Context, a Actor, limit int) (AccessLo
 	}
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if out.Entries, err = tx.AuditEntries(ctx, store.AuditFilter{ClinicID: a.P.ClinicID, ClientID: a.P.ClientID, Limit: limit}); err != nil {
+			return err
+		}
+		if out.Emergency, err = tx.ClientBreakGlass(ctx, a.P.ClinicID, a.P.ClientID); err != nil {
 			return err
 		}
 		out.Names, err = userNames(ctx, tx, a.P.ClinicID)

@@ -1,6 +1,8 @@
 package practice
 
 import (
+	"time"
+
 	"context"
 	"strings"
 
@@ -107,6 +109,9 @@ type Chart struct {
 	// CanEditDetails says the actor may change the client's details (a
 	// clinician on the care team, or an admin).
 	CanEditDetails bool
+	// EmergencyUntil is when the actor's break-glass access to the record
+	// ends; zero when they read it as themselves.
+	EmergencyUntil time.Time
 }
 
 var opChart = op{action: "client.read"}
@@ -122,6 +127,7 @@ func (s *Service) Chart(ctx context.Context, a Actor, clientID string) (Chart, e
 		out.Client, out.Team, out.CanEditTeam = ch.Client, ch.Team, ch.may(a, access.Write, access.CareTeam)
 		out.CanKeepProcessNotes = mayKeepProcessNotes(a, ch)
 		out.CanEditDetails = ch.may(a, access.Write, access.ClientRecord)
+		out.EmergencyUntil = ch.glassUntil(a)
 		if out.Staff, err = tx.Staff(ctx, a.P.ClinicID); err != nil {
 			return err
 		}

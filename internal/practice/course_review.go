@@ -164,7 +164,7 @@ func (s *Service) ReviewGoal(ctx context.Context, a Actor, clientID, goalID, out
 		if err := tx.ReviewGoal(ctx, g, o, a.P.UserID, now); err != nil {
 			return err
 		}
-		return s.appendTx(ctx, tx, a, audit.Entry{Action: opReviewGoal.action, ResourceType: "goal", ResourceID: g.ID, ClientID: ch.Client.ID, Detail: string(o)})
+		return s.appendTx(ctx, tx, a, audit.Entry{Action: opReviewGoal.action, ResourceType: "goal", ResourceID: g.ID, ClientID: ch.Client.ID})
 	})
 }
 

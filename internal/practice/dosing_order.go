@@ -124,7 +124,7 @@ func (s *Service) WriteDosingOrder(ctx context.Context, a Actor, in DosingOrderI
 		}
 		out = o
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: opDosingWrite.action, ResourceType: "dosing_order", ResourceID: o.ID, ClientID: ch.Client.ID,
-			Detail: fmt.Sprintf("version %d: %s", o.Version, o.Order.String())})
+			Detail: fmt.Sprintf("version %d", o.Version)})
 	})
 	return out, err
 }

@@ -217,7 +217,7 @@ func flagRaisedEntries(clientID string, in *measures.Instrument, flags []store.S
 	var out []audit.Entry
 	for _, f := range flags {
 		out = append(out, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
-			ClientID: clientID, Severity: audit.High, Detail: in.ShortTitle + " " + f.Severity})
+			ClientID: clientID, Severity: audit.High, Detail: in.ID})
 	}
 	return out
 }

@@ -147,7 +147,7 @@ func (s *Service) DecideScreening(ctx context.Context, a Actor, clientID string,
 			return err
 		}
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: opScreeningDecide.action, ResourceType: "screening", ResourceID: rec.ID, ClientID: f.Client.ID,
-			Severity: audit.High, Detail: string(d.Kind) + " (" + string(f.result.Tier) + ")"})
+			Severity: audit.High}) // the decision and its tier are in the record
 	})
 	return rec, err
 }

@@ -109,7 +109,7 @@ func (s *Service) SavePreDoseChecks(ctx context.Context, a Actor, in ChecklistIn
 			if err := c.claim.AddVitals(ctx, &v); err != nil {
 				return err
 			}
-			detail += "; pre-dose reading " + in.Reading.BPText()
+			detail += "; pre-dose reading" // its values are in the record, not the log
 		}
 		c.log(a, opSessionChecklist, detail, false)
 		if in.Reading == nil {
@@ -139,7 +139,7 @@ func (s *Service) holdAboveLine(ctx context.Context, tx *store.Tx, a Actor, c *c
 	if err := c.claim.Hold(ctx, g.Why); err != nil {
 		return false, err
 	}
-	c.log(a, opSessionHold, g.Why, true)
+	c.log(a, opSessionHold, g.ID, true) // the gate, not what it found
 	return true, nil
 }
 
@@ -246,6 +246,6 @@ func (s *Service) confirmDose(ctx context.Context, a Actor, c *claimedSession, m
 	if err := c.claim.ConfirmDose(ctx, store.DoseConfirmation{Mg: mg, Reason: reason, By: a.P.UserID, At: now}); err != nil {
 		return err
 	}
-	c.log(a, opDoseConfirm, mg.String(), true)
+	c.log(a, opDoseConfirm, "", true)
 	return nil
 }

@@ -2,7 +2,6 @@ package practice
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -111,11 +110,9 @@ func (s *Service) GiveDose(ctx context.Context, a Actor, in DoseInput) error {
 		if err := c.claim.SaveSetting(ctx, in.Setting, in.Staff); err != nil {
 			return err
 		}
-		detail := d.Route.Label() + " " + d.Mg.String() + " at " + d.Weight.String()
-		if d.InfusionMinutes > 0 {
-			detail += " over " + strconv.Itoa(d.InfusionMinutes) + " min (" + check.RatePerKgHour.String() + ")"
-		}
-		c.log(a, opSessionDose, detail, false)
+		// The dose, route and weight are in the record; the log says only
+		// that a dose was recorded.
+		c.log(a, opSessionDose, "", false)
 		return nil
 	})
 }

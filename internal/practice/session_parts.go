@@ -104,7 +104,7 @@ func (s *Service) AcknowledgeAlert(ctx context.Context, a Actor, in AckInput) er
 		if err := c.claim.AckAlert(ctx, &ack); err != nil {
 			return err
 		}
-		c.log(a, opAlertAck, open.Key, true)
+		c.log(a, opAlertAck, ack.ID, true)
 		return nil
 	})
 }
@@ -151,7 +151,7 @@ func (s *Service) RecordAdverseEvent(ctx context.Context, a Actor, in AdverseEve
 		if err := c.claim.AddAdverseEvent(ctx, &e); err != nil {
 			return err
 		}
-		c.log(a, opAdverseEvent, string(e.Kind)+" "+string(e.Severity), e.Severity == session.Severe)
+		c.log(a, opAdverseEvent, e.ID, e.Severity == session.Severe)
 		return nil
 	})
 }

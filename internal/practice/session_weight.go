@@ -63,7 +63,7 @@ func (s *Service) RecordWeight(ctx context.Context, a Actor, in WeightInput) (Se
 		}
 		out.Client, out.Session = rec.Client, rec.record()
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: a.actionOf(opWeight), ResourceType: "session_weight", ResourceID: m.ID,
-			ClientID: rec.Client.ID, Detail: "Body weight " + in.Kg.String() + " before the dose of a medicine session"})
+			ClientID: rec.Client.ID, Detail: "Body weight before the dose of a medicine session"})
 	})
 	return out, err
 }

@@ -228,24 +228,25 @@ func (t *Tx) DayGateInput(ctx context.Context, course Course) (care.GateInput, e
 // each of their C-SSRS screener results (either version) reached the high
 // tier, acknowledged or not. Instruments are named by their short title.
 func (t *Tx) SafetyGateFacts(ctx context.Context, clinicID, clientID string) ([]care.SafetyFlag, []time.Time, error) {
-	rows, err := t.query(ctx, `SELECT 1, instrument_id, kind, reason, raised_at FROM safety_flags
+	rows, err := t.query(ctx, `SELECT 1, id, instrument_id, kind, reason, raised_at FROM safety_flags
 			WHERE clinic_id = ? AND client_id = ? AND acknowledged_at IS NULL
 		UNION ALL
-		SELECT 2, instrument_id, '', '', completed_at FROM instrument_responses
+		SELECT 2, id, instrument_id, '', '', completed_at FROM instrument_responses
 			WHERE clinic_id = ? AND client_id = ? AND instrument_id IN (?, ?) AND tier = ?
-		ORDER BY 5`,
+		ORDER BY 6`,
 		clinicID, clientID, clinicID, clientID, measures.CSSRSScreen, measures.CSSRSScreenSLC, string(measures.TierHigh))
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
 	var flags []care.SafetyFlag
+	var flagIDs []string
 	var highs []time.Time
 	for rows.Next() {
 		var which int
-		var instrument, kind, reason string
+		var id, instrument, kind, reason string
 		var at time.Time
-		if err := rows.Scan(&which, &instrument, &kind, &reason, &at); err != nil {
+		if err := rows.Scan(&which, &id, &instrument, &kind, &reason, &at); err != nil {
+			rows.Close()
 			return nil, nil, err
 		}
 		if which == 2 {
@@ -257,8 +258,19 @@ func (t *Tx) SafetyGateFacts(ctx context.Context, clinicID, clientID string) ([]
 			name = in.ShortTitle
 		}
 		flags = append(flags, care.SafetyFlag{Instrument: name, Kind: kind, Reason: reason, RaisedAt: at.UTC()})
+		flagIDs = append(flagIDs, id)
 	}
-	return flags, highs, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Opened once the rows are closed: a key may have to be read.
+	for i := range flags {
+		if flags[i].Reason, err = t.openOrClear(ctx, flagReasonBinding(clinicID, flagIDs[i]), flags[i].Reason); err != nil {
+			return nil, nil, err
+		}
+	}
+	return flags, highs, nil
 }
 
 // prescriberSet is the ids of a clinic's prescribers, as they are now.

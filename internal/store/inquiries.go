@@ -39,13 +39,27 @@ type Inquiry struct {
 	UpdatedBy   string
 }
 
-func inquiryBinding(clinicID, id string) seal.Binding {
-	return seal.Binding{ClinicID: clinicID, Table: "inquiries", Column: "message", RowID: id}
+func inquiryBinding(clinicID, id, column string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "inquiries", Column: column, RowID: id}
 }
 
-// CreateInquiry stores a new inquiry with its message sealed.
+// CreateInquiry stores a new inquiry with its message sealed, and the
+// person's name, address and phone too: no query looks them up, and that
+// someone wrote to a ketamine clinic is itself private.
 func (t *Tx) CreateInquiry(ctx context.Context, q *Inquiry) error {
-	msg, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID), q.Message)
+	msg, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID, "message"), q.Message)
+	if err != nil {
+		return err
+	}
+	name, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID, "name"), q.Name)
+	if err != nil {
+		return err
+	}
+	email, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID, "email"), q.Email)
+	if err != nil {
+		return err
+	}
+	phone, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID, "phone"), q.Phone)
 	if err != nil {
 		return err
 	}
@@ -54,7 +68,7 @@ func (t *Tx) CreateInquiry(ctx context.Context, q *Inquiry) error {
 	}
 	_, err = t.exec(ctx, `INSERT INTO inquiries (id, clinic_id, name, email, phone, message, consent, status, received_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		q.ID, q.ClinicID, q.Name, q.Email, q.Phone, msg, b2i(q.Consent), q.Status, q.ReceivedAt, q.ReceivedAt)
+		q.ID, q.ClinicID, name, email, phone, msg, b2i(q.Consent), q.Status, q.ReceivedAt, q.ReceivedAt)
 	return err
 }
 
@@ -74,8 +88,19 @@ func scanInquiry(sc interface{ Scan(...any) error }) (Inquiry, error) {
 }
 
 func (t *Tx) openInquiry(ctx context.Context, q *Inquiry) (err error) {
-	q.Message, err = t.openText(ctx, inquiryBinding(q.ClinicID, q.ID), q.Message)
-	return err
+	if q.Message, err = t.openText(ctx, inquiryBinding(q.ClinicID, q.ID, "message"), q.Message); err != nil {
+		return err
+	}
+	// Sealed since migration 0020; older rows hold them in clear.
+	for _, f := range []struct {
+		column string
+		value  *string
+	}{{"name", &q.Name}, {"email", &q.Email}, {"phone", &q.Phone}, {"close_reason", &q.CloseReason}} {
+		if *f.value, err = t.openOrClear(ctx, inquiryBinding(q.ClinicID, q.ID, f.column), *f.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Inquiries lists a clinic's inquiries, newest first; status "" means all.
@@ -134,9 +159,13 @@ func (t *Tx) SetInquiryStatus(ctx context.Context, q Inquiry, status, reason, cl
 	if clientID != "" {
 		client = clientID
 	}
+	reason, err := t.sealText(ctx, inquiryBinding(q.ClinicID, q.ID, "close_reason"), strings.TrimSpace(reason))
+	if err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `UPDATE inquiries SET status = ?, close_reason = ?, client_id = COALESCE(?, client_id), updated_at = ?, updated_by = ?
 		WHERE clinic_id = ? AND id = ? AND status IN ('new', 'contacted')`,
-		status, strings.TrimSpace(reason), client, at, by, q.ClinicID, q.ID)
+		status, reason, client, at, by, q.ClinicID, q.ID)
 	if err != nil {
 		return err
 	}

@@ -195,9 +195,15 @@ func (t *Tx) SaveResponse(ctx context.Context, r *Response, flags []SafetyFlag) 
 	for i := range flags {
 		f := &flags[i]
 		f.ClinicID, f.ClientID, f.ResponseID, f.InstrumentID = r.ClinicID, r.ClientID, r.ID, r.InstrumentID
+		// The reason quotes the answer ("thoughts of being better off dead
+		// ... answered Several days"): sealed like the answers.
+		reason, err := t.sealText(ctx, flagReasonBinding(f.ClinicID, f.ID), f.Reason)
+		if err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `INSERT INTO safety_flags (id, clinic_id, client_id, response_id, instrument_id, kind, severity, reason, raised_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			f.ID, f.ClinicID, f.ClientID, f.ResponseID, f.InstrumentID, f.Kind, f.Severity, f.Reason, f.RaisedAt); err != nil {
+			f.ID, f.ClinicID, f.ClientID, f.ResponseID, f.InstrumentID, f.Kind, f.Severity, reason, f.RaisedAt); err != nil {
 			return err
 		}
 	}
@@ -388,12 +394,19 @@ func (t *Tx) flags(ctx context.Context, where string, args ...any) ([]SafetyFlag
 		if out[i].AckNote, err = t.openText(ctx, flagNoteBinding(out[i].ClinicID, out[i].ID), out[i].AckNote); err != nil {
 			return nil, err
 		}
+		if out[i].Reason, err = t.openOrClear(ctx, flagReasonBinding(out[i].ClinicID, out[i].ID), out[i].Reason); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
 func flagNoteBinding(clinicID, id string) seal.Binding {
 	return seal.Binding{ClinicID: clinicID, Table: "safety_flags", Column: "ack_note", RowID: id}
+}
+
+func flagReasonBinding(clinicID, id string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "safety_flags", Column: "reason", RowID: id}
 }
 
 // ClientFlags lists a client's safety flags, newest first.

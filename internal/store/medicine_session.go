@@ -370,6 +370,29 @@ func (t *Tx) openSession(ctx context.Context, m *MedicineSession) error {
 			return err
 		}
 	}
+	// Sealed since migration 0020; a record signed before it keeps them in
+	// clear, as the database refuses to change a signed record.
+	texts := []struct {
+		column string
+		value  *string
+	}{{"companion_name", &m.Checklist.CompanionName}, {"companion_phone", &m.Checklist.CompanionPhone}, {"setting_other", &m.Setting.Other}}
+	if m.Dose != nil {
+		texts = append(texts, struct {
+			column string
+			value  *string
+		}{"lot_number", &m.Dose.Lot})
+	}
+	if m.Discharge != nil {
+		texts = append(texts, struct {
+			column string
+			value  *string
+		}{"released_to", &m.Discharge.ReleasedTo})
+	}
+	for _, f := range texts {
+		if *f.value, err = t.openOrClear(ctx, sessionBinding(m.ClinicID, m.ID, f.column), *f.value); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -531,10 +554,18 @@ func (c *SessionClaim) SaveChecklist(ctx context.Context, ch PreDoseChecklist) e
 	if err != nil {
 		return err
 	}
+	companion, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "companion_name"), ch.CompanionName)
+	if err != nil {
+		return err
+	}
+	phone, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "companion_phone"), ch.CompanionPhone)
+	if err != nil {
+		return err
+	}
 	_, err = c.t.exec(ctx, `UPDATE medicine_sessions SET companion_name = ?, companion_phone = ?, ride_confirmed = ?, last_food_at = ?,
 		no_substances = ?, stimulants_paused = ?, medications_reviewed = ?, intention = ?, checklist_by = ?, checklist_at = ?
 		WHERE clinic_id = ? AND id = ?`,
-		ch.CompanionName, ch.CompanionPhone, b2i(ch.RideConfirmed), ch.LastFoodAt, boolArg(ch.NoSubstances), boolArg(ch.StimulantsPaused),
+		companion, phone, b2i(ch.RideConfirmed), ch.LastFoodAt, boolArg(ch.NoSubstances), boolArg(ch.StimulantsPaused),
 		b2i(ch.MedicationsReviewed), intention, ch.By, ch.At, m.ClinicID, m.ID)
 	if err == nil {
 		c.Session.Checklist = ch
@@ -746,11 +777,15 @@ func (c *SessionClaim) RecordDose(ctx context.Context, order DosingOrder, d Sess
 		infusion = d.InfusionMinutes
 	}
 	d.EndedAt, d.EndedBy = nil, ""
+	lot, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "lot_number"), d.Lot)
+	if err != nil {
+		return err
+	}
 	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = 'dosed', weight_tenths_kg = ?, route = ?, dose_mg_tenths = ?,
 		dose_per_kg_hundredths = ?, dose_units = ?, lot_number = ?, given_by = ?, given_at = ?, order_id = ?, order_version = ?, dose_recorded_by = ?,
 		infusion_minutes = ?
 		WHERE clinic_id = ? AND id = ? AND state = 'checklist'`,
-		int64(d.Weight), string(d.Route), int64(d.Mg), int64(d.PerKg), d.Units, d.Lot, d.GivenBy, d.GivenAt, d.OrderID, d.OrderVersion,
+		int64(d.Weight), string(d.Route), int64(d.Mg), int64(d.PerKg), d.Units, lot, d.GivenBy, d.GivenAt, d.OrderID, d.OrderVersion,
 		d.RecordedBy, infusion, m.ClinicID, m.ID)
 	if err != nil {
 		return err
@@ -819,8 +854,12 @@ func (c *SessionClaim) SaveSetting(ctx context.Context, set SessionSetting, staf
 	if utf8.RuneCountInString(set.Other) > 500 {
 		return problem.Invalidf("setting_other", "Please keep this under 500 characters.")
 	}
+	other, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "setting_other"), set.Other)
+	if err != nil {
+		return err
+	}
 	if _, err := c.t.exec(ctx, `UPDATE medicine_sessions SET setting_music = ?, setting_eye_mask = ?, setting_other = ? WHERE clinic_id = ? AND id = ?`,
-		b2i(set.Music), b2i(set.EyeMask), set.Other, m.ClinicID, m.ID); err != nil {
+		b2i(set.Music), b2i(set.EyeMask), other, m.ClinicID, m.ID); err != nil {
 		return err
 	}
 	if _, err := c.t.exec(ctx, `DELETE FROM medicine_session_staff WHERE session_id = ?`, m.ID); err != nil {
@@ -869,8 +908,12 @@ func (c *SessionClaim) Discharge(ctx context.Context, d SessionDischarge) error 
 	case d.At.IsZero() || d.By == "":
 		return problem.Invalidf("discharge", "Say who is discharging the client and when.")
 	}
+	releasedTo, err := c.t.sealText(ctx, sessionBinding(m.ClinicID, m.ID, "released_to"), d.ReleasedTo)
+	if err != nil {
+		return err
+	}
 	res, err := c.t.exec(ctx, `UPDATE medicine_sessions SET state = 'discharged', discharged_at = ?, released_to = ?, alert_oriented = 1, discharged_by = ?
-		WHERE clinic_id = ? AND id = ? AND state = 'dosed'`, d.At, d.ReleasedTo, d.By, m.ClinicID, m.ID)
+		WHERE clinic_id = ? AND id = ? AND state = 'dosed'`, d.At, releasedTo, d.By, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}

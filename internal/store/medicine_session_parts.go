@@ -29,6 +29,9 @@ func partBinding(clinicID, table, column, id string) seal.Binding {
 type sealedColumn struct {
 	name string
 	text *string
+	// since0020 marks a column sealed by migration 0020, whose older rows
+	// hold their text in clear (and cannot be rewritten: see openOrClear).
+	since0020 bool
 }
 
 // sessionParts lists one part of a record: the rows q selects from table,
@@ -48,7 +51,11 @@ func sessionParts[T any](ctx context.Context, t *Tx, clinicID, table, q string, 
 	for i := range out {
 		id, cols := sealed(&out[i])
 		for _, c := range cols {
-			if *c.text, err = t.openText(ctx, partBinding(clinicID, table, c.name, id), *c.text); err != nil {
+			open := t.openText
+			if c.since0020 {
+				open = t.openOrClear
+			}
+			if *c.text, err = open(ctx, partBinding(clinicID, table, c.name, id), *c.text); err != nil {
 				return nil, err
 			}
 		}
@@ -234,7 +241,7 @@ func scanVitals(rows *sql.Rows, v *SessionVitals, clinicID, sessionID string, ex
 }
 
 func vitalsSealed(v *SessionVitals) (string, []sealedColumn) {
-	return v.ID, []sealedColumn{{"struck_reason", &v.StruckReason}}
+	return v.ID, []sealedColumn{{name: "struck_reason", text: &v.StruckReason}}
 }
 
 // SessionAlertReadings reads, in one statement, what a record's alerts
@@ -344,7 +351,7 @@ func (t *Tx) SessionObservations(ctx context.Context, clinicID, sessionID string
 			return nil
 		},
 		func(o *SessionObservation) (string, []sealedColumn) {
-			return o.ID, []sealedColumn{{"dissociation", &o.Dissociation}, {"note", &o.Note}}
+			return o.ID, []sealedColumn{{name: "dissociation", text: &o.Dissociation}, {name: "note", text: &o.Note}}
 		})
 }
 
@@ -396,8 +403,14 @@ func (c *SessionClaim) AckAlert(ctx context.Context, a *SessionAlertAck) error {
 	if err != nil {
 		return err
 	}
+	// The alert's message states the finding ("Blood pressure 182/112
+	// for 5 minutes"): sealed like the note.
+	message, err := c.t.sealText(ctx, partBinding(a.ClinicID, "medicine_session_alert_acks", "message", a.ID), a.Message)
+	if err != nil {
+		return err
+	}
 	_, err = c.t.exec(ctx, `INSERT INTO medicine_session_alert_acks (id, session_id, clinic_id, alert_key, message, note, by_user, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.SessionID, a.ClinicID, a.AlertKey, a.Message, note, a.By, a.At)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.SessionID, a.ClinicID, a.AlertKey, message, note, a.By, a.At)
 	if isUniqueViolation(err) {
 		return problem.New(problem.Conflict, "Someone has already acknowledged this alert; reload to see their note.")
 	}
@@ -415,7 +428,9 @@ func (t *Tx) SessionAlertAcks(ctx context.Context, clinicID, sessionID string) (
 			a.At = a.At.UTC()
 			return err
 		},
-		func(a *SessionAlertAck) (string, []sealedColumn) { return a.ID, []sealedColumn{{"note", &a.Note}} })
+		func(a *SessionAlertAck) (string, []sealedColumn) {
+			return a.ID, []sealedColumn{{name: "note", text: &a.Note}, {name: "message", text: &a.Message, since0020: true}}
+		})
 }
 
 // AckMap is the acknowledgements as session.MergeAcks takes them.
@@ -519,7 +534,7 @@ func (t *Tx) SessionAdverseEvents(ctx context.Context, clinicID, sessionID strin
 			return nil
 		},
 		func(e *SessionAdverseEvent) (string, []sealedColumn) {
-			return e.ID, []sealedColumn{{"description", &e.Description}, {"action", &e.Action}}
+			return e.ID, []sealedColumn{{name: "description", text: &e.Description}, {name: "action", text: &e.Action}}
 		})
 }
 
@@ -580,7 +595,9 @@ func (t *Tx) SessionAddenda(ctx context.Context, clinicID, sessionID string) ([]
 			a.At = a.At.UTC()
 			return err
 		},
-		func(a *SessionAddendum) (string, []sealedColumn) { return a.ID, []sealedColumn{{"body", &a.Body}} })
+		func(a *SessionAddendum) (string, []sealedColumn) {
+			return a.ID, []sealedColumn{{name: "body", text: &a.Body}}
+		})
 }
 
 // SessionRecord is a whole medicine session record with everything added

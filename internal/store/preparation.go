@@ -62,10 +62,16 @@ func (t *Tx) SaveChecklist(ctx context.Context, c *Checklist) error {
 	case len(c.RoomNote) > 1000:
 		return problem.Invalidf("room_note", "Please keep this under 1,000 characters.")
 	}
+	// The companion's name and phone and the note on the room are personal
+	// and name no query: sealed to the course's row (migration 0020).
+	sealed, err := t.sealChecklist(ctx, c)
+	if err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `UPDATE prep_checklist SET fasting_understood = ?, no_substances = ?, stimulants_paused = ?, companion_name = ?,
 		companion_phone = ?, room_ready = ?, room_note = ?, updated_by = ?, updated_at = ? WHERE course_id = ? AND clinic_id = ? AND client_id = ?`,
-		b2i(c.FastingUnderstood), b2i(c.NoSubstances), b2i(c.StimulantsPaused), c.CompanionName, c.CompanionPhone, b2i(c.RoomReady),
-		c.RoomNote, c.UpdatedBy, c.UpdatedAt, c.CourseID, c.ClinicID, c.ClientID)
+		b2i(c.FastingUnderstood), b2i(c.NoSubstances), b2i(c.StimulantsPaused), sealed[0], sealed[1], b2i(c.RoomReady),
+		sealed[2], c.UpdatedBy, c.UpdatedAt, c.CourseID, c.ClinicID, c.ClientID)
 	if err != nil {
 		return err
 	}
@@ -74,9 +80,37 @@ func (t *Tx) SaveChecklist(ctx context.Context, c *Checklist) error {
 	}
 	_, err = t.exec(ctx, `INSERT INTO prep_checklist (course_id, clinic_id, client_id, fasting_understood, no_substances, stimulants_paused,
 		companion_name, companion_phone, room_ready, room_note, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.CourseID, c.ClinicID, c.ClientID, b2i(c.FastingUnderstood), b2i(c.NoSubstances), b2i(c.StimulantsPaused), c.CompanionName,
-		c.CompanionPhone, b2i(c.RoomReady), c.RoomNote, c.UpdatedBy, c.UpdatedAt)
+		c.CourseID, c.ClinicID, c.ClientID, b2i(c.FastingUnderstood), b2i(c.NoSubstances), b2i(c.StimulantsPaused), sealed[0],
+		sealed[1], b2i(c.RoomReady), sealed[2], c.UpdatedBy, c.UpdatedAt)
 	return err
+}
+
+func checklistBinding(clinicID, courseID, column string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "prep_checklist", Column: column, RowID: courseID}
+}
+
+// checklistTexts are the checklist's sealed columns, in one order for
+// sealing and opening.
+func checklistTexts(c *Checklist) []struct {
+	column string
+	value  *string
+} {
+	return []struct {
+		column string
+		value  *string
+	}{{"companion_name", &c.CompanionName}, {"companion_phone", &c.CompanionPhone}, {"room_note", &c.RoomNote}}
+}
+
+func (t *Tx) sealChecklist(ctx context.Context, c *Checklist) ([]string, error) {
+	var out []string
+	for _, f := range checklistTexts(c) {
+		v, err := t.sealText(ctx, checklistBinding(c.ClinicID, c.CourseID, f.column), *f.value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func plausiblePhone(s string) bool {
@@ -103,9 +137,17 @@ func (t *Tx) CourseChecklist(ctx context.Context, clinicID, courseID string) (c 
 	if err == sql.ErrNoRows {
 		return Checklist{CourseID: courseID, ClinicID: clinicID}, false, nil
 	}
+	if err != nil {
+		return c, false, err
+	}
 	c.FastingUnderstood, c.NoSubstances, c.StimulantsPaused, c.RoomReady = fast == 1, subs == 1, stim == 1, room == 1
 	c.UpdatedAt = c.UpdatedAt.UTC()
-	return c, err == nil, err
+	for _, f := range checklistTexts(&c) {
+		if *f.value, err = t.openOrClear(ctx, checklistBinding(c.ClinicID, c.CourseID, f.column), *f.value); err != nil {
+			return c, false, err
+		}
+	}
+	return c, true, nil
 }
 
 // PrepNote is a therapist's preparation session note. It is signed when

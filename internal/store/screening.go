@@ -28,8 +28,8 @@ type ScreeningDecision struct {
 	ExpiresAt *time.Time // nil for a decline
 }
 
-func decisionBinding(clinicID, id string) seal.Binding {
-	return seal.Binding{ClinicID: clinicID, Table: "screening_decisions", Column: "note", RowID: id}
+func decisionBinding(clinicID, id, column string) seal.Binding {
+	return seal.Binding{ClinicID: clinicID, Table: "screening_decisions", Column: column, RowID: id}
 }
 
 // RecordScreeningDecision stores a decision. The caller has checked it with
@@ -38,7 +38,13 @@ func (t *Tx) RecordScreeningDecision(ctx context.Context, d *ScreeningDecision) 
 	if !d.Tier.Valid() {
 		return problem.Invalidf("tier", "Unknown screening tier %q.", d.Tier)
 	}
-	note, err := t.sealText(ctx, decisionBinding(d.ClinicID, d.ID), d.Note)
+	note, err := t.sealText(ctx, decisionBinding(d.ClinicID, d.ID, "note"), d.Note)
+	if err != nil {
+		return err
+	}
+	// The rules that fired name what was found ("psychosis history",
+	// "uncontrolled hypertension"): sealed like the note.
+	rules, err := t.sealText(ctx, decisionBinding(d.ClinicID, d.ID, "rules"), strings.Join(d.Rules, ","))
 	if err != nil {
 		return err
 	}
@@ -47,7 +53,7 @@ func (t *Tx) RecordScreeningDecision(ctx context.Context, d *ScreeningDecision) 
 	}
 	_, err = t.exec(ctx, `INSERT INTO screening_decisions (id, clinic_id, client_id, course_id, kind, tier, rules, note, decided_by, decided_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.ClinicID, d.ClientID, d.CourseID, string(d.Kind), string(d.Tier), strings.Join(d.Rules, ","), note, d.DecidedBy, d.DecidedAt, d.ExpiresAt)
+		d.ID, d.ClinicID, d.ClientID, d.CourseID, string(d.Kind), string(d.Tier), rules, note, d.DecidedBy, d.DecidedAt, d.ExpiresAt)
 	return err
 }
 
@@ -67,11 +73,14 @@ func (t *Tx) LatestScreeningDecision(ctx context.Context, clinicID, courseID str
 		return d, false, err
 	}
 	d.Kind, d.Tier = screening.DecisionKind(kind), screening.Tier(tier)
+	if rules, err = t.openOrClear(ctx, decisionBinding(d.ClinicID, d.ID, "rules"), rules); err != nil {
+		return d, false, err
+	}
 	if rules != "" {
 		d.Rules = strings.Split(rules, ",")
 	}
 	d.DecidedAt, d.ExpiresAt = d.DecidedAt.UTC(), nullTime(expires)
-	if d.Note, err = t.openText(ctx, decisionBinding(d.ClinicID, d.ID), d.Note); err != nil {
+	if d.Note, err = t.openText(ctx, decisionBinding(d.ClinicID, d.ID, "note"), d.Note); err != nil {
 		return d, false, err
 	}
 	return d, true, nil

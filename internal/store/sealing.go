@@ -244,3 +244,16 @@ func (s *Store) PurposeKey(purpose string) ([]byte, error) {
 	m.Write([]byte("doorway purpose key: " + purpose))
 	return m.Sum(nil), nil
 }
+
+// openOrClear opens a value of a column sealed since migration 0020, or
+// returns as it was written a value stored in clear before then. Rows written
+// earlier cannot all be sealed in place (a signed session record and an
+// acknowledged alert refuse UPDATE by design), so both forms are read; every
+// new write is sealed. A value that names a key version but does not open is
+// an error, as for any sealed column.
+func (t *Tx) openOrClear(ctx context.Context, b seal.Binding, stored string) (string, error) {
+	if _, err := seal.Version(stored); err != nil {
+		return stored, nil
+	}
+	return t.openText(ctx, b, stored)
+}

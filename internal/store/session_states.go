@@ -12,7 +12,8 @@ import (
 // SessionsUnderWay lists a clinic's medicine sessions under way (checks begun
 // or dosed, not yet ended) that were opened at or after since, oldest first.
 // Sealed text (a state's reason, the intention, a dose confirmation's
-// reason) is left blank and the staff list empty: the board shows neither.
+// reason, the companion, the lot, the setting's note, who the client left
+// with) is left blank and the staff list empty: the board shows neither.
 func (t *Tx) SessionsUnderWay(ctx context.Context, clinicID string, since time.Time) ([]MedicineSession, error) {
 	rows, err := t.query(ctx, `SELECT `+medicineSessionCols+` FROM medicine_sessions
 		WHERE clinic_id = ? AND state IN ('checklist', 'dosed') AND started_at >= ? ORDER BY started_at, id`, clinicID, since)
@@ -22,8 +23,15 @@ func (t *Tx) SessionsUnderWay(ctx context.Context, clinicID string, since time.T
 	return scanAll(rows, func(m *MedicineSession) (err error) {
 		*m, err = scanMedicineSession(rows)
 		m.StateReason, m.Checklist.Intention = "", ""
+		m.Checklist.CompanionName, m.Checklist.CompanionPhone, m.Setting.Other = "", "", ""
 		if m.DoseConfirm != nil {
 			m.DoseConfirm.Reason = ""
+		}
+		if m.Dose != nil {
+			m.Dose.Lot = ""
+		}
+		if m.Discharge != nil {
+			m.Discharge.ReleasedTo = ""
 		}
 		return err
 	})

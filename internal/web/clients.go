@@ -135,6 +135,10 @@ func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id strin
 	if o.Notice != "" {
 		p.Flash, p.FlashKind = o.Notice, "ok"
 	}
+	if !ch.EmergencyUntil.IsZero() {
+		p.Flash, p.FlashKind = "Emergency access: you can read this record until "+ch.EmergencyUntil.In(v.Clinic.Location()).Format("3:04 PM")+
+			". Every page you open is recorded, and the admins review this access.", "warn"
+	}
 	status := o.Status
 	if status == 0 {
 		status = http.StatusOK

@@ -83,7 +83,12 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, view.AccessRow{When: view.When(e.Time, loc), Who: who, What: what, Times: 1})
 	}
-	s.render(w, r, http.StatusOK, view.AccessLog(s.page(r, "Who has looked at your record", "/portal"), rows))
+	var emergency []view.EmergencyRow
+	for _, g := range log.Emergency {
+		emergency = append(emergency, view.EmergencyRow{Who: g.UserName, When: view.When(g.OpenedAt, loc), Until: g.ExpiresAt.In(loc).Format("3:04 PM"),
+			Reason: g.Reason})
+	}
+	s.render(w, r, http.StatusOK, view.AccessLog(s.page(r, "Who has looked at your record", "/portal"), rows, emergency))
 }
 
 // The access log reads this many of the newest entries and shows at most
@@ -129,6 +134,7 @@ func describeEntry(e audit.Entry, self string, names map[string]string) string {
 // actionWords are the audit actions about a client, in a client's words.
 var actionWords = map[string]string{
 	"client.read":                         "Opened your record",
+	"break_glass.open":                    "Opened your record in an emergency (see above)",
 	"client.create":                       "Created your record",
 	"client.invite":                       "Invited you to the portal",
 	"client.update":                       "Changed your name or contact details",

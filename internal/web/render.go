@@ -43,7 +43,8 @@ func navFor(p access.Principal) []view.NavItem {
 				view.NavItem{Label: "Settings", Href: "/admin/settings"},
 				view.NavItem{Label: "Outcomes", Href: "/admin/outcomes"},
 				view.NavItem{Label: "Outbox", Href: "/admin/outbox"},
-				view.NavItem{Label: "Audit log", Href: "/admin/audit"})
+				view.NavItem{Label: "Audit log", Href: "/admin/audit"},
+				view.NavItem{Label: "Emergency access", Href: "/admin/emergency-access"})
 			if p.Has(access.Therapist) || p.Has(access.Prescriber) {
 				nav = append(nav[:1], nav[2:]...) // one link to the client list is enough
 			}

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorway/internal/access"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/web/view"
-	"errors"
-	"net/http"
-	"strconv"
-	"time"
 )
 
 // How a handler answers what went wrong: the friendly error page, a
@@ -27,7 +31,17 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, resourceType, reso
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusNotFound, "Not found", "There is nothing here, or you do not have access to it.")
+	p := s.page(r, "Not found", "")
+	p.Narrow = true
+	// A clinician refused a client's record is offered emergency access to
+	// it. The link holds only the id the URL already had, and shows
+	// whether the client exists or not.
+	v := viewerOf(r.Context())
+	if id := r.PathValue("id"); id != "" && strings.HasPrefix(r.URL.Path, "/clients/") && v.P.Kind == access.Staff &&
+		(v.P.Has(access.Therapist) || v.P.Has(access.Prescriber)) {
+		p.EmergencyAccess = "/emergency-access?client=" + url.QueryEscape(id)
+	}
+	s.render(w, r, http.StatusNotFound, view.ErrorPage(p, "Not found", "There is nothing here, or you do not have access to it."))
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {

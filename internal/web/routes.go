@@ -111,6 +111,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.outboxRoutes()...)          // outbox.go
 	routes = append(routes, s.seriesMailRoutes()...)      // series.go
 	routes = append(routes, s.integrationNoteRoutes()...) // integration_notes.go, psychotherapy_notes.go, course_review.go
+	routes = append(routes, s.breakGlassRoutes()...)      // break_glass.go
 	return routes
 }
 

@@ -29,6 +29,9 @@ type Page struct {
 	FlashKind string // info, ok, warn, error
 	RequestID string
 	Narrow    bool
+	// EmergencyAccess links a clinician refused a client's record to the
+	// form that opens it in an emergency; empty elsewhere.
+	EmergencyAccess string
 	// Head is what a public page tells those who link to it; most pages
 	// leave it empty.
 	Head Head
