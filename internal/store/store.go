@@ -72,6 +72,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, problem.New(problem.Unavailable, "cannot create the data directory %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, SQLiteFile)
+	if err := createPrivate(path); err != nil {
+		return nil, problem.New(problem.Unavailable, "cannot create the database in %s", cfg.DataDir)
+	}
 	w, r, err := openSQLite(path, cfg.Counter)
 	if err != nil {
 		return nil, err
