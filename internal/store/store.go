@@ -243,6 +243,6 @@ func (t *Tx) lockClinic(ctx context.Context, purpose, clinicID string) error {
 	}
 	h := fnv.New64a()
 	h.Write([]byte(purpose + "\x00" + clinicID))
-	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64()))
+	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64())) // #nosec G115 -- the hash's 64 bits are reinterpreted as a signed lock key, as pg_advisory_xact_lock takes; wrapping is intended
 	return err
 }
