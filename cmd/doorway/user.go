@@ -95,6 +95,8 @@ func cmdUserAdd(c *cli, name string, args []string) error {
 	return nil
 }
 
+// tokenCreateAbout is the help text of token create.
+// #nosec G101 -- words about a token, not a credential
 const tokenCreateAbout = `Prints a new API bearer token for the user with that email, alone on the
 last line of standard output. The token sees exactly what its user sees. It
 is shown only this once; only its hash is stored. Users revoke tokens on their

@@ -37,9 +37,9 @@ const checkpointTag = "doorway.audit.checkpoint.v1\n"
 //	Hash  4-byte big-endian length, then its hex text
 func (cp Checkpoint) signedBytes() []byte {
 	b := []byte(checkpointTag)
-	b = binary.BigEndian.AppendUint64(b, uint64(cp.Seq))
-	b = binary.BigEndian.AppendUint64(b, uint64(cp.Time.UnixMicro()))
-	b = binary.BigEndian.AppendUint32(b, uint32(len(cp.Hash)))
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.Seq))              // #nosec G115 -- Seq is a positive sequence number; its bits are encoded as they are
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.Time.UnixMicro())) // #nosec G115 -- the bits of the time are encoded as they are, and decoded the same way
+	b = binary.BigEndian.AppendUint32(b, uint32(len(cp.Hash)))        // #nosec G115 -- a hash is 64 hex characters, far below 2^32
 	return append(b, cp.Hash...)
 }
 

@@ -20,9 +20,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,8 +173,42 @@ func (a *API) Handler() http.Handler {
 				a.internal(w, r)
 			}
 		}()
+		if !acceptsJSON(r) {
+			a.fail(w, r, http.StatusNotAcceptable, issueNotSupported,
+				"This server answers only in JSON: send Accept: application/fhir+json (or application/json), or leave Accept out.")
+			return
+		}
 		a.mux.ServeHTTP(w, r)
 	})
+}
+
+// acceptsJSON reports whether the request's Accept header admits the one
+// format served. A header left out, or a _format parameter (which FHIR
+// lets override Accept, and which the routes check), admits it; a caller
+// asking for XML alone is told so (406) rather than sent JSON it did not
+// ask for and may misread.
+func acceptsJSON(r *http.Request) bool {
+	if r.URL.Query().Has(paramFormat) {
+		return true
+	}
+	header := strings.Join(r.Header.Values("Accept"), ",")
+	if strings.TrimSpace(header) == "" {
+		return true
+	}
+	for _, part := range strings.Split(header, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if q, err := strconv.ParseFloat(params["q"], 64); params["q"] != "" && (err != nil || q <= 0) {
+			continue // q=0: explicitly not acceptable
+		}
+		switch mt {
+		case "*/*", "application/*", "application/fhir+json", "application/json", "application/json+fhir":
+			return true
+		}
+	}
+	return false
 }
 
 type requestIDKey struct{}

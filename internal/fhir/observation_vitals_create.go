@@ -309,6 +309,9 @@ func wholeValue(q *quantityInput, ucum, at string) (int, error) {
 	if f != math.Trunc(f) || math.Abs(f) > 1e6 {
 		return 0, reject(at, "The value must be a whole number.")
 	}
+	if f == 0 {
+		return 0, reject(at, "%s", session.ZeroReading)
+	}
 	return int(f), nil
 }
 

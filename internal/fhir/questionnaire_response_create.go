@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"doorway/internal/auth"
 	"doorway/internal/calendar"
@@ -167,8 +168,17 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, v any, typ, accepted s
 		return problem.Invalidf("Content-Type", "Send the resource as JSON, with Content-Type: application/fhir+json.")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
-	if err != nil {
-		return err
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return err // the caller's 413
+	case err != nil:
+		// Most often a body shorter than its Content-Length: the sender
+		// stopped, or the connection dropped, part way.
+		return problem.Invalidf("", "The body could not be read in full: it ended before the length its Content-Length gave. Nothing was stored; send the %s again.", typ)
+	case !utf8.Valid(body):
+		// encoding/json would turn the bytes into U+FFFD and store that.
+		return problem.Invalidf("", "The body is not UTF-8, which FHIR JSON must be. Nothing was stored.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

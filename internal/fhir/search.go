@@ -44,7 +44,7 @@ type sortKey struct {
 
 // searchQuery is a search whose parameter names have been checked.
 type searchQuery struct {
-	// values holds the type's own parameters, empty values dropped.
+	// values holds the type's own parameters (an empty value is refused).
 	values url.Values
 	count  int
 	offset int
@@ -117,11 +117,14 @@ func parseSearch(r *http.Request, t *resourceType) (*searchQuery, error) {
 			q.link[name] = vals
 		default:
 			for _, v := range vals {
-				// FHIR: a parameter given without a value is ignored.
-				if v != "" {
-					q.values.Add(name, v)
-					q.link.Add(name, v)
+				// FHIR lets a server ignore a parameter given without a
+				// value; ignored, patient= would widen the search to every
+				// record in scope when the caller meant one client's.
+				if v == "" {
+					return nil, problem.Invalidf(name, "The search parameter %s has no value. Give it one, or leave it out.", name)
 				}
+				q.values.Add(name, v)
+				q.link.Add(name, v)
 			}
 		}
 	}

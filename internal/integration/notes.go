@@ -95,6 +95,9 @@ func CheckNote(t NoteTemplate, typed map[string]string) (map[string]string, erro
 	total := 0
 	for _, s := range t.Sections {
 		v := strings.TrimSpace(strings.ReplaceAll(typed[s.Key], "\r\n", "\n"))
+		if err := problem.Prose("section."+s.Key, "The section "+s.Title, v, MaxNoteRunes); err != nil {
+			return nil, err
+		}
 		total += utf8.RuneCountInString(v)
 		if v != "" {
 			out[s.Key] = v

@@ -91,6 +91,9 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, name string) (string
 	if name == "" || len(name) > 80 {
 		return "", problem.Invalidf("name", "Please give the token a name of up to 80 characters.")
 	}
+	if err := problem.Line("name", "The token's name", name, 80); err != nil {
+		return "", err
+	}
 	token := auth.NewSecret()
 	id := auth.NewID()
 	err := s.st.Write(ctx, func(tx *store.Tx) error {

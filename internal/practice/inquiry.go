@@ -141,6 +141,13 @@ func checkInquiry(in *InquiryInput, age time.Duration) FieldErrors {
 	}
 	if len(in.Message) > 4000 {
 		errs["message"] = "That is a little long: please keep it under 4,000 characters. We can talk about the rest."
+	} else if err := problem.Prose("message", "Your message", in.Message, 4000); err != nil {
+		errs["message"] = problem.MessageOf(err)
+	}
+	for _, f := range []struct{ field, label, v string }{{"name", "Your name", in.Name}, {"email", "The email address", in.Email}, {"phone", "The phone number", in.Phone}} {
+		if err := problem.Line(f.field, f.label, f.v, 200); err != nil {
+			errs[f.field] = problem.MessageOf(err)
+		}
 	}
 	if !in.Consent {
 		errs["consent"] = "Please tick the box so we may contact you; without it we cannot reply."

@@ -7,6 +7,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/audit"
 	"doorway/internal/auth"
+	"doorway/internal/calendar"
 	"doorway/internal/care"
 	"doorway/internal/store"
 )
@@ -47,6 +48,9 @@ func (s *Service) ConvertInquiry(ctx context.Context, a Actor, in ConvertInput) 
 		out.Inquiry = q
 		c := store.Client{ID: auth.NewID(), ClinicID: a.P.ClinicID, GivenName: strings.TrimSpace(in.GivenName), FamilyName: strings.TrimSpace(in.FamilyName),
 			DateOfBirth: strings.TrimSpace(in.DateOfBirth), Email: q.Email, Phone: q.Phone, CreatedAt: now}
+		if err := plausibleBirth(c.DateOfBirth, calendar.Of(now, a.Location())); err != nil {
+			return err
+		}
 		if err := tx.CreateClient(ctx, &c); err != nil {
 			return err
 		}

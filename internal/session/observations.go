@@ -63,6 +63,10 @@ func (o Observation) Validate() error {
 		return problem.Invalidf("dissociation", "Limited to %d characters.", maxNotesRunes)
 	case utf8.RuneCountInString(o.Note) > maxNotesRunes:
 		return problem.Invalidf("note", "Limited to %d characters.", maxNotesRunes)
+	case problem.Prose("dissociation", "", o.Dissociation, maxNotesRunes) != nil:
+		return problem.Prose("dissociation", "The description of dissociation", o.Dissociation, maxNotesRunes)
+	case problem.Prose("note", "", o.Note, maxNotesRunes) != nil:
+		return problem.Prose("note", "The note", o.Note, maxNotesRunes)
 	}
 	return nil
 }
@@ -186,8 +190,12 @@ func (e AdverseEvent) Validate() error {
 		return problem.Invalidf("outcome", "Choose an outcome from the list.")
 	case utf8.RuneCountInString(e.Description) > maxNotesRunes:
 		return problem.Invalidf("description", "Limited to %d characters.", maxNotesRunes)
+	case problem.Prose("description", "", e.Description, maxNotesRunes) != nil:
+		return problem.Prose("description", "The description", e.Description, maxNotesRunes)
 	case utf8.RuneCountInString(e.Action) > maxNotesRunes:
 		return problem.Invalidf("action", "Limited to %d characters.", maxNotesRunes)
+	case problem.Prose("action", "", e.Action, maxNotesRunes) != nil:
+		return problem.Prose("action", "What was done", e.Action, maxNotesRunes)
 	}
 	return nil
 }

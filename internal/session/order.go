@@ -84,7 +84,7 @@ func (o Order) Validate(s Settings) error {
 	if utf8.RuneCountInString(o.Notes) > maxNotesRunes {
 		return problem.Invalidf("notes", "Notes are limited to %d characters.", maxNotesRunes)
 	}
-	return nil
+	return problem.Prose("notes", "The notes", o.Notes, maxNotesRunes)
 }
 
 // String describes the order the way a prescriber would write it:

@@ -49,6 +49,11 @@ type Vitals struct {
 	Confirmed bool
 }
 
+// ZeroReading is the answer to a measurement given as 0: a Vitals holds 0
+// for "not taken", so a typed or sent 0 would be kept as not measured,
+// silently. The forms and the API refuse it with these words instead.
+const ZeroReading = "A reading of 0 cannot be recorded: it would be kept as not measured. Check the value, or leave it out if it was not taken."
+
 // Has reports whether the reading includes m.
 func (v Vitals) Has(m Measure) bool {
 	switch m {

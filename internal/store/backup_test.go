@@ -34,7 +34,7 @@ func mustMasterKey(t *testing.T) []byte {
 func mustWriteUser(s *store.Store, clinicID string, i int) error {
 	return s.Write(ctx, func(tx *store.Tx) error {
 		u := store.User{ID: fmt.Sprintf("user%05d", i), ClinicID: clinicID, Email: fmt.Sprintf("p%05d@example.org", i),
-			Name: "Person " + backupMarker + " " + strings.Repeat("x", 200), Kind: "staff", CreatedAt: time.Now().UTC()}
+			Name: "Person " + backupMarker + " " + strings.Repeat("x", 150), Kind: "staff", CreatedAt: time.Now().UTC()}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}

@@ -104,6 +104,10 @@ func (t *Tx) PublishConsentDocument(ctx context.Context, d *ConsentDocument) err
 		return problem.Invalidf("title", "The document needs a title.")
 	case len(d.Title) > 200:
 		return problem.Invalidf("title", "Keep the title under 200 characters.")
+	case problem.Line("title", "", d.Title, 200) != nil:
+		return problem.Line("title", "The title", d.Title, 200)
+	case problem.Prose("body", "", d.Body, 60000) != nil:
+		return problem.Prose("body", "The document", d.Body, 60000)
 	case len(d.Body) < 20:
 		return problem.Invalidf("body", "The document needs its full text.")
 	case len(d.Body) > 60000:
@@ -219,6 +223,8 @@ func (t *Tx) SignConsent(ctx context.Context, s *ConsentSignature, readVersion i
 		return false, problem.Invalidf("typed_name", "Type your full name to sign.")
 	case len(s.TypedName) > 200:
 		return false, problem.Invalidf("typed_name", "That name is too long.")
+	case problem.Line("typed_name", "", s.TypedName, 200) != nil:
+		return false, problem.Line("typed_name", "The name you typed", s.TypedName, 200)
 	case !s.Agreed:
 		return false, problem.Invalidf("agreed", "Tick the box to say that you have read and agree to this document.")
 	}
@@ -270,6 +276,9 @@ func (t *Tx) WithdrawConsent(ctx context.Context, clinicID, clientID, signatureI
 	reason = strings.TrimSpace(reason)
 	if len(reason) > 2000 {
 		return 0, problem.Invalidf("reason", "Please keep the reason under 2,000 characters.")
+	}
+	if err := problem.Prose("reason", "The reason", reason, 2000); err != nil {
+		return 0, err
 	}
 	none := problem.New(problem.NotFound, "There is no signed consent to withdraw.")
 	pressed, err := t.signatures(ctx, `s.clinic_id = ? AND s.client_id = ? AND s.id = ? AND s.withdrawn_at IS NULL`, clinicID, clientID, signatureID)

@@ -57,6 +57,9 @@ func (t *Tx) SetGoalWords(ctx context.Context, g Goal, words string, at time.Tim
 	if utf8.RuneCountInString(words) > MaxGoalWordsRunes {
 		return problem.Invalidf("words", "Please keep this under %d characters.", MaxGoalWordsRunes)
 	}
+	if err := problem.Prose("words", "What you wrote", words, MaxGoalWordsRunes); err != nil {
+		return err
+	}
 	sealed, err := t.sealText(ctx, goalWordsBinding(g.ClinicID, g.ID), words)
 	if err != nil {
 		return err

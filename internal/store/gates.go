@@ -57,6 +57,9 @@ func (t *Tx) AddGateOverride(ctx context.Context, o *GateOverride) error {
 	case len(o.Reason) > 4000:
 		return problem.Invalidf("reason", "Please keep the reason under 4,000 characters.")
 	}
+	if err := problem.Prose("reason", "The reason", o.Reason, 4000); err != nil {
+		return err
+	}
 	sealed, err := t.sealText(ctx, overrideBinding(o.ClinicID, o.ID), o.Reason)
 	if err != nil {
 		return err

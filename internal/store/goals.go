@@ -70,6 +70,9 @@ func (t *Tx) AddGoal(ctx context.Context, g *Goal) error {
 	case len(g.Text) > 2000:
 		return problem.Invalidf("text", "Please keep it under 2,000 characters.")
 	}
+	if err := problem.Prose("text", "The text", g.Text, 2000); err != nil {
+		return err
+	}
 	if g.Status == "" {
 		g.Status = GoalActive
 	}

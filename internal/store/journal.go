@@ -45,7 +45,7 @@ func checkJournalText(field, s string) (string, error) {
 	if utf8.RuneCountInString(s) > MaxJournalRunes {
 		return "", problem.Invalidf(field, "This is longer than one entry can hold (%d characters); please split it into two.", MaxJournalRunes)
 	}
-	return s, nil
+	return s, problem.Prose(field, "The entry", s, MaxJournalRunes)
 }
 
 // SaveJournalEntry writes a new entry (e.ID empty) or replaces the text of

@@ -187,7 +187,7 @@ func checkText(field, s string) (string, error) {
 	if utf8.RuneCountInString(s) > maxSessionTextRunes {
 		return "", problem.Invalidf(field, "Please keep this under %d characters.", maxSessionTextRunes)
 	}
-	return s, nil
+	return s, problem.Prose(field, "The text", s, maxSessionTextRunes)
 }
 
 // SessionCourse is the course a client's medicine session in appointment a

@@ -136,6 +136,9 @@ func (t *Tx) CreateClinic(ctx context.Context, c *Clinic) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return problem.Invalidf("name", "The clinic needs a name.")
 	}
+	if err := problem.Line("name", "The clinic's name", c.Name, maxNameRunes); err != nil {
+		return err
+	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
 		return problem.Invalidf("time_zone", "The time zone must be a name such as America/Los_Angeles.")
 	}
@@ -152,6 +155,9 @@ func (t *Tx) CreateClinic(ctx context.Context, c *Clinic) error {
 func (t *Tx) UpdateClinic(ctx context.Context, c *Clinic) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return problem.Invalidf("name", "The clinic needs a name.")
+	}
+	if err := problem.Line("name", "The clinic's name", c.Name, maxNameRunes); err != nil {
+		return err
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
 		return problem.Invalidf("time_zone", "The time zone must be a name such as America/Los_Angeles.")
@@ -217,6 +223,9 @@ func (t *Tx) CreateUser(ctx context.Context, u *User) error {
 	}
 	if strings.TrimSpace(u.Name) == "" {
 		return problem.Invalidf("name", "Please give the person's name.")
+	}
+	if err := problem.Line("name", "The name", strings.TrimSpace(u.Name), maxNameRunes); err != nil {
+		return err
 	}
 	_, err := t.exec(ctx, `INSERT INTO users (id, clinic_id, email, name, kind, password_hash, demo, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -389,6 +398,9 @@ func (t *Tx) SetUserName(ctx context.Context, userID, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return problem.Invalidf("name", "Please give the person's name.")
 	}
+	if err := problem.Line("name", "The name", strings.TrimSpace(name), maxNameRunes); err != nil {
+		return err
+	}
 	_, err := t.exec(ctx, `UPDATE users SET name = ? WHERE id = ?`, strings.TrimSpace(name), userID)
 	return err
 }
@@ -488,6 +500,10 @@ func (t *Tx) CreateClient(ctx context.Context, c *Client) error {
 	return err
 }
 
+// maxNameRunes is the most characters a person's or a clinic's name may
+// have: more than any real name, far less than a page can show.
+const maxNameRunes = 200
+
 // checkClientDetails trims a client's details and refuses what cannot be
 // kept: a missing name, an email that is not one, a date of birth that is
 // not a date.
@@ -501,9 +517,10 @@ func checkClientDetails(c *Client) error {
 	if c.FamilyName == "" {
 		return problem.Invalidf("family_name", "Please give the client's last name.")
 	}
-	for _, f := range []struct{ name, v string }{{"given_name", c.GivenName}, {"family_name", c.FamilyName}, {"preferred_name", c.PreferredName}, {"phone", c.Phone}} {
-		if len(f.v) > 200 {
-			return problem.Invalidf(f.name, "Please keep this under 200 characters.")
+	for _, f := range []struct{ name, label, v string }{{"given_name", "The first name", c.GivenName}, {"family_name", "The last name", c.FamilyName},
+		{"preferred_name", "The preferred name", c.PreferredName}, {"phone", "The phone number", c.Phone}} {
+		if err := problem.Line(f.name, f.label, f.v, maxNameRunes); err != nil {
+			return err
 		}
 	}
 	if c.Email != "" {

@@ -177,6 +177,8 @@ func (t *Tx) AddPrepNote(ctx context.Context, n *PrepNote) error {
 		return problem.Invalidf("body", "Write the note before signing it.")
 	case len(n.Body) > 20000:
 		return problem.Invalidf("body", "The note is too long (20,000 characters at most).")
+	case problem.Prose("body", "", n.Body, 20000) != nil:
+		return problem.Prose("body", "The note", n.Body, 20000)
 	case n.OccurredAt.IsZero():
 		return problem.Invalidf("occurred_on", "Give the date of the session.")
 	case n.OccurredAt.After(n.SignedAt.Add(time.Hour)):

@@ -46,7 +46,7 @@ func checkPsychotherapyNote(body string) (string, error) {
 	case utf8.RuneCountInString(body) > MaxPsychotherapyNoteRunes:
 		return "", problem.Invalidf("body", "The note is too long (%d characters at most).", MaxPsychotherapyNoteRunes)
 	}
-	return body, nil
+	return body, problem.Prose("body", "The note", body, MaxPsychotherapyNoteRunes)
 }
 
 // AddPsychotherapyNote stores a new note by its author.

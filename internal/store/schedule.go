@@ -95,7 +95,7 @@ func checkRoomName(name string) (string, error) {
 	case utf8.RuneCountInString(name) > maxRoomNameRunes:
 		return "", problem.Invalidf("name", "Keep the room's name under %d characters.", maxRoomNameRunes)
 	}
-	return name, nil
+	return name, problem.Line("name", "The room's name", name, maxRoomNameRunes)
 }
 
 // CreateRoom stores a new room. Names are unique within a clinic.

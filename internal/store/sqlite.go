@@ -2,8 +2,11 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, one static binary
@@ -31,6 +34,22 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// createPrivate creates the database file, empty, readable and writable by
+// its owner alone (0600), when it does not exist yet. SQLite would create it
+// with the process's umask (often 0644, readable by every account on the
+// machine), and it makes the -wal and -shm files with the database file's
+// mode, so this one file decides all three.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the path is the data directory the operator configured, joined with a constant file name
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // openSQLite opens one writer connection and a small pool of readers: SQLite

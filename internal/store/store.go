@@ -72,6 +72,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, problem.New(problem.Unavailable, "cannot create the data directory %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, SQLiteFile)
+	if err := createPrivate(path); err != nil {
+		return nil, problem.New(problem.Unavailable, "cannot create the database in %s", cfg.DataDir)
+	}
 	w, r, err := openSQLite(path, cfg.Counter)
 	if err != nil {
 		return nil, err
@@ -219,6 +222,6 @@ func (t *Tx) lockClinic(ctx context.Context, purpose, clinicID string) error {
 	}
 	h := fnv.New64a()
 	h.Write([]byte(purpose + "\x00" + clinicID))
-	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64()))
+	_, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64())) // #nosec G115 -- the hash's 64 bits are reinterpreted as a signed lock key, as pg_advisory_xact_lock takes; wrapping is intended
 	return err
 }

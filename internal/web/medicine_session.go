@@ -186,17 +186,17 @@ func readVitals(form *view.SessionForm, r *http.Request, now time.Time, loc *tim
 	// confirms it; they are asked when it is refused (refuseSession).
 	v := session.Vitals{Confirmed: form.ConfirmUnusual}
 	var err error
-	if v.Systolic, err = parseCount("systolic", "pressure", form.Systolic); err != nil {
-		return v, err
-	}
-	if v.Diastolic, err = parseCount("diastolic", "pressure", form.Diastolic); err != nil {
-		return v, err
-	}
-	if v.HeartRate, err = parseCount("heart_rate", "heart rate", form.HeartRate); err != nil {
-		return v, err
-	}
-	if v.SpO2, err = parseCount("spo2", "percentage", form.SpO2); err != nil {
-		return v, err
+	for _, m := range []struct {
+		field, label, typed string
+		into                *int
+	}{{"systolic", "pressure", form.Systolic, &v.Systolic}, {"diastolic", "pressure", form.Diastolic, &v.Diastolic},
+		{"heart_rate", "heart rate", form.HeartRate, &v.HeartRate}, {"spo2", "percentage", form.SpO2, &v.SpO2}} {
+		if *m.into, err = parseCount(m.field, m.label, m.typed); err != nil {
+			return v, err
+		}
+		if m.typed != "" && *m.into == 0 {
+			return v, problem.Invalidf(m.field, session.ZeroReading)
+		}
 	}
 	if v.Sedation, err = parseSedation("sedation", form.Sedation); err != nil {
 		return v, err

@@ -62,11 +62,16 @@ func (s *Server) withHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// tooLarge answers a body over the limit.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusRequestEntityTooLarge, "That was too large", "The form or file you sent is larger than Doorway accepts.")
+}
+
 // withLimits caps request bodies: forms and FHIR resources are small.
 func (s *Server) withLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxFormBytes*16 {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "That was too large", "The form or file you sent is larger than Doorway accepts.")
+			s.tooLarge(w, r)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes*16)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -147,6 +148,14 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.deny(w, r, "route", rt.Pattern)
 				return
 			}
+		}
+		if err := checkParams(r); err != nil {
+			if errors.Is(err, errTooLarge) {
+				s.tooLarge(w, r)
+				return
+			}
+			s.fail(w, r, err)
+			return
 		}
 		rt.handler(w, r)
 	})

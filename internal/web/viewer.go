@@ -45,12 +45,12 @@ func (s *Server) cookieName() string {
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true, // #nosec G124 -- Secure is set whenever the site is served over TLS or behind a TLS proxy (cfg.Secure); over plain HTTP on loopback a browser would drop a Secure cookie
 		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, // #nosec G124 -- as setSessionCookie: Secure whenever served over TLS
 		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
@@ -70,7 +70,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, value string) {
 	if value == "" {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.deviceCookieName(), Value: value, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.deviceCookieName(), Value: value, Path: "/", HttpOnly: true, // #nosec G124 -- as setSessionCookie: Secure whenever served over TLS
 		Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: int(practice.DeviceLifetime / time.Second)})
 }
 

@@ -35,7 +35,7 @@ func Pages(t testing.TB, pdf []byte) []string {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "-layout", in, "-").Output()
+	out, err := exec.Command(bin, "-layout", in, "-").Output() // #nosec G204 -- a test helper: bin is pdftotext found on PATH, in is a file the test wrote
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
