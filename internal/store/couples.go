@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"doorway/internal/auth"
+	"doorway/internal/care"
 	"doorway/internal/problem"
 	"doorway/internal/seal"
 )
@@ -211,4 +212,22 @@ func (t *Tx) CoupleReflections(ctx context.Context, clinicID, coupleID string) (
 		}
 	}
 	return out, nil
+}
+
+// CouplesConsent is the clinic's couples consent document as the gates read
+// it, with the signatures of it by each of clientIDs.
+func (t *Tx) CouplesConsent(ctx context.Context, clinicID string, clientIDs ...string) (care.ConsentDocument, map[string][]care.Signature, error) {
+	d, err := t.CurrentConsentDocument(ctx, clinicID, care.ConsentCouples)
+	if err != nil {
+		return care.ConsentDocument{}, nil, err
+	}
+	doc := care.ConsentDocument{ID: d.Kind, Title: d.Title, Version: d.Version}
+	in, args := inList("s.client_id", clientIDs)
+	sigs, err := t.careSignaturesByClient(ctx, `s.clinic_id = ? AND d.kind = ? AND `+in, append([]any{clinicID, care.ConsentCouples}, args...)...)
+	return doc, sigs, err
+}
+
+// ClinicCouples lists every couple of the clinic, newest first.
+func (t *Tx) ClinicCouples(ctx context.Context, clinicID string) ([]Couple, error) {
+	return t.couples(ctx, `clinic_id = ? ORDER BY created_at DESC, id`, clinicID)
 }

@@ -19,6 +19,7 @@ CREATE TABLE couples (
     ended_by    TEXT NOT NULL DEFAULT '',
     CHECK (client_a < client_b)
 );
+CREATE INDEX couples_clinic ON couples (clinic_id, created_at);
 CREATE INDEX couples_client_a ON couples (client_a, created_at);
 CREATE INDEX couples_client_b ON couples (client_b, created_at);
 -- A client is in one couple at a time: the store checks it in the
