@@ -103,8 +103,8 @@ func (s *Service) coupleFor(ctx context.Context, tx *store.Tx, a Actor, o op, id
 	return cc, nil
 }
 
-// Couple reads one couple, as q asked for it (the FHIR Group), and records
-// the read against both partners.
+// Couple reads one couple, as q asked for it (the FHIR Group); the caller
+// records the read (RecordRead), as for every resource the API serves.
 func (s *Service) Couple(ctx context.Context, a Actor, q Asked, id string) (CoupleOf, error) {
 	var out CoupleOf
 	err := s.read(ctx, a, func(tx *store.Tx) error {
@@ -128,20 +128,7 @@ func (s *Service) Couple(ctx context.Context, a Actor, q Asked, id string) (Coup
 		out = cc.CoupleOf
 		return nil
 	})
-	if err != nil {
-		return out, err
-	}
-	return out, s.Record(ctx, a, coupleReadEntries(a, opCoupleRead, out)...)
-}
-
-// coupleReadEntries record a read of a couple against each partner, so
-// each partner's accounting of access shows it.
-func coupleReadEntries(a Actor, o op, c CoupleOf) []audit.Entry {
-	var out []audit.Entry
-	for _, id := range c.Clients() {
-		out = append(out, audit.Entry{Action: a.actionOf(o), ResourceType: "couple", ResourceID: c.ID, ClientID: id})
-	}
-	return out
+	return out, err
 }
 
 // SearchCouples lists the couples the actor may read, of the members given
