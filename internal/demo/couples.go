@@ -9,7 +9,7 @@ import (
 
 // The couples part: Priya and Ben, linked as a couple by Robin a month ago
 // (each signed the couples consent in preparation.go), had their first
-// joint medicine session last week (schedule.go, sessions.go: a record
+// joint medicine session two weeks ago (schedule.go, sessions.go: a record
 // each, both signed). Since then each has written one private journal
 // entry, and Priya a reflection in their shared space that Ben has
 // answered.

@@ -9,7 +9,7 @@ import (
 )
 
 // TestPriyaAndBenAreACouple: the demo's couple is linked, their joint
-// medicine session last week left a signed record each in the same
+// medicine session two weeks ago left a signed record each in the same
 // appointment, their shared space holds a reflection from each, and each
 // keeps one private journal entry.
 func TestPriyaAndBenAreACouple(t *testing.T) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"doorway/internal/integration"
 	"doorway/internal/practice"
@@ -123,4 +124,41 @@ func (s *Server) doLeaveCouples(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderSharedSpace(w, r, http.StatusOK, "", "", nil, "You have left couples work. Your own care goes on.")
+}
+
+func jointPath(apptID string) string { return "/schedule/" + apptID + "/joint" }
+
+// showJointSession is the joint live view of a couple's medicine session.
+func (s *Server) showJointSession(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r.Context())
+	loc := v.Clinic.Location()
+	js, err := s.app.JointSessionPage(r.Context(), s.actor(r), r.PathValue("appt"))
+	if err != nil {
+		s.failDenied(w, r, "medicine_session", r.PathValue("appt"), err)
+		return
+	}
+	jv := view.JointSessionView{ApptID: js.Appointment.ID, When: view.When(js.Appointment.StartsAt, loc)}
+	for i, part := range js.Parts {
+		n := strconv.Itoa(i + 1)
+		col := view.JointColumn{N: n, ClientID: part.Client.ID, Name: part.Client.DisplayName(), Problem: part.Problem,
+			Visible: part.Page != nil || part.Problem != "", Href: sessionPath(part.Client.ID, js.Appointment.ID)}
+		if p := part.Page; p != nil {
+			sv := s.sessionView(p, view.SessionForm{}, v.P.UserID, loc)
+			jv.Room = sv.Room
+			col.State, col.StateLabel, col.Locked, col.Signed, col.Ready = sv.State, sv.StateLabel, sv.Locked, sv.Signed, sv.Ready
+			for _, g := range sv.Gates {
+				if !g.Cleared() {
+					col.Blocking = append(col.Blocking, g)
+				}
+			}
+			col.Live, col.Vitals = sv.Live, sv.Vitals
+			if col.Live.Show {
+				col.Live.IDPrefix, col.Live.URL = "p"+n+"-", col.Live.URL+"?column="+n
+				jv.Script = true
+			}
+			col.Dosed, col.Discharge = !sv.Locked && sv.State == "dosed", sv.DischargeView
+		}
+		jv.Columns = append(jv.Columns, col)
+	}
+	s.render(w, r, http.StatusOK, view.JointSession(s.page(r, "Joint medicine session", "/schedule"), jv))
 }

@@ -111,6 +111,27 @@ func TestCouplesJointSessionFromBothGatesToTheSharedSpace(t *testing.T) {
 		t.Fatalf("A's dose once both are ready: %d %s", rec.Code, rec.Body.String())
 	}
 
+	// The joint view: a column per partner, headed with the name; A's
+	// therapist sees A's column live and only B's name.
+	rec = f.do("admin", "GET", jointPath(joint.ID), nil)
+	mustSee(t, "the joint view", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK,
+		"Avery", "Blake Other", "Every gate is cleared for Blake Other", "Since the dose", "BP 118/76")
+	if body := rec.Body.String(); !strings.Contains(body, `id="p1-`) && !strings.Contains(body, "live?column=1") {
+		t.Errorf("A's live panel does not keep its column")
+	}
+	rec = f.do("assigned", "GET", jointPath(joint.ID), nil)
+	mustSee(t, "the joint view for A's therapist", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK,
+		"Since the dose", "care team; you are not on it")
+	if strings.Contains(rec.Body.String(), "118/76") {
+		t.Errorf("A's therapist sees B's reading on the joint view")
+	}
+	if rec := f.do("prescriber", "GET", jointPath(f.schedule.apptA), nil); rec.Code != http.StatusNotFound {
+		t.Errorf("the joint view of a session of one: %d", rec.Code)
+	}
+	if rec := f.do("assigned", "GET", aPath+"/live?column=1", nil); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Since the dose") {
+		t.Errorf("A's panel for the joint view: %d", rec.Code)
+	}
+
 	// The shared space: A writes, B reads; staff never see it.
 	rec = f.do("clientA", "POST", "/portal/couple/reflections", url.Values{"prompt": {""}, "body": {"We laughed on the drive home."}})
 	mustSee(t, "A's reflection", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK, "We laughed on the drive home.", "hold off on major relationship decisions")

@@ -65,6 +65,7 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/clients/{id}/details", StaffOnly, s.doClientDetails},
 		{"POST", "/clients/{id}/care-team", StaffOnly, s.doCareTeam},
 		{"GET", "/clients/{id}/couple", StaffOnly, s.showCouple}, // couples.go
+		{"GET", "/schedule/{appt}/joint", StaffOnly, s.showJointSession},
 		{"POST", "/clients/{id}/couple", StaffOnly, s.doLinkCouple},
 		{"POST", "/clients/{id}/couple/end", StaffOnly, s.doEndCouple},
 
