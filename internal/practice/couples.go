@@ -462,3 +462,30 @@ func (s *Service) ownGates(ctx context.Context, tx *store.Tx, st *Settings, appt
 	}
 	return care.Gates(in, st.Gates, now), nil
 }
+
+// mayBookJoint refuses a joint session of two clients who are not a couple
+// in couples work, or of whom either has not signed the couples consent:
+// the consent comes before any joint session (CLINICAL.md §5).
+func (s *Service) mayBookJoint(ctx context.Context, tx *store.Tx, a Actor, x, y store.Client) error {
+	live, ok, err := tx.LiveCoupleOf(ctx, x.ClinicID, x.ID)
+	if err != nil {
+		return err
+	}
+	if !ok || !live.Has(y.ID) {
+		return problem.Invalidf(FieldPartner, "%s and %s are not linked as a couple; link them on the couples work page first.", x.DisplayName(), y.DisplayName())
+	}
+	consents, err := s.couplesConsents(ctx, tx, a, CoupleOf{Couple: live, A: x, B: y}, x.ID)
+	if err != nil {
+		return err
+	}
+	var unsigned []string
+	for _, g := range consents {
+		if !g.Pass {
+			unsigned = append(unsigned, strings.TrimPrefix(g.Title, "Couples consent: "))
+		}
+	}
+	if len(unsigned) > 0 {
+		return problem.Invalidf(FieldPartner, "Both partners sign the couples consent before a joint session is booked; not signed yet by %s.", strings.Join(unsigned, " and "))
+	}
+	return nil
+}

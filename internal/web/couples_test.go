@@ -176,3 +176,47 @@ func TestCouplesJointSessionFromBothGatesToTheSharedSpace(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestJointBookingNeedsTheCoupleAndBothConsents: the admin's booking of a
+// joint session is refused, on the partner field, until the two are linked
+// as a couple and until both have signed the couples consent.
+func TestJointBookingNeedsTheCoupleAndBothConsents(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	ctx := context.Background()
+	a, b := f.clients["A"], f.clients["B"]
+	form := bookingForm(f, "A", "15:00")
+	form.Set("partner", b.ID)
+	book := func() *testResponse {
+		rec := f.do("admin", "POST", "/schedule", form)
+		return &testResponse{code: rec.Code, body: rec.Body.String(), location: rec.Header().Get("Location")}
+	}
+	mustSee(t, "not linked", book(), http.StatusBadRequest, "are not linked as a couple")
+	if rec := f.do("admin", "POST", couplePath(a.ID), url.Values{"partner": {b.ID}}); rec.Code != http.StatusOK {
+		t.Fatalf("linking: %d", rec.Code)
+	}
+	mustSee(t, "no consents", book(), http.StatusBadRequest, "not signed yet by Avery", "and Blake Other")
+	err := f.st.Write(ctx, func(tx *store.Tx) error {
+		sig := store.ConsentSignature{ClinicID: f.clinic.ID, ClientID: a.ID, Kind: care.ConsentCouples, TypedName: "Avery", Agreed: true, SignedAt: f.now.Add(-time.Hour)}
+		_, err := tx.SignConsent(ctx, &sig, 1)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := book()
+	mustSee(t, "B's consent missing", r, http.StatusBadRequest, "not signed yet by Blake Other")
+	if strings.Contains(r.body, "by Avery") {
+		t.Errorf("Avery's signed consent is still named")
+	}
+	err = f.st.Write(ctx, func(tx *store.Tx) error {
+		sig := store.ConsentSignature{ClinicID: f.clinic.ID, ClientID: b.ID, Kind: care.ConsentCouples, TypedName: "Blake", Agreed: true, SignedAt: f.now.Add(-time.Hour)}
+		_, err := tx.SignConsent(ctx, &sig, 1)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := book(); r.code != http.StatusSeeOther || !strings.HasPrefix(r.location, "/schedule/") {
+		t.Errorf("booking once both consented: %d %s", r.code, r.location)
+	}
+}
