@@ -89,7 +89,7 @@ func (s *Server) renderSharedSpace(w http.ResponseWriter, r *http.Request, statu
 	}
 	loc := viewerOf(r.Context()).Clinic.Location()
 	v := view.SharedSpaceView{InCouple: sp.Couple != nil, Open: sp.Open, PartnerName: sp.Partner.DisplayName(), Caution: integration.CoupleCaution,
-		ChapterTitle: sp.Chapter.Title, Body: body, Errors: errs}
+		ChapterTitle: sp.Chapter.Title, ChapterHref: "/portal/workbook/" + strconv.Itoa(sp.Chapter.Number), Body: body, Errors: errs}
 	texts := map[string]string{}
 	for _, pr := range sp.Chapter.Prompts {
 		texts[pr.ID] = pr.Text
