@@ -489,3 +489,55 @@ func (s *Service) mayBookJoint(ctx context.Context, tx *store.Tx, a Actor, x, y 
 	}
 	return nil
 }
+
+// writeJointPrepNote signs the note of a couple's joint preparation
+// session into both partners' current courses, each naming the other, so
+// both care teams read it (CLINICAL.md §5). The writer must be a
+// clinician on both care teams, as the session was both partners'.
+func (s *Service) writeJointPrepNote(ctx context.Context, tx *store.Tx, a Actor, o op, ch chart, n *store.PrepNote) error {
+	live, ok, err := tx.LiveCoupleOf(ctx, ch.Client.ClinicID, ch.Client.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return problem.Invalidf(FieldJoint, "%s is not in couples work, so there is no joint session to note.", ch.Client.DisplayName())
+	}
+	cc, err := s.loadCouple(ctx, tx, live)
+	if err != nil {
+		return err
+	}
+	partner := cc.PartnerOf(ch.Client.ID)
+	if !cc.may(a, access.Write, access.Couple) || !access.Allow(a.P, access.Write, access.Resource{Type: access.ClinicalCare, ClinicID: partner.ClinicID, ClientID: partner.ID, CareTeam: cc.teamOf(partner.ID)}) {
+		return problem.Invalidf(FieldJoint, "A joint note goes into both partners' records, so it is written by a clinician on both care teams; you are not on %s's.", partner.DisplayName())
+	}
+	course, has, err := tx.CurrentCourse(ctx, partner.ClinicID, partner.ID)
+	if err != nil {
+		return err
+	}
+	if !has {
+		return problem.Invalidf(FieldJoint, "%s has no course to note the joint session in.", partner.DisplayName())
+	}
+	twin := *n
+	twin.ID, twin.ClientID, twin.CourseID, twin.JointWith = auth.NewID(), partner.ID, course.ID, ch.Client.ID
+	n.JointWith = partner.ID
+	for _, note := range []*store.PrepNote{n, &twin} {
+		if err := tx.AddPrepNote(ctx, note); err != nil {
+			return err
+		}
+		if err := s.appendTx(ctx, tx, a, audit.Entry{Action: o.action, ResourceType: "prep_note", ResourceID: note.ID, ClientID: note.ClientID, Detail: "joint session"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FieldJoint names the joint-session choice of a note's form.
+const FieldJoint = "joint"
+
+// teamOf is the care team of one partner.
+func (c coupleChart) teamOf(clientID string) []string {
+	if clientID == c.A.ID {
+		return c.teamA
+	}
+	return c.teamB
+}

@@ -116,7 +116,7 @@ func TestCouplesJointSessionFromBothGatesToTheSharedSpace(t *testing.T) {
 	rec = f.do("admin", "GET", jointPath(joint.ID), nil)
 	mustSee(t, "the joint view", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK,
 		"Avery", "Blake Other", "Every gate is cleared for Blake Other", "Since the dose", "BP 118/76")
-	if body := rec.Body.String(); !strings.Contains(body, `id="p1-`) && !strings.Contains(body, "live?column=1") {
+	if body := rec.Body.String(); !strings.Contains(body, aPath+"/live?column=") {
 		t.Errorf("A's live panel does not keep its column")
 	}
 	rec = f.do("assigned", "GET", jointPath(joint.ID), nil)
@@ -218,5 +218,46 @@ func TestJointBookingNeedsTheCoupleAndBothConsents(t *testing.T) {
 	}
 	if r := book(); r.code != http.StatusSeeOther || !strings.HasPrefix(r.location, "/schedule/") {
 		t.Errorf("booking once both consented: %d %s", r.code, r.location)
+	}
+}
+
+// TestJointPrepNoteIsReadByBothCareTeams: a joint preparation note is
+// signed into both partners' courses, each naming the other, so B's care
+// team reads it on B's course; A's own notes stay off B's course. A
+// clinician on only A's care team may not write a joint note.
+func TestJointPrepNoteIsReadByBothCareTeams(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	ctx := context.Background()
+	a, b := f.clients["A"], f.clients["B"]
+	if rec := f.do("admin", "POST", couplePath(a.ID), url.Values{"partner": {b.ID}}); rec.Code != http.StatusOK {
+		t.Fatalf("linking: %d", rec.Code)
+	}
+	err := f.st.Write(ctx, func(tx *store.Tx) error {
+		course := store.Course{ID: auth.NewID(), ClinicID: f.clinic.ID, ClientID: b.ID, State: care.Preparation, StartedAt: f.now.AddDate(0, 0, -10), CreatedAt: f.now}
+		return tx.CreateCourse(ctx, &course)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := f.now.In(f.clinic.Location()).Format("2006-01-02")
+	joint := url.Values{"occurred_on": {day}, "body": {"Joint session: each named one hope for the other."}, "joint": {"1"}}
+	rec := f.do("assigned", "POST", "/clients/"+a.ID+"/course/notes", joint)
+	mustSee(t, "a joint note by A's therapist alone", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusBadRequest, "written by a clinician on both care teams")
+	err = f.st.Write(ctx, func(tx *store.Tx) error { return tx.AddToCareTeam(ctx, b.ID, f.users["assigned"].ID, f.now) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = f.do("assigned", "POST", "/clients/"+a.ID+"/course/notes", joint)
+	mustSee(t, "the joint note", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK, "signed into both partners", "joint session with Blake Other")
+	own := url.Values{"occurred_on": {day}, "body": {"Alone: spoke of the affair, not to be shared."}}
+	if rec := f.do("assigned", "POST", "/clients/"+a.ID+"/course/notes", own); rec.Code != http.StatusOK {
+		t.Fatalf("A's own note: %d", rec.Code)
+	}
+	page := f.do("unassigned", "GET", "/clients/"+b.ID+"/course", nil).Body.String()
+	if !strings.Contains(page, "each named one hope for the other") || !strings.Contains(page, "joint session with Avery") {
+		t.Errorf("B's course does not show the joint note")
+	}
+	if strings.Contains(page, "the affair") {
+		t.Errorf("B's course shows A's own note")
 	}
 }
