@@ -490,32 +490,43 @@ func (s *Service) mayBookJoint(ctx context.Context, tx *store.Tx, a Actor, x, y 
 	return nil
 }
 
-// writeJointPrepNote signs the note of a couple's joint preparation
-// session into both partners' current courses, each naming the other, so
-// both care teams read it (CLINICAL.md §5). The writer must be a
-// clinician on both care teams, as the session was both partners'.
-func (s *Service) writeJointPrepNote(ctx context.Context, tx *store.Tx, a Actor, o op, ch chart, n *store.PrepNote) error {
+// jointPartner is the partner of a client in couples work, and the
+// partner's current course, for a note of a joint session that goes into
+// both partners' records: so the writer must be a clinician on both care
+// teams, as the session was both partners'.
+func (s *Service) jointPartner(ctx context.Context, tx *store.Tx, a Actor, ch chart) (store.Client, store.Course, error) {
 	live, ok, err := tx.LiveCoupleOf(ctx, ch.Client.ClinicID, ch.Client.ID)
 	if err != nil {
-		return err
+		return store.Client{}, store.Course{}, err
 	}
 	if !ok {
-		return problem.Invalidf(FieldJoint, "%s is not in couples work, so there is no joint session to note.", ch.Client.DisplayName())
+		return store.Client{}, store.Course{}, problem.Invalidf(FieldJoint, "%s is not in couples work, so there is no joint session to note.", ch.Client.DisplayName())
 	}
 	cc, err := s.loadCouple(ctx, tx, live)
 	if err != nil {
-		return err
+		return store.Client{}, store.Course{}, err
 	}
 	partner := cc.PartnerOf(ch.Client.ID)
 	if !cc.may(a, access.Write, access.Couple) || !access.Allow(a.P, access.Write, access.Resource{Type: access.ClinicalCare, ClinicID: partner.ClinicID, ClientID: partner.ID, CareTeam: cc.teamOf(partner.ID)}) {
-		return problem.Invalidf(FieldJoint, "A joint note goes into both partners' records, so it is written by a clinician on both care teams; you are not on %s's.", partner.DisplayName())
+		return partner, store.Course{}, problem.Invalidf(FieldJoint, "A joint note goes into both partners' records, so it is written by a clinician on both care teams; you are not on %s's.", partner.DisplayName())
 	}
 	course, has, err := tx.CurrentCourse(ctx, partner.ClinicID, partner.ID)
 	if err != nil {
-		return err
+		return partner, course, err
 	}
 	if !has {
-		return problem.Invalidf(FieldJoint, "%s has no course to note the joint session in.", partner.DisplayName())
+		return partner, course, problem.Invalidf(FieldJoint, "%s has no course to note the joint session in.", partner.DisplayName())
+	}
+	return partner, course, nil
+}
+
+// writeJointPrepNote signs the note of a couple's joint preparation
+// session into both partners' current courses, each naming the other, so
+// both care teams read it (CLINICAL.md §5).
+func (s *Service) writeJointPrepNote(ctx context.Context, tx *store.Tx, a Actor, o op, ch chart, n *store.PrepNote) error {
+	partner, course, err := s.jointPartner(ctx, tx, a, ch)
+	if err != nil {
+		return err
 	}
 	twin := *n
 	twin.ID, twin.ClientID, twin.CourseID, twin.JointWith = auth.NewID(), partner.ID, course.ID, ch.Client.ID
@@ -531,6 +542,33 @@ func (s *Service) writeJointPrepNote(ctx context.Context, tx *store.Tx, a Actor,
 	return nil
 }
 
+// jointIntegrationTwin is the partner's copy of the note of a couple's
+// joint integration session: in the partner's current course, integrating
+// the partner's own signed record of the same joint medicine session, each
+// note naming the other partner.
+func (s *Service) jointIntegrationTwin(ctx context.Context, tx *store.Tx, a Actor, ch chart, n *store.IntegrationNote) (store.IntegrationNote, error) {
+	partner, course, err := s.jointPartner(ctx, tx, a, ch)
+	if err != nil {
+		return store.IntegrationNote{}, err
+	}
+	m, err := tx.MedicineSession(ctx, n.ClinicID, n.MedicineSessionID)
+	if err != nil {
+		return store.IntegrationNote{}, err
+	}
+	pm, ok, err := tx.MedicineSessionFor(ctx, n.ClinicID, m.AppointmentID, partner.ID)
+	if err != nil {
+		return store.IntegrationNote{}, err
+	}
+	if !ok || !pm.Locked() || pm.CourseID != course.ID {
+		return store.IntegrationNote{}, problem.Invalidf(FieldJoint, "The medicine session chosen was not a joint session with %s whose record is signed in %s's current course.",
+			partner.DisplayName(), partner.DisplayName())
+	}
+	twin := *n
+	twin.ID, twin.ClientID, twin.CourseID, twin.MedicineSessionID, twin.JointWith = auth.NewID(), partner.ID, course.ID, pm.ID, ch.Client.ID
+	n.JointWith = partner.ID
+	return twin, nil
+}
+
 // FieldJoint names the joint-session choice of a note's form.
 const FieldJoint = "joint"
 
@@ -540,4 +578,28 @@ func (c coupleChart) teamOf(clientID string) []string {
 		return c.teamA
 	}
 	return c.teamB
+}
+
+// coupleNames are what a notes page says of couples work: the partner's
+// name while the client is in it (for the joint-session choice), and the
+// partners named by notes of joint sessions (jointWith, "" for none), by
+// client id.
+func coupleNames(ctx context.Context, tx *store.Tx, c store.Client, jointWith []string) (string, map[string]string, error) {
+	names := map[string]string{}
+	for _, id := range jointWith {
+		if id == "" || names[id] != "" {
+			continue
+		}
+		p, err := tx.Client(ctx, c.ClinicID, id)
+		if err != nil {
+			return "", nil, err
+		}
+		names[id] = p.DisplayName()
+	}
+	live, ok, err := tx.LiveCoupleOf(ctx, c.ClinicID, c.ID)
+	if err != nil || !ok {
+		return "", names, err
+	}
+	p, err := tx.Client(ctx, c.ClinicID, live.Partner(c.ID))
+	return p.DisplayName(), names, err
 }
