@@ -59,3 +59,15 @@ func TestGroupIsACouple(t *testing.T) {
 		}
 	})
 }
+
+// seedCouple links clients A and B as a couple: the second partner is a
+// principal of the access matrix (clientB, and unassigned on B's team).
+func (f *fixture) seedCouple() {
+	f.t.Helper()
+	ctx := context.Background()
+	c := store.Couple{ClinicID: f.p.Clinic.ID, ClientA: f.clients["A"].ID, ClientB: f.clients["B"].ID, CreatedBy: f.p.Users["admin"].ID, CreatedAt: f.now.Add(-time.Hour)}
+	if err := f.st.Write(ctx, func(tx *store.Tx) error { return tx.CreateCouple(ctx, &c) }); err != nil {
+		f.t.Fatalf("couple: %v", err)
+	}
+	f.couple = c.ID
+}
