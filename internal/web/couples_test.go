@@ -261,3 +261,26 @@ func TestJointPrepNoteIsReadByBothCareTeams(t *testing.T) {
 		t.Errorf("B's course shows A's own note")
 	}
 }
+
+// seedCouple links clients A and B as a couple and books their joint
+// medicine session two days after A's own, with both care teams' staff.
+func (f *fixture) seedCouple() {
+	f.t.Helper()
+	ctx := context.Background()
+	a, b := f.clients["A"], f.clients["B"]
+	start := f.schedule.startA.Add(48 * time.Hour)
+	err := f.st.Write(ctx, func(tx *store.Tx) error {
+		c := store.Couple{ClinicID: f.clinic.ID, ClientA: a.ID, ClientB: b.ID, CreatedBy: f.users["admin"].ID, CreatedAt: f.now.Add(-time.Hour)}
+		if err := tx.CreateCouple(ctx, &c); err != nil {
+			return err
+		}
+		joint := store.Appointment{ID: auth.NewID(), ClinicID: f.clinic.ID, Kind: store.KindMedicine, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
+			CreatedBy: f.users["admin"].ID, CreatedAt: f.now, Staff: []string{f.users["assigned"].ID, f.users["unassigned"].ID},
+			Clients: []store.AppointmentClient{{ClientID: a.ID, CourseID: f.measures.courseID}, {ClientID: b.ID}}}
+		f.jointAppt = joint.ID
+		return tx.BookAppointment(ctx, &joint)
+	})
+	if err != nil {
+		f.t.Fatalf("couple: %v", err)
+	}
+}
