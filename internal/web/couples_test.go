@@ -284,3 +284,37 @@ func (f *fixture) seedCouple() {
 		f.t.Fatalf("couple: %v", err)
 	}
 }
+
+// TestCareTeamEndsACouple: ending couples work from the care team's side
+// needs an admin or a clinician on both care teams; a therapist on one
+// partner's team is answered as if there were nothing to end. Once ended,
+// the partners' shared space is read-only.
+func TestCareTeamEndsACouple(t *testing.T) {
+	f := newFixture(t, sqliteConfig(t))
+	ctx := context.Background()
+	f.seedCouple()
+	var coupleID string
+	err := f.st.Read(ctx, func(tx *store.Tx) error {
+		c, ok, err := tx.LiveCoupleOf(ctx, f.clinic.ID, f.clients["A"].ID)
+		if !ok {
+			t.Fatal("no couple")
+		}
+		coupleID = c.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := url.Values{"couple": {coupleID}}
+	if rec := f.do("assigned", "POST", couplePath(f.clients["A"].ID)+"/end", end); rec.Code != http.StatusNotFound {
+		t.Errorf("A's therapist ending the couple alone: %d", rec.Code)
+	}
+	rec := f.do("admin", "POST", couplePath(f.clients["A"].ID)+"/end", end)
+	mustSee(t, "the admin ends it", &testResponse{code: rec.Code, body: rec.Body.String()}, http.StatusOK, "Couples work has ended for both partners", "is not in couples work now")
+	if rec := f.do("admin", "POST", couplePath(f.clients["A"].ID)+"/end", end); rec.Code != http.StatusConflict {
+		t.Errorf("ending it twice: %d", rec.Code)
+	}
+	if page := f.do("clientB", "GET", "/portal/couple", nil).Body.String(); !strings.Contains(page, "read-only") || strings.Contains(page, `action="/portal/couple/reflections"`) {
+		t.Errorf("B's shared space after the end still takes reflections")
+	}
+}
