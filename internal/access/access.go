@@ -105,6 +105,17 @@ const (
 	// client records: any staff member of the clinic (therapist, prescriber
 	// or admin) reads, converts and closes them.
 	Inquiries Type = "inquiries"
+	// Couple is two clients in couples work (CLINICAL.md §5): ClientID and
+	// CareTeam are one partner's, PartnerID and PartnerTeam the other's.
+	// Either partner reads it; staff on either partner's care team read it
+	// (what the joint work shares), and admins. Linking or ending it
+	// changes both partners' care: an admin, or a clinician on both care
+	// teams; each partner may leave it themself.
+	Couple Type = "couple"
+	// SharedReflection is a couple's shared reflection space: the two
+	// partners' own writing, read and written by both of them only. Staff
+	// see none of it, as they see none of a journal the client keeps.
+	SharedReflection Type = "shared_reflection"
 )
 
 // Resource is what is being acted on, with the facts the decision needs.
@@ -119,6 +130,10 @@ type Resource struct {
 	OwnerID string
 	// Shared is true for a journal entry the client chose to share.
 	Shared bool
+	// PartnerID and PartnerTeam are the other partner of a Couple and
+	// their care team.
+	PartnerID   string
+	PartnerTeam []string
 	// BreakGlass lists the emergency grants on the client's record, and At
 	// is the moment of the decision, which a grant must not have outlived.
 	BreakGlass []Grant
@@ -169,7 +184,10 @@ func Allow(p Principal, a Action, r Resource) bool {
 
 func allowClient(p Principal, a Action, r Resource) bool {
 	own := p.ClientID != "" && r.ClientID == p.ClientID
+	partner := p.ClientID != "" && r.PartnerID == p.ClientID
 	switch r.Type {
+	case Couple, SharedReflection:
+		return own || partner
 	case ClientPortal, JournalEntry:
 		return own
 	case ClientRecord:
@@ -230,6 +248,12 @@ func allowStaff(p Principal, a Action, r Resource) bool {
 		return r.OwnerID == p.UserID && onTeam && clinician
 	case JournalEntry:
 		return a == Read && r.Shared && readsAsTeam
+	case Couple:
+		onPartnerTeam := contains(r.PartnerTeam, p.UserID)
+		if a == Write {
+			return admin || (clinician && onTeam && onPartnerTeam)
+		}
+		return admin || onTeam || onPartnerTeam
 	}
 	return false
 }

@@ -90,3 +90,55 @@ func TestAllow(t *testing.T) {
 		}
 	}
 }
+
+// TestCouples: a couple of Maya (Sam's) and Dan (Robin's). Each partner
+// reads the couple and the shared space, never the other's record; a
+// therapist on one partner's team reads the couple (what the joint work
+// shares) but not the partner's record nor the shared space; linking or
+// ending needs an admin or a clinician on both teams.
+func TestCouples(t *testing.T) {
+	const clinic = "c1"
+	admin := Principal{Kind: Staff, UserID: "alex", ClinicID: clinic, Roles: []Role{Admin}}
+	sam := Principal{Kind: Staff, UserID: "sam", ClinicID: clinic, Roles: []Role{Therapist}}
+	robin := Principal{Kind: Staff, UserID: "robin", ClinicID: clinic, Roles: []Role{Therapist}}
+	jordan := Principal{Kind: Staff, UserID: "jordan", ClinicID: clinic, Roles: []Role{Prescriber}}
+	kim := Principal{Kind: Staff, UserID: "kim", ClinicID: clinic, Roles: []Role{Therapist}}
+	maya := Principal{Kind: Client, UserID: "maya-u", ClinicID: clinic, ClientID: "maya"}
+	dan := Principal{Kind: Client, UserID: "dan-u", ClinicID: clinic, ClientID: "dan"}
+	ivy := Principal{Kind: Client, UserID: "ivy-u", ClinicID: clinic, ClientID: "ivy"}
+	foreign := Principal{Kind: Client, UserID: "x-u", ClinicID: "c2", ClientID: "maya"}
+	couple := Resource{Type: Couple, ClinicID: clinic, ClientID: "maya", CareTeam: []string{"sam", "jordan"}, PartnerID: "dan", PartnerTeam: []string{"robin", "jordan"}}
+	space := couple
+	space.Type = SharedReflection
+	dansRecord := Resource{Type: ClientRecord, ClinicID: clinic, ClientID: "dan", CareTeam: []string{"robin", "jordan"}}
+	cases := []struct {
+		name string
+		p    Principal
+		a    Action
+		r    Resource
+		want bool
+	}{
+		{"partner A reads the couple", maya, Read, couple, true},
+		{"partner B reads the couple", dan, Read, couple, true},
+		{"partner B leaves it", dan, Write, couple, true},
+		{"someone else's couple", ivy, Read, couple, false},
+		{"a client of another clinic", foreign, Read, couple, false},
+		{"partner A writes in the shared space", maya, Write, space, true},
+		{"partner B reads the shared space", dan, Read, space, true},
+		{"partner A never reads B's record", maya, Read, dansRecord, false},
+		{"A's therapist reads the couple", sam, Read, couple, true},
+		{"B's therapist reads the couple", robin, Read, couple, true},
+		{"A's therapist does not read B's record", sam, Read, dansRecord, false},
+		{"A's therapist may not end it alone", sam, Write, couple, false},
+		{"a prescriber on both teams ends it", jordan, Write, couple, true},
+		{"the admin links it", admin, Write, couple, true},
+		{"a therapist on neither team", kim, Read, couple, false},
+		{"staff never read the shared space", sam, Read, space, false},
+		{"not even the admin", admin, Read, space, false},
+	}
+	for _, c := range cases {
+		if got := Allow(c.p, c.a, c.r); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}

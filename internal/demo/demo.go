@@ -48,6 +48,7 @@ var parts = []part{
 	seedPreparation, // preparation.go
 	seedFrontDoor,   // front_door.go
 	seedIntegration, // integration.go
+	seedCouples,     // couples.go
 	seedReminders,   // reminders.go: last, so its first sweep sees every booking
 }
 

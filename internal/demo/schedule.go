@@ -78,6 +78,9 @@ func demoVisits() []visitSpec {
 	}
 	out = append(out,
 		visitSpec{clients: []string{"priya", "ben"}, kind: store.KindPreparation, days: -20, hour: 16, room: "willow", staff: []string{"robin"}},
+		// Their first joint medicine session, two weeks ago: both records
+		// signed (sessions.go).
+		visitSpec{clients: []string{"priya", "ben"}, kind: store.KindMedicine, days: -15, hour: 10, room: "cedar", staff: []string{"robin", "jordan"}, notes: bringNotes},
 		visitSpec{clients: []string{"priya", "ben"}, kind: store.KindMedicine, days: 7, hour: 10, room: "cedar", staff: []string{"robin", "jordan"},
 			notes: bringNotes + " You will each have your own mat and headphones."},
 		// Tom is 35 minutes into his medicine session as the demo starts.

@@ -40,6 +40,8 @@ type person struct {
 	// sys, dia, hr, spo2 are the client's resting readings.
 	sys, dia, hr, spo2 int
 	intentions         []string // one per session, in order; the last repeats
+	// therapist runs the session and gives the dose: "" is Sam.
+	therapist string
 }
 
 var sessionPeople = map[string]person{
@@ -62,6 +64,12 @@ var sessionPeople = map[string]person{
 			"To notice what is already good.",
 			"To practise coming back to my breath.",
 			"To close this chapter with gratitude."}},
+	// Priya and Ben's joint medicine session: each their own record, dose
+	// and readings, with Robin.
+	"priya": {weight: session.KgOf(58), companion: "Asha Sharma", phone: "(503) 555-0133", lot: "RDT-2410-204", therapist: "robin",
+		sys: 116, dia: 74, hr: 70, spo2: 99, intentions: []string{"To listen to Ben without preparing my answer."}},
+	"ben": {weight: session.KgOf(81), companion: "Asha Sharma", phone: "(503) 555-0133", lot: "RDT-2410-204", therapist: "robin",
+		sys: 124, dia: 80, hr: 66, spo2: 98, intentions: []string{"To let Priya see the part of me I keep busy."}},
 	"tom": {weight: session.KgOf(70), companion: "Folake Adeyemi", phone: "(541) 555-0119", lot: "LZ-2411-036",
 		sys: 126, dia: 80, hr: 72, spo2: 98, intentions: []string{"To let go of having to get it right."}},
 }
@@ -110,7 +118,7 @@ func seedSessions(ctx context.Context, s *seeder) error {
 	if err != nil {
 		return err
 	}
-	for _, key := range []string{"maya", "daniel", "noah", "tom"} {
+	for _, key := range []string{"maya", "daniel", "noah", "tom", "priya", "ben"} {
 		cl := s.clients[key]
 		appts, err := s.tx.Appointments(ctx, store.AppointmentFilter{ClinicID: clinic.ID, ClientID: cl.ID,
 			From: s.now.Add(-days(365)), To: s.now, Limit: 100})
@@ -162,7 +170,12 @@ func (s *seeder) writeLaterOrders(ctx context.Context, key string, t time.Time, 
 func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store.Appointment, rules store.SessionRules) error {
 	clinic := s.clinics[ShortName]
 	cl, p := s.clients[key], sessionPeople[key]
-	sam, jordan := s.staff["sam"].ID, s.staff["jordan"].ID
+	// The couple's therapist is Robin; everyone else's is Sam.
+	therapist := "sam"
+	if p.therapist != "" {
+		therapist = p.therapist
+	}
+	clinician, jordan := s.staff[therapist].ID, s.staff["jordan"].ID
 	live := !a.EndsAt.Before(s.now)
 	// The dose 20 minutes into a booking; Tom's was 35 minutes ago, his
 	// checks in the 20 minutes before.
@@ -179,7 +192,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		return s.record(ctx, clinic.ID, e)
 	}
 
-	m := store.MedicineSession{ClinicID: clinic.ID, AppointmentID: a.ID, ClientID: cl.ID, StartedBy: sam, StartedAt: at(-20)}
+	m := store.MedicineSession{ClinicID: clinic.ID, AppointmentID: a.ID, ClientID: cl.ID, StartedBy: clinician, StartedAt: at(-20)}
 	if err := s.tx.StartMedicineSession(ctx, &m); err != nil {
 		return err
 	}
@@ -190,11 +203,11 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	intention := p.intentions[min(n, len(p.intentions)-1)]
 	if err := s.tx.SaveSessionChecklist(ctx, clinic.ID, m.ID, store.PreDoseChecklist{CompanionName: p.companion, CompanionPhone: p.phone,
 		RideConfirmed: true, LastFoodAt: &ate, NoSubstances: &yes, StimulantsPaused: &yes, MedicationsReviewed: true,
-		Intention: intention, By: sam, At: &checked}); err != nil {
+		Intention: intention, By: clinician, At: &checked}); err != nil {
 		return err
 	}
 	if err := s.tx.AddSessionVitals(ctx, &store.SessionVitals{ClinicID: clinic.ID, SessionID: m.ID, PreDose: true, TakenAt: at(-10),
-		Vitals: session.Vitals{Systolic: p.sys, Diastolic: p.dia, HeartRate: p.hr, SpO2: p.spo2}, EnteredBy: sam, EnteredAt: at(-10)}); err != nil {
+		Vitals: session.Vitals{Systolic: p.sys, Diastolic: p.dia, HeartRate: p.hr, SpO2: p.spo2}, EnteredBy: clinician, EnteredAt: at(-10)}); err != nil {
 		return err
 	}
 
@@ -214,7 +227,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	if check.NeedsConfirmation() {
 		return fmt.Errorf("the demo dose %s would need a prescriber's confirmation: %v", dose.Mg, check.Reasons)
 	}
-	d := store.SessionDose{Route: order.Order.Route, Weight: p.weight, Mg: check.Mg, Units: check.Units, Lot: p.lot, GivenBy: sam,
+	d := store.SessionDose{Route: order.Order.Route, Weight: p.weight, Mg: check.Mg, Units: check.Units, Lot: p.lot, GivenBy: clinician,
 		GivenAt: d0, OrderID: order.ID}
 	if err := s.tx.RecordSessionDose(ctx, clinic.ID, m.ID, d, false); err != nil {
 		return err
@@ -232,7 +245,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		if err != nil {
 			return err
 		}
-		if err := claim.RecordAdministrationEnd(ctx, at(10), sam); err != nil {
+		if err := claim.RecordAdministrationEnd(ctx, at(10), clinician); err != nil {
 			return err
 		}
 		if err := audited(m, "administration_end", at(10).In(clinic.Location()).Format("15:04"), false); err != nil {
@@ -249,7 +262,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		readings = readings[:1] // 15 minutes; the 30-minute reading is due
 	}
 	for _, r := range readings {
-		v := store.SessionVitals{ClinicID: clinic.ID, SessionID: m.ID, TakenAt: at(r.minute), EnteredBy: sam, EnteredAt: at(r.minute).Add(time.Minute),
+		v := store.SessionVitals{ClinicID: clinic.ID, SessionID: m.ID, TakenAt: at(r.minute), EnteredBy: clinician, EnteredAt: at(r.minute).Add(time.Minute),
 			Vitals: session.Vitals{Systolic: r.sys, Diastolic: r.dia, HeartRate: r.hr, SpO2: r.spo2}}
 		if r.sedation >= 0 {
 			sed := session.Sedation(r.sedation)
@@ -286,7 +299,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	}
 	for _, o := range observations {
 		sed := session.Sedation(o.sedation)
-		obs := store.SessionObservation{ClinicID: clinic.ID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(o.minute),
+		obs := store.SessionObservation{ClinicID: clinic.ID, SessionID: m.ID, EnteredBy: clinician, EnteredAt: at(o.minute),
 			Observation: session.Observation{At: at(o.minute), Sedation: &sed, Dissociation: o.dis, Note: o.note}}
 		if err := s.tx.AddSessionObservation(ctx, &obs); err != nil {
 			return err
@@ -308,7 +321,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	// Discharge two hours after the tablets were spat out (135 minutes
 	// after the dose), the 120-minute reading the last.
 	if err := s.tx.DischargeMedicineSession(ctx, clinic.ID, m.ID, store.SessionDischarge{At: at(135), ReleasedTo: p.companion,
-		AlertOriented: true, By: sam}); err != nil {
+		AlertOriented: true, By: clinician}); err != nil {
 		return err
 	}
 	if err := audited(m, "discharge", "", false); err != nil {

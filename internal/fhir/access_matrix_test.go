@@ -37,7 +37,8 @@ func (f *fixture) cell(code int, body []byte) (string, []string) {
 			Resource struct {
 				ResourceType, ID string
 				Subject          *struct{ Reference string }
-				Patient          *struct{ Reference string } // EpisodeOfCare, Consent
+				Patient          *struct{ Reference string }                   // EpisodeOfCare, Consent
+				Member           []struct{ Entity struct{ Reference string } } // Group: a couple
 			}
 		}
 	}
@@ -53,6 +54,12 @@ func (f *fixture) cell(code int, body []byte) (string, []string) {
 			// nobody (a Questionnaire) names no one.
 			if e.Resource.Subject == nil && e.Resource.Patient != nil {
 				e.Resource.Subject = e.Resource.Patient
+			}
+			// A couple names both its members.
+			for _, m := range e.Resource.Member {
+				if l := f.label(strings.TrimPrefix(m.Entity.Reference, "Patient/")); l == "A" || l == "B" || l == "other" {
+					named = append(named, l)
+				}
 			}
 			if e.Resource.Subject == nil {
 				continue
@@ -103,6 +110,8 @@ func (f *fixture) pathFor(pattern string) string {
 		id = f.sessions.adverseEvent
 	case strings.Contains(pattern, "/DocumentReference/"):
 		id = f.notes.integration
+	case strings.Contains(pattern, "/Group/"):
+		id = f.couple
 	}
 	return strings.ReplaceAll(pattern, "{id}", id)
 }
@@ -119,6 +128,7 @@ func TestAccessMatrix(t *testing.T) {
 	f.seedDosing()
 	f.seedMedicineSessions()
 	f.seedNotes()
+	f.seedCouple()
 	got := map[string]string{}
 	var routes []string
 	leaks, checks := 0, 0

@@ -83,6 +83,7 @@ func New(cfg Config) *API {
 	a := &API{cfg: cfg, app: cfg.Practice, log: cfg.Logger}
 	// Each resource type registers itself here; later types add a line.
 	a.register(a.patientType())
+	a.register(a.groupType()) // group.go: couples
 	a.everything = append(a.everything, a.patientEverything)
 	a.register(a.questionnaireType())
 	a.register(a.questionnaireResponseType())

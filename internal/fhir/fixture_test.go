@@ -47,6 +47,9 @@ type fixture struct {
 	// notes are client A's signed notes; see seedNotes
 	// (document_reference_test.go).
 	notes noteIDs
+	// couple is clients A and B linked as a couple; see seedCouple
+	// (group_test.go).
+	couple string
 }
 
 // extraClients are on the assigned therapist's care team alongside client A.

@@ -140,6 +140,11 @@ func (s *Service) BookAppointment(ctx context.Context, a Actor, in BookingInput)
 		if err != nil {
 			return err
 		}
+		if len(clients) == 2 {
+			if err := s.mayBookJoint(ctx, tx, a, clients[0], clients[1]); err != nil {
+				return err
+			}
+		}
 		for i, c := range clients {
 			course, ok, err := tx.CurrentCourse(ctx, c.ClinicID, c.ID)
 			if err != nil {

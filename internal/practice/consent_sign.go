@@ -6,6 +6,7 @@ import (
 
 	"doorway/internal/access"
 	"doorway/internal/audit"
+	"doorway/internal/care"
 	"doorway/internal/problem"
 	"doorway/internal/store"
 )
@@ -167,6 +168,13 @@ func (s *Service) WithdrawConsent(ctx context.Context, a Actor, kind, reason str
 		detail := kind + " version " + strconv.Itoa(sig.Version)
 		if voided > 1 {
 			detail += "; voids " + strconv.Itoa(voided) + " signatures of it"
+		}
+		// Withdrawing the couples consent is leaving couples work: the
+		// couple ends for both partners (couples.go).
+		if kind == care.ConsentCouples {
+			if err := s.leaveCouplesTx(ctx, tx, a, ch); err != nil {
+				return err
+			}
 		}
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: opConsentWithdraw.action, ResourceType: "consent_signature", ResourceID: sig.ID,
 			ClientID: ch.Client.ID, Severity: audit.High, Detail: detail})

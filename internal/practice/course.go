@@ -33,7 +33,10 @@ type ClientCourse struct {
 	Notes  []store.PrepNote
 	// Partners names the other client of each joint session's note, by id.
 	Partners map[string]string
-	Sessions []CourseSession
+	// CoupleWith is the partner's name while the client is in couples
+	// work, for the note form's joint-session choice; "" otherwise.
+	CoupleWith string
+	Sessions   []CourseSession
 	// StaffNames are the clinic's staff names by id, for who wrote, agreed
 	// or marked what.
 	StaffNames map[string]string
@@ -97,6 +100,15 @@ func (s *Service) Course(ctx context.Context, a Actor, clientID string) (ClientC
 					out.Partners[n.JointWith] = p.DisplayName()
 				}
 			}
+		}
+		if live, ok, err := tx.LiveCoupleOf(ctx, c.ClinicID, c.ID); err != nil {
+			return err
+		} else if ok {
+			p, err := tx.Client(ctx, c.ClinicID, live.Partner(c.ID))
+			if err != nil {
+				return err
+			}
+			out.CoupleWith = p.DisplayName()
 		}
 		out.Sessions, err = courseSessions(ctx, tx, c, now)
 		return err

@@ -37,6 +37,11 @@ type ClientIntegration struct {
 	// CanKeepProcessNotes: the viewer may keep psychotherapy notes about
 	// this client (their own, apart from the record).
 	CanKeepProcessNotes bool
+	// Partners names the other client of each joint session's note, by
+	// id; CoupleWith is the partner's name while the client is in couples
+	// work, for the form's joint-session choice.
+	Partners   map[string]string
+	CoupleWith string
 }
 
 // IntegrationNoteInput is a signed integration note, or an addendum to one.
@@ -54,6 +59,9 @@ type IntegrationNoteInput struct {
 	Sections map[string]string
 	// AddendumTo names the note an addendum corrects; "" for a note.
 	AddendumTo string
+	// Joint: the note is of a couple's joint integration session, and is
+	// signed into the partner's course too (couples.go).
+	Joint bool
 }
 
 // FieldMedicineSession names the medicine session a note integrates in a
@@ -90,6 +98,13 @@ func (s *Service) Integration(ctx context.Context, a Actor, clientID string) (Cl
 			return err
 		}
 		if out.Sessions, err = signedSessions(ctx, tx, out.Course); err != nil {
+			return err
+		}
+		var joint []string
+		for _, n := range out.Notes {
+			joint = append(joint, n.JointWith)
+		}
+		if out.CoupleWith, out.Partners, err = coupleNames(ctx, tx, c, joint); err != nil {
 			return err
 		}
 		out.StaffNames, err = staffNames(ctx, tx, c.ClinicID)
@@ -151,14 +166,30 @@ func (s *Service) WriteIntegrationNote(ctx context.Context, a Actor, in Integrat
 			return err
 		}
 		n.Template = t.Key
-		if err := tx.AddIntegrationNote(ctx, &n); err != nil {
-			return err
+		notes := []*store.IntegrationNote{&n}
+		if in.Joint && in.AddendumTo == "" {
+			twin, err := s.jointIntegrationTwin(ctx, tx, a, ch, &n)
+			if err != nil {
+				return err
+			}
+			notes = append(notes, &twin)
 		}
-		detail := t.Key + "; medicine session " + n.MedicineSessionID
-		if in.AddendumTo != "" {
-			detail = "addendum to " + in.AddendumTo
+		for _, note := range notes {
+			if err := tx.AddIntegrationNote(ctx, note); err != nil {
+				return err
+			}
+			detail := t.Key + "; medicine session " + note.MedicineSessionID
+			if in.AddendumTo != "" {
+				detail = "addendum to " + in.AddendumTo
+			}
+			if note.JointWith != "" {
+				detail += "; joint session"
+			}
+			if err := s.appendTx(ctx, tx, a, audit.Entry{Action: o.action, ResourceType: "integration_note", ResourceID: note.ID, ClientID: note.ClientID, Detail: detail}); err != nil {
+				return err
+			}
 		}
-		return s.appendTx(ctx, tx, a, audit.Entry{Action: o.action, ResourceType: "integration_note", ResourceID: n.ID, ClientID: ch.Client.ID, Detail: detail})
+		return nil
 	})
 	return n, err
 }

@@ -56,6 +56,9 @@ func (s *Service) MyJournal(ctx context.Context, a Actor) (Journal, error) {
 		if j.Drafts, err = tx.JournalDrafts(ctx, c.ClinicID, c.ID); err != nil {
 			return err
 		}
+		if j.Couple, err = inCouplesWork(ctx, tx, c); err != nil {
+			return err
+		}
 		j.Prompts, err = s.openPrompts(ctx, tx, a, c, j.Entries)
 		return err
 	})

@@ -41,6 +41,9 @@ type PrepNoteInput struct {
 	Body string
 	// AddendumTo names the note an addendum corrects; "" for a note.
 	AddendumTo string
+	// Joint: the note is of a couple's joint session, and is signed into
+	// the partner's course too, so both care teams read it (couples.go).
+	Joint bool
 }
 
 // FieldOccurredOn names the day of a session in a problem.
@@ -83,6 +86,9 @@ func (s *Service) WritePrepNote(ctx context.Context, a Actor, in PrepNoteInput) 
 			// Noon of the day, or the time of writing for a session this
 			// morning.
 			n.OccurredAt = in.Day.At(now, loc)
+		}
+		if in.Joint && in.AddendumTo == "" {
+			return s.writeJointPrepNote(ctx, tx, a, o, ch, &n)
 		}
 		if err := tx.AddPrepNote(ctx, &n); err != nil {
 			return err

@@ -66,7 +66,15 @@ func (s *Service) GiveDose(ctx context.Context, a Actor, in DoseInput) error {
 		if err != nil {
 			return err
 		}
-		if !care.Ready(gates) {
+		appt, err := tx.Appointment(ctx, m.ClinicID, m.AppointmentID)
+		if err != nil {
+			return err
+		}
+		joint, err := s.jointGates(ctx, tx, st, appt, m.ClientID, now)
+		if err != nil {
+			return err
+		}
+		if gates = append(gates, joint...); !care.Ready(gates) {
 			return problem.Invalidf(FieldDose, "The dose is blocked until every gate is cleared. Not cleared: %s.", strings.Join(blocking(gates), "; "))
 		}
 		if err := session.ValidateWeight(in.Weight); err != nil {

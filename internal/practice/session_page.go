@@ -212,6 +212,13 @@ func (s *Service) sessionPage(ctx context.Context, tx *store.Tx, a Actor, o op, 
 		return nil, err
 	}
 	p.Gates = care.Gates(in, st.Gates, p.Now)
+	// A couple's joint session: neither partner's dose starts until both
+	// are ready (couples.go).
+	joint, err := s.jointGates(ctx, tx, st, appt, ch.Client.ID, p.Now)
+	if err != nil {
+		return nil, err
+	}
+	p.Gates = append(p.Gates, joint...)
 	if p.Order, p.HasOrder, err = tx.CurrentDosingOrder(ctx, clinicID, p.Course.ID); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,9 @@ type IntegrationNote struct {
 	AuthorID   string
 	SignedAt   time.Time
 	AddendumTo string // the note an addendum corrects; "" for a note
+	// JointWith is the partner's client id for a couple's joint session:
+	// the note is in each partner's course, each naming the other.
+	JointWith string
 }
 
 func integrationNoteBinding(clinicID, id string) seal.Binding {
@@ -69,8 +72,8 @@ func (t *Tx) AddIntegrationNote(ctx context.Context, n *IntegrationNote) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO integration_notes (id, clinic_id, client_id, course_id, medicine_session_id, template, occurred_at, body,
-		author_id, signed_at, addendum_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		n.ID, n.ClinicID, n.ClientID, n.CourseID, n.MedicineSessionID, n.Template, n.OccurredAt, sealed, n.AuthorID, n.SignedAt, nullString(n.AddendumTo))
+		author_id, signed_at, addendum_to, joint_with) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.ID, n.ClinicID, n.ClientID, n.CourseID, n.MedicineSessionID, n.Template, n.OccurredAt, sealed, n.AuthorID, n.SignedAt, nullString(n.AddendumTo), n.JointWith)
 	return err
 }
 
@@ -100,7 +103,7 @@ func (t *Tx) IntegrationNoteByID(ctx context.Context, clinicID, id string) (Inte
 
 func (t *Tx) integrationNotes(ctx context.Context, where string, args ...any) ([]IntegrationNote, error) {
 	rows, err := t.query(ctx, `SELECT id, clinic_id, client_id, course_id, medicine_session_id, template, occurred_at, body, author_id, signed_at,
-		addendum_to FROM integration_notes WHERE `+where+` ORDER BY occurred_at, signed_at, id`, args...)
+		addendum_to, joint_with FROM integration_notes WHERE `+where+` ORDER BY occurred_at, signed_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +114,7 @@ func (t *Tx) integrationNotes(ctx context.Context, where string, args ...any) ([
 	list, err := scanAll(rows, func(r *row) error {
 		var add sql.NullString
 		if err := rows.Scan(&r.ID, &r.ClinicID, &r.ClientID, &r.CourseID, &r.MedicineSessionID, &r.Template, &r.OccurredAt, &r.body,
-			&r.AuthorID, &r.SignedAt, &add); err != nil {
+			&r.AuthorID, &r.SignedAt, &add, &r.JointWith); err != nil {
 			return err
 		}
 		r.OccurredAt, r.SignedAt, r.AddendumTo = r.OccurredAt.UTC(), r.SignedAt.UTC(), add.String

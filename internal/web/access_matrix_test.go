@@ -35,6 +35,9 @@ func denied(o string) bool {
 // pathFor fills a route's wildcards with the fixture's records: client A, the
 // assigned therapist, a token of theirs, a bogus one-time token.
 func (f *fixture) pathFor(pattern string) string {
+	if pattern == "/schedule/{appt}/joint" && f.jointAppt != "" {
+		return "/schedule/" + f.jointAppt + "/joint"
+	}
 	r := strings.NewReplacer("{$}", "",
 		"/clients/{id}", "/clients/"+f.clients["A"].ID,
 		"/admin/staff/{id}", "/admin/staff/"+f.users["assigned"].ID,
@@ -64,7 +67,14 @@ func (f *fixture) pathFor(pattern string) string {
 func TestAccessMatrix(t *testing.T) {
 	got := map[string]string{} // "METHOD PATTERN" -> "p=o p=o ..."
 	var routes []string
-	shared := newFixture(t, sqliteConfig(t))
+	// A and B are a couple, so the second partner is a principal of the
+	// couple's pages (couples_test.go).
+	fixtureFor := func() *fixture {
+		f := newFixture(t, sqliteConfig(t))
+		f.seedCouple()
+		return f
+	}
+	shared := fixtureFor()
 	leaks, checks := 0, 0
 	for _, rt := range shared.srv.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -73,7 +83,7 @@ func TestAccessMatrix(t *testing.T) {
 		for _, p := range principals {
 			f := shared
 			if rt.Method != http.MethodGet {
-				f = newFixture(t, sqliteConfig(t)) // a write must not change what the next principal sees
+				f = fixtureFor() // a write must not change what the next principal sees
 			}
 			var form url.Values
 			if rt.Method == http.MethodPost {

@@ -47,6 +47,7 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 		cv.Notes = noteRows(cc.Notes, cc.StaffNames, cc.Partners, loc)
+		cv.CoupleWith = cc.CoupleWith
 		for _, m := range cc.Sessions {
 			a := m.Appointment
 			cv.Sessions = append(cv.Sessions, view.SessionRecordLink{Href: sessionPath(c.ID, a.ID),
@@ -176,7 +177,8 @@ func (s *Server) doGoalStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) doPrepNote(w http.ResponseWriter, r *http.Request) {
-	in := practice.PrepNoteInput{ClientID: r.PathValue("id"), Body: r.PostFormValue("body"), AddendumTo: r.PostFormValue("addendum_to")}
+	in := practice.PrepNoteInput{ClientID: r.PathValue("id"), Body: r.PostFormValue("body"), AddendumTo: r.PostFormValue("addendum_to"),
+		Joint: r.PostFormValue("joint") == "1"}
 	form := view.CourseForm{NoteDate: strings.TrimSpace(r.PostFormValue("occurred_on")), NoteBody: in.Body}
 	if in.AddendumTo != "" {
 		form = view.CourseForm{}
@@ -188,6 +190,9 @@ func (s *Server) doPrepNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	notice := "The preparation session note is signed."
+	if in.Joint && in.AddendumTo == "" {
+		notice = "The joint session note is signed into both partners' records."
+	}
 	if in.AddendumTo != "" {
 		notice = "The addendum is signed."
 	}

@@ -34,6 +34,9 @@ type fixture struct {
 	cookies map[string]string       // principal -> session token
 	clients map[string]store.Client // "A", "B", "other"
 	tokenID string                  // an API token of the assigned therapist
+	// jointAppt is A and B's joint medicine session, once seedCouple has
+	// linked them (couples_test.go).
+	jointAppt string
 	// measures is client A's course, scores and open safety flag
 	// (measures_fixture_test.go).
 	measures measuresFixture

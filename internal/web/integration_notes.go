@@ -93,7 +93,7 @@ func (s *Server) renderIntegration(w http.ResponseWriter, r *http.Request, statu
 	}
 	c := ci.Client
 	loc := viewerOf(r.Context()).Clinic.Location()
-	v := view.IntegrationView{ClientID: c.ID, ClientName: c.DisplayName(), HasCourse: ci.HasCourse, CanWrite: ci.CanWrite, Form: form}
+	v := view.IntegrationView{ClientID: c.ID, ClientName: c.DisplayName(), HasCourse: ci.HasCourse, CanWrite: ci.CanWrite, Form: form, CoupleWith: ci.CoupleWith}
 	if ci.CanKeepProcessNotes {
 		v.ProcessNotes = "/clients/" + c.ID + "/psychotherapy-notes"
 	}
@@ -112,7 +112,8 @@ func (s *Server) renderIntegration(w http.ResponseWriter, r *http.Request, statu
 			}
 			t, _ := integration.TemplateByKey(n.Template)
 			row := view.IntegrationNoteRow{ID: n.ID, When: n.OccurredAt.In(loc).Format("Monday, Jan 2, 2006"), Template: t.Title,
-				Session: labels[n.MedicineSessionID], Author: ci.StaffNames[n.AuthorID], Signed: view.When(n.SignedAt, loc), Sections: noteSectionRows(n)}
+				Session: labels[n.MedicineSessionID], Author: ci.StaffNames[n.AuthorID], Signed: view.When(n.SignedAt, loc), Sections: noteSectionRows(n),
+				Joint: ci.Partners[n.JointWith]}
 			if row.Session == "" {
 				row.Session = "a medicine session"
 			}
@@ -147,7 +148,8 @@ func (s *Server) doIntegrationNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := practice.IntegrationNoteInput{ClientID: r.PathValue("id"), Template: r.PostForm.Get("template"),
-		MedicineSessionID: r.PostForm.Get("medicine_session"), AddendumTo: r.PostForm.Get("addendum_to"), Sections: map[string]string{}}
+		MedicineSessionID: r.PostForm.Get("medicine_session"), AddendumTo: r.PostForm.Get("addendum_to"), Sections: map[string]string{},
+		Joint: r.PostForm.Get("joint") == "1"}
 	for name, vals := range r.PostForm {
 		if key, ok := strings.CutPrefix(name, "section."); ok && len(vals) > 0 {
 			in.Sections[key] = vals[0]

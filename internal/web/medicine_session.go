@@ -117,6 +117,10 @@ func (s *Server) showSessionLive(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Session-State", state)
 	live := s.liveView(l, view.SessionForm{}, v.Clinic.Location())
+	// A panel of the joint view keeps its column's element ids.
+	if c := r.URL.Query().Get("column"); c == "1" || c == "2" {
+		live.IDPrefix = "p" + c + "-"
+	}
 	if !live.Show {
 		w.WriteHeader(http.StatusNoContent)
 		return

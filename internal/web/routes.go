@@ -65,6 +65,10 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/clients/{id}/invite", StaffOnly, s.doInviteClient},
 		{"POST", "/clients/{id}/details", StaffOnly, s.doClientDetails},
 		{"POST", "/clients/{id}/care-team", StaffOnly, s.doCareTeam},
+		{"GET", "/clients/{id}/couple", StaffOnly, s.showCouple}, // couples.go
+		{"GET", "/schedule/{appt}/joint", StaffOnly, s.showJointSession},
+		{"POST", "/clients/{id}/couple", StaffOnly, s.doLinkCouple},
+		{"POST", "/clients/{id}/couple/end", StaffOnly, s.doEndCouple},
 
 		// Measurement-based care, the care team's side.
 		{"POST", "/clients/{id}/assignments", StaffOnly, s.doAssign},
@@ -92,6 +96,9 @@ func (s *Server) routeTable() []Route {
 
 		{"GET", "/portal", ClientOnly, s.showPortal},
 		{"GET", "/portal/access", ClientOnly, s.showAccessLog},
+		{"GET", "/portal/couple", ClientOnly, s.showSharedSpace}, // couples.go
+		{"POST", "/portal/couple/reflections", ClientOnly, s.doSharedReflection},
+		{"POST", "/portal/couple/leave", ClientOnly, s.doLeaveCouples},
 		{"GET", "/portal/progress", ClientOnly, s.showProgress},
 		{"GET", "/portal/measures/{instrument}", ClientOnly, s.showMeasureForm},
 		{"POST", "/portal/measures/{instrument}", ClientOnly, s.doMeasureSubmit},

@@ -186,6 +186,9 @@ type LiveView struct {
 	AckNote  string
 	Updated  string // "as of 10:47:12 AM"
 	Protocol string
+	// IDPrefix keeps the panel's element ids apart where two panels share
+	// a page (the joint view of a couple's session): "" on a record's page.
+	IDPrefix string
 }
 
 // AlertRow is an alert, open or acknowledged.
