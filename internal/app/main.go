@@ -238,7 +238,7 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	if m.Config.TLS() {
 		cert, err := tls.LoadX509KeyPair(m.Config.TLSCert, m.Config.TLSKey)
 		if err != nil {
-			ln.Close()
+			ln.Close() // #nosec G104 -- closing on the way out, after a failure already returned or once all is read; nothing is left to lose
 			return problem.New(problem.Invalid, "cannot load the TLS certificate and key: %s", causeOf(err))
 		}
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
@@ -282,7 +282,7 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	go func() {
 		defer close(jobsDone)
 		if m.Jobs != nil {
-			m.Jobs.Run(loopCtx)
+			m.Jobs.Run(loopCtx) // #nosec G104 -- it returns only when the server is stopping; each job logs its own failures
 		}
 	}()
 	m.Logger.Info("serving", "url", m.Config.PublicURL(ln.Addr().String()), "database", m.Store.Engine(), "demo", m.Demo)
@@ -298,7 +298,7 @@ func (m *Main) Run(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	if serr := srv.Shutdown(sctx); serr != nil {
 		m.Logger.Warn("requests still running at the shutdown timeout were cut off", "err", serr)
-		srv.Close()
+		srv.Close() // #nosec G104 -- closing on the way out, after a failure already returned or once all is read; nothing is left to lose
 	}
 	stopLoop()
 	<-loopDone

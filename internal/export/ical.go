@@ -200,13 +200,13 @@ func (b *icalWriter) prop(line string) {
 		for cut > 0 && !utf8.RuneStart(line[cut]) {
 			cut--
 		}
-		b.WriteString(line[:cut])
-		b.WriteString("\r\n ")
+		b.WriteString(line[:cut]) // #nosec G104 -- strings.Builder never returns an error
+		b.WriteString("\r\n ")    // #nosec G104 -- strings.Builder never returns an error
 		line = line[cut:]
 		limit = 74 // the leading space counts
 	}
-	b.WriteString(line)
-	b.WriteString("\r\n")
+	b.WriteString(line)   // #nosec G104 -- strings.Builder never returns an error
+	b.WriteString("\r\n") // #nosec G104 -- strings.Builder never returns an error
 }
 
 // escapeText writes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon,

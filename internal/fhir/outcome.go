@@ -51,7 +51,7 @@ func (a *API) writeResource(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(buf.Bytes()) // #nosec G104 -- the response is complete; if the reader has gone there is no one left to tell
 }
 
 // fail answers an OperationOutcome with one error issue.
@@ -72,7 +72,7 @@ func (a *API) internal(w http.ResponseWriter, r *http.Request) {
 		Issue: []Issue{{Severity: "error", Code: issueException, Diagnostics: msg}}})
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusInternalServerError)
-	w.Write(append(body, '\n'))
+	w.Write(append(body, '\n')) // #nosec G104 -- the response is complete; if the reader has gone there is no one left to tell
 }
 
 // problem maps the one error type to a status and an issue code. Anything

@@ -95,11 +95,11 @@ func (s *Service) ResolveSession(ctx context.Context, token string) (SignedIn, e
 		idle = ClientIdle
 	}
 	if si.User.DisabledAt != nil || !now.Before(si.Session.ExpiresAt) || now.Sub(si.Session.LastSeenAt) > idle {
-		s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
+		s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) }) // #nosec G104 -- the session is refused either way; an expired row left behind is swept later
 		return SignedIn{}, problem.New(problem.NotFound, "No session.")
 	}
 	if now.Sub(si.Session.LastSeenAt) > time.Minute {
-		s.st.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now) })
+		s.st.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now) }) // #nosec G104 -- best effort: a session not touched this minute is touched on the next request
 	}
 	si.P = si.User.Principal(clientID)
 	si.MustEnrol = s.MFARequired(si.User) && si.User.TOTPEnabledAt == nil
@@ -229,14 +229,14 @@ func (s *Service) SignIn(ctx context.Context, a Actor, in SignInInput) (SignInRe
 	}
 	if auth.NeedsRehash(u.PasswordHash) {
 		if h, err := s.hasher.Hash(ctx, in.Password); err == nil {
-			s.st.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(ctx, u.ID, h) })
+			s.st.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(ctx, u.ID, h) }) // #nosec G104 -- rehashing with stronger settings is best effort; the sign-in goes on with the old hash, and it is tried again next time
 		}
 	}
 	secondStep := u.TOTPEnabledAt != nil || s.MFARequired(u)
 	res := SignInResult{Token: auth.NewSecret(), User: u}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		if in.Replaced != "" {
-			tx.DeleteSession(ctx, auth.HashSecret(in.Replaced))
+			tx.DeleteSession(ctx, auth.HashSecret(in.Replaced)) // #nosec G104 -- dropping the session this sign-in replaces is best effort; the new one is made either way, and the old one expires
 		}
 		if err := tx.CreateSession(ctx, &store.Session{TokenHash: auth.HashSecret(res.Token), UserID: u.ID, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime), MFADone: !secondStep, IP: a.IP}); err != nil {

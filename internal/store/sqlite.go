@@ -65,7 +65,7 @@ func openSQLite(path string, c *QueryCounter) (w, r *sql.DB, err error) {
 	w.SetConnMaxLifetime(0)
 	r, err = openDB("sqlite", sqliteDSN(path, true), connOptions{counter: c, cache: true})
 	if err != nil {
-		w.Close()
+		w.Close() // #nosec G104 -- closing on the way out, after a failure already returned or once all is read; nothing is left to lose
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	r.SetMaxOpenConns(8)

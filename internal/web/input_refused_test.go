@@ -71,6 +71,7 @@ func TestInputThatShouldNotBeAccepted(t *testing.T) {
 		{"born in the future", "assigned", "/clients", client(func(v url.Values) { v.Set("date_of_birth", "2099-01-01") }), "after today"},
 		{"born in 1800", "assigned", "/clients", client(func(v url.Values) { v.Set("date_of_birth", "1800-01-01") }), "more than 130 years ago"},
 		{"details: born in 1800", "assigned", a + "/details", client(func(v url.Values) { v.Set("date_of_birth", "1800-01-01") }), "more than 130 years ago"},
+		{"an inquiry born in the future", "assigned", "/inquiries/" + f.frontDoor.inquiryID + "/convert", client(func(v url.Values) { v.Set("date_of_birth", "2099-01-01") }), "after today"},
 		{"NUL in a name", "assigned", "/clients", client(func(v url.Values) { v.Set("given_name", "Rob\x00in") }), "control character"},
 		{"ESC in a name", "assigned", "/clients", client(func(v url.Values) { v.Set("family_name", "Hale\x1b[31m") }), "control character"},
 		{"not UTF-8 in a name", "assigned", "/clients", client(func(v url.Values) { v.Set("given_name", "Rob\xffin") }), "not UTF-8"},

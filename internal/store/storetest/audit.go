@@ -32,7 +32,7 @@ func RefuseAudit(t testing.TB, cfg store.Config) (restore func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { db.Close() }) // #nosec G104 -- test helper: tidying up after a test, or a reply to a test client; a failure there changes no result
 	exec := func(stmts []string) {
 		for _, q := range stmts {
 			if _, err := db.Exec(q); err != nil {

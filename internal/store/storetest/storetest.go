@@ -55,12 +55,12 @@ func FreshPostgres(t testing.TB, base string) string {
 		t.Fatalf("open postgres: %v", err)
 	}
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
+		admin.Close() // #nosec G104 -- test helper: tidying up after a test, or a reply to a test client; a failure there changes no result
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE") // #nosec G104 -- test helper: tidying up after a test, or a reply to a test client; a failure there changes no result
+		admin.Close()                                    // #nosec G104 -- test helper: tidying up after a test, or a reply to a test client; a failure there changes no result
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -86,7 +86,7 @@ func OpenConfig(t testing.TB, cfg store.Config) *store.Store {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { s.Close() }) // #nosec G104 -- test helper: tidying up after a test, or a reply to a test client; a failure there changes no result
 	// Every test store can seal: a fresh master key each time.
 	if err := s.SetMasterKey(seal.NewKey()); err != nil {
 		t.Fatal(err)
