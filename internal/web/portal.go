@@ -19,10 +19,31 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := v.Clinic.Location()
-	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Looking: h.HasCourse && care.ReviewOpen(h.Course.State), Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
+	// A session that has begun is under way, not upcoming.
+	var begun, ahead []store.Appointment
+	for _, a := range h.Upcoming {
+		if a.StartsAt.After(s.now()) {
+			ahead = append(ahead, a)
+		} else {
+			begun = append(begun, a)
+		}
+	}
+	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Looking: h.HasCourse && care.ReviewOpen(h.Course.State),
+		Sessions: sessionRows(ahead, loc), UnderWay: sessionRows(begun, loc), FirstName: firstName(h.Client),
 		ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone,
 		Due:        dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID }),
 		CrisisText: h.Crisis.Text, Crisis: crisisButtons(h.Crisis)}
+	if h.HasCourse {
+		switch h.Course.State {
+		case care.Declined:
+			pv.Closed = view.PortalDeclined
+		case care.Completed:
+			pv.Closed = view.PortalCompleted
+			if h.Course.EndedAt != nil {
+				pv.EndedOn = h.Course.EndedAt.In(loc).Format("Mon 2 Jan 2006")
+			}
+		}
+	}
 	for _, st := range consentStatuses(h.Documents, h.Signatures, loc) {
 		if st.Required && st.Status != "signed" {
 			pv.Prep.ToSign = append(pv.Prep.ToSign, st.Title)
