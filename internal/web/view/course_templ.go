@@ -480,7 +480,7 @@ func CoursePage(p Page, c CourseView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						var templ_7745c5c3_Var21 = []any{"gate", templ.KV("pass", g.Pass), templ.KV("fail", !g.Cleared()), templ.KV("overridden", !g.Pass && g.Cleared())}
+						var templ_7745c5c3_Var21 = []any{"gate", templ.KV("pass", g.Pass), templ.KV("fail", !g.Cleared()), templ.KV("safety", g.Safety && !g.Cleared()), templ.KV("overridden", !g.Pass && g.Cleared())}
 						templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var21...)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -501,7 +501,7 @@ func CoursePage(p Page, c CourseView) templ.Component {
 						var templ_7745c5c3_Var23 string
 						templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression("gate-" + g.ID).Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `course.templ`, Line: 162, Col: 152}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `course.templ`, Line: 162, Col: 198}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var23)
 						if templ_7745c5c3_Err != nil {
@@ -536,7 +536,11 @@ func CoursePage(p Page, c CourseView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					} else {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<span class=\"tag danger\">fail</span> ")
+						templ_7745c5c3_Err = gateBlocks(g.Safety).Render(ctx, templ_7745c5c3_Buffer)
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, " ")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -1454,7 +1458,7 @@ func consentTag(status string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		case "withdrawn":
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 132, "<span class=\"tag danger\">withdrawn</span>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 132, "<span class=\"tag warn\">withdrawn</span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
