@@ -22,7 +22,9 @@ const (
 	dangerSoft = "rgb(253, 236, 236)" // --danger-soft: alerts and safety flags
 )
 
-// TestColoursMeanOneThing: red is for danger only. Ruth's unsigned consent
+// TestColoursMeanOneThing: red is for danger only, and the caseload says
+// what each course waits for (a prescriber, the client) and who is in a
+// medicine session now. Ruth's unsigned consent
 // is a gate that blocks, amber and "not cleared", not red; Lena's open
 // safety flag on the caseload is red. On Tom's live session the discharge
 // criteria not yet due are grey "not yet", and the chair-side controls
@@ -35,6 +37,19 @@ func TestColoursMeanOneThing(t *testing.T) {
 
 	if !run(sam, "Lena's flag", chromedp.Evaluate[bool](`Array.from(document.querySelectorAll("tr")).some(r => r.innerText.includes("Lena Fischer") && r.querySelector(".tag.danger"))`)) {
 		t.Errorf("the caseload does not show Lena's safety flag in red:\n%s", sam.bodyText())
+	}
+	// The board says what each course waits for, and who is in a session.
+	row := func(name string) string {
+		return run(sam, name+"'s row", chromedp.Evaluate[string](fmt.Sprintf(`(Array.from(document.querySelectorAll("tr")).find(r => r.innerText.includes(%q)) || {}).innerText || ""`, name)))
+	}
+	for name, want := range map[string]string{
+		"Omar Haddad":    "Screening: waiting for a prescriber's decision.",
+		"Ruth Gallagher": "Consent: waiting for the client to sign Informed consent for ketamine-assisted psychotherapy.",
+		"Tom Adeyemi":    "in a medicine session now",
+	} {
+		if got := row(name); !strings.Contains(got, want) {
+			t.Errorf("the caseload's row for %s says %q, want %q", name, got, want)
+		}
 	}
 	tomSession := run(sam, "Tom's session", chromedp.Evaluate[string](`(document.querySelector("#under-way-h + ul a") || {}).href || ""`))
 	ruth := sam.linkTo("Ruth Gallagher")

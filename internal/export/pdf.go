@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"doorway/internal/timefmt"
 	_ "embed"
 	"fmt"
 	"math"
@@ -26,7 +27,8 @@ type Report struct {
 	ClientName  string
 	DateOfBirth string
 	Generated   time.Time
-	Loc         *time.Location
+	// Time writes every date and time as the pages do (timefmt).
+	Time        timefmt.Format
 	Demo        bool
 	Instruments []ReportInstrument
 }
@@ -67,9 +69,6 @@ type pdfWriter struct {
 
 // MeasuresReport renders the report as a PDF.
 func MeasuresReport(r Report) ([]byte, error) {
-	if r.Loc == nil {
-		r.Loc = time.UTC
-	}
 	return writePDF("Measures report", r.Generated, r, func(w *pdfWriter) error {
 		if err := w.header(); err != nil {
 			return err
@@ -204,7 +203,7 @@ func (w *pdfWriter) header() error {
 	if r.DateOfBirth != "" {
 		who = append(who, "Date of birth "+r.DateOfBirth)
 	}
-	who = append(who, r.ClinicName, "Generated "+r.Generated.In(r.Loc).Format("Jan 2, 2006 3:04 PM MST"))
+	who = append(who, r.ClinicName, "Generated "+r.Time.DateTimeZone(r.Generated))
 	return w.heading("Measures report", r.ClientName, who)
 }
 

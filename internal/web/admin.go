@@ -13,6 +13,7 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -200,15 +201,19 @@ func (s *Server) showSettings(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "clinic_settings", "", err)
 		return
 	}
+	clock := timefmt.Clock24
+	if s.timeFormat(r).H12 {
+		clock = timefmt.Clock12
+	}
 	s.render(w, r, http.StatusOK, view.Settings(s.page(r, "Clinic settings", "/admin/settings"), view.SettingsForm{
-		Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone)}))
+		Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone), Clock: clock}))
 }
 
 func (s *Server) doSettings(w http.ResponseWriter, r *http.Request) {
 	d := practice.ClinicDetails{Name: strings.TrimSpace(r.PostFormValue("name")), TimeZone: strings.TrimSpace(r.PostFormValue("time_zone")),
 		ContactEmail: strings.TrimSpace(r.PostFormValue("contact_email")), ContactPhone: strings.TrimSpace(r.PostFormValue("contact_phone")),
-		Address: strings.TrimSpace(r.PostFormValue("address"))}
-	form := view.SettingsForm{Name: d.Name, TimeZone: d.TimeZone, ContactEmail: d.ContactEmail, ContactPhone: d.ContactPhone, Address: d.Address, Zones: zonesWith(d.TimeZone)}
+		Address: strings.TrimSpace(r.PostFormValue("address")), Clock: r.PostFormValue("clock")}
+	form := view.SettingsForm{Name: d.Name, TimeZone: d.TimeZone, ContactEmail: d.ContactEmail, ContactPhone: d.ContactPhone, Address: d.Address, Zones: zonesWith(d.TimeZone), Clock: d.Clock}
 	c, err := s.app.SaveClinicSettings(r.Context(), s.actor(r), d)
 	p := s.page(r, "Clinic settings", "/admin/settings")
 	if err != nil {
@@ -275,9 +280,9 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "audit_log", "", err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	for _, e := range pg.Entries {
-		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, loc), Actor: actorLabel(e, pg.Names), Action: e.Action,
+		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, tf), Actor: actorLabel(e, pg.Names), Action: e.Action,
 			Resource: strings.TrimSpace(e.ResourceType + " " + e.ResourceID), Client: e.ClientID, Outcome: string(e.Outcome), Severity: string(e.Severity), IP: e.IP})
 	}
 	qs := r.URL.Query()

@@ -3,11 +3,11 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"doorway/internal/measures"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -20,12 +20,12 @@ func (s *Server) portalDue(r *http.Request) ([]view.DueRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dueRows(due, viewerOf(r.Context()).Clinic.Location(), func(d practice.Due) string {
+	return dueRows(due, s.timeFormat(r), func(d practice.Due) string {
 		return "/portal/measures/" + d.Instrument.ID
 	}), nil
 }
 
-func dueRows(items []practice.Due, loc *time.Location, href func(practice.Due) string) []view.DueRow {
+func dueRows(items []practice.Due, tf timefmt.Format, href func(practice.Due) string) []view.DueRow {
 	var out []view.DueRow
 	for _, d := range items {
 		reason := d.Reason
@@ -33,7 +33,7 @@ func dueRows(items []practice.Due, loc *time.Location, href func(practice.Due) s
 			reason = "asked for by your care team"
 		}
 		out = append(out, view.DueRow{Title: d.Instrument.ShortTitle, Href: href(d), Reason: reason,
-			Due: dayText(d.Deadline, loc), Overdue: d.Overdue, Assigned: d.AssignmentID != ""})
+			Due: dayText(d.Deadline, tf), Overdue: d.Overdue, Assigned: d.AssignmentID != ""})
 	}
 	return out
 }

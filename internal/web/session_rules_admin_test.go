@@ -12,6 +12,7 @@ import (
 
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 const rulesPath = "/admin/session-rules"
@@ -316,7 +317,7 @@ func TestPortalMedicineSessionPreparation(t *testing.T) {
 	body := page()
 	for _, want := range []string{"What to bring", "Your companion", "phone number", "Comfortable, loose clothes",
 		"An eye mask and music, if you like them.", "From your care team", "Bring warm socks.",
-		"Pause stimulants on the day", "No alcohol or other drugs from 10:00 on " + day.AddDate(0, 0, -1).Format("Monday 2 January"),
+		"Pause stimulants on the day", "No alcohol or other drugs from 10:00 on " + timefmt.New(f.clinic.Location(), "").Date(day.AddDate(0, 0, -1)),
 		"Do not drive</strong>, cycle or operate machinery until the next day"} {
 		if !strings.Contains(body, htmlEscape(want)) && !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
@@ -329,7 +330,7 @@ func TestPortalMedicineSessionPreparation(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		want := "Stop eating at " + clock + " on " + day.Format("Monday 2 January") + "</strong>, " + hours + " hours before"
+		want := "Stop eating at " + clock + " on " + timefmt.New(f.clinic.Location(), "").Date(day) + "</strong>, " + hours + " hours before"
 		if body := page(); !strings.Contains(body, want) {
 			t.Errorf("fasting %s h: the page lacks %q", hours, want)
 		}
