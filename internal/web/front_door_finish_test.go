@@ -292,8 +292,8 @@ func TestScreeningAndGateSettings(t *testing.T) {
 		}
 	}
 	page := f.do("admin", "GET", "/admin/screening", nil).Body.String()
-	mustContain(t, "settings page", page, "BMI limit", "Default 35.", "Now: the default.", "[V R17a] Field Trip KAP study NCT05604794",
-		"Default 180.", "[V R12] Swiss ketamine label", "Default 4.", "[V R39]", "Default PHQ-9 and GAD-7.",
+	mustContain(t, "settings page", page, "BMI limit", "Default 35.", "Now: the default.", "Field Trip KAP study NCT05604794",
+		"Default 180.", "Swiss ketamine label", "Default 4.", "KAP consent form (jotform)", "Default PHQ-9 and GAD-7.",
 		"above 140/90: a prescriber must confirm", "above 180/100: hold", "heart rate above 120 or SpO2 below 92%")
 
 	// A post that is not the whole form changes nothing.
