@@ -23,7 +23,11 @@ func (s *Server) showProgress(w http.ResponseWriter, r *http.Request) {
 	var pv view.ProgressView
 	for _, h := range hs {
 		in := h.Instrument
-		p := view.ProgressChart{ShortTitle: in.ShortTitle, Title: in.Title, Chart: chartOf(h, tf).Layout(560, 250)}
+		// A cut-off line means something to the care team, not to the
+		// client reading their own chart: it is not drawn here.
+		ch := chartOf(h, tf)
+		ch.Cutoff = 0
+		p := view.ProgressChart{ShortTitle: PlainInstrumentName(in), Title: in.Title, Chart: ch.Layout(560, 250)}
 		var desc []string
 		for _, rsp := range h.Responses {
 			row := view.ScoreRow{When: dateText(rsp.CompletedAt, tf), Total: scoreNumber(rsp), Band: orDashText(bandLabel(in, rsp))}
