@@ -88,7 +88,7 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		case own:
 			who = "You"
 		case who == "":
-			who = "Doorway"
+			who = "The clinic's system (automatic)"
 		}
 		what := describeEntry(e, v.P.UserID, names)
 		// A medicine-session screen refreshes itself every few seconds and
