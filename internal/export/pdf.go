@@ -28,8 +28,10 @@ type Report struct {
 	DateOfBirth string
 	Generated   time.Time
 	// Time writes every date and time as the pages do (timefmt).
-	Time        timefmt.Format
-	Demo        bool
+	Time timefmt.Format
+	Demo bool
+	// Draft marks every page of a record that is not signed yet.
+	Draft       bool
 	Instruments []ReportInstrument
 }
 
@@ -91,22 +93,39 @@ func MeasuresReport(r Report) ([]byte, error) {
 // opens the first page, lets body write the rest, and returns the bytes.
 // r carries what the page header and footer show.
 func writePDF(title string, created time.Time, r Report, body func(w *pdfWriter) error) ([]byte, error) {
+	// Twice: the first pass counts the pages, so the second can number
+	// them "page n of N". The footer does not move the body, so both passes
+	// break the pages alike.
+	counted, err := drawPDF(title, created, r, 0, body)
+	if err != nil {
+		return nil, err
+	}
+	w, err := drawPDF(title, created, r, counted.page, body)
+	if err != nil {
+		return nil, err
+	}
+	pdf := w.pdf
+	var buf bytes.Buffer
+	if err := pdf.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// drawPDF lays the document out once; total is its page count, when known.
+func drawPDF(title string, created time.Time, r Report, total int, body func(w *pdfWriter) error) (*pdfWriter, error) {
 	pdf, err := startPDF(title, created, gopdf.PageSizeLetter)
 	if err != nil {
 		return nil, err
 	}
-	w := &pdfWriter{pdf: pdf, r: r}
+	w := &pdfWriter{pdf: pdf, r: r, total: total}
 	if err := w.newPage(); err != nil {
 		return nil, err
 	}
 	if err := body(w); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return w, nil
 }
 
 // startPDF begins a document of the given page size with the embedded
@@ -137,6 +156,25 @@ func (w *pdfWriter) newPage() error {
 	foot := fmt.Sprintf("%s · %s · confidential health information", w.r.ClinicName, w.r.ClientName)
 	if w.r.Demo {
 		foot = "DEMO, invented people · " + foot
+	}
+	if w.r.Draft {
+		// A record not yet signed says so on every page, at the top and
+		// in the footer, so a printed page is never taken for the record.
+		foot = "DRAFT until signed · " + foot
+		if err := w.pdf.SetFont("sans-bold", "", 10); err != nil {
+			return err
+		}
+		w.pdf.SetTextColor(0x8a, 0x4b, 0x00)
+		mark := "DRAFT: not signed"
+		mw, _ := w.pdf.MeasureTextWidth(mark)
+		w.pdf.SetXY(pageW-margin-mw, 22)
+		if err := w.pdf.Cell(nil, mark); err != nil {
+			return err
+		}
+		if err := w.pdf.SetFont("sans", "", 8); err != nil {
+			return err
+		}
+		w.pdf.SetTextColor(0x55, 0x64, 0x6c)
 	}
 	page := fmt.Sprintf("page %d", w.page)
 	if w.total > 0 {

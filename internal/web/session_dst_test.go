@@ -86,6 +86,10 @@ func TestRecordTimesAcrossDaylightSaving(t *testing.T) {
 			t.Errorf("a reading's time shows in UTC (%s)", utc)
 		}
 	}
+	// The signed record is not a draft; it numbers its pages.
+	if strings.Contains(pdf, "DRAFT") || !strings.Contains(pdf, "page 1 of ") {
+		t.Errorf("the signed record's PDF reads as a draft, or does not number its pages \"page n of N\":\n%s", pdf)
+	}
 	// The page and the PDF list the readings' times in the same order.
 	if p, d := clockTimes(page, readings[0].min, at, tf), clockTimes(pdf, readings[0].min, at, tf); p != d {
 		t.Errorf("the page's times run %s, the PDF's %s", p, d)

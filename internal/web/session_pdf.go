@@ -84,7 +84,7 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, tf timefmt.F
 		return strings.Join(parts, ", ")
 	}
 
-	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: p.Client.DisplayName(), Generated: now, Demo: demo}
+	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: p.Client.DisplayName(), Generated: now, Demo: demo, Draft: !m.Locked()}
 	if p.Client.DateOfBirth != "" {
 		doc.Facts = append(doc.Facts, "Date of birth "+p.Client.DateOfBirth)
 	}
