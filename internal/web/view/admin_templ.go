@@ -1234,7 +1234,7 @@ func AuditLog(p Page, a AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, "\">Download CSV</a></div></form><div class=\"table-wrap wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit log entries\"><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th><th scope=\"col\">Outcome</th><th scope=\"col\" class=\"hide-narrow\">IP</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, "\">Download CSV</a></div></form><div class=\"table-wrap wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit log entries\"><table class=\"stack-narrow\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th><th scope=\"col\">Outcome</th><th scope=\"col\" class=\"hide-narrow\">IP</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
