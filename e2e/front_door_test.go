@@ -340,7 +340,7 @@ func TestScreeningSettingsAndSendBack(t *testing.T) {
 	alex := newTab(t, srv.URL, phone)
 	signIn(alex, srv.login(t, "Alex"))
 	alex.open("/admin/screening")
-	if !strings.Contains(alex.bodyText(), "[V R17a]") {
+	if !strings.Contains(alex.bodyText(), "Field Trip KAP study") {
 		t.Errorf("the BMI limit does not show its source:\n%s", alex.bodyText())
 	}
 	typeInto(alex, "t-bmi", "heavy")

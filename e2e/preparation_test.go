@@ -28,7 +28,7 @@ func TestConsentAndPreparationGates(t *testing.T) {
 	// The board names the first gate in Ruth's way: her consent, or her
 	// screening decision while the screening part has not recorded it.
 	waiting := run(sam, "Ruth's row", chromedp.Evaluate[string](`Array.from(document.querySelectorAll("tr")).find(r => r.innerText.includes("Ruth Gallagher")).innerText`))
-	if !strings.Contains(waiting, "Consent: Informed consent") && !strings.Contains(waiting, "Screening approved") {
+	if !strings.Contains(waiting, "Consent: waiting for the client to sign Informed consent") && !strings.Contains(waiting, "Screening: waiting for a prescriber's decision") {
 		t.Errorf("the caseload board's row for Ruth says %q", waiting)
 	}
 	sam.screenshot("prep-caseload")

@@ -26,7 +26,7 @@ func TestSessionRulesPageOnPhone(t *testing.T) {
 		t.Fatalf("heading %q", h)
 	}
 	body := alex.bodyText()
-	for _, want := range []string{"Default 180/110 mmHg", "[S R36, C]", "Default 120 min", "[V R3]", "Time point 6", "Restore the defaults: alerts during a session"} {
+	for _, want := range []string{"Default 180/110 mmHg", "esketamine monitoring practice reported by clinicians; common practice", "Default 120 min", "the esketamine rule (Spravato prescribing information, Janssen)", "Time point 6", "Restore the defaults: alerts during a session"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}

@@ -309,12 +309,12 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		}
 	}
 	if alert {
-		if err := s.danielAlert(ctx, m, at, rules.Settings.Alerts); err != nil {
+		if err := s.danielAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location()); err != nil {
 			return err
 		}
 	}
 	if sedated {
-		if err := s.sedationAlert(ctx, m, at, rules.Settings.Alerts); err != nil {
+		if err := s.sedationAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location()); err != nil {
 			return err
 		}
 	}
@@ -336,13 +336,15 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 // danielAlert acknowledges the alert Daniel's readings raised, as Sam did
 // two minutes after the 45-minute reading, and records the hypertension as
 // an adverse event that resolved.
-func (s *seeder) danielAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits) error {
+func (s *seeder) danielAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location) error {
 	sam := s.staff["sam"].ID
 	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
-	states := rec.Alerts(limits)
+	// The message kept with the acknowledgement gives its times in the
+	// clinic's zone, as the pages and the PDF do.
+	states := rec.AlertsIn(limits, loc)
 	if len(states) != 1 {
 		return fmt.Errorf("want the one blood-pressure alert, the readings raise %d", len(states))
 	}
@@ -370,13 +372,15 @@ func (s *seeder) danielAlert(ctx context.Context, m store.MedicineSession, at fu
 // sedationAlert acknowledges the deep-sedation alert Maya's observation at
 // 32 minutes raised, as Sam did at her side, and records the sedation as
 // an adverse event that resolved.
-func (s *seeder) sedationAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits) error {
+func (s *seeder) sedationAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location) error {
 	sam := s.staff["sam"].ID
 	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
-	states := rec.Alerts(limits)
+	// The message kept with the acknowledgement gives its times in the
+	// clinic's zone, as the pages and the PDF do.
+	states := rec.AlertsIn(limits, loc)
 	if len(states) != 1 || states[0].Kind != session.AlertSedation {
 		return fmt.Errorf("want the one sedation alert, the record raises %+v", states)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"doorway/internal/measures"
+	"doorway/internal/timefmt"
 )
 
 // Chart is one instrument's totals over time.
@@ -24,7 +25,8 @@ type Chart struct {
 	Sessions []time.Time
 	// Cutoff draws a dashed line at a total (the PCL-5 cut-off); 0: none.
 	Cutoff int
-	Loc    *time.Location
+	// Time writes the axis and the points' dates as the pages do.
+	Time timefmt.Format
 }
 
 // ChartPoint is one completed administration.
@@ -113,9 +115,9 @@ const (
 
 // Layout measures the chart out on a w × h canvas.
 func (c Chart) Layout(w, h float64) Layout {
-	loc := c.Loc
-	if loc == nil {
-		loc = time.UTC
+	tf := c.Time
+	if tf.Loc == nil {
+		tf.Loc = time.UTC
 	}
 	l := Layout{W: w, H: h, PlotX: marginLeft, PlotY: marginTop, PlotW: w - marginLeft - marginRight, PlotH: h - marginTop - marginBottom}
 	l.Max = MaxTotal(c.Instrument)
@@ -180,7 +182,7 @@ func (c Chart) Layout(w, h float64) Layout {
 		return l.PlotX + float64(t.Sub(from))/float64(to.Sub(from))*l.PlotW
 	}
 	for _, p := range c.Points {
-		l.Points = append(l.Points, PointXY{X: x(p.At), Y: y(float64(p.Total)), Total: p.Total, Date: p.At.In(loc).Format("Jan 2, 2006")})
+		l.Points = append(l.Points, PointXY{X: x(p.At), Y: y(float64(p.Total)), Total: p.Total, Date: tf.Date(p.At)})
 	}
 	for _, s := range c.Sessions {
 		l.Sessions = append(l.Sessions, x(s))
@@ -192,7 +194,7 @@ func (c Chart) Layout(w, h float64) Layout {
 	}
 	for i := 0; i <= n; i++ {
 		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(i) / float64(n)))
-		l.XTicks = append(l.XTicks, Tick{Pos: x(t), Label: t.In(loc).Format("Jan 2")})
+		l.XTicks = append(l.XTicks, Tick{Pos: x(t), Label: tf.Short(t)})
 	}
 	return l
 }

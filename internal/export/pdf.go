@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"doorway/internal/timefmt"
 	_ "embed"
 	"fmt"
 	"math"
@@ -26,8 +27,11 @@ type Report struct {
 	ClientName  string
 	DateOfBirth string
 	Generated   time.Time
-	Loc         *time.Location
-	Demo        bool
+	// Time writes every date and time as the pages do (timefmt).
+	Time timefmt.Format
+	Demo bool
+	// Draft marks every page of a record that is not signed yet.
+	Draft       bool
 	Instruments []ReportInstrument
 }
 
@@ -67,9 +71,6 @@ type pdfWriter struct {
 
 // MeasuresReport renders the report as a PDF.
 func MeasuresReport(r Report) ([]byte, error) {
-	if r.Loc == nil {
-		r.Loc = time.UTC
-	}
 	return writePDF("Measures report", r.Generated, r, func(w *pdfWriter) error {
 		if err := w.header(); err != nil {
 			return err
@@ -92,22 +93,39 @@ func MeasuresReport(r Report) ([]byte, error) {
 // opens the first page, lets body write the rest, and returns the bytes.
 // r carries what the page header and footer show.
 func writePDF(title string, created time.Time, r Report, body func(w *pdfWriter) error) ([]byte, error) {
+	// Twice: the first pass counts the pages, so the second can number
+	// them "page n of N". The footer does not move the body, so both passes
+	// break the pages alike.
+	counted, err := drawPDF(title, created, r, 0, body)
+	if err != nil {
+		return nil, err
+	}
+	w, err := drawPDF(title, created, r, counted.page, body)
+	if err != nil {
+		return nil, err
+	}
+	pdf := w.pdf
+	var buf bytes.Buffer
+	if err := pdf.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// drawPDF lays the document out once; total is its page count, when known.
+func drawPDF(title string, created time.Time, r Report, total int, body func(w *pdfWriter) error) (*pdfWriter, error) {
 	pdf, err := startPDF(title, created, gopdf.PageSizeLetter)
 	if err != nil {
 		return nil, err
 	}
-	w := &pdfWriter{pdf: pdf, r: r}
+	w := &pdfWriter{pdf: pdf, r: r, total: total}
 	if err := w.newPage(); err != nil {
 		return nil, err
 	}
 	if err := body(w); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return w, nil
 }
 
 // startPDF begins a document of the given page size with the embedded
@@ -138,6 +156,25 @@ func (w *pdfWriter) newPage() error {
 	foot := fmt.Sprintf("%s · %s · confidential health information", w.r.ClinicName, w.r.ClientName)
 	if w.r.Demo {
 		foot = "DEMO, invented people · " + foot
+	}
+	if w.r.Draft {
+		// A record not yet signed says so on every page, at the top and
+		// in the footer, so a printed page is never taken for the record.
+		foot = "DRAFT until signed · " + foot
+		if err := w.pdf.SetFont("sans-bold", "", 10); err != nil {
+			return err
+		}
+		w.pdf.SetTextColor(0x8a, 0x4b, 0x00)
+		mark := "DRAFT: not signed"
+		mw, _ := w.pdf.MeasureTextWidth(mark)
+		w.pdf.SetXY(pageW-margin-mw, 22)
+		if err := w.pdf.Cell(nil, mark); err != nil {
+			return err
+		}
+		if err := w.pdf.SetFont("sans", "", 8); err != nil {
+			return err
+		}
+		w.pdf.SetTextColor(0x55, 0x64, 0x6c)
 	}
 	page := fmt.Sprintf("page %d", w.page)
 	if w.total > 0 {
@@ -204,7 +241,7 @@ func (w *pdfWriter) header() error {
 	if r.DateOfBirth != "" {
 		who = append(who, "Date of birth "+r.DateOfBirth)
 	}
-	who = append(who, r.ClinicName, "Generated "+r.Generated.In(r.Loc).Format("Jan 2, 2006 3:04 PM MST"))
+	who = append(who, r.ClinicName, "Generated "+r.Time.DateTimeZone(r.Generated))
 	return w.heading("Measures report", r.ClientName, who)
 }
 

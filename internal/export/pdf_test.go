@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"doorway/internal/measures"
+	"doorway/internal/timefmt"
 )
 
 // sampleReport is a client with a year of weekly PHQ-9s (enough for a second
@@ -18,7 +19,7 @@ func sampleReport() Report {
 	loc, _ := time.LoadLocation("America/Los_Angeles")
 	start := time.Date(2026, 1, 5, 17, 0, 0, 0, time.UTC)
 	section := func(in *measures.Instrument, totals []int, cutoff int) ReportInstrument {
-		ri := ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: Chart{Instrument: in, Loc: loc, Cutoff: cutoff,
+		ri := ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: Chart{Instrument: in, Time: timefmt.New(loc, ""), Cutoff: cutoff,
 			Sessions: []time.Time{start.AddDate(0, 0, 10), start.AddDate(0, 0, 24)}},
 			Figures: []Figure{{"Baseline", "19 on Jan 5, 2026"}, {"Response", "yes (down 50% or more from baseline)"}}}
 		for i, t := range totals {
@@ -33,7 +34,7 @@ func sampleReport() Report {
 		long = append(long, 19-i/4)
 	}
 	return Report{ClinicName: "Stillwater Ketamine Therapy", ClientName: "Maya Chen — Zoë Ångström", DateOfBirth: "1988-06-14",
-		Generated: start.AddDate(0, 3, 0), Loc: loc, Demo: true,
+		Generated: start.AddDate(0, 3, 0), Time: timefmt.New(loc, ""), Demo: true,
 		Instruments: []ReportInstrument{section(phq9, long, 0), section(gad7, []int{14, 12, 9, 7}, 0), section(pcl5, []int{41, 30, 18}, 33)}}
 }
 

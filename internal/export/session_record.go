@@ -16,7 +16,9 @@ type Record struct {
 	Facts     []string
 	Generated time.Time
 	Demo      bool
-	Sections  []Section
+	// Draft: the record is not signed yet; every page says so.
+	Draft    bool
+	Sections []Section
 }
 
 // Section is one titled part of a record. Its parts are drawn in this
@@ -61,7 +63,7 @@ type VitalsPoint struct {
 
 // RecordPDF renders a record.
 func RecordPDF(d Record) ([]byte, error) {
-	return writePDF(d.Title, d.Generated, Report{ClinicName: d.ClinicName, ClientName: d.ClientName, Demo: d.Demo}, func(w *pdfWriter) error {
+	return writePDF(d.Title, d.Generated, Report{ClinicName: d.ClinicName, ClientName: d.ClientName, Demo: d.Demo, Draft: d.Draft}, func(w *pdfWriter) error {
 		if err := w.heading(d.Title, d.ClientName, d.Facts); err != nil {
 			return err
 		}

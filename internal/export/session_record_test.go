@@ -2,8 +2,11 @@ package export
 
 import (
 	"bytes"
+	"doorway/internal/export/pdftest"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,6 +44,33 @@ func TestRecordPDFRenders(t *testing.T) {
 	if out := os.Getenv("DOORWAY_PDF_OUT"); out != "" {
 		if err := os.WriteFile(out, pdf, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// A record not yet signed says DRAFT on every page; every page of any
+// record is numbered "page n of N".
+func TestRecordDraftAndPageNumbers(t *testing.T) {
+	for _, draft := range []bool{true, false} {
+		r := Record{Title: "Medicine session record", ClinicName: "Main Clinic", ClientName: "Avery", Facts: []string{"Main Clinic"}, Draft: draft}
+		for i := range 40 {
+			r.Sections = append(r.Sections, Section{Title: "Part " + strconv.Itoa(i), Notes: []string{strings.Repeat("A line of the record. ", 20)}})
+		}
+		pdf, err := RecordPDF(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := pdftest.Pages(t, pdf)
+		if len(pages) < 2 {
+			t.Fatalf("want several pages, got %d", len(pages))
+		}
+		for i, p := range pages {
+			if got := strings.Contains(p, "DRAFT: not signed"); got != draft {
+				t.Errorf("draft %v: page %d says DRAFT: %v", draft, i+1, got)
+			}
+			if want := fmt.Sprintf("page %d of %d", i+1, len(pages)); !strings.Contains(p, want) {
+				t.Errorf("page %d is not numbered %q", i+1, want)
+			}
 		}
 	}
 }

@@ -15,8 +15,10 @@ import (
 // people in it.
 type AuditPage struct {
 	Entries []audit.Entry
-	// Names are the clinic's user names by id.
-	Names map[string]string
+	// Names are the clinic's user names by id; ClientNames its clients'
+	// names by client id, to show and to filter by.
+	Names       map[string]string
+	ClientNames map[string]string
 	// More is true when older entries follow this page.
 	More bool
 }
@@ -36,7 +38,14 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f store.AuditFilter) (A
 		if p.Entries, err = tx.AuditEntries(ctx, f); err != nil {
 			return err
 		}
-		p.Names, err = userNames(ctx, tx, a.P.ClinicID)
+		if p.Names, err = userNames(ctx, tx, a.P.ClinicID); err != nil {
+			return err
+		}
+		clients, _, err := tx.Clients(ctx, store.ClientFilter{ClinicID: a.P.ClinicID, Limit: auditClientNames})
+		p.ClientNames = map[string]string{}
+		for _, c := range clients {
+			p.ClientNames[c.ID] = c.DisplayName()
+		}
 		return err
 	})
 	if err != nil {
@@ -45,6 +54,10 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f store.AuditFilter) (A
 	p.More = len(p.Entries) == f.Limit
 	return p, s.Record(ctx, a, audit.Entry{Action: "audit.read", ResourceType: "audit_log"})
 }
+
+// auditClientNames bounds the clients named on the audit page (and offered
+// in its filter); an entry about a client beyond it shows the id alone.
+const auditClientNames = 2000
 
 // ExportAudit reads up to 10,000 entries through the filter for a CSV
 // download, recorded as an export.

@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"doorway/internal/timefmt"
 	"strings"
 
 	"doorway/internal/access"
@@ -14,6 +15,8 @@ import (
 // them.
 type ClinicDetails struct {
 	Name, TimeZone, ContactEmail, ContactPhone, Address string
+	// Clock is "24h" or "12h": how every time is written (timefmt).
+	Clock string
 }
 
 // ClinicSettings loads the clinic's details for the admin.
@@ -45,6 +48,23 @@ func (s *Service) SaveClinicSettings(ctx context.Context, a Actor, d ClinicDetai
 		}
 		if err := tx.UpdateClinic(ctx, &c); err != nil {
 			return err
+		}
+		if d.Clock != "" {
+			if !timefmt.ValidClock(d.Clock) {
+				return problem.Invalidf("clock", "Choose the 24-hour or the 12-hour clock.")
+			}
+			current, err := tx.ClinicSettings(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			// The default needs no row.
+			value := d.Clock
+			if value == timefmt.Clock24 {
+				value = ""
+			}
+			if err := s.saveSettings(ctx, tx, a, current, map[string]string{store.SettingClock: value}, "clock", func(_, v string) string { return v }); err != nil {
+				return err
+			}
 		}
 		return s.appendTx(ctx, tx, a, audit.Entry{Action: "clinic.settings", ResourceType: "clinic", ResourceID: c.ID})
 	})

@@ -132,6 +132,11 @@ func checkInquiry(in *InquiryInput, age time.Duration) FieldErrors {
 	if in.Name == "" {
 		errs["name"] = "Please tell us your name."
 	}
+	// A phone number typed where the e-mail goes is a phone number: the
+	// person gave a way to reach them, and it is taken as that.
+	if in.Phone == "" && looksLikePhone(in.Email) {
+		in.Phone, in.Email = in.Email, ""
+	}
 	if in.Email == "" && in.Phone == "" {
 		errs["email"] = "Please give an email address or a phone number so we can reply."
 	} else if in.Email != "" {
@@ -296,4 +301,21 @@ func (s *Service) inquiryFor(ctx context.Context, tx *store.Tx, a Actor, o op, i
 // the same decision the list itself asks.
 func MayListInquiries(p access.Principal) bool {
 	return access.Allow(p, access.List, access.Resource{Type: access.Inquiries, ClinicID: p.ClinicID})
+}
+
+// looksLikePhone reports whether s is a phone number rather than an e-mail
+// address: no @, at least seven digits, and nothing but digits, spaces and
+// + ( ) - . /
+func looksLikePhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +()-./", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 7
 }

@@ -72,7 +72,7 @@ func TestPackageLayers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	pure := []string{"access", "audit", "calendar", "care", "integration", "intake", "markdown", "measures", "problem", "screening", "seal", "session", "workbook"}
+	pure := []string{"access", "audit", "calendar", "care", "integration", "intake", "markdown", "measures", "problem", "screening", "seal", "session", "timefmt", "workbook"}
 	// below lists, for a layer, the packages of Doorway it may import.
 	below := map[string][]string{
 		"store":    append([]string{"auth"}, pure...),

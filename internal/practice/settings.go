@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"doorway/internal/timefmt"
 
 	"doorway/internal/care"
 	"doorway/internal/measures"
@@ -29,6 +30,9 @@ type Settings struct {
 	// approval's length and the pre-dose lines of the session rules
 	// included, so each number is set in one place.
 	Gates care.Settings
+	// Time writes every date and time the clinic's people see: its zone,
+	// one date format, and its clock (24-hour unless it chose 12).
+	Time timefmt.Format
 }
 
 // MeasureSettings are the clinic's measurement-based-care settings.
@@ -65,6 +69,22 @@ func (s *Service) settings(ctx context.Context, tx *store.Tx, a Actor) (*Setting
 	return st, nil
 }
 
+// TimeFormat is how the actor's clinic writes dates and times, for the
+// pages and PDFs: read once per request with the other settings.
+func (s *Service) TimeFormat(ctx context.Context, a Actor) timefmt.Format {
+	if a.memo != nil && a.memo.settings != nil && a.memo.settings.Clinic.ID == a.P.ClinicID {
+		return a.memo.settings.Time
+	}
+	var st *Settings
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) { st, err = s.settings(ctx, tx, a); return err })
+	if err != nil || st == nil {
+		// The clinic's zone with the default clock: a page still shows
+		// its times rightly if the settings cannot be read.
+		return timefmt.New(a.Clinic.Location(), "")
+	}
+	return st.Time
+}
+
 // settingsOf reads and types a clinic's settings.
 func settingsOf(ctx context.Context, tx *store.Tx, clinic store.Clinic) (*Settings, error) {
 	raw, err := tx.ClinicSettings(ctx, clinic.ID)
@@ -91,6 +111,7 @@ func typedSettings(clinic store.Clinic, raw map[string]string) *Settings {
 		},
 		Screening: store.ScreeningSettingsFrom(raw),
 		Session:   store.SessionRulesFrom(clinic.ID, raw),
+		Time:      timefmt.New(clinic.Location(), raw[store.SettingClock]),
 	}
 	st.CrisisText = st.Crisis.Text
 	for _, in := range measures.All() {

@@ -51,7 +51,7 @@ type Point struct {
 func DefaultProtocol() Protocol {
 	full := []Measure{BP, HR, SpO2}
 	return Protocol{
-		Name: "Default (CLINICAL.md §3)",
+		Name: "Doorway's default",
 		Points: []Point{
 			{0, full}, {15, full}, {30, full}, {40, full}, {45, full}, {60, full},
 		},

@@ -22,7 +22,10 @@ const (
 	SettingCSSRSEnabled    = "measures.cssrs.enabled"
 	SettingCSSRSLicence    = "measures.cssrs.licence"
 	settingRCIPrefix       = "measures.rci."
-	maxSettingValueBytes   = 4000
+	// SettingClock is the clinic's clock on every page and PDF: "24h" (the
+	// default, no row) or "12h" (timefmt).
+	SettingClock         = "display.clock"
+	maxSettingValueBytes = 4000
 )
 
 // SettingRCI are the keys of an instrument's reliable-change reference: its

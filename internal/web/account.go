@@ -24,7 +24,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountView(r *http.Request, errs view.FieldErrors, newToken string) (view.AccountView, error) {
-	v := viewerOf(r.Context())
 	acc, err := s.app.Account(r.Context(), s.actor(r))
 	if err != nil {
 		return view.AccountView{}, err
@@ -37,11 +36,11 @@ func (s *Server) accountView(r *http.Request, errs view.FieldErrors, newToken st
 	for _, role := range u.Roles {
 		a.Roles = append(a.Roles, string(role))
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	for _, t := range acc.Tokens {
-		row := view.TokenRow{ID: t.ID, Name: t.Name, Created: view.When(t.CreatedAt, loc), LastUsed: "never", Revoked: t.RevokedAt != nil}
+		row := view.TokenRow{ID: t.ID, Name: t.Name, Created: view.When(t.CreatedAt, tf), LastUsed: "never", Revoked: t.RevokedAt != nil}
 		if t.LastUsedAt != nil {
-			row.LastUsed = view.When(*t.LastUsedAt, loc)
+			row.LastUsed = view.When(*t.LastUsedAt, tf)
 		}
 		a.Tokens = append(a.Tokens, row)
 	}

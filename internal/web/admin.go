@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -200,15 +202,19 @@ func (s *Server) showSettings(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "clinic_settings", "", err)
 		return
 	}
+	clock := timefmt.Clock24
+	if s.timeFormat(r).H12 {
+		clock = timefmt.Clock12
+	}
 	s.render(w, r, http.StatusOK, view.Settings(s.page(r, "Clinic settings", "/admin/settings"), view.SettingsForm{
-		Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone)}))
+		Name: c.Name, TimeZone: c.TimeZone, ContactEmail: c.ContactEmail, ContactPhone: c.ContactPhone, Address: c.Address, Zones: zonesWith(c.TimeZone), Clock: clock}))
 }
 
 func (s *Server) doSettings(w http.ResponseWriter, r *http.Request) {
 	d := practice.ClinicDetails{Name: strings.TrimSpace(r.PostFormValue("name")), TimeZone: strings.TrimSpace(r.PostFormValue("time_zone")),
 		ContactEmail: strings.TrimSpace(r.PostFormValue("contact_email")), ContactPhone: strings.TrimSpace(r.PostFormValue("contact_phone")),
-		Address: strings.TrimSpace(r.PostFormValue("address"))}
-	form := view.SettingsForm{Name: d.Name, TimeZone: d.TimeZone, ContactEmail: d.ContactEmail, ContactPhone: d.ContactPhone, Address: d.Address, Zones: zonesWith(d.TimeZone)}
+		Address: strings.TrimSpace(r.PostFormValue("address")), Clock: r.PostFormValue("clock")}
+	form := view.SettingsForm{Name: d.Name, TimeZone: d.TimeZone, ContactEmail: d.ContactEmail, ContactPhone: d.ContactPhone, Address: d.Address, Zones: zonesWith(d.TimeZone), Clock: d.Clock}
 	c, err := s.app.SaveClinicSettings(r.Context(), s.actor(r), d)
 	p := s.page(r, "Clinic settings", "/admin/settings")
 	if err != nil {
@@ -228,8 +234,9 @@ func (s *Server) doSettings(w http.ResponseWriter, r *http.Request) {
 // auditQuery reads the audit filter from the query string, in the clinic's zone.
 func auditQuery(r *http.Request, v *viewer) (store.AuditFilter, view.AuditView, view.FieldErrors) {
 	q := r.URL.Query()
-	f := store.AuditFilter{ClinicID: v.P.ClinicID, Action: strings.TrimSpace(q.Get("action")), Limit: 100}
-	av := view.AuditView{Action: f.Action, From: q.Get("from"), To: q.Get("to")}
+	f := store.AuditFilter{ClinicID: v.P.ClinicID, Action: strings.TrimSpace(q.Get("action")), Limit: 100,
+		ActorID: strings.TrimSpace(q.Get("person")), ClientID: strings.TrimSpace(q.Get("client"))}
+	av := view.AuditView{Action: f.Action, From: q.Get("from"), To: q.Get("to"), Person: f.ActorID, Client: f.ClientID}
 	errs := view.FieldErrors{}
 	switch o := q.Get("outcome"); o {
 	case "", "ok", "denied", "failed":
@@ -275,11 +282,17 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "audit_log", "", err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	for _, e := range pg.Entries {
-		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, loc), Actor: actorLabel(e, pg.Names), Action: e.Action,
-			Resource: strings.TrimSpace(e.ResourceType + " " + e.ResourceID), Client: e.ClientID, Outcome: string(e.Outcome), Severity: string(e.Severity), IP: e.IP})
+		client := e.ClientID
+		if n := pg.ClientNames[e.ClientID]; n != "" {
+			client = n + " (" + e.ClientID + ")"
+		}
+		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, tf), Actor: actorLabel(e, pg.Names), Action: e.Action,
+			Resource: strings.TrimSpace(e.ResourceType + " " + e.ResourceID), Client: client, Outcome: string(e.Outcome), Severity: string(e.Severity), IP: e.IP})
 	}
+	av.People = nameOptions(pg.Names, av.Person)
+	av.Clients = nameOptions(pg.ClientNames, av.Client)
 	qs := r.URL.Query()
 	qs.Del("before")
 	av.CSVURL = "/admin/audit.csv?" + qs.Encode()
@@ -332,4 +345,14 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// nameOptions are a filter's choices, by name, with the chosen one marked.
+func nameOptions(names map[string]string, chosen string) []view.Option {
+	var out []view.Option
+	for id, n := range names {
+		out = append(out, view.Option{Value: id, Label: n, Selected: id == chosen})
+	}
+	slices.SortFunc(out, func(a, b view.Option) int { return strings.Compare(a.Label+a.Value, b.Label+b.Value) })
+	return out
 }

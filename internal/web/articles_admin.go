@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"doorway/internal/practice"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -17,11 +18,11 @@ func adminArticlePath(slug string) string { return "/admin/articles/" + slug }
 
 // versionWords says which text an article shows: "version 3, saved Mar 2,
 // 2026" or the shipped text.
-func versionWords(a practice.Article, r *http.Request) string {
+func versionWords(a practice.Article, tf timefmt.Format) string {
 	if a.Version == 0 {
 		return "the text Doorway ships"
 	}
-	return "version " + strconv.Itoa(a.Version) + ", saved " + view.When(a.SavedAt, viewerOf(r.Context()).Clinic.Location())
+	return "version " + strconv.Itoa(a.Version) + ", saved " + view.When(a.SavedAt, tf)
 }
 
 func (s *Server) showAdminArticles(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +34,7 @@ func (s *Server) showAdminArticles(w http.ResponseWriter, r *http.Request) {
 	c := series.Clinic
 	var rows []view.AdminArticleRow
 	for _, a := range series.Articles {
-		rows = append(rows, view.AdminArticleRow{Number: a.Number, Title: a.Title, Version: versionWords(a, r), Hidden: a.Hidden,
+		rows = append(rows, view.AdminArticleRow{Number: a.Number, Title: a.Title, Version: versionWords(a, s.timeFormat(r)), Hidden: a.Hidden,
 			Href: adminArticlePath(a.Slug), Public: articlePath(c, a.Slug)})
 	}
 	s.render(w, r, http.StatusOK, view.AdminArticles(s.page(r, "Articles", "/admin/settings"), rows))
@@ -69,16 +70,16 @@ func (s *Server) renderArticleEditor(w http.ResponseWriter, r *http.Request, sta
 	if e.typed != nil {
 		v.Form = *e.typed
 	} else if start.Version != cur.Version {
-		v.StartedFrom = versionWords(start, r)
+		v.StartedFrom = versionWords(start, s.timeFormat(r))
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	for _, ver := range h.Versions {
 		row := view.ArticleVersionRow{Label: "The text Doorway ships", Current: ver.Version == cur.Version,
 			Editing: e.typed == nil && ver.Version == start.Version,
 			Href:    adminArticlePath(e.slug) + "?from=" + strconv.Itoa(ver.Version)}
 		if ver.Version > 0 {
 			row.Label = "Version " + strconv.Itoa(ver.Version)
-			row.Saved = "saved " + view.When(ver.SavedAt, loc)
+			row.Saved = "saved " + view.When(ver.SavedAt, tf)
 			if name := h.Names[ver.SavedBy]; name != "" {
 				row.Saved += " by " + name
 			}

@@ -62,24 +62,23 @@ func (s *Server) doBreakGlass(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showBreakGlassReview(w http.ResponseWriter, r *http.Request) {
-	v := viewerOf(r.Context())
 	review, err := s.app.BreakGlassToReview(r.Context(), s.actor(r))
 	if err != nil {
 		s.failDenied(w, r, string(access.BreakGlass), "", err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	row := func(g practice.BreakGlassGrant) view.BreakGlassRow {
 		out := view.BreakGlassRow{ID: g.ID, Clinician: g.UserName, Client: g.ClientName, ClientHref: "/clients/" + g.ClientID,
-			Reason: g.Reason, Opened: view.When(g.OpenedAt, loc), Until: g.ExpiresAt.In(loc).Format("3:04 PM")}
+			Reason: g.Reason, Opened: view.When(g.OpenedAt, tf), Until: tf.Time(g.ExpiresAt)}
 		if g.ReviewedAt != nil {
-			out.Reviewed = g.ReviewedByName + ", " + view.When(*g.ReviewedAt, loc)
+			out.Reviewed = g.ReviewedByName + ", " + view.When(*g.ReviewedAt, tf)
 		}
 		// Oldest first, as the audit log names them (the entries come
 		// newest first).
 		for i := len(g.Reads) - 1; i >= 0; i-- {
 			e := g.Reads[i]
-			out.Reads = append(out.Reads, e.Time.In(loc).Format("3:04 PM")+" "+e.Action+" "+e.ResourceType)
+			out.Reads = append(out.Reads, tf.Time(e.Time)+" "+e.Action+" "+e.ResourceType)
 		}
 		return out
 	}

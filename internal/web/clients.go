@@ -14,7 +14,6 @@ import (
 )
 
 func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
-	v := viewerOf(r.Context())
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	// A page number that is not one shows the first page: it only ever
 	// comes from the links below, or from someone typing it.
@@ -35,10 +34,16 @@ func (s *Server) showCaseload(w http.ResponseWriter, r *http.Request) {
 	if cl.AllOfClinic {
 		cv.Heading = "Clients"
 	}
-	for _, c := range cl.Clients {
-		cv.Clients = append(cv.Clients, view.ClientRow{ID: c.ID, Name: c.DisplayName(), Email: c.Email, Portal: c.Portal})
+	// A client in a medicine session now is waiting on nothing but the
+	// session: the board says so, and links to it.
+	inSession := map[string]string{}
+	for _, u := range cl.Sessions {
+		inSession[u.Client.ID] = sessionPath(u.Client.ID, u.Session.AppointmentID)
 	}
-	caseloadMeasures(cl.Measures, cl.Clients, v.Clinic.Location(), &cv)
+	for _, c := range cl.Clients {
+		cv.Clients = append(cv.Clients, view.ClientRow{ID: c.ID, Name: c.DisplayName(), Email: c.Email, Portal: c.Portal, InSession: inSession[c.ID]})
+	}
+	caseloadMeasures(cl.Measures, cl.Clients, s.timeFormat(r), &cv)
 	caseloadPhases(cl.Phases, cl.Courses, &cv)
 	s.caseloadSessions(cl.Sessions, &cv)
 	s.render(w, r, http.StatusOK, view.Caseload(s.page(r, cv.Heading, "/caseload"), cv))
@@ -103,14 +108,13 @@ func (s *Server) showClientWith(w http.ResponseWriter, r *http.Request, id, noti
 
 // showClientPage renders a client's chart, with what a form post left to say.
 func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id string, o chartOpts) {
-	v := viewerOf(r.Context())
 	ch, err := s.app.Chart(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.failClient(w, r, id, err)
 		return
 	}
 	c := ch.Client
-	cv := view.ClientView{Measures: chartMeasures(ch.Measures, c, o, v.Clinic.Location()), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth,
+	cv := view.ClientView{Measures: chartMeasures(ch.Measures, c, o, s.timeFormat(r)), ID: c.ID, Name: c.DisplayName(), DateOfBirth: c.DateOfBirth,
 		Email: c.Email, Phone: c.Phone, Portal: c.Portal, CanEditTeam: ch.CanEditTeam, CanInvite: c.Portal != "active" && c.Portal != "disabled",
 		CanKeepProcessNotes: ch.CanKeepProcessNotes,
 		CanEditDetails:      ch.CanEditDetails, Details: view.ClientDetailsForm{GivenName: c.GivenName, FamilyName: c.FamilyName,
@@ -136,7 +140,7 @@ func (s *Server) showClientPage(w http.ResponseWriter, r *http.Request, id strin
 		p.Flash, p.FlashKind = o.Notice, "ok"
 	}
 	if !ch.EmergencyUntil.IsZero() {
-		p.Flash, p.FlashKind = "Emergency access: you can read this record until "+ch.EmergencyUntil.In(v.Clinic.Location()).Format("3:04 PM")+
+		p.Flash, p.FlashKind = "Emergency access: you can read this record until "+s.timeFormat(r).Time(ch.EmergencyUntil)+
 			". Every page you open is recorded, and the admins review this access.", "warn"
 	}
 	status := o.Status

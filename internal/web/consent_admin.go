@@ -23,13 +23,13 @@ func (s *Server) renderConsentAdmin(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	av := view.ConsentAdminView{New: view.ConsentAdminDoc{Required: true}}
 	placed := false
 	for _, d := range lib.Documents {
 		row := view.ConsentAdminDoc{Kind: d.Kind, Title: d.Title, Version: d.Version, Body: d.Body, Required: d.Required, Signed: lib.Signed[d.ID]}
 		if d.ID != "" {
-			row.Published = dateText(d.PublishedAt, loc)
+			row.Published = dateText(d.PublishedAt, tf)
 		}
 		if failed.Errors != nil && failed.Kind == d.Kind {
 			row.Title, row.Body, row.Required, row.Errors = failed.Title, failed.Body, failed.Required, failed.Errors

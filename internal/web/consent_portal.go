@@ -19,7 +19,7 @@ func (s *Server) showConsents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	lv := view.ConsentListView{Docs: consentStatuses(cs.Documents, cs.Signatures, viewerOf(r.Context()).Clinic.Location())}
+	lv := view.ConsentListView{Docs: consentStatuses(cs.Documents, cs.Signatures, s.timeFormat(r))}
 	s.render(w, r, http.StatusOK, view.ConsentList(s.page(r, "Consent", "/portal"), lv))
 }
 
@@ -38,7 +38,7 @@ func (s *Server) renderConsentDoc(w http.ResponseWriter, r *http.Request, status
 	doc, c := cp.Document, cp.Client
 	dv := form
 	dv.Kind, dv.Title, dv.Version, dv.Sections = doc.Kind, doc.Title, doc.Version, sections(doc.Body)
-	dv.Status = consentStatuses([]store.ConsentDocument{doc}, cp.Signatures, viewerOf(r.Context()).Clinic.Location())[0]
+	dv.Status = consentStatuses([]store.ConsentDocument{doc}, cp.Signatures, s.timeFormat(r))[0]
 	dv.CanWithdraw = cp.Withdrawable
 	if dv.TypedName == "" && dv.Errors == nil {
 		dv.TypedName = strings.TrimSpace(c.GivenName + " " + c.FamilyName)

@@ -27,14 +27,14 @@ func (s *Server) renderCouple(w http.ResponseWriter, r *http.Request, status int
 		s.failClient(w, r, id, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	c := cp.Client
 	v := view.CouplesView{ClientID: c.ID, ClientName: c.DisplayName(), CanEnd: cp.CanEnd, CanLink: cp.CanLink, Errors: errs}
 	row := func(co practice.CoupleOf) view.CoupleRow {
 		p := co.PartnerOf(c.ID)
-		out := view.CoupleRow{ID: co.ID, PartnerID: p.ID, PartnerName: p.DisplayName(), Since: view.When(co.CreatedAt, loc)}
+		out := view.CoupleRow{ID: co.ID, PartnerID: p.ID, PartnerName: p.DisplayName(), Since: view.When(co.CreatedAt, tf)}
 		if co.EndedAt != nil {
-			out.Ended = view.When(*co.EndedAt, loc)
+			out.Ended = view.When(*co.EndedAt, tf)
 		}
 		return out
 	}
@@ -42,7 +42,7 @@ func (s *Server) renderCouple(w http.ResponseWriter, r *http.Request, status int
 		live := row(*cp.Live)
 		v.Live = &live
 	}
-	v.Consents = gateRows(cp.Consents, loc)
+	v.Consents = gateRows(cp.Consents, tf)
 	for _, co := range cp.Past {
 		v.Past = append(v.Past, row(co))
 	}
@@ -87,7 +87,7 @@ func (s *Server) renderSharedSpace(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	v := view.SharedSpaceView{InCouple: sp.Couple != nil, Open: sp.Open, PartnerName: sp.Partner.DisplayName(), Caution: integration.CoupleCaution,
 		ChapterTitle: sp.Chapter.Title, ChapterHref: "/portal/workbook/" + strconv.Itoa(sp.Chapter.Number), Body: body, Errors: errs}
 	texts := map[string]string{}
@@ -100,7 +100,7 @@ func (s *Server) renderSharedSpace(w http.ResponseWriter, r *http.Request, statu
 		if re.AuthorID == sp.Client.ID {
 			author = "You"
 		}
-		v.Reflections = append(v.Reflections, view.ReflectionRow{Author: author, When: view.When(re.CreatedAt, loc), Prompt: texts[re.PromptKey], Body: re.Body})
+		v.Reflections = append(v.Reflections, view.ReflectionRow{Author: author, When: view.When(re.CreatedAt, tf), Prompt: texts[re.PromptKey], Body: re.Body})
 	}
 	p := s.page(r, "Our shared space", "/portal/couple")
 	if notice != "" {
@@ -131,19 +131,19 @@ func jointPath(apptID string) string { return "/schedule/" + apptID + "/joint" }
 // showJointSession is the joint live view of a couple's medicine session.
 func (s *Server) showJointSession(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r.Context())
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	js, err := s.app.JointSessionPage(r.Context(), s.actor(r), r.PathValue("appt"))
 	if err != nil {
 		s.failDenied(w, r, "medicine_session", r.PathValue("appt"), err)
 		return
 	}
-	jv := view.JointSessionView{ApptID: js.Appointment.ID, When: view.When(js.Appointment.StartsAt, loc)}
+	jv := view.JointSessionView{ApptID: js.Appointment.ID, When: view.When(js.Appointment.StartsAt, tf)}
 	for i, part := range js.Parts {
 		n := strconv.Itoa(i + 1)
 		col := view.JointColumn{N: n, ClientID: part.Client.ID, Name: part.Client.DisplayName(), Problem: part.Problem,
 			Visible: part.Page != nil || part.Problem != "", Href: sessionPath(part.Client.ID, js.Appointment.ID)}
 		if p := part.Page; p != nil {
-			sv := s.sessionView(p, view.SessionForm{}, v.P.UserID, loc)
+			sv := s.sessionView(p, view.SessionForm{}, v.P.UserID, tf)
 			jv.Room = sv.Room
 			col.State, col.StateLabel, col.Locked, col.Signed, col.Ready = sv.State, sv.StateLabel, sv.Locked, sv.Signed, sv.Ready
 			for _, g := range sv.Gates {

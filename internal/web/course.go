@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"doorway/internal/calendar"
 	"doorway/internal/care"
 	"doorway/internal/practice"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -33,30 +33,30 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	c := cc.Client
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	now := s.now()
 	cv := view.CourseView{ClientID: c.ID, ClientName: c.DisplayName(), Form: form, CanWrite: cc.CanWrite, CanOverride: cc.CanOverride}
 	if cc.HasCourse {
-		cv.Consents = consentStatuses(cc.Consents.Documents, cc.Consents.Signatures, loc)
+		cv.Consents = consentStatuses(cc.Consents.Documents, cc.Consents.Signatures, tf)
 		cv.Checklist = checklistRows(cc.Checklist)
 		cv.ChecklistDone = plural(cc.Checklist.Done(), "item") + " of " + itoa(store.ChecklistItems) + " done by the client."
-		cv.Goals = goalRows(cc.Goals, cc.Latest, cc.StaffNames, loc, func(g store.Goal) bool { return cv.CanWrite && g.AgreedByTherapistAt == nil })
+		cv.Goals = goalRows(cc.Goals, cc.Latest, cc.StaffNames, tf, func(g store.Goal) bool { return cv.CanWrite && g.AgreedByTherapistAt == nil })
 		for i, g := range cc.Goals {
 			if cv.CanWrite && g.Status == store.GoalActive {
 				cv.Goals[i].MarkURL = "/clients/" + c.ID + "/course/goals/" + g.ID + "/status"
 			}
 		}
-		cv.Notes = noteRows(cc.Notes, cc.StaffNames, cc.Partners, loc)
+		cv.Notes = noteRows(cc.Notes, cc.StaffNames, cc.Partners, tf)
 		cv.CoupleWith = cc.CoupleWith
 		for _, m := range cc.Sessions {
 			a := m.Appointment
 			cv.Sessions = append(cv.Sessions, view.SessionRecordLink{Href: sessionPath(c.ID, a.ID),
-				Label: a.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(a, loc), State: recordState(m.Session, m.Started)})
+				Label: tf.Date(a.StartsAt) + ", " + span(a, tf), State: recordState(m.Session, m.Started)})
 		}
 		cv.HasCourse = true
 		cv.StateLabel = cc.Course.State.Label()
-		cv.Started = dateText(cc.Course.StartedAt, loc)
-		cv.Gates = gateRows(cc.Gates, loc)
+		cv.Started = dateText(cc.Course.StartedAt, tf)
+		cv.Gates = gateRows(cc.Gates, tf)
 		cv.Ready = len(care.Blocking(cc.Gates)) == 0
 		cv.DayOf = dayOfTitles(now)
 		cv.Moves = stateMoves(cc.Course.State, cc.Gates)
@@ -71,7 +71,7 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 		cv.Form.NoteBody = prepNoteTemplate
 	}
 	if cv.Form.NoteDate == "" {
-		cv.Form.NoteDate = calendar.Of(now, loc).String()
+		cv.Form.NoteDate = calendar.Of(now, tf.Loc).String()
 	}
 	p := s.page(r, "Course: "+c.DisplayName(), "/caseload")
 	if notice != "" {
@@ -103,12 +103,12 @@ func stateMoves(from care.State, gates []care.Gate) []view.StateMove {
 }
 
 // noteRows nests each addendum under its note.
-func noteRows(notes []store.PrepNote, names, partners map[string]string, loc *time.Location) []view.NoteRow {
+func noteRows(notes []store.PrepNote, names, partners map[string]string, tf timefmt.Format) []view.NoteRow {
 	var out []view.NoteRow
 	index := map[string]int{}
 	for _, n := range notes {
-		row := view.NoteRow{ID: n.ID, When: n.OccurredAt.In(loc).Format("Monday, Jan 2, 2006"), Author: names[n.AuthorID],
-			Signed: view.When(n.SignedAt, loc), Body: n.Body, Joint: partners[n.JointWith]}
+		row := view.NoteRow{ID: n.ID, When: tf.Date(n.OccurredAt), Author: names[n.AuthorID],
+			Signed: view.When(n.SignedAt, tf), Body: n.Body, Joint: partners[n.JointWith]}
 		if n.AddendumTo != "" {
 			if i, ok := index[n.AddendumTo]; ok {
 				out[i].Addenda = append(out[i].Addenda, row)

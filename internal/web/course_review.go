@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"doorway/internal/care"
 	"doorway/internal/export"
 	"doorway/internal/practice"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -19,14 +19,14 @@ func courseReviewPath(clientID string) string { return "/clients/" + clientID + 
 
 // reviewView lays out a course review for the care team (forClient false)
 // or the client.
-func reviewView(cr practice.CourseReview, loc *time.Location, forClient bool) view.ReviewView {
+func reviewView(cr practice.CourseReview, tf timefmt.Format, forClient bool) view.ReviewView {
 	c := cr.Client
 	v := view.ReviewView{ClientID: c.ID, ClientName: c.DisplayName(), FirstName: firstName(c), ForClient: forClient, HasCourse: cr.HasCourse,
 		Open: cr.Open, StateLabel: cr.Course.State.Label(), CanWrite: cr.CanWrite, Include: cr.Choice.IncludeReflections}
 	for _, o := range care.GoalOutcomes() {
 		v.Outcomes = append(v.Outcomes, view.Option{Value: string(o), Label: o.Label()})
 	}
-	rows := goalRows(cr.Goals, cr.Latest, cr.StaffNames, loc, func(store.Goal) bool { return false })
+	rows := goalRows(cr.Goals, cr.Latest, cr.StaffNames, tf, func(store.Goal) bool { return false })
 	for i, g := range cr.Goals {
 		rv := cr.Reviews[g.ID]
 		o := cr.Outcome(g)
@@ -34,12 +34,12 @@ func reviewView(cr practice.CourseReview, loc *time.Location, forClient bool) vi
 			OutcomeLabel: o.Label(), Fixed: g.Status != store.GoalActive, ClientWords: rv.ClientWords}
 		switch {
 		case rv.ReviewedAt != nil:
-			row.Reviewed = "Reviewed by " + cr.StaffNames[rv.ReviewedBy] + " on " + dateText(*rv.ReviewedAt, loc) + "."
+			row.Reviewed = "Reviewed by " + cr.StaffNames[rv.ReviewedBy] + " on " + dateText(*rv.ReviewedAt, tf) + "."
 		case g.StatusAt != nil:
-			row.Reviewed = "Marked by " + cr.StaffNames[g.StatusBy] + " on " + dateText(*g.StatusAt, loc) + "."
+			row.Reviewed = "Marked by " + cr.StaffNames[g.StatusBy] + " on " + dateText(*g.StatusAt, tf) + "."
 		}
 		if rv.ClientWordsAt != nil {
-			row.WordsWhen = dateText(*rv.ClientWordsAt, loc)
+			row.WordsWhen = dateText(*rv.ClientWordsAt, tf)
 		}
 		switch {
 		case forClient && cr.Open:
@@ -73,7 +73,7 @@ func (s *Server) renderCourseReview(w http.ResponseWriter, r *http.Request, stat
 		s.failClient(w, r, id, err)
 		return
 	}
-	v := reviewView(cr, viewerOf(r.Context()).Clinic.Location(), false)
+	v := reviewView(cr, s.timeFormat(r), false)
 	v.ErrorGoal, v.Errors = goalID, errs
 	p := s.page(r, "End of course: "+cr.Client.DisplayName(), "/caseload")
 	if notice != "" {
@@ -102,7 +102,7 @@ func (s *Server) renderPortalReview(w http.ResponseWriter, r *http.Request, stat
 		s.failDenied(w, r, "course_review", v.P.ClientID, err)
 		return
 	}
-	rv := reviewView(cr, v.Clinic.Location(), true)
+	rv := reviewView(cr, s.timeFormat(r), true)
 	rv.ErrorGoal, rv.Errors = goalID, errs
 	p := s.page(r, "Looking back on your course", "/portal")
 	if notice != "" {
@@ -157,7 +157,7 @@ func (s *Server) showPortalSummaryPDF(w http.ResponseWriter, r *http.Request) {
 // for the client themself.
 func (s *Server) sendSummary(w http.ResponseWriter, r *http.Request, cs practice.CourseSummary, forClient bool) {
 	v := viewerOf(r.Context())
-	pdf, err := export.CourseSummaryPDF(summaryDocument(cs, v.Clinic, s.cfg.Demo || v.Clinic.Demo, forClient))
+	pdf, err := export.CourseSummaryPDF(summaryDocument(cs, v.Clinic, s.timeFormat(r), s.cfg.Demo || v.Clinic.Demo, forClient))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -167,19 +167,18 @@ func (s *Server) sendSummary(w http.ResponseWriter, r *http.Request, cs practice
 }
 
 // summaryDocument words a course summary for its PDF.
-func summaryDocument(cs practice.CourseSummary, clinic store.Clinic, demo, forClient bool) export.CourseSummary {
-	loc := clinic.Location()
+func summaryDocument(cs practice.CourseSummary, clinic store.Clinic, tf timefmt.Format, demo, forClient bool) export.CourseSummary {
 	c, co := cs.Client, cs.Course
 	first := firstName(c)
-	span := "Course from " + dateText(co.StartedAt, loc)
+	span := "Course from " + dateText(co.StartedAt, tf)
 	if co.EndedAt != nil {
-		span += " to " + dateText(*co.EndedAt, loc)
+		span += " to " + dateText(*co.EndedAt, tf)
 	}
 	facts := []string{span, co.State.Label()}
 	if c.DateOfBirth != "" {
 		facts = append([]string{"Date of birth " + c.DateOfBirth}, facts...)
 	}
-	facts = append(facts, clinic.Name, "Generated "+cs.Generated.In(loc).Format("Jan 2, 2006 3:04 PM MST"))
+	facts = append(facts, clinic.Name, "Generated "+tf.DateTimeZone(cs.Generated))
 	doc := export.CourseSummary{ClinicName: clinic.Name, ClientName: c.DisplayName(), Facts: facts, Generated: cs.Generated, Demo: demo}
 
 	sessions := &export.Table{Head: []string{"Date", "Dose", "Route", "How it went"}, Cols: []float64{0, 90, 205, 385}}
@@ -197,13 +196,13 @@ func summaryDocument(cs practice.CourseSummary, clinic store.Clinic, demo, forCl
 		if m.Locked() {
 			state += ", signed"
 		}
-		sessions.Rows = append(sessions.Rows, export.TableRow{Cells: []string{dateText(m.StartedAt, loc), dose, route, state}})
+		sessions.Rows = append(sessions.Rows, export.TableRow{Cells: []string{dateText(m.StartedAt, tf), dose, route, state}})
 	}
 	doc.Opening = []export.Section{{Title: "Medicine sessions", Table: sessions, Empty: "No medicine session was recorded on this course.",
 		Pairs: []export.Figure{{Label: "Sessions", Value: plural(len(cs.Sessions), "session") + ", " + plural(doses, "dose") + " given"}}}}
 
 	for _, t := range cs.Trends {
-		doc.Instruments = append(doc.Instruments, reportInstrument(t, loc))
+		doc.Instruments = append(doc.Instruments, reportInstrument(t, tf))
 	}
 
 	whose := "In " + first + "'s words"
@@ -222,7 +221,7 @@ func summaryDocument(cs practice.CourseSummary, clinic store.Clinic, demo, forCl
 
 	doc.ReflectionsTitle = "Shared reflections"
 	for _, e := range cs.Reflections {
-		heading := dateText(e.CreatedAt, loc)
+		heading := dateText(e.CreatedAt, tf)
 		if p := promptWords(e.PromptKey); p != "" {
 			heading += " · " + p
 		}

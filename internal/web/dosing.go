@@ -49,12 +49,12 @@ func orderForm(o session.Order) view.DosingForm {
 }
 
 func (s *Server) renderDosing(w http.ResponseWriter, r *http.Request, status int, d practice.DosingPage, form view.DosingForm, notice string) {
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	dv := view.DosingView{ClientID: d.Client.ID, ClientName: d.Client.DisplayName(), HasCourse: d.HasCourse, Form: form, CanWrite: d.CanWrite}
 	for i, o := range d.History {
-		row := view.OrderRow{Version: o.Version, Summary: o.Order.String(), Notes: o.Order.Notes, By: o.WrittenByName, At: view.When(o.WrittenAt, loc)}
+		row := view.OrderRow{Version: o.Version, Summary: o.Order.String(), Notes: o.Order.Notes, By: o.WrittenByName, At: view.When(o.WrittenAt, tf)}
 		if o.SupersededAt != nil {
-			row.Superseded = view.When(*o.SupersededAt, loc)
+			row.Superseded = view.When(*o.SupersededAt, tf)
 		}
 		if i+1 < len(d.History) {
 			row.Changes = orderChanges(d.History[i+1].Order, o.Order)

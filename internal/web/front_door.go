@@ -118,9 +118,9 @@ func (s *Server) showInquiries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) inquiryRow(r *http.Request, q store.Inquiry) view.InquiryRow {
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	return view.InquiryRow{ID: q.ID, Name: q.Name, Email: q.Email, Phone: q.Phone, Message: q.Message, Status: q.Status,
-		CloseReason: q.CloseReason, ClientID: q.ClientID, Received: q.ReceivedAt.In(loc).Format("2 Jan 2006, 15:04")}
+		CloseReason: q.CloseReason, ClientID: q.ClientID, Received: tf.DateTime(q.ReceivedAt)}
 }
 
 func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"doorway/internal/care"
 	"doorway/internal/intake"
@@ -13,6 +12,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/screening"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -37,7 +37,7 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 	}
 	iv := view.IntakeView{Finished: pi.Intake.CompletedAt != nil, Open: pi.Course.State == care.Intake}
 	if pi.Returned != nil {
-		iv.Returned = returnLine(*pi.Returned, viewerOf(r.Context()).Clinic.Location())
+		iv.Returned = returnLine(*pi.Returned, s.timeFormat(r))
 	}
 	for _, sec := range intake.Sections() {
 		iv.Sections = append(iv.Sections, view.IntakeSectionRow{ID: sec.ID, Title: sec.Title, Done: pi.Intake.Answers.Done(sec.ID)})
@@ -160,7 +160,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 		s.failClient(w, r, id, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	sv := view.ScreeningView{ClientID: sc.Client.ID, Name: sc.Client.DisplayName(), HasCourse: sc.HasCourse, Form: f,
 		IntakeDone: sc.Intake.CompletedAt != nil, Tier: string(sc.Result.Tier), TierLabel: sc.Result.Tier.Label(),
 		Missing: sc.Result.Missing, ApprovalDays: sc.ApprovalDays, CanDecide: sc.CanDecide,
@@ -169,7 +169,7 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 		sv.CourseState = sc.Course.State.Label()
 	}
 	if sc.Intake.CompletedAt != nil {
-		sv.IntakeDate = sc.Intake.CompletedAt.In(loc).Format("2 Jan 2006")
+		sv.IntakeDate = tf.Date(*sc.Intake.CompletedAt)
 	}
 	for _, fr := range sc.Result.Fired {
 		row := ruleRow(fr.Rule)
@@ -189,14 +189,14 @@ func (s *Server) renderScreening(w http.ResponseWriter, r *http.Request, status 
 	}
 	sv.Hopes = sc.Intake.Answers.Values["hopes"]
 	if d := sc.Decision; d != nil {
-		dv := view.DecisionLine{Kind: d.Kind.Label(), Tier: d.Tier.Label(), Note: d.Note, When: d.DecidedAt.In(loc).Format("2 Jan 2006"),
+		dv := view.DecisionLine{Kind: d.Kind.Label(), Tier: d.Tier.Label(), Note: d.Note, When: tf.Date(d.DecidedAt),
 			By: sc.DecidedBy, Expired: sc.Lapsed, Rules: sc.RuleTitles}
 		if d.Kind.Approves() {
 			// Calendar days of the clinic, as the screening gate counts.
 			if sc.Lapsed {
-				dv.Expires = "This approval expired on " + sc.ExpiresOn.Format("Mon 2 Jan 2006") + " (calendar days of the clinic)."
+				dv.Expires = "This approval expired on " + tf.Day(sc.ExpiresOn) + " (calendar days of the clinic)."
 			} else {
-				dv.Expires = "Valid until " + sc.ExpiresOn.Format("Mon 2 Jan 2006") + ": it holds through " + sc.ExpiresOn.AddDays(-1).Format("Mon 2 Jan 2006") +
+				dv.Expires = "Valid until " + tf.Day(sc.ExpiresOn) + ": it holds through " + tf.Day(sc.ExpiresOn.AddDays(-1)) +
 					", counted in the clinic's calendar days."
 			}
 		}
@@ -260,7 +260,7 @@ func (s *Server) doScreeningDecision(w http.ResponseWriter, r *http.Request) {
 }
 
 // returnLine is a note that sent a course back to intake, as the client and
-// the care team read it, with its time in loc.
-func returnLine(ret store.IntakeReturn, loc *time.Location) *view.ReturnLine {
-	return &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, loc), Note: ret.Note}
+// the care team read it, with its time in tf.
+func returnLine(ret store.IntakeReturn, tf timefmt.Format) *view.ReturnLine {
+	return &view.ReturnLine{By: ret.ByName, When: view.When(ret.At, tf), Note: ret.Note}
 }

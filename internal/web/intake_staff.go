@@ -26,7 +26,7 @@ func (s *Server) renderStaffIntake(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	c, in := si.Client, si.Intake
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	iv := view.StaffIntakeView{ClientID: c.ID, Name: c.DisplayName(), Note: form.Note, Errors: form.Errors, HasCourse: si.HasCourse}
 	if si.HasCourse {
 		iv.State = si.Course.State.Label()
@@ -43,18 +43,18 @@ func (s *Server) renderStaffIntake(w http.ResponseWriter, r *http.Request, statu
 		}
 		switch {
 		case in.CompletedAt != nil:
-			iv.Status = "Finished on " + dateText(*in.CompletedAt, loc) + "."
+			iv.Status = "Finished on " + dateText(*in.CompletedAt, tf) + "."
 		case done == 0:
 			iv.Status = "Not started yet."
 		default:
-			iv.Status = "In progress: " + strconv.Itoa(done) + " of " + strconv.Itoa(len(iv.Sections)) + " sections saved, last on " + dateText(in.UpdatedAt, loc) + "."
+			iv.Status = "In progress: " + strconv.Itoa(done) + " of " + strconv.Itoa(len(iv.Sections)) + " sections saved, last on " + dateText(in.UpdatedAt, tf) + "."
 		}
 		iv.Meds, iv.DiazepamTotal = medLines(in.Answers.Medications)
 		if bmi, ok := in.Answers.BMI(); ok {
 			iv.BMI = strconv.FormatFloat(bmi, 'f', 1, 64)
 		}
 		if si.Returned != nil {
-			iv.Returned = returnLine(*si.Returned, loc)
+			iv.Returned = returnLine(*si.Returned, tf)
 		}
 		iv.CanReturn = si.CanReturn
 	}

@@ -4,12 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"doorway/internal/calendar"
 	"doorway/internal/integration"
 	"doorway/internal/practice"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -56,11 +56,11 @@ func integrationForm(key string, typed url.Values) view.IntegrationForm {
 // sessionLabel names a medicine session for a choice and a note: its day
 // and the dose given ("Mar 3, 2026 · 300 mg · Rapid-dissolving tablet
 // (RDT)"), or how it ended without one.
-func sessionLabel(m store.MedicineSession, loc *time.Location) string {
+func sessionLabel(m store.MedicineSession, tf timefmt.Format) string {
 	if m.Dose == nil {
-		return dateText(m.StartedAt, loc) + " · " + m.State.Label()
+		return dateText(m.StartedAt, tf) + " · " + m.State.Label()
 	}
-	return dateText(m.StartedAt, loc) + " · " + m.Dose.Mg.String() + " · " + m.Dose.Route.Label()
+	return dateText(m.StartedAt, tf) + " · " + m.Dose.Mg.String() + " · " + m.Dose.Route.Label()
 }
 
 // noteSectionRows are a note's sections as the page shows them; an
@@ -92,14 +92,14 @@ func (s *Server) renderIntegration(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	c := ci.Client
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	v := view.IntegrationView{ClientID: c.ID, ClientName: c.DisplayName(), HasCourse: ci.HasCourse, CanWrite: ci.CanWrite, Form: form, CoupleWith: ci.CoupleWith}
 	if ci.CanKeepProcessNotes {
 		v.ProcessNotes = "/clients/" + c.ID + "/psychotherapy-notes"
 	}
 	labels := map[string]string{}
 	for _, m := range ci.Sessions {
-		labels[m.ID] = sessionLabel(m, loc)
+		labels[m.ID] = sessionLabel(m, tf)
 		v.Sessions = append(v.Sessions, view.Option{Value: m.ID, Label: labels[m.ID]})
 	}
 	// Notes first, then each addendum under its note: an addendum written
@@ -111,8 +111,8 @@ func (s *Server) renderIntegration(w http.ResponseWriter, r *http.Request, statu
 				continue
 			}
 			t, _ := integration.TemplateByKey(n.Template)
-			row := view.IntegrationNoteRow{ID: n.ID, When: n.OccurredAt.In(loc).Format("Monday, Jan 2, 2006"), Template: t.Title,
-				Session: labels[n.MedicineSessionID], Author: ci.StaffNames[n.AuthorID], Signed: view.When(n.SignedAt, loc), Sections: noteSectionRows(n),
+			row := view.IntegrationNoteRow{ID: n.ID, When: tf.Date(n.OccurredAt), Template: t.Title,
+				Session: labels[n.MedicineSessionID], Author: ci.StaffNames[n.AuthorID], Signed: view.When(n.SignedAt, tf), Sections: noteSectionRows(n),
 				Joint: ci.Partners[n.JointWith]}
 			if row.Session == "" {
 				row.Session = "a medicine session"
@@ -130,7 +130,7 @@ func (s *Server) renderIntegration(w http.ResponseWriter, r *http.Request, statu
 			Current: t.Key == form.Template})
 	}
 	if v.Form.Date == "" {
-		v.Form.Date = calendar.Of(s.now(), loc).String()
+		v.Form.Date = calendar.Of(s.now(), tf.Loc).String()
 	}
 	if v.Form.Session == "" && len(v.Sessions) > 0 {
 		v.Form.Session = v.Sessions[0].Value

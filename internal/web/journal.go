@@ -88,18 +88,18 @@ func (s *Server) showJournal(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "journal", v.P.ClientID, err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	jv := view.JournalView{Couple: j.Couple, Caution: integration.CoupleCaution}
 	for _, e := range j.Entries {
-		jv.Entries = append(jv.Entries, view.JournalRow{ID: e.ID, When: view.When(e.CreatedAt, loc), Preview: preview(e.Body),
+		jv.Entries = append(jv.Entries, view.JournalRow{ID: e.ID, When: view.When(e.CreatedAt, tf), Preview: preview(e.Body),
 			Prompt: promptWords(e.PromptKey), Shared: e.Shared()})
 	}
 	for _, pr := range j.Prompts {
-		jv.Prompts = append(jv.Prompts, view.PromptRow{Title: pr.Set.Title, Href: "/portal/journal/write?prompt=" + pr.Key(), Until: view.When(pr.ClosesAt, loc)})
+		jv.Prompts = append(jv.Prompts, view.PromptRow{Title: pr.Set.Title, Href: "/portal/journal/write?prompt=" + pr.Key(), Until: view.When(pr.ClosesAt, tf)})
 	}
 	for _, d := range j.Drafts {
 		label, href := draftLabel(d.Key)
-		jv.Drafts = append(jv.Drafts, view.DraftRow{Label: label, Href: href, When: view.When(d.UpdatedAt, loc)})
+		jv.Drafts = append(jv.Drafts, view.DraftRow{Label: label, Href: href, When: view.When(d.UpdatedAt, tf)})
 	}
 	s.render(w, r, http.StatusOK, view.Journal(s.page(r, "My journal", "/portal"), jv))
 }
@@ -129,7 +129,7 @@ func (s *Server) writeView(r *http.Request, entryID, promptKey string) (view.Jou
 		return wv, err
 	}
 	if d.Body != "" && d.Body != wv.Body {
-		wv.Body, wv.Restored = d.Body, "Your unsaved words from "+view.When(d.UpdatedAt, viewerOf(ctx).Clinic.Location())+" are back."
+		wv.Body, wv.Restored = d.Body, "Your unsaved words from "+view.When(d.UpdatedAt, s.timeFormat(r))+" are back."
 	}
 	return wv, nil
 }
@@ -179,8 +179,8 @@ func (s *Server) doJournalDraft(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryView(e store.JournalEntry, r *http.Request) view.JournalEntryView {
-	loc := viewerOf(r.Context()).Clinic.Location()
-	return view.JournalEntryView{ID: e.ID, When: view.When(e.CreatedAt, loc), Prompt: promptWords(e.PromptKey), Body: paragraphs(e.Body), Shared: e.Shared()}
+	tf := s.timeFormat(r)
+	return view.JournalEntryView{ID: e.ID, When: view.When(e.CreatedAt, tf), Prompt: promptWords(e.PromptKey), Body: paragraphs(e.Body), Shared: e.Shared()}
 }
 
 func (s *Server) showJournalEntry(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"doorway/internal/measures"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // What the measures pages share: reading a questionnaire form, and how
@@ -73,7 +74,7 @@ func bandLabel(in *measures.Instrument, r store.Response) string {
 func itoa(n int) string { return fmt.Sprint(n) }
 
 // dayText is a date in the clinic's zone, as due dates are shown.
-func dayText(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2") }
+func dayText(t time.Time, tf timefmt.Format) string { return tf.DayMonth(t) }
 
 // dateText is a date with its year, as scores are listed.
-func dateText(t time.Time, loc *time.Location) string { return t.In(loc).Format("Jan 2, 2006") }
+func dateText(t time.Time, tf timefmt.Format) string { return tf.Date(t) }

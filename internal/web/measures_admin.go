@@ -36,7 +36,7 @@ func (s *Server) showOutcomes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ov := view.OutcomesView{Generated: view.When(s.now(), viewerOf(r.Context()).Clinic.Location())}
+	ov := view.OutcomesView{Generated: view.When(s.now(), s.timeFormat(r))}
 	for _, o := range outs {
 		ov.Rows = append(ov.Rows, outcomeRow(o))
 	}

@@ -3,11 +3,11 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"doorway/internal/measures"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -20,22 +20,50 @@ func (s *Server) portalDue(r *http.Request) ([]view.DueRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dueRows(due, viewerOf(r.Context()).Clinic.Location(), func(d practice.Due) string {
+	return dueRows(due, s.timeFormat(r), func(d practice.Due) string {
 		return "/portal/measures/" + d.Instrument.ID
 	}), nil
 }
 
-func dueRows(items []practice.Due, loc *time.Location, href func(practice.Due) string) []view.DueRow {
+func dueRows(items []practice.Due, tf timefmt.Format, href func(practice.Due) string) []view.DueRow {
 	var out []view.DueRow
 	for _, d := range items {
-		reason := d.Reason
-		if d.AssignmentID != "" {
+		reason := occasionWords[d.Occasion]
+		if d.AssignmentID != "" || reason == "" {
 			reason = "asked for by your care team"
 		}
-		out = append(out, view.DueRow{Title: d.Instrument.ShortTitle, Href: href(d), Reason: reason,
-			Due: dayText(d.Deadline, loc), Overdue: d.Overdue, Assigned: d.AssignmentID != ""})
+		out = append(out, view.DueRow{Title: PlainInstrumentName(d.Instrument), Href: href(d), Reason: reason,
+			Due: dayText(d.Deadline, tf), Overdue: d.Overdue, Assigned: d.AssignmentID != ""})
 	}
 	return out
+}
+
+// plainNames are what a client calls each questionnaire; the short title
+// follows in brackets, as the care team knows it.
+var plainNames = map[string]string{
+	measures.PHQ9:           "Mood check",
+	measures.GAD7:           "Worry and anxiety check",
+	measures.PCL5:           "Stress after hard experiences",
+	measures.QIDSSR16:       "Mood check",
+	measures.CSSRSScreen:    "Safety questions",
+	measures.CSSRSScreenSLC: "Safety questions",
+}
+
+// PlainInstrumentName is a questionnaire's name for a client: "Mood check
+// (PHQ-9)", never a code alone.
+func PlainInstrumentName(in *measures.Instrument) string {
+	if n, ok := plainNames[in.ID]; ok {
+		return n + " (" + in.ShortTitle + ")"
+	}
+	return in.Title + " (" + in.ShortTitle + ")"
+}
+
+// occasionWords say why a questionnaire is asked for, in a client's words.
+var occasionWords = map[string]string{
+	string(measures.OccasionBaseline):      "to see where you are starting",
+	string(measures.OccasionBeforeSession): "before your next medicine session",
+	string(measures.OccasionRepeat):        "your regular check-in",
+	string(measures.OccasionCourseEnd):     "at the end of your course",
 }
 
 func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request) {

@@ -3,10 +3,10 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"doorway/internal/export"
 	"doorway/internal/practice"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -20,12 +20,12 @@ func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
 		s.failClient(w, r, id, err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	c := mr.Client
 	rep := export.Report{ClinicName: v.Clinic.Name, ClientName: c.DisplayName(), DateOfBirth: c.DateOfBirth, Generated: mr.Generated,
-		Loc: loc, Demo: s.cfg.Demo || v.Clinic.Demo}
+		Time: tf, Demo: s.cfg.Demo || v.Clinic.Demo}
 	for _, t := range mr.Trends {
-		rep.Instruments = append(rep.Instruments, reportInstrument(t, loc))
+		rep.Instruments = append(rep.Instruments, reportInstrument(t, tf))
 	}
 	pdf, err := export.MeasuresReport(rep)
 	if err != nil {
@@ -43,10 +43,10 @@ func (s *Server) showMeasuresPDF(w http.ResponseWriter, r *http.Request) {
 // the medicine sessions marked, its change figures and its scores, with
 // how each was given (and, on the care team's copy, the safety flags it
 // raised).
-func reportInstrument(t practice.Trend, loc *time.Location) export.ReportInstrument {
+func reportInstrument(t practice.Trend, tf timefmt.Format) export.ReportInstrument {
 	in := t.Instrument
-	ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(t.History, loc)}
-	figs, note, source := changeFigures(t.Change, loc)
+	ri := export.ReportInstrument{Title: in.Title + " (" + in.ShortTitle + ")", Chart: chartOf(t.History, tf)}
+	figs, note, source := changeFigures(t.Change, tf)
 	for _, f := range figs {
 		ri.Figures = append(ri.Figures, export.Figure{Label: f.Label, Value: figureText(f)})
 	}
@@ -59,7 +59,7 @@ func reportInstrument(t practice.Trend, loc *time.Location) export.ReportInstrum
 		if t.Flagged[rsp.ID] {
 			how += "; safety flag raised"
 		}
-		ri.Rows = append(ri.Rows, export.ReportRow{Date: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp),
+		ri.Rows = append(ri.Rows, export.ReportRow{Date: dateText(rsp.CompletedAt, tf), Total: scoreNumber(rsp),
 			Band: orDashText(bandLabel(in, rsp)), How: how})
 	}
 	return ri

@@ -5,13 +5,13 @@ import (
 	"math"
 	"net/http"
 	"strings"
-	"time"
 
 	"doorway/internal/calendar"
 	"doorway/internal/measures"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -32,27 +32,27 @@ type chartOpts struct {
 
 // chartMeasures is the measures part of a client's chart, with what a
 // form post left to say.
-func chartMeasures(m practice.ChartMeasures, c store.Client, o chartOpts, loc *time.Location) view.ChartMeasures {
+func chartMeasures(m practice.ChartMeasures, c store.Client, o chartOpts, tf timefmt.Format) view.ChartMeasures {
 	cv := view.ChartMeasures{ClientID: c.ID, NoCourse: !m.HasCourse, ReportHref: "/clients/" + c.ID + "/measures.pdf",
 		CanWrite: m.CanWrite, CanAck: m.CanAcknowledge, AssignErrors: o.AssignErrors}
 	for _, f := range m.Flags {
-		row := flagRow(f.SafetyFlag, c, loc)
+		row := flagRow(f.SafetyFlag, c, tf)
 		row.Error, row.Note = o.FlagErrors[f.ID], o.FlagNotes[f.ID]
 		if !f.Open() {
-			row.AckBy, row.AckAt, row.AckNote = f.AcknowledgedByName, view.When(*f.AcknowledgedAt, loc), f.AckNote
+			row.AckBy, row.AckAt, row.AckNote = f.AcknowledgedByName, view.When(*f.AcknowledgedAt, tf), f.AckNote
 		}
 		cv.Flags = append(cv.Flags, row)
 	}
 	for _, l := range m.Latest {
 		in, r := l.Instrument, l.Response
 		ls := view.LatestScore{InstrumentID: in.ID, Title: in.ShortTitle, Score: scoreNumber(r), Band: bandLabel(in, r),
-			When: dateText(r.CompletedAt, loc), Paper: r.OnPaper, Count: l.Count, TrendsHref: "/clients/" + c.ID + "/measures/" + in.ID}
+			When: dateText(r.CompletedAt, tf), Paper: r.OnPaper, Count: l.Count, TrendsHref: "/clients/" + c.ID + "/measures/" + in.ID}
 		if b, ok := in.BandFor(r.Total); ok && r.HasTotal {
 			ls.BandIndex = bandIndex(in, b.Key)
 		}
 		cv.Latest = append(cv.Latest, ls)
 	}
-	cv.Due = dueRows(m.Due, loc, func(d practice.Due) string { return "" })
+	cv.Due = dueRows(m.Due, tf, func(d practice.Due) string { return "" })
 	for i, d := range m.Due {
 		// The team reads "assigned" where the client reads who asked for it.
 		cv.Due[i].Reason = d.Reason
@@ -68,9 +68,9 @@ func chartMeasures(m practice.ChartMeasures, c store.Client, o chartOpts, loc *t
 
 // flagRow is a safety flag of client c as the chart and the caseload show
 // it.
-func flagRow(f store.SafetyFlag, c store.Client, loc *time.Location) view.FlagRow {
+func flagRow(f store.SafetyFlag, c store.Client, tf timefmt.Format) view.FlagRow {
 	return view.FlagRow{ID: f.ID, ClientID: c.ID, ClientName: c.DisplayName(), Instrument: practice.InstrumentName(f.InstrumentID),
-		Severity: f.Severity, Reason: f.Reason, Raised: view.When(f.RaisedAt, loc), Open: f.Open()}
+		Severity: f.Severity, Reason: f.Reason, Raised: view.When(f.RaisedAt, tf), Open: f.Open()}
 }
 
 // instrumentName is an instrument's short title, or its id if unknown.
@@ -140,7 +140,7 @@ func (s *Server) showPaperForm(w http.ResponseWriter, r *http.Request) {
 		s.failClient(w, r, id, err)
 		return
 	}
-	today := calendar.Of(s.now(), viewerOf(r.Context()).Clinic.Location()).String()
+	today := calendar.Of(s.now(), s.timeFormat(r).Loc).String()
 	f := paperForm(pf.Client, pf.Instrument, nil, today)
 	f.CompletedOn = today
 	s.render(w, r, http.StatusOK, view.MeasureForm(s.page(r, f.Title, "/caseload"), f))
@@ -159,9 +159,9 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.Invalidf("form", "The form could not be read."))
 		return
 	}
-	loc := viewerOf(ctx).Clinic.Location()
+	tf := s.timeFormat(r)
 	now := s.now()
-	today := calendar.Of(now, loc)
+	today := calendar.Of(now, tf.Loc)
 	completedOn := strings.TrimSpace(r.PostFormValue("completed_on"))
 	answers, missing, err := formAnswers(in, r.PostForm)
 	rerender := func(answers measures.Answers, missing []string, err error, errs view.FieldErrors) {
@@ -191,7 +191,7 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	got, err := s.app.SubmitQuestionnaire(ctx, s.actor(r), practice.QuestionnaireInput{ClientID: c.ID, InstrumentID: in.ID,
-		Answers: answers, At: day.At(now, loc), OnPaper: true})
+		Answers: answers, At: day.At(now, tf.Loc), OnPaper: true})
 	switch {
 	case err == nil:
 	case problem.CodeOf(err) == problem.Invalid && problem.FieldOf(err) != "":
@@ -211,7 +211,7 @@ func (s *Server) doPaperSubmit(w http.ResponseWriter, r *http.Request) {
 
 // caseloadMeasures adds each listed client's open flags and what they have
 // due to the caseload board.
-func caseloadMeasures(m practice.CaseloadMeasures, clients []store.Client, loc *time.Location, cv *view.CaseloadView) {
+func caseloadMeasures(m practice.CaseloadMeasures, clients []store.Client, tf timefmt.Format, cv *view.CaseloadView) {
 	byID := map[string]int{}
 	for i, c := range clients {
 		byID[c.ID] = i
@@ -223,6 +223,6 @@ func caseloadMeasures(m practice.CaseloadMeasures, clients []store.Client, loc *
 			continue
 		}
 		cv.Clients[i].OpenFlags++
-		cv.Flags = append(cv.Flags, flagRow(f, clients[i], loc))
+		cv.Flags = append(cv.Flags, flagRow(f, clients[i], tf))
 	}
 }

@@ -72,11 +72,17 @@ func TestPortalListsDueQuestionnaires(t *testing.T) {
 	f := newFixture(t, sqliteConfig(t))
 	body := f.do("clientA", "GET", "/portal", nil).Body.String()
 	// The fixture's last PHQ-9 was 10 days ago (weekly: due) and no GAD-7
-	// has been done in the course (baseline: overdue).
-	for _, want := range []string{`href="/portal/measures/phq9"`, `href="/portal/measures/gad7"`, "overdue"} {
+	// has been done in the course (baseline: overdue). Each is named
+	// plainly first, and the overdue one asks kindly, never "overdue
+	// baseline".
+	for _, want := range []string{`href="/portal/measures/phq9"`, `href="/portal/measures/gad7"`, "Mood check (PHQ-9)", "Worry and anxiety check (GAD-7)",
+		"to see where you are starting", "please fill it in when you can"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the portal does not show %q", want)
 		}
+	}
+	if strings.Contains(body, "overdue") || strings.Contains(body, "baseline") {
+		t.Error("the portal speaks to the client of \"overdue\" or \"baseline\"")
 	}
 	// Opening the portal is a read: nothing was created.
 	var open []store.Assignment

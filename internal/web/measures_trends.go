@@ -4,25 +4,25 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"doorway/internal/export"
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
 // changeFigures says a history's change figures for the trends page and
 // the measures report, with the note and source shown beside them.
-func changeFigures(c practice.Change, loc *time.Location) (figs []view.ChangeFigure, note, source string) {
+func changeFigures(c practice.Change, tf timefmt.Format) (figs []view.ChangeFigure, note, source string) {
 	if c.Missing != "" {
 		return nil, c.Missing, ""
 	}
 	f := c.Figures
 	figs = append(figs,
-		view.ChangeFigure{Label: "Baseline", Value: fmt.Sprintf("%d on %s", f.Baseline, dateText(c.Baseline.CompletedAt, loc))},
-		view.ChangeFigure{Label: "Latest", Value: fmt.Sprintf("%d on %s", f.Latest, dateText(c.Latest.CompletedAt, loc))},
+		view.ChangeFigure{Label: "Baseline", Value: fmt.Sprintf("%d on %s", f.Baseline, dateText(c.Baseline.CompletedAt, tf))},
+		view.ChangeFigure{Label: "Latest", Value: fmt.Sprintf("%d on %s", f.Latest, dateText(c.Latest.CompletedAt, tf))},
 	)
 	change := fmt.Sprintf("%+d points", f.Delta)
 	if f.HasPercent {
@@ -55,8 +55,8 @@ func changeFigures(c practice.Change, loc *time.Location) (figs []view.ChangeFig
 }
 
 // chartOf is the chart of a history.
-func chartOf(h practice.History, loc *time.Location) export.Chart {
-	ch := export.Chart{Instrument: h.Instrument, Sessions: h.Doses, Loc: loc, Cutoff: h.Cutoff}
+func chartOf(h practice.History, tf timefmt.Format) export.Chart {
+	ch := export.Chart{Instrument: h.Instrument, Sessions: h.Doses, Time: tf, Cutoff: h.Cutoff}
 	for _, r := range h.Responses {
 		if r.HasTotal {
 			ch.Points = append(ch.Points, export.ChartPoint{At: r.CompletedAt, Total: r.Total})
@@ -78,11 +78,11 @@ func (s *Server) showTrends(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, h, in := tp.Client, tp.Trend.History, tp.Trend.Instrument
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	t := view.TrendsView{ClientID: c.ID, ClientName: c.DisplayName(), Title: in.Title, ShortTitle: in.ShortTitle,
 		ReportHref: "/clients/" + c.ID + "/measures.pdf", PaperHref: "/clients/" + c.ID + "/measures/" + in.ID + "/paper",
 		NoSessions: len(h.Doses) == 0}
-	ch := chartOf(h, loc)
+	ch := chartOf(h, tf)
 	t.Chart = ch.Layout(560, 250)
 	if ch.Cutoff > 0 {
 		t.CutoffLabel = fmt.Sprintf("probable PTSD at %d or more", ch.Cutoff)
@@ -92,7 +92,7 @@ func (s *Server) showTrends(w http.ResponseWriter, r *http.Request) {
 	}
 	var desc []string
 	for _, rsp := range h.Responses {
-		row := view.ScoreRow{When: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp), Band: orDashText(bandLabel(in, rsp)),
+		row := view.ScoreRow{When: dateText(rsp.CompletedAt, tf), Total: scoreNumber(rsp), Band: orDashText(bandLabel(in, rsp)),
 			Occasion: occasionOf(rsp), Paper: rsp.OnPaper, Flagged: h.Flagged[rsp.ID]}
 		t.Rows = append(t.Rows, row)
 		desc = append(desc, row.When+": "+row.Total)
@@ -101,11 +101,11 @@ func (s *Server) showTrends(w http.ResponseWriter, r *http.Request) {
 	if len(h.Doses) > 0 {
 		var when []string
 		for _, at := range h.Doses {
-			when = append(when, dateText(at, loc))
+			when = append(when, dateText(at, tf))
 		}
 		t.ChartDesc += " Medicine sessions: " + strings.Join(when, "; ") + "."
 	}
-	t.Figures, t.FigureNote, t.Source = changeFigures(tp.Trend.Change, loc)
+	t.Figures, t.FigureNote, t.Source = changeFigures(tp.Trend.Change, tf)
 	for _, o := range tp.Others {
 		t.Others = append(t.Others, view.InstrumentChoice{ID: o.ID, Title: o.ShortTitle})
 	}

@@ -93,7 +93,7 @@ func (s *Server) showMedicineSession(w http.ResponseWriter, r *http.Request) {
 // typed and its errors.
 func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status int, p *practice.SessionPage, form view.SessionForm, notice string) {
 	v := viewerOf(r.Context())
-	sv := s.sessionView(p, form, v.P.UserID, v.Clinic.Location())
+	sv := s.sessionView(p, form, v.P.UserID, s.timeFormat(r))
 	pg := s.page(r, "Medicine session: "+p.Client.DisplayName(), "/schedule")
 	if notice != "" {
 		pg.Flash, pg.FlashKind = notice, "ok"
@@ -105,7 +105,6 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status in
 // header names the session's state, so the script reloads the whole page
 // when the session has moved on (discharged, stopped, signed).
 func (s *Server) showSessionLive(w http.ResponseWriter, r *http.Request) {
-	v := viewerOf(r.Context())
 	l, err := s.app.SessionLivePanel(r.Context(), s.actor(r), sessionTarget(r))
 	if err != nil {
 		s.failSession(w, r, err)
@@ -116,7 +115,7 @@ func (s *Server) showSessionLive(w http.ResponseWriter, r *http.Request) {
 		state = "locked"
 	}
 	w.Header().Set("X-Session-State", state)
-	live := s.liveView(l, view.SessionForm{}, v.Clinic.Location())
+	live := s.liveView(l, view.SessionForm{}, s.timeFormat(r))
 	// A panel of the joint view keeps its column's element ids.
 	if c := r.URL.Query().Get("column"); c == "1" || c == "2" {
 		live.IDPrefix = "p" + c + "-"

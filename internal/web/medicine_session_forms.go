@@ -35,6 +35,8 @@ func (s *Server) readSessionForm(w http.ResponseWriter, r *http.Request, ff form
 
 // clock is the request's time and the clinic's zone, which the times of
 // day typed on the page are read in.
+// clock is now and the clinic's zone, to read the times typed into a form
+// (parsing needs the zone alone, not the settings).
 func (s *Server) clock(r *http.Request) (time.Time, *time.Location) {
 	return s.now(), viewerOf(r.Context()).Clinic.Location()
 }

@@ -13,6 +13,7 @@ import (
 	"doorway/internal/screening"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/store/storetest"
 )
 
 // readyFixture is the shared fixture with client A's course gates cleared,
@@ -29,7 +30,13 @@ func readyFixture(t *testing.T) *fixture {
 // readyFixtureOn is readyFixture on the database cfg names.
 func readyFixtureOn(t *testing.T, cfg store.Config) *fixture {
 	t.Helper()
-	f := newFixture(t, cfg)
+	return readyFixtureOnAt(t, cfg, storetest.Now)
+}
+
+// readyFixtureOnAt is readyFixtureOn with its clock standing at now.
+func readyFixtureOnAt(t *testing.T, cfg store.Config, now time.Time) *fixture {
+	t.Helper()
+	f := newFixtureAt(t, cfg, now)
 	ctx := context.Background()
 	a := f.clients["A"]
 	presc := f.users["prescriber"].ID

@@ -10,16 +10,17 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
 // sessionView builds the record page's view model from what was loaded;
 // viewerID is who reads it.
-func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, viewerID string, loc *time.Location) view.MedicineSessionView {
+func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, viewerID string, tf timefmt.Format) view.MedicineSessionView {
 	m := p.Session()
 	// Times of day are on the 24-hour clock, as on the schedule and in the
 	// alerts' own messages.
-	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
+	clock := func(t time.Time) string { return tf.Time(t) }
 	name := func(id string) string {
 		if n := p.Staff[id].Name; n != "" {
 			return n
@@ -29,7 +30,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 	appt := p.Appointment
 	sv := view.MedicineSessionView{ClientID: p.Client.ID, ClientName: p.Client.DisplayName(), ApptID: appt.ID,
 		Base: sessionPath(p.Client.ID, appt.ID), Room: p.RoomName,
-		When:    appt.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(appt, loc),
+		When:    tf.Date(appt.StartsAt) + ", " + span(appt, tf),
 		Started: p.Started, State: string(m.State), StateLabel: "Not started", StateReason: m.StateReason,
 		Locked: m.Locked(), CanWrite: p.CanWrite, CanPrescribe: p.CanPrescribe}
 	if p.Started {
@@ -37,7 +38,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 	}
 	if m.Locked() {
 		sv.StateLabel += ", signed"
-		sv.Signed = name(m.SignedBy) + ", " + view.When(*m.SignedAt, loc)
+		sv.Signed = name(m.SignedBy) + ", " + view.When(*m.SignedAt, tf)
 	}
 	for _, c := range p.Partners {
 		sv.Partner = &view.ClientLink{ID: c.ID, Name: c.DisplayName()}
@@ -46,7 +47,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 	// The gates and the forms before the dose.
 	// The safety gates come first, and any that holds the dose back is
 	// also the first thing on the page (CLINICAL.md §3).
-	sv.Gates = gateRows(care.SafetyFirst(p.Gates), loc)
+	sv.Gates = gateRows(care.SafetyFirst(p.Gates), tf)
 	for _, g := range sv.Gates {
 		if g.Safety && !g.Cleared() {
 			sv.SafetyHolds = append(sv.SafetyHolds, g)
@@ -69,12 +70,12 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 		}
 	}
 	if c := m.DoseConfirm; c != nil {
-		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason)
+		sv.Dose.Confirmed = fmt.Sprintf("%s by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, tf), c.Reason)
 	}
 	if wt := m.Weight; p.Started && wt != nil && m.Dose == nil {
 		sv.Dose.Weighed = fmt.Sprintf("Weighed at %s by %s: %s. Change it if the client is weighed again.", clock(wt.At), name(wt.By), wt.Kg)
 	}
-	form = withDefaults(form, s.defaultForm(p, viewerID, loc))
+	form = withDefaults(form, s.defaultForm(p, viewerID, tf))
 	sv.Dose.Clinicians = clinicianOptions(p.Staff, form.GivenBy)
 	for _, u := range sortedStaff(p.Staff) {
 		if isClinician(u) && u.DisabledAt == nil {
@@ -104,10 +105,10 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 		}
 		lastFood := "not recorded"
 		if c.LastFoodAt != nil {
-			lastFood = view.When(*c.LastFoodAt, loc)
+			lastFood = view.When(*c.LastFoodAt, tf)
 		}
 		if c.At != nil {
-			sv.Checklist.Saved = "Last saved by " + name(c.By) + ", " + view.When(*c.At, loc) + "."
+			sv.Checklist.Saved = "Last saved by " + name(c.By) + ", " + view.When(*c.At, tf) + "."
 			sv.Checklist.Facts = []view.Fact{
 				{Label: "Companion", Value: companion},
 				{Label: "Last ate", Value: lastFood},
@@ -124,10 +125,10 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 					title = g.Title
 				}
 			}
-			sv.Overrides = append(sv.Overrides, fmt.Sprintf("%s: overridden by %s, %s: %s", title, o.ByName, view.When(o.At, loc), o.Reason))
+			sv.Overrides = append(sv.Overrides, fmt.Sprintf("%s: overridden by %s, %s: %s", title, o.ByName, view.When(o.At, tf), o.Reason))
 		}
 		if c := m.DoseConfirm; c != nil {
-			sv.Overrides = append(sv.Overrides, fmt.Sprintf("Dose of %s confirmed by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, loc), c.Reason))
+			sv.Overrides = append(sv.Overrides, fmt.Sprintf("Dose of %s confirmed by %s, %s: %s", c.Mg, name(c.By), view.When(c.At, tf), c.Reason))
 		}
 		if d := m.Dose; d != nil {
 			dose := d.Mg.String()
@@ -144,7 +145,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 				{Label: "Weight today", Value: d.Weight.String()},
 				{Label: "mg/kg", Value: d.PerKg.String()},
 				{Label: "Lot", Value: d.Lot},
-				{Label: "Given by", Value: name(d.GivenBy) + " at " + view.When(d.GivenAt, loc)},
+				{Label: "Given by", Value: name(d.GivenBy) + " at " + view.When(d.GivenAt, tf)},
 				{Label: "Checked against", Value: fmt.Sprintf("dosing order version %d", d.OrderVersion)},
 			}
 			adm := d.Administration()
@@ -191,7 +192,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 				row.Sedation = itoa(int(*r.Sedation))
 			}
 			if r.Struck() {
-				row.Struck = fmt.Sprintf("Struck through by %s, %s: %s", name(r.StruckBy), view.When(*r.StruckAt, loc), r.StruckReason)
+				row.Struck = fmt.Sprintf("Struck through by %s, %s: %s", name(r.StruckBy), view.When(*r.StruckAt, tf), r.StruckReason)
 			}
 			sv.Vitals = append(sv.Vitals, row)
 		}
@@ -215,14 +216,14 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 		}
 		if d := m.Discharge; d != nil {
 			sv.DischargeView.Done = []view.Fact{
-				{Label: "Discharged", Value: view.When(d.At, loc) + " by " + name(d.By)},
+				{Label: "Discharged", Value: view.When(d.At, tf) + " by " + name(d.By)},
 				{Label: "Released to", Value: d.ReleasedTo},
 				{Label: "Alert and oriented", Value: "yes"},
 				{Label: "Instructions", Value: session.NoDrivingInstruction},
 			}
 		}
 		for _, a := range p.Record.Addenda {
-			sv.Addenda = append(sv.Addenda, view.AddendumRow{By: a.ByName, At: view.When(a.At, loc), Body: a.Body})
+			sv.Addenda = append(sv.Addenda, view.AddendumRow{By: a.ByName, At: view.When(a.At, tf), Body: a.Body})
 		}
 	}
 	if m.State == store.SessionDosed && !m.Locked() {
@@ -233,8 +234,8 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 			sv.DischargeView.Criteria = append(sv.DischargeView.Criteria, view.CriterionRow{Label: c.Label, Passed: c.Passed, Reason: c.Reason})
 		}
 	}
-	sv.Live = s.liveView(&p.SessionLive, form, loc)
-	sv.Ended = endedView(m, loc)
+	sv.Live = s.liveView(&p.SessionLive, form, tf)
+	sv.Ended = endedView(m, tf)
 	for _, sd := range session.SedationScale() {
 		sv.Sedation = append(sv.Sedation, view.Option{Value: itoa(int(sd)), Label: fmt.Sprintf("%d: %s", sd, sd.Label())})
 	}
@@ -253,7 +254,7 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 // defaultForm is what the forms start with: the saved checklist, the day's
 // weight if it was recorded before the dose, the dose given by the viewer
 // with the session's clinicians present, the ordered dose for a fixed order.
-func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, loc *time.Location) view.SessionForm {
+func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, tf timefmt.Format) view.SessionForm {
 	m := p.Session()
 	c := m.Checklist
 	form := view.SessionForm{CompanionName: c.CompanionName, CompanionPhone: c.CompanionPhone, RideConfirmed: c.RideConfirmed,
@@ -265,7 +266,7 @@ func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, loc *time
 		form.CompanionName, form.CompanionPhone = p.Prep.CompanionName, p.Prep.CompanionPhone
 	}
 	if c.LastFoodAt != nil {
-		form.LastFood = c.LastFoodAt.In(loc).Format("15:04")
+		form.LastFood = c.LastFoodAt.In(tf.Loc).Format("15:04") // the value of an <input type=time>, not a time shown
 	}
 	answer := func(b *bool) string {
 		if b == nil {
@@ -295,36 +296,36 @@ func (s *Server) defaultForm(p *practice.SessionPage, viewerID string, loc *time
 
 // liveView builds the monitoring panel, shown from the dose until the
 // session ends.
-func (s *Server) liveView(p *practice.SessionLive, form view.SessionForm, loc *time.Location) view.LiveView {
+func (s *Server) liveView(p *practice.SessionLive, form view.SessionForm, tf timefmt.Format) view.LiveView {
 	m := p.Session()
 	if !p.Started || m.State != store.SessionDosed || m.Locked() || m.Dose == nil {
 		return view.LiveView{}
 	}
 	base := sessionPath(p.Client.ID, p.AppointmentID)
 	l := view.LiveView{Show: true, URL: base + "/live", Base: base,
-		DoseAt: m.Dose.GivenAt.In(loc).Format("15:04"), CanAck: p.CanWrite, Protocol: p.Rules.Protocol.Name,
-		Updated: "As of " + p.Now.In(loc).Format("15:04:05") + "; this panel refreshes by itself.",
+		DoseAt: tf.Time(m.Dose.GivenAt), CanAck: p.CanWrite, Protocol: p.Rules.Protocol.Name,
+		Updated: "As of " + tf.Seconds(p.Now) + "; this panel refreshes by itself.",
 		AckKey:  form.AckKey, AckNote: form.AckNote, Errors: form.Errors}
 	l.Elapsed = hoursMinutes(max(0, p.Now.Sub(m.Dose.GivenAt)))
 	for _, a := range p.Alerts() {
 		if a.Open() {
-			l.Alerts = append(l.Alerts, view.AlertRow{Key: a.Key, Message: a.Message, Since: a.At.In(loc).Format("15:04")})
+			l.Alerts = append(l.Alerts, view.AlertRow{Key: a.Key, Message: a.Message, Since: tf.Time(a.At)})
 		}
 	}
 	// The timetable reads the clock of the clinic, so a reading's minute
 	// and the slot it counts for agree with what the page shows.
 	var readings []session.Vitals
 	for _, r := range store.Readings(p.Record.Vitals) {
-		r.At = r.At.In(loc)
+		r.At = r.At.In(tf.Loc)
 		readings = append(readings, r)
 	}
-	tt, err := session.Schedule(p.Rules.Protocol, m.Dose.GivenAt.In(loc), p.Now.In(loc), readings)
+	tt, err := session.Schedule(p.Rules.Protocol, m.Dose.GivenAt.In(tf.Loc), p.Now.In(tf.Loc), readings)
 	if err != nil {
 		return l
 	}
 	slot := func(sl session.Slot) view.SlotRow {
 		missing := measureList(sl.Missing)
-		return view.SlotRow{Minute: sl.Minute, At: sl.At.In(loc).Format("15:04"), Measures: measureList(sl.Measures),
+		return view.SlotRow{Minute: sl.Minute, At: tf.Time(sl.At), Measures: measureList(sl.Measures),
 			Status: string(sl.Status), Missing: missing, Late: sl.Late}
 	}
 	for _, sl := range tt.Slots {
@@ -363,15 +364,15 @@ func withDefaults(form, def view.SessionForm) view.SessionForm {
 
 // endedView says, while the client is watched, when administration ended
 // or is taken to have ended, from which the minimum observation counts.
-func endedView(m store.MedicineSession, loc *time.Location) view.EndedView {
+func endedView(m store.MedicineSession, tf timefmt.Format) view.EndedView {
 	d := m.Dose
 	if d == nil || m.State != store.SessionDosed || m.Locked() {
 		return view.EndedView{}
 	}
 	adm := d.Administration()
-	adm.Started = adm.Started.In(loc)
+	adm.Started = adm.Started.In(tf.Loc)
 	if !adm.EndedAt.IsZero() {
-		adm.EndedAt = adm.EndedAt.In(loc)
+		adm.EndedAt = adm.EndedAt.In(tf.Loc)
 	}
 	_, text := adm.Ended()
 	noun := "Administration ended"

@@ -29,7 +29,6 @@ func (s *Server) notificationRoutes() []Route {
 // notificationsView loads the signed-in person's choices and calendar
 // address; back is the page the forms return to.
 func (s *Server) notificationsView(r *http.Request, back string) (view.NotificationsView, error) {
-	v := viewerOf(r.Context())
 	n, err := s.app.MyNotifications(r.Context(), s.actor(r))
 	if err != nil {
 		return view.NotificationsView{}, err
@@ -42,7 +41,7 @@ func (s *Server) notificationsView(r *http.Request, back string) (view.Notificat
 		Prompts: n.Prompts, Details: n.Details, Back: back, CanMail: s.app.CanMail(),
 		Feed: view.FeedView{URL: feed.URL, ForClient: n.ForClient, Back: back}}
 	if feed.URL != "" {
-		out.Feed.Created = view.When(feed.Created, v.Clinic.Location())
+		out.Feed.Created = view.When(feed.Created, s.timeFormat(r))
 	}
 	return out, nil
 }

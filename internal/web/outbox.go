@@ -50,13 +50,12 @@ func recipientWord(name string, reader bool) string {
 }
 
 func (s *Server) showOutbox(w http.ResponseWriter, r *http.Request) {
-	v := viewerOf(r.Context())
 	ob, err := s.app.Outbox(r.Context(), s.actor(r))
 	if err != nil {
 		s.failDenied(w, r, "outbox", "", err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	ov := view.OutboxView{Sending: ob.Sending, Readers: ob.Readers}
 	attempts := func(n int) string {
 		if n == 1 {
@@ -65,7 +64,7 @@ func (s *Server) showOutbox(w http.ResponseWriter, r *http.Request) {
 		return fmt.Sprintf("%d attempts", n)
 	}
 	for _, j := range ob.Waiting {
-		row := view.OutboxJobRow{ID: j.Job.ID, When: view.When(j.Job.RunAt, loc), What: mailWord(j.Job.Kind), To: recipientWord(j.To, j.Reader)}
+		row := view.OutboxJobRow{ID: j.Job.ID, When: view.When(j.Job.RunAt, tf), What: mailWord(j.Job.Kind), To: recipientWord(j.To, j.Reader)}
 		if j.Job.LastError != "" {
 			row.Attempts, row.Error = attempts(j.Job.Attempts), j.Job.LastError
 		}
@@ -75,12 +74,12 @@ func (s *Server) showOutbox(w http.ResponseWriter, r *http.Request) {
 		row := view.OutboxJobRow{ID: j.Job.ID, What: mailWord(j.Job.Kind), To: recipientWord(j.To, j.Reader),
 			Attempts: attempts(j.Job.Attempts), Error: j.Job.LastError}
 		if j.Job.FailedAt != nil {
-			row.When = view.When(*j.Job.FailedAt, loc)
+			row.When = view.When(*j.Job.FailedAt, tf)
 		}
 		ov.Failed = append(ov.Failed, row)
 	}
 	for _, m := range ob.Messages {
-		ov.Messages = append(ov.Messages, view.OutboxMessageRow{When: view.When(m.CreatedAt, loc), What: mailWord(m.Kind),
+		ov.Messages = append(ov.Messages, view.OutboxMessageRow{When: view.When(m.CreatedAt, tf), What: mailWord(m.Kind),
 			To: recipientWord(ob.Names[m.UserID], m.UserID == ""), Subject: m.Subject, Sent: m.Sent,
 			Text: strings.TrimSpace(m.Text), Attachment: m.Attachment})
 	}

@@ -18,18 +18,39 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.failDenied(w, r, "client_portal", v.P.ClientID, err)
 		return
 	}
-	loc := v.Clinic.Location()
-	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Looking: h.HasCourse && care.ReviewOpen(h.Course.State), Sessions: sessionRows(h.Upcoming, loc), FirstName: firstName(h.Client),
+	tf := s.timeFormat(r)
+	// A session that has begun is under way, not upcoming.
+	var begun, ahead []store.Appointment
+	for _, a := range h.Upcoming {
+		if a.StartsAt.After(s.now()) {
+			ahead = append(ahead, a)
+		} else {
+			begun = append(begun, a)
+		}
+	}
+	pv := view.PortalView{IntakeOpen: h.HasCourse && h.Course.State == care.Intake, Looking: h.HasCourse && care.ReviewOpen(h.Course.State),
+		Sessions: sessionRows(ahead, tf), UnderWay: sessionRows(begun, tf), FirstName: firstName(h.Client),
 		ClinicName: v.Clinic.Name, ClinicEmail: v.Clinic.ContactEmail, ClinicPhone: v.Clinic.ContactPhone,
-		Due:        dueRows(h.Due, loc, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID }),
+		Due:        dueRows(h.Due, tf, func(d practice.Due) string { return "/portal/measures/" + d.Instrument.ID }),
 		CrisisText: h.Crisis.Text, Crisis: crisisButtons(h.Crisis)}
-	for _, st := range consentStatuses(h.Documents, h.Signatures, loc) {
+	if h.HasCourse {
+		switch h.Course.State {
+		case care.Declined:
+			pv.Closed = view.PortalDeclined
+		case care.Completed:
+			pv.Closed = view.PortalCompleted
+			if h.Course.EndedAt != nil {
+				pv.EndedOn = tf.Date(*h.Course.EndedAt)
+			}
+		}
+	}
+	for _, st := range consentStatuses(h.Documents, h.Signatures, tf) {
 		if st.Required && st.Status != "signed" {
 			pv.Prep.ToSign = append(pv.Prep.ToSign, st.Title)
 		}
 	}
 	if h.Returned != nil {
-		pv.IntakeReturn = returnLine(*h.Returned, loc)
+		pv.IntakeReturn = returnLine(*h.Returned, tf)
 	}
 	for _, u := range h.Team {
 		pv.Team = append(pv.Team, u.Name+" ("+roleList(u.Roles)+")")
@@ -53,7 +74,7 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, names := log.Entries, log.Names
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	var rows []view.AccessRow
 	for _, e := range entries {
 		own := e.ActorID == v.P.UserID
@@ -67,7 +88,7 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		case own:
 			who = "You"
 		case who == "":
-			who = "Doorway"
+			who = "The clinic's system (automatic)"
 		}
 		what := describeEntry(e, v.P.UserID, names)
 		// A medicine-session screen refreshes itself every few seconds and
@@ -75,17 +96,17 @@ func (s *Server) showAccessLog(w http.ResponseWriter, r *http.Request) {
 		// than pushing everything else off the page.
 		if n := len(rows); n > 0 && rows[n-1].Who == who && rows[n-1].What == what {
 			rows[n-1].Times++
-			rows[n-1].Since = view.When(e.Time, loc)
+			rows[n-1].Since = view.When(e.Time, tf)
 			continue
 		}
 		if len(rows) == accessLogRows {
 			break
 		}
-		rows = append(rows, view.AccessRow{When: view.When(e.Time, loc), Who: who, What: what, Times: 1})
+		rows = append(rows, view.AccessRow{When: view.When(e.Time, tf), Who: who, What: what, Times: 1})
 	}
 	var emergency []view.EmergencyRow
 	for _, g := range log.Emergency {
-		emergency = append(emergency, view.EmergencyRow{Who: g.UserName, When: view.When(g.OpenedAt, loc), Until: g.ExpiresAt.In(loc).Format("3:04 PM"),
+		emergency = append(emergency, view.EmergencyRow{Who: g.UserName, When: view.When(g.OpenedAt, tf), Until: tf.Time(g.ExpiresAt),
 			Reason: g.Reason})
 	}
 	s.render(w, r, http.StatusOK, view.AccessLog(s.page(r, "Who has looked at your record", "/portal"), rows, emergency))

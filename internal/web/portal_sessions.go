@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"doorway/internal/care"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -18,11 +18,11 @@ import (
 
 // portalSessions lists the signed-in client's sessions from now on,
 // soonest first.
-func sessionRows(list []store.Appointment, loc *time.Location) []view.SessionRow {
+func sessionRows(list []store.Appointment, tf timefmt.Format) []view.SessionRow {
 	var rows []view.SessionRow
 	for _, a := range list {
 		rows = append(rows, view.SessionRow{Href: "/portal/sessions/" + a.ID, Kind: a.Kind.Label(),
-			When: a.StartsAt.In(loc).Format("Monday 2 January, 15:04")})
+			When: tf.DateTime(a.StartsAt)})
 	}
 	return rows
 }
@@ -43,11 +43,11 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 		s.failAppointment(w, r, id, err)
 		return
 	}
-	a, loc := p.Appointment, v.Clinic.Location()
-	pv := view.PortalSessionView{Heading: "Your " + lowerKind(a.Kind), Date: a.StartsAt.In(loc).Format("Monday 2 January 2006"),
-		Time: a.StartsAt.In(loc).Format("15:04") + " to " + a.EndsAt.In(loc).Format("15:04"),
+	a, tf := p.Appointment, s.timeFormat(r)
+	pv := view.PortalSessionView{Heading: "Your " + lowerKind(a.Kind), Date: tf.Date(a.StartsAt),
+		Time: tf.Time(a.StartsAt) + " to " + tf.Time(a.EndsAt),
 		// The zone's abbreviation (PST) reads better to a client than its name.
-		Zone: a.StartsAt.In(loc).Format("MST"),
+		Zone: tf.Zone(a.StartsAt),
 		Room: p.RoomName, Notes: a.NotesForClient, Cancelled: a.Status == store.StatusCancelled,
 		Past: a.EndsAt.Before(s.now())}
 	if pv.Room != "" {
@@ -60,8 +60,8 @@ func (s *Server) showPortalSession(w http.ResponseWriter, r *http.Request) {
 	if a.Kind == store.KindMedicine {
 		h := p.FastingHours
 		pv.Medicine = &view.MedicinePrep{FastingHours: hoursText(h),
-			FastFrom: care.StopEatingAt(a.StartsAt, h).In(loc).Format("15:04 on Monday 2 January"),
-			DryFrom:  care.SubstanceFreeFrom(a.StartsAt).In(loc).Format("15:04 on Monday 2 January")}
+			FastFrom: tf.Time(care.StopEatingAt(a.StartsAt, h)) + " on " + tf.Date(care.StopEatingAt(a.StartsAt, h)),
+			DryFrom:  tf.Time(care.SubstanceFreeFrom(a.StartsAt)) + " on " + tf.Date(care.SubstanceFreeFrom(a.StartsAt))}
 	}
 	s.render(w, r, http.StatusOK, view.PortalSession(s.page(r, pv.Heading, "/portal"), pv))
 }

@@ -22,7 +22,7 @@ func (s *Server) renderIntentions(w http.ResponseWriter, r *http.Request, status
 	}
 	iv := form
 	iv.HasCourse = pg.HasCourse
-	iv.Goals = goalRows(pg.Goals, pg.Latest, pg.StaffNames, viewerOf(r.Context()).Clinic.Location(), func(g store.Goal) bool { return g.AgreedByClientAt == nil })
+	iv.Goals = goalRows(pg.Goals, pg.Latest, pg.StaffNames, s.timeFormat(r), func(g store.Goal) bool { return g.AgreedByClientAt == nil })
 	p := s.page(r, "Intentions and goals", "/portal")
 	if notice != "" {
 		p.Flash, p.FlashKind = notice, "ok"

@@ -6,6 +6,7 @@ import (
 
 	"doorway/internal/care"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -41,12 +42,12 @@ func (s *Server) preparationRoutes() []Route {
 }
 
 // gateRows turns gates into the page's rows.
-func gateRows(gates []care.Gate, loc *time.Location) []view.GateRow {
+func gateRows(gates []care.Gate, tf timefmt.Format) []view.GateRow {
 	var out []view.GateRow
 	for _, g := range gates {
 		row := view.GateRow{ID: g.ID, Title: g.Title, Pass: g.Pass, Why: g.Why, Overridable: g.Overridable, Safety: g.Safety, Source: care.Source(g.ID)}
 		if g.Override != nil {
-			row.Override = fmt.Sprintf("%s, %s: %s", g.Override.By, view.When(g.Override.At, loc), g.Override.Reason)
+			row.Override = fmt.Sprintf("%s, %s: %s", g.Override.By, view.When(g.Override.At, tf), g.Override.Reason)
 		}
 		out = append(out, row)
 	}
@@ -73,7 +74,7 @@ func lowerFirst(s string) string {
 }
 
 // consentStatuses says where a client stands with each current document.
-func consentStatuses(docs []store.ConsentDocument, sigs []store.ConsentSignature, loc *time.Location) []view.ConsentStatus {
+func consentStatuses(docs []store.ConsentDocument, sigs []store.ConsentSignature, tf timefmt.Format) []view.ConsentStatus {
 	var out []view.ConsentStatus
 	for _, d := range docs {
 		st := view.ConsentStatus{Kind: d.Kind, Title: d.Title, Version: d.Version, Required: d.Required, Status: "unsigned",
@@ -95,12 +96,12 @@ func consentStatuses(docs []store.ConsentDocument, sigs []store.ConsentSignature
 		}
 		switch {
 		case current != nil:
-			st.Status, st.Text = "signed", fmt.Sprintf("Version %d signed as %q on %s.", d.Version, current.TypedName, view.When(current.SignedAt, loc))
+			st.Status, st.Text = "signed", fmt.Sprintf("Version %d signed as %q on %s.", d.Version, current.TypedName, view.When(current.SignedAt, tf))
 		case withdrawn != nil:
-			st.Status, st.Text = "withdrawn", fmt.Sprintf("Consent to version %d was withdrawn on %s.", d.Version, view.When(*withdrawn.WithdrawnAt, loc))
+			st.Status, st.Text = "withdrawn", fmt.Sprintf("Consent to version %d was withdrawn on %s.", d.Version, view.When(*withdrawn.WithdrawnAt, tf))
 		case older != nil:
 			st.Status, st.Text = "resign", fmt.Sprintf("Version %d has been published; version %d was signed on %s and must be signed again.",
-				d.Version, older.Version, view.When(older.SignedAt, loc))
+				d.Version, older.Version, view.When(older.SignedAt, tf))
 		}
 		out = append(out, st)
 	}
@@ -109,7 +110,7 @@ func consentStatuses(docs []store.ConsentDocument, sigs []store.ConsentSignature
 
 // goalRows lays out goals, with the latest score against each target.
 // canAgree says whether the viewer may agree to one still waiting on them.
-func goalRows(goals []store.Goal, latest map[string]int, names map[string]string, loc *time.Location, canAgree func(store.Goal) bool) []view.GoalRow {
+func goalRows(goals []store.Goal, latest map[string]int, names map[string]string, tf timefmt.Format, canAgree func(store.Goal) bool) []view.GoalRow {
 	var out []view.GoalRow
 	for _, g := range goals {
 		row := view.GoalRow{ID: g.ID, Kind: g.Kind, Text: g.Text, CanAgree: canAgree(g)}
@@ -125,10 +126,10 @@ func goalRows(goals []store.Goal, latest map[string]int, names map[string]string
 			}
 		}
 		if g.AgreedByClientAt != nil {
-			row.ByClient = "on " + view.When(*g.AgreedByClientAt, loc)
+			row.ByClient = "on " + view.When(*g.AgreedByClientAt, tf)
 		}
 		if g.AgreedByTherapistAt != nil {
-			row.ByTeam = names[g.AgreedByTherapist] + " on " + view.When(*g.AgreedByTherapistAt, loc)
+			row.ByTeam = names[g.AgreedByTherapist] + " on " + view.When(*g.AgreedByTherapistAt, tf)
 		}
 		row.Status = g.Status
 		if g.StatusAt != nil && (g.Status == store.GoalAchieved || g.Status == store.GoalDropped) {
@@ -136,7 +137,7 @@ func goalRows(goals []store.Goal, latest map[string]int, names map[string]string
 			if g.Status == store.GoalDropped {
 				verb = "Dropped"
 			}
-			row.StatusText = fmt.Sprintf("%s on %s, marked by %s.", verb, dateText(*g.StatusAt, loc), names[g.StatusBy])
+			row.StatusText = fmt.Sprintf("%s on %s, marked by %s.", verb, dateText(*g.StatusAt, tf), names[g.StatusBy])
 		}
 		out = append(out, row)
 	}

@@ -19,14 +19,18 @@ func (s *Server) showProgress(w http.ResponseWriter, r *http.Request) {
 		s.failClient(w, r, v.P.ClientID, err)
 		return
 	}
-	loc := v.Clinic.Location()
+	tf := s.timeFormat(r)
 	var pv view.ProgressView
 	for _, h := range hs {
 		in := h.Instrument
-		p := view.ProgressChart{ShortTitle: in.ShortTitle, Title: in.Title, Chart: chartOf(h, loc).Layout(560, 250)}
+		// A cut-off line means something to the care team, not to the
+		// client reading their own chart: it is not drawn here.
+		ch := chartOf(h, tf)
+		ch.Cutoff = 0
+		p := view.ProgressChart{ShortTitle: PlainInstrumentName(in), Title: in.Title, Chart: ch.Layout(560, 250)}
 		var desc []string
 		for _, rsp := range h.Responses {
-			row := view.ScoreRow{When: dateText(rsp.CompletedAt, loc), Total: scoreNumber(rsp), Band: orDashText(bandLabel(in, rsp))}
+			row := view.ScoreRow{When: dateText(rsp.CompletedAt, tf), Total: scoreNumber(rsp), Band: orDashText(bandLabel(in, rsp))}
 			p.Rows = append(p.Rows, row)
 			desc = append(desc, row.When+": "+row.Total)
 		}

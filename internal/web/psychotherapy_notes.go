@@ -27,13 +27,13 @@ func (s *Server) renderProcessNotes(w http.ResponseWriter, r *http.Request, stat
 		s.failClient(w, r, id, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	c := pn.Client
 	v := view.ProcessNotesView{ClientID: c.ID, ClientName: c.DisplayName(), Body: body, Errors: errs}
 	for _, n := range pn.Notes {
-		row := view.ProcessNoteRow{Href: processNotesPath(c.ID) + "/" + n.ID, Written: view.When(n.CreatedAt, loc), Preview: preview(n.Body)}
+		row := view.ProcessNoteRow{Href: processNotesPath(c.ID) + "/" + n.ID, Written: view.When(n.CreatedAt, tf), Preview: preview(n.Body)}
 		if !n.UpdatedAt.Equal(n.CreatedAt) {
-			row.Changed = view.When(n.UpdatedAt, loc)
+			row.Changed = view.When(n.UpdatedAt, tf)
 		}
 		v.Notes = append(v.Notes, row)
 	}
@@ -78,10 +78,10 @@ func (s *Server) showProcessNote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderProcessNote(w http.ResponseWriter, r *http.Request, status int, c store.Client, n store.PsychotherapyNote, errs view.FieldErrors, notice string) {
-	loc := viewerOf(r.Context()).Clinic.Location()
-	v := view.ProcessNoteView{ClientID: c.ID, ClientName: c.DisplayName(), ID: n.ID, Written: view.When(n.CreatedAt, loc), Body: n.Body, Errors: errs}
+	tf := s.timeFormat(r)
+	v := view.ProcessNoteView{ClientID: c.ID, ClientName: c.DisplayName(), ID: n.ID, Written: view.When(n.CreatedAt, tf), Body: n.Body, Errors: errs}
 	if !n.UpdatedAt.Equal(n.CreatedAt) {
-		v.Changed = view.When(n.UpdatedAt, loc)
+		v.Changed = view.When(n.UpdatedAt, tf)
 	}
 	p := s.page(r, "Psychotherapy note", "/caseload")
 	if notice != "" {

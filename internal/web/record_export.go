@@ -11,6 +11,7 @@ import (
 	"doorway/internal/measures"
 	"doorway/internal/practice"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) downloadRecordPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := export.BookPDF(&buf, recordBook(rec, s.cfg.Demo || v.Clinic.Demo)); err != nil {
+	if err := export.BookPDF(&buf, recordBook(rec, s.timeFormat(r), s.cfg.Demo || v.Clinic.Demo)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -80,12 +81,11 @@ func (s *Server) downloadRecordFHIR(w http.ResponseWriter, r *http.Request) {
 
 // recordBook words a client's record for the PDF: a part for each kind of
 // record, each saying when there is nothing of its kind.
-func recordBook(rec practice.RecordExport, demo bool) export.Book {
-	loc := rec.Clinic.Location()
+func recordBook(rec practice.RecordExport, tf timefmt.Format, demo bool) export.Book {
 	cl := rec.Client
-	when := func(t time.Time) string { return view.When(t, loc) }
-	day := func(t time.Time) string { return dateText(t, loc) }
-	clock := func(t time.Time) string { return t.In(loc).Format("3:04 PM") }
+	when := func(t time.Time) string { return view.When(t, tf) }
+	day := func(t time.Time) string { return dateText(t, tf) }
+	clock := func(t time.Time) string { return tf.Time(t) }
 	name := func(id string) string {
 		if n := rec.StaffNames[id]; n != "" {
 			return n
@@ -176,7 +176,7 @@ func recordBook(rec practice.RecordExport, demo bool) export.Book {
 	if len(rec.Appointments) > 0 {
 		t := &export.Table{Head: []string{"Date", "Session", "Status"}, Cols: []float64{0, 190, 340}}
 		for _, ap := range rec.Appointments {
-			t.Rows = append(t.Rows, export.TableRow{Cells: []string{ap.StartsAt.In(loc).Format("Jan 2, 2006 3:04 PM"), ap.Kind.Label(), ap.Status}})
+			t.Rows = append(t.Rows, export.TableRow{Cells: []string{tf.DateTime(ap.StartsAt), ap.Kind.Label(), ap.Status}})
 		}
 		sessions = append(sessions, export.Section{Title: "Booked sessions", Table: t})
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -19,8 +20,9 @@ func (s *Server) page(r *http.Request, title, current string) view.Page {
 	}
 	p.UserName = v.User.Name
 	p.ClinicName = v.Clinic.Name
+	section := navSection(current, r.URL.Path)
 	for _, n := range navFor(v.P) {
-		n.Current = n.Href == current
+		n.Current = n.Href == section
 		p.Nav = append(p.Nav, n)
 	}
 	return p
@@ -65,4 +67,26 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	if err := c.Render(r.Context(), w); err != nil {
 		s.log.Error("render", "request_id", requestID(r.Context()), "err", err)
 	}
+}
+
+// navSection is the navigation link a page belongs to, so the bar shows
+// where the reader is: the page's own link when it has one, else the
+// section its path lies in (a client's chart, course or session belongs to
+// the caseload; a booking to the schedule; an admin page to its list).
+func navSection(current, path string) string {
+	if current != "" {
+		return current
+	}
+	for _, s := range []struct{ prefix, href string }{
+		{"/clients/", "/caseload"}, {"/caseload", "/caseload"},
+		{"/schedule", "/schedule"}, {"/inquiries", "/inquiries"},
+		{"/admin/audit", "/admin/audit"}, {"/admin/outbox", "/admin/outbox"}, {"/admin/outcomes", "/admin/outcomes"},
+		{"/admin/staff", "/admin/staff"}, {"/admin/", "/admin/settings"},
+		{"/portal", "/portal"}, {"/account", "/account"},
+	} {
+		if strings.HasPrefix(path, s.prefix) {
+			return s.href
+		}
+	}
+	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -38,12 +39,12 @@ func (s *Server) scheduleRoutes() []Route {
 }
 
 // span is "10:00–13:00" in the clinic's zone.
-func span(a store.Appointment, loc *time.Location) string {
-	return clockSpan(a.StartsAt, a.EndsAt, loc)
+func span(a store.Appointment, tf timefmt.Format) string {
+	return clockSpan(a.StartsAt, a.EndsAt, tf)
 }
 
-func clockSpan(from, to time.Time, loc *time.Location) string {
-	return from.In(loc).Format("15:04") + "–" + to.In(loc).Format("15:04")
+func clockSpan(from, to time.Time, tf timefmt.Format) string {
+	return tf.Time(from) + "–" + tf.Time(to)
 }
 
 func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
@@ -71,10 +72,10 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 	case practice.ScheduleClient:
 		heading = "Sessions: " + wk.Client.DisplayName()
 	}
-	loc := a.Location()
+	tf := s.timeFormat(r)
 	now := s.now()
-	sv := view.ScheduleView{Heading: heading, Week: wk.Monday.String(), Zone: loc.String(), IsAdmin: a.P.Has(access.Admin),
-		Range:    wk.Monday.Start(loc).Format("2 January") + " – " + wk.Monday.AddDays(6).Start(loc).Format("2 January 2006"),
+	sv := view.ScheduleView{Heading: heading, Week: wk.Monday.String(), Zone: tf.Loc.String(), IsAdmin: a.P.Has(access.Admin),
+		Range:    tf.Short(wk.Monday.Start(tf.Loc)) + " – " + tf.Date(wk.Monday.AddDays(6).Start(tf.Loc)),
 		BookHref: "/schedule/new"}
 	if wk.Of.Kind == practice.ScheduleClient {
 		sv.BookHref += "?client=" + url.QueryEscape(wk.Client.ID)
@@ -82,7 +83,7 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 	weekQuery := func(d calendar.Day) string {
 		return url.Values{"of": {of}, "week": {d.String()}}.Encode()
 	}
-	sv.PrevWeek, sv.NextWeek, sv.ThisWeek = weekQuery(wk.Monday.AddDays(-7)), weekQuery(wk.Monday.AddDays(7)), weekQuery(calendar.Of(now, loc).Monday())
+	sv.PrevWeek, sv.NextWeek, sv.ThisWeek = weekQuery(wk.Monday.AddDays(-7)), weekQuery(wk.Monday.AddDays(7)), weekQuery(calendar.Of(now, tf.Loc).Monday())
 	sv.Of = append(sv.Of, view.Option{Value: "all", Label: "Everyone", Selected: of == "all"})
 	for _, u := range wk.Clinicians {
 		sv.Of = append(sv.Of, view.Option{Value: "staff:" + u.ID, Label: u.Name, Selected: of == "staff:"+u.ID})
@@ -93,15 +94,15 @@ func (s *Server) showSchedule(w http.ResponseWriter, r *http.Request) {
 	if wk.Of.Kind == practice.ScheduleClient {
 		sv.Of = append(sv.Of, view.Option{Value: of, Label: wk.Client.DisplayName(), Selected: true})
 	}
-	today := calendar.Of(now, loc)
+	today := calendar.Of(now, tf.Loc)
 	for i := range 7 {
 		d := wk.Monday.AddDays(i)
-		day := view.ScheduleDay{ID: "day-" + d.String(), Heading: d.Start(loc).Format("Monday 2 January"), Today: d == today}
+		day := view.ScheduleDay{ID: "day-" + d.String(), Heading: tf.DayMonth(d.Start(tf.Loc)), Today: d == today}
 		for _, sl := range wk.Slots {
-			if calendar.Of(sl.StartsAt, loc) != d {
+			if calendar.Of(sl.StartsAt, tf.Loc) != d {
 				continue
 			}
-			it := view.ScheduleItem{Time: clockSpan(sl.StartsAt, sl.EndsAt, loc), Kind: sl.Kind.Label(), Cancelled: sl.Cancelled,
+			it := view.ScheduleItem{Time: clockSpan(sl.StartsAt, sl.EndsAt, tf), Kind: sl.Kind.Label(), Cancelled: sl.Cancelled,
 				Room: sl.Room, Staff: strings.Join(sl.Staff, ", "), Hidden: sl.Hidden}
 			for _, c := range sl.Clients {
 				it.Clients = append(it.Clients, view.ClientLink{ID: c.ID, Name: c.DisplayName()})
@@ -205,16 +206,16 @@ func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
-	appt, loc := pg.Appointment, a.Location()
+	appt, tf := pg.Appointment, s.timeFormat(r)
 	av := view.AppointmentView{ID: appt.ID, Kind: appt.Kind.Label(), Room: pg.Room, Staff: pg.Staff,
 		Notes: appt.NotesForClient, Status: appt.Status, Reason: reason, Errors: errs,
-		When:      appt.StartsAt.In(loc).Format("Monday 2 January 2006") + ", " + span(appt, loc) + " (" + loc.String() + ")",
+		When:      tf.Date(appt.StartsAt) + ", " + span(appt, tf) + " (" + tf.Loc.String() + ")",
 		CanCancel: pg.CanCancel}
 	for _, c := range pg.Clients {
 		av.Clients = append(av.Clients, view.ClientLink{ID: c.ID, Name: c.DisplayName()})
 	}
 	if appt.CancelledAt != nil {
-		av.CancelledBy, av.CancelledAt, av.CancelReason = pg.CancelledBy, view.When(*appt.CancelledAt, loc), appt.CancelReason
+		av.CancelledBy, av.CancelledAt, av.CancelReason = pg.CancelledBy, view.When(*appt.CancelledAt, tf), appt.CancelReason
 	}
 	// Each client of a medicine session links to their record of it
 	// (sessionPath and recordState are the record's, medicine_session.go).

@@ -10,6 +10,7 @@ import (
 
 	"doorway/internal/auth"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // orderForm is a valid dosing order as the form posts it.
@@ -223,8 +224,8 @@ func TestClientSeesOnlyTheirOwnSessions(t *testing.T) {
 	loc := f.clinic.Location()
 	day := f.schedule.startA.In(loc)
 	for _, want := range []string{"Your medicine session", "Cedar Room", "Staff assigned", "Bring warm socks.",
-		"Stop eating at 06:00 on " + day.Format("Monday 2 January"), "4 hours before",
-		"No alcohol or other drugs from 10:00 on " + day.AddDate(0, 0, -1).Format("Monday 2 January"), "Do not drive"} {
+		"Stop eating at 06:00 on " + timefmt.New(loc, "").Date(day), "4 hours before",
+		"No alcohol or other drugs from 10:00 on " + timefmt.New(loc, "").Date(day.AddDate(0, 0, -1)), "Do not drive"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("client's session page lacks %q", want)
 		}
@@ -262,14 +263,14 @@ func TestCalendarWeekAcrossAMidnightClockChange(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("the week: %d", rec.Code)
 	}
-	if n := strings.Count(body, "Saturday 7 March"); n != 1 {
+	if n := strings.Count(body, "Sat 7 Mar"); n != 1 {
 		t.Errorf("Saturday 7 March is headed %d times", n)
 	}
 	sun := strings.Index(body, `id="day-2026-03-08"`)
-	if sun < 0 || !strings.Contains(body[sun:], "Sunday 8 March") || !strings.Contains(body[sun:], "/schedule/"+appt.ID) {
+	if sun < 0 || !strings.Contains(body[sun:], "Sun 8 Mar") || !strings.Contains(body[sun:], "/schedule/"+appt.ID) {
 		t.Errorf("the Sunday, or its 10:00 session, is missing from the week")
 	}
-	if !strings.Contains(body, "2 March – 8 March 2026") {
+	if !strings.Contains(body, "2 Mar – Sun 8 Mar 2026") {
 		t.Errorf("the week's range is not Monday 2 to Sunday 8 March")
 	}
 }

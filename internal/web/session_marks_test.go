@@ -1,6 +1,7 @@
 package web
 
 import (
+	"doorway/internal/timefmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestTrendChartMarksMedicineSessions(t *testing.T) {
 	if strings.Contains(after, "(none recorded yet)") {
 		t.Error("the legend still says no sessions are recorded")
 	}
-	if day := dateText(f.now, f.clinic.Location()); !strings.Contains(after, "Medicine sessions: "+day+".") {
+	if day := dateText(f.now, timefmt.New(f.clinic.Location(), "")); !strings.Contains(after, "Medicine sessions: "+day+".") {
 		t.Errorf("the chart's description does not name the session on %s", day)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) showSessionPDF(w http.ResponseWriter, r *http.Request) {
 		s.failSession(w, r, err)
 		return
 	}
-	pdf, err := export.RecordPDF(sessionRecordDoc(p, v.Clinic, s.now(), s.cfg.Demo || v.Clinic.Demo))
+	pdf, err := export.RecordPDF(sessionRecordDoc(p, v.Clinic, s.timeFormat(r), s.now(), s.cfg.Demo || v.Clinic.Demo))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -42,12 +43,11 @@ func (s *Server) showSessionPDF(w http.ResponseWriter, r *http.Request) {
 
 // sessionRecordDoc words a record for the PDF; p.Order is the order the
 // dose was checked against.
-func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Time, demo bool) export.Record {
-	loc := clinic.Location()
+func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, tf timefmt.Format, now time.Time, demo bool) export.Record {
 	rec, m := p.Record, p.Session()
 	order, hasOrder := p.Order, p.HasOrder
-	clock := func(t time.Time) string { return t.In(loc).Format("3:04 PM") }
-	when := func(t time.Time) string { return view.When(t, loc) }
+	clock := func(t time.Time) string { return tf.Time(t) }
+	when := func(t time.Time) string { return view.When(t, tf) }
 	name := func(id string) string {
 		if n := p.Staff[id].Name; n != "" {
 			return n
@@ -84,7 +84,7 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Tim
 		return strings.Join(parts, ", ")
 	}
 
-	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: p.Client.DisplayName(), Generated: now, Demo: demo}
+	doc := export.Record{Title: "Medicine session record", ClinicName: clinic.Name, ClientName: p.Client.DisplayName(), Generated: now, Demo: demo, Draft: !m.Locked()}
 	if p.Client.DateOfBirth != "" {
 		doc.Facts = append(doc.Facts, "Date of birth "+p.Client.DateOfBirth)
 	}
@@ -100,8 +100,8 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, now time.Tim
 		signed = "Signed by " + name(m.SignedBy) + ", " + when(*m.SignedAt) + "; locked " + when(*m.LockedAt) + "."
 	}
 	doc.Sections = append(doc.Sections, export.Section{Title: "Session", Pairs: []export.Figure{
-		fig("Date", p.Appointment.StartsAt.In(loc).Format("Monday, January 2, 2006")+", booked "+span(p.Appointment, loc)),
-		fig("Course", "Started "+dateText(p.Course.StartedAt, loc)+"; now "+strings.ToLower(p.Course.State.Label())),
+		fig("Date", tf.Date(p.Appointment.StartsAt)+", booked "+span(p.Appointment, tf)),
+		fig("Course", "Started "+dateText(p.Course.StartedAt, tf)+"; now "+strings.ToLower(p.Course.State.Label())),
 		fig("Record opened", when(m.StartedAt)+" by "+name(m.StartedBy)),
 		fig("State", state),
 		fig("Signature", signed),

@@ -13,6 +13,7 @@ import (
 
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // pdfText is the text of a PDF as pdftotext (poppler) reads it, in reading
@@ -131,7 +132,7 @@ func TestSessionRecordPDF(t *testing.T) {
 		// 0.50 mg/kg × 80.0 kg = 40 mg, IM, against order version 1.
 		"Version 1 0.50 mg/kg",
 		"Intramuscular (ketamine)", "40 mg", "0.50 mg/kg at 80 kg, weighed today", "KX-2291",
-		"Given " + at(0).In(loc).Format("Jan 2, 2006 3:04 PM MST") + " by Staff assigned",
+		"Given " + timefmt.New(loc, "").DateTime(at(0)) + " by Staff assigned",
 		"Companion Jo Rivera, (541) 555-0100", "To meet the grief with kindness.",
 		"Pre-dose vital signs 128/82 mmHg, heart rate 72, SpO2 98%",
 		"Override: Baseline measures GAD-7 done on paper last week.",

@@ -12,6 +12,7 @@ import (
 
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 const rulesPath = "/admin/session-rules"
@@ -64,10 +65,10 @@ func TestSessionRulesPageShowsDefaultsAndSources(t *testing.T) {
 		t.Fatalf("admin: %d", rec.Code)
 	}
 	for _, want := range []string{
-		`name="session.alerts.bp_sustained"`, `value="180/110"`, "Default 180/110 mmHg. On two readings minutes apart. CLINICAL.md §3 [S R36, C].",
-		"Default 140/90 mmHg. CLINICAL.md §3 [S R8].", "Default 180/100 mmHg. CLINICAL.md §3 [V R12].",
-		"Default 120 min. CLINICAL.md §3, the esketamine rule [V R3].",
-		"CLINICAL.md §2: 56 or 84 mg in 28 mg devices [V R9].", "Default 0.75 mg/kg",
+		`name="session.alerts.bp_sustained"`, `value="180/110"`, "Default 180/110 mmHg. On two readings minutes apart. Doorway&#39;s clinical defaults (esketamine monitoring practice reported by clinicians; common practice).",
+		"Default 140/90 mmHg. Doorway&#39;s clinical defaults (Spravato monitoring protocol summary).", "Default 180/100 mmHg. Doorway&#39;s clinical defaults (Swiss ketamine label, Swissmedic, reg. 67199).",
+		"Default 120 min. Doorway&#39;s clinical defaults, the esketamine rule (Spravato prescribing information, Janssen).",
+		"Doorway&#39;s clinical defaults: 56 or 84 mg in 28 mg devices (Spravato product information, MIMS).", "Default 0.75 mg/kg",
 		"minutes 0, 15, 30, 40, 45, 60, each with blood pressure, heart rate, SpO2",
 		`name="point_minute_5" type="text" inputmode="numeric" autocomplete="off" value="60"`,
 		`name="restore" value="alerts"`,
@@ -316,7 +317,7 @@ func TestPortalMedicineSessionPreparation(t *testing.T) {
 	body := page()
 	for _, want := range []string{"What to bring", "Your companion", "phone number", "Comfortable, loose clothes",
 		"An eye mask and music, if you like them.", "From your care team", "Bring warm socks.",
-		"Pause stimulants on the day", "No alcohol or other drugs from 10:00 on " + day.AddDate(0, 0, -1).Format("Monday 2 January"),
+		"Pause stimulants on the day", "No alcohol or other drugs from 10:00 on " + timefmt.New(f.clinic.Location(), "").Date(day.AddDate(0, 0, -1)),
 		"Do not drive</strong>, cycle or operate machinery until the next day"} {
 		if !strings.Contains(body, htmlEscape(want)) && !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
@@ -329,7 +330,7 @@ func TestPortalMedicineSessionPreparation(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		want := "Stop eating at " + clock + " on " + day.Format("Monday 2 January") + "</strong>, " + hours + " hours before"
+		want := "Stop eating at " + clock + " on " + timefmt.New(f.clinic.Location(), "").Date(day) + "</strong>, " + hours + " hours before"
 		if body := page(); !strings.Contains(body, want) {
 			t.Errorf("fasting %s h: the page lacks %q", hours, want)
 		}

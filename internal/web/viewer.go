@@ -8,6 +8,7 @@ import (
 	"doorway/internal/access"
 	"doorway/internal/practice"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // viewer is who is making a request: nobody, or a signed-in user whose
@@ -24,6 +25,26 @@ type viewer struct {
 	MustEnrol bool
 	// actor is the use cases' view of the viewer, made once per request.
 	actor *practice.Actor
+	// tf is how the clinic writes times, read once per request (timeFormat).
+	tf *timefmt.Format
+}
+
+// timeFormat is how the viewer's clinic writes dates and times: its zone,
+// one date format and its clock. Every time a page or PDF shows goes
+// through it (README, Architecture: page conventions).
+func (s *Server) timeFormat(r *http.Request) timefmt.Format {
+	v := viewerOf(r.Context())
+	if v.tf != nil {
+		return *v.tf
+	}
+	var tf timefmt.Format
+	if v.signedIn() {
+		tf = s.app.TimeFormat(r.Context(), s.actor(r))
+	} else {
+		tf = timefmt.New(v.Clinic.Location(), "")
+	}
+	v.tf = &tf
+	return tf
 }
 
 func (v *viewer) signedIn() bool { return v != nil && v.P.Kind != access.Anonymous && !v.PendingMFA }

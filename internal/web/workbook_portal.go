@@ -74,7 +74,7 @@ func (s *Server) renderPortalChapter(w http.ResponseWriter, r *http.Request, sta
 		s.fail(w, r, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	v := view.PortalChapterView{Number: ch.Number, Title: ch.Title, Reading: ch.Reading, Practice: practiceView(ch.Practice),
 		Answer: "/portal/workbook/answers", Share: "/portal/workbook/share",
 		Prev: chapterLink(ch.Number-1, portalChapterPath(ch.Number-1)), Next: chapterLink(ch.Number+1, portalChapterPath(ch.Number+1))}
@@ -82,7 +82,7 @@ func (s *Server) renderPortalChapter(w http.ResponseWriter, r *http.Request, sta
 		ans, answered := ch.Answers[p.ID]
 		f := view.PromptForm{ID: p.ID, Number: i + 1, Text: p.Text, Body: ans.Body, Answered: answered, Shared: answered && ans.SharedAt != nil}
 		if d, ok := ch.Drafts[p.ID]; ok && d.Body != "" && d.Body != f.Body {
-			f.Body, f.Restored = d.Body, "Your unsaved words from "+view.When(d.UpdatedAt, loc)+" are back."
+			f.Body, f.Restored = d.Body, "Your unsaved words from "+view.When(d.UpdatedAt, tf)+" are back."
 		}
 		if p.ID == cp.promptID {
 			f.Notice = promptNotices[cp.done]
@@ -168,11 +168,11 @@ func (s *Server) showSharedWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	loc := viewerOf(r.Context()).Clinic.Location()
+	tf := s.timeFormat(r)
 	v := view.SharedWorkbookView{ClientID: c.ID, ClientName: c.DisplayName()}
 	for _, a := range answers {
 		v.Answers = append(v.Answers, view.SharedAnswerView{Chapter: chapterLink(a.Prompt.Chapter, "").Title, Prompt: a.Prompt.Text,
-			When: view.When(a.Answer.UpdatedAt, loc), Body: paragraphs(a.Answer.Body)})
+			When: view.When(a.Answer.UpdatedAt, tf), Body: paragraphs(a.Answer.Body)})
 	}
 	s.render(w, r, http.StatusOK, view.SharedWorkbook(s.page(r, "Shared workbook: "+c.DisplayName(), "/caseload"), v))
 }

@@ -763,7 +763,7 @@ func dosingForm(v DosingView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "</div><div class=\"actions\"><button type=\"submit\">Save the order</button></div></form><h3>The routes, for reference</h3><p class=\"muted small\">From the clinical reference (CLINICAL.md §2). Bioavailability is for information only: no dose is calculated from it.</p><ul class=\"plain route-facts\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "</div><div class=\"actions\"><button type=\"submit\">Save the order</button></div></form><h3>The routes, for reference</h3><p class=\"muted small\">From the published labels and studies behind Doorway's clinical defaults. Bioavailability is for information only: no dose is calculated from it.</p><ul class=\"plain route-facts\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

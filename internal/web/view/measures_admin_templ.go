@@ -313,7 +313,7 @@ func MeasureSettings(p Page, f MeasureSettingsForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, ". Once you set your own, a button shows only a number you set here, so a clinic outside the US never shows a US number by mistake (for example UK: call 999, or 116 123; EU: 112). Leave a number empty for no button. CLINICAL.md §3.</p><div class=\"grid\"><div><label for=\"crisis_call\">Crisis line to call</label> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, ". Once you set your own, a button shows only a number you set here, so a clinic outside the US never shows a US number by mistake (for example UK: call 999, or 116 123; EU: 112). Leave a number empty for no button.</p><div class=\"grid\"><div><label for=\"crisis_call\">Crisis line to call</label> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -501,7 +501,7 @@ func MeasureSettings(p Page, f MeasureSettingsForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "</div><fieldset><legend>Questionnaires that need the clinic's say-so</legend><p class=\"small\">These ship switched off. Their terms for electronic use are restrictive or unconfirmed (see INSTRUMENTS.md §4.1 and §5, and CLINICAL.md §4), so a clinic switches them on only when it may use them.</p><label class=\"check\"><input type=\"checkbox\" name=\"qids\" value=\"1\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "</div><fieldset><legend>Questionnaires that need the clinic's say-so</legend><p class=\"small\">These ship switched off. Their terms for electronic use are restrictive or unconfirmed (the C-SSRS from the Columbia Lighthouse Project; the QIDS-SR16 from its copyright holder), so a clinic switches them on only when it may use them.</p><label class=\"check\"><input type=\"checkbox\" name=\"qids\" value=\"1\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1797,9 +1797,9 @@ func Trends(p Page, t TrendsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var104 string
-						templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(t.Source)
+						templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(plainSource(t.Source))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `measures_chart.templ`, Line: 235, Col: 40}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `measures_chart.templ`, Line: 235, Col: 53}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var104))
 						if templ_7745c5c3_Err != nil {

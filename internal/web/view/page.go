@@ -55,6 +55,9 @@ type Head struct {
 // CSS is the stylesheet's content-hashed URL.
 func CSS() string { return static.URL("app.css") }
 
+// Favicon is the site's icon: a doorway in the sage of the pages.
+func Favicon() string { return static.URL("favicon.svg") }
+
 // FieldErrors maps a form field name to its message.
 type FieldErrors map[string]string
 

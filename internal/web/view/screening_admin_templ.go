@@ -65,7 +65,7 @@ func ScreeningSettings(p Page, f ScreeningSettingsForm) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"small\"><a href=\"/admin/settings\">← Clinic settings</a></p><h1>Screening and gates</h1><p>The numbers screening and the course gates use. Each starts at the default from CLINICAL.md or DESIGN.md, shown with its source below the field. Leave a field empty to follow the default. A change applies to every screening and course page from the next time it is opened; decisions already recorded keep the dates they were given.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"small\"><a href=\"/admin/settings\">← Clinic settings</a></p><h1>Screening and gates</h1><p>The numbers screening and the course gates use. Each starts at Doorway's default, shown with its published source below the field. Leave a field empty to follow the default. A change applies to every screening and course page from the next time it is opened; decisions already recorded keep the dates they were given.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -371,9 +371,9 @@ func ScreeningSettings(p Page, f ScreeningSettingsForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var19 string
-				templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(t.Source)
+				templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(plainSource(t.Source))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `screening_admin.templ`, Line: 64, Col: 31}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `screening_admin.templ`, Line: 64, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 				if templ_7745c5c3_Err != nil {
@@ -498,7 +498,7 @@ func ScreeningSettings(p Page, f ScreeningSettingsForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "Tick none to require no baseline. Source: DESIGN.md §3.</p></fieldset><div class=\"actions\"><button type=\"submit\">Save screening and gate settings</button></div></form><section class=\"card mt\" aria-labelledby=\"session-lines-h\"><h2 id=\"session-lines-h\">Pre-dose lines from the medicine-session rules</h2><p class=\"small\">The pre-dose gates read these from the clinic's medicine-session rules, where they are set, so each number lives in one place.</p><ul>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "Tick none to require no baseline. Source: Doorway's clinical defaults.</p></fieldset><div class=\"actions\"><button type=\"submit\">Save screening and gate settings</button></div></form><section class=\"card mt\" aria-labelledby=\"session-lines-h\"><h2 id=\"session-lines-h\">Pre-dose lines from the medicine-session rules</h2><p class=\"small\">The pre-dose gates read these from the clinic's medicine-session rules, where they are set, so each number lives in one place.</p><ul>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
