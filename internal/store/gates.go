@@ -244,17 +244,16 @@ func (t *Tx) SafetyGateFacts(ctx context.Context, clinicID, clientID string) ([]
 	var flags []care.SafetyFlag
 	var flagIDs []string
 	var highs []time.Time
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var which int
 		var id, instrument, kind, reason string
 		var at time.Time
 		if err := rows.Scan(&which, &id, &instrument, &kind, &reason, &at); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return err
 		}
 		if which == 2 {
 			highs = append(highs, at.UTC())
-			continue
+			return nil
 		}
 		name := instrument
 		if in, ok := measures.ByID(instrument); ok {
@@ -262,9 +261,9 @@ func (t *Tx) SafetyGateFacts(ctx context.Context, clinicID, clientID string) ([]
 		}
 		flags = append(flags, care.SafetyFlag{Instrument: name, Kind: kind, Reason: reason, RaisedAt: at.UTC()})
 		flagIDs = append(flagIDs, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	// Opened once the rows are closed: a key may have to be read.
