@@ -156,19 +156,11 @@ func (t *Tx) CurrentConsentDocuments(ctx context.Context, clinicID string) ([]Co
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []ConsentDocument
-	for rows.Next() {
-		d, err := scanConsentDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	if len(out) == 0 && rows.Err() == nil {
+	out, err := scanAll(rows, func(d *ConsentDocument) (err error) { *d, err = scanConsentDoc(rows); return err })
+	if err == nil && len(out) == 0 {
 		return defaultConsents(clinicID), nil
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // CurrentConsentDocument is the newest version of one kind.
@@ -335,22 +327,22 @@ func (t *Tx) careSignaturesByClient(ctx context.Context, where string, args ...a
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string][]care.Signature{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var client string
 		var s care.Signature
 		var withdrawn sql.NullTime
 		if err := rows.Scan(&client, &s.ID, &s.DocumentID, &s.Version, &s.At, &withdrawn); err != nil {
-			return nil, err
+			return err
 		}
 		s.At, s.Withdrawn = s.At.UTC(), withdrawn.Valid
 		if withdrawn.Valid {
 			s.WithdrawnAt = withdrawn.Time.UTC()
 		}
 		out[client] = append(out[client], s)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ConsentSignatures lists every signature a client has given, oldest first,
@@ -407,15 +399,15 @@ func (t *Tx) SignatureCounts(ctx context.Context, clinicID string) (map[string]i
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

@@ -282,16 +282,16 @@ func (t *Tx) prescriberSet(ctx context.Context, clinicID string) (map[string]boo
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = true
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // existsBool reads an EXISTS column: a boolean on PostgreSQL and an integer
@@ -318,23 +318,23 @@ func (t *Tx) gateDecisions(ctx context.Context, clinicID string, courseIDs []str
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]*care.ScreeningDecision{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var course, kind, tier string
 		var d care.ScreeningDecision
 		var expires sql.NullTime
 		var prescriber any
 		if err := rows.Scan(&course, &kind, &tier, &d.At, &expires, &d.By, &prescriber); err != nil {
-			return nil, err
+			return err
 		}
 		if out[course] != nil {
-			continue // an older decision: the newest came first
+			return nil // an older decision: the newest came first
 		}
 		d.Kind, d.Tier, d.At, d.ExpiresAt, d.ByPrescriber = screening.DecisionKind(kind), screening.Tier(tier), d.At.UTC(), nullTime(expires), existsBool(prescriber)
 		out[course] = &d
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // gateDosingOrders is each course's current dosing order as the gate reads
@@ -347,21 +347,21 @@ func (t *Tx) gateDosingOrders(ctx context.Context, clinicID string, courseIDs []
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]*care.DosingOrder{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var course string
 		var o care.DosingOrder
 		var prescriber any
 		if err := rows.Scan(&course, &o.By, &prescriber, &o.At); err != nil {
-			return nil, err
+			return err
 		}
 		if out[course] == nil {
 			o.ByPrescriber, o.At = existsBool(prescriber), o.At.UTC()
 			out[course] = &o
 		}
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // preparationCounts is how many preparation sessions each course has a
@@ -373,17 +373,17 @@ func (t *Tx) preparationCounts(ctx context.Context, clinicID string, courseIDs [
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var course string
 		var n int
 		if err := rows.Scan(&course, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[course] = n
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // gateCompletions is every measure each client has completed, by client
@@ -439,14 +439,14 @@ func (t *Tx) ClientCourses(ctx context.Context, clinicID, clientID string) ([]Co
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Course
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		c, err := scanCourse(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, c)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

@@ -122,16 +122,16 @@ func (t *Tx) OpenAssignments(ctx context.Context, clinicID, clientID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Assignment
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		a, err := scanAssignment(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // OpenAssignmentsOf lists the unanswered assignments of the clients named,
@@ -143,16 +143,16 @@ func (t *Tx) OpenAssignmentsOf(ctx context.Context, clinicID string, clientIDs [
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Assignment
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		a, err := scanAssignment(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // SaveResponse stores a scored response, closes its assignment and raises
@@ -269,16 +269,12 @@ func (t *Tx) responses(ctx context.Context, where string, args ...any) ([]Respon
 	}
 	var out []Response
 	var sealed []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		r, s, err := scanResponse(rows)
-		if err != nil {
-			rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-			return nil, err
-		}
 		out, sealed = append(out, r), append(sealed, s)
-	}
-	rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -306,17 +302,17 @@ func (t *Tx) LatestTotals(ctx context.Context, clinicID, clientID string) (map[s
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() { // oldest first: later ones win
+	err = eachRow(rows, func() error { // oldest first: later ones win
 		var instrument string
 		var total int
 		if err := rows.Scan(&instrument, &total); err != nil {
-			return nil, err
+			return err
 		}
 		out[instrument] = total
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // Response loads one response of a client.
@@ -346,18 +342,18 @@ func (t *Tx) Administrations(ctx context.Context, clinicID string, clientIDs []s
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string][]measures.Administration{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var client string
 		var a measures.Administration
 		if err := rows.Scan(&client, &a.InstrumentID, &a.At); err != nil {
-			return nil, err
+			return err
 		}
 		a.At = a.At.UTC()
 		out[client] = append(out[client], a)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 const flagCols = `id, clinic_id, client_id, response_id, instrument_id, kind, severity, reason, raised_at, acknowledged_at, acknowledged_by, ack_note`
@@ -377,17 +373,8 @@ func (t *Tx) flags(ctx context.Context, where string, args ...any) ([]SafetyFlag
 	if err != nil {
 		return nil, err
 	}
-	var out []SafetyFlag
-	for rows.Next() {
-		f, err := scanFlag(rows)
-		if err != nil {
-			rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, func(f *SafetyFlag) (err error) { *f, err = scanFlag(rows); return err })
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

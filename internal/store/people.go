@@ -201,16 +201,16 @@ func (t *Tx) Clinics(ctx context.Context) ([]Clinic, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Clinic
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		c, err := scanClinic(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, c)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // --- users ---
@@ -299,16 +299,16 @@ func (t *Tx) loadRolesOf(ctx context.Context, users []User) error {
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id, r string
 		if err := rows.Scan(&id, &r); err != nil {
 			return err
 		}
 		u := &users[index[id]]
 		u.Roles = append(u.Roles, Role(r))
-	}
-	return rows.Err()
+		return nil
+	})
+	return err
 }
 
 // User loads a user with roles.
@@ -342,16 +342,16 @@ func (t *Tx) StaffNames(ctx context.Context, clinicID string) (map[string]string
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id, name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = name
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // StaffNamed lists those of a clinic's staff whose ids are given (a care
@@ -459,16 +459,16 @@ func (t *Tx) UnusedRecoveryCodes(ctx context.Context, userID string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var h string
 		if err := rows.Scan(&h); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, h)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // UseRecoveryCode marks a code used; it fails if it was used already.
@@ -644,16 +644,16 @@ func (t *Tx) CareTeam(ctx context.Context, clientID string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, id)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // Principal is who this user is to the access decision. clientID is the

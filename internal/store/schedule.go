@@ -148,16 +148,16 @@ func (t *Tx) Rooms(ctx context.Context, clinicID string) ([]Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Room
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		r, err := scanRoom(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // Room loads one of a clinic's rooms.
@@ -295,7 +295,13 @@ func (t *Tx) BookAppointment(ctx context.Context, a *Appointment) error {
 // overlaps is the SQL condition for a live appointment overlapping [?, ?):
 // it starts before the new one ends and ends after it starts. Sessions that
 // merely touch (one ends at 13:00, the next starts at 13:00) do not clash.
-const overlaps = `a.clinic_id = ? AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ?`
+//
+// It is bounded below as well as above: no appointment lasts longer than
+// maxAppointmentLength, so only those that start within that much before
+// the new one can reach into it. Bounded above alone, the search of a room's
+// or the clinic's appointments by start time walked every appointment ever
+// held, and booking grew slower with every week of a practice's history.
+const overlaps = `a.clinic_id = ? AND a.status <> 'cancelled' AND a.starts_at < ? AND a.starts_at > ? AND a.ends_at > ?`
 
 // checkClashes refuses a booking that overlaps a live appointment of the same
 // room, clinician or client.
@@ -313,7 +319,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 		var name string
 		err := t.queryRow(ctx, `SELECT r.name, a.starts_at, a.ends_at FROM appointments a JOIN rooms r ON r.id = a.room_id
 			WHERE a.room_id = ? AND `+overlaps+` ORDER BY a.starts_at LIMIT 1`,
-			a.RoomID, a.ClinicID, a.EndsAt, a.StartsAt).Scan(&name, &s, &e)
+			a.RoomID, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&name, &s, &e)
 		if err == nil {
 			return &problem.Error{Code: problem.Conflict, Field: "room",
 				Message: name + " is booked " + span(s, e) + " for another session."}
@@ -326,7 +332,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 		err := t.queryRow(ctx, `SELECT u.name, a.starts_at, a.ends_at FROM appointments a
 			JOIN appointment_staff st ON st.appointment_id = a.id JOIN users u ON u.id = st.user_id
 			WHERE st.user_id = ? AND `+overlaps+` ORDER BY a.starts_at LIMIT 1`,
-			uid, a.ClinicID, a.EndsAt, a.StartsAt).Scan(&name, &s, &e)
+			uid, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&name, &s, &e)
 		if err == nil {
 			return &problem.Error{Code: problem.Conflict, Field: "staff",
 				Message: name + " is booked " + span(s, e) + " for another session."}
@@ -339,7 +345,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 		err := t.queryRow(ctx, `SELECT c.given_name, c.family_name, c.preferred_name, a.starts_at, a.ends_at FROM appointments a
 			JOIN appointment_clients ac ON ac.appointment_id = a.id JOIN clients c ON c.id = ac.client_id
 			WHERE ac.client_id = ? AND `+overlaps+` ORDER BY a.starts_at LIMIT 1`,
-			c.ClientID, a.ClinicID, a.EndsAt, a.StartsAt).Scan(&given, &family, &preferred, &s, &e)
+			c.ClientID, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&given, &family, &preferred, &s, &e)
 		if err == nil {
 			name := Client{GivenName: given, FamilyName: family, PreferredName: preferred}.DisplayName()
 			return &problem.Error{Code: problem.Conflict, Field: "client",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"fmt"
 	"sync"
 	"time"
@@ -198,17 +197,8 @@ func (s *Store) RewrapKeys(ctx context.Context, newMaster []byte) error {
 			version int
 			wrapped string
 		}
-		var all []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.clinic, &r.version, &r.wrapped); err != nil {
-				rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-				return err
-			}
-			all = append(all, r)
-		}
-		rows.Close() // #nosec G104 -- rows only read; a read error is rows.Err, checked
-		if err := rows.Err(); err != nil && err != sql.ErrNoRows {
+		all, err := scanAll(rows, func(r *row) error { return rows.Scan(&r.clinic, &r.version, &r.wrapped) })
+		if err != nil {
 			return err
 		}
 		for _, r := range all {

@@ -57,14 +57,14 @@ func (t *Tx) SessionStates(ctx context.Context, clinicID string, appointmentIDs 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var k SessionKey
 		var state string
 		if err := rows.Scan(&k.AppointmentID, &k.ClientID, &state); err != nil {
-			return nil, err
+			return err
 		}
 		out[k] = SessionState(state)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

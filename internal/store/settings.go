@@ -40,16 +40,16 @@ func (t *Tx) ClinicSettings(ctx context.Context, clinicID string) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
+			return err
 		}
 		out[k] = v
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // SetClinicSetting saves one setting; an empty value removes the row, so
