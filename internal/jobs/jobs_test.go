@@ -157,7 +157,12 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 			runs := newTally()
 			for i, s := range []*store.Store{s1, s2} {
 				name := fmt.Sprint("instance-", i+1)
-				r := newRunner(s, name, func(c *jobs.Config) { c.Workers = 4 })
+				// The lease is long: this test is about two instances never
+				// claiming one job at once, and a lease that runs out on a
+				// heavily loaded machine (a run whose outcome took seconds to
+				// record) would be taken over, as it should be, and counted
+				// here as a duplicate.
+				r := newRunner(s, name, func(c *jobs.Config) { c.Workers, c.Lease = 4, 20*time.Second })
 				r.Handle("count", func(ctx context.Context, j store.Job) error {
 					runs.add(j.Key, name)
 					time.Sleep(time.Duration(rand.IntN(5000)) * time.Microsecond) // let the runners interleave
