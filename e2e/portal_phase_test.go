@@ -13,7 +13,7 @@ import (
 // Tom, whose medicine session began before the demo, sees it happening now,
 // not among his upcoming sessions.
 func TestPortalFollowsThePhase(t *testing.T) {
-	srv := sqliteServer(t)
+	srv := ownSQLiteServer(t)
 
 	grace := newTab(t, srv.URL, phone)
 	signIn(grace, srv.login(t, "Grace"))

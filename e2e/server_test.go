@@ -103,6 +103,23 @@ func sqliteServer(t testing.TB) *server {
 	return shared.srv
 }
 
+// ownSQLiteServer boots a server of its own on a fresh SQLite file, for a
+// test that needs the demo practice exactly as seeded: the shared server's
+// demo people are changed by the tests that run before (Tom's session under
+// way is discharged by one of them).
+func ownSQLiteServer(t *testing.T) *server {
+	t.Helper()
+	srv, stop, err := boot(store.Config{DataDir: t.TempDir()})
+	if stop != nil {
+		t.Cleanup(stop)
+	}
+	if err != nil {
+		t.Fatalf("boot Doorway on SQLite: %v", err)
+	}
+	srv.Engine = "sqlite"
+	return srv
+}
+
 // postgresServer boots a server of its own on a fresh PostgreSQL schema for
 // one test, when DOORWAY_TEST_POSTGRES is set.
 func postgresServer(t *testing.T) *server {
