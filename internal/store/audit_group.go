@@ -8,7 +8,7 @@ import (
 	"doorway/internal/audit"
 )
 
-// Group commit of the audit entries of reads (issue: every read of client
+// Group commit of the audit entries of reads (the rule: every read of client
 // data is recorded before the response is sent). A read has no change of its
 // own to commit with its entry, so each used to be a write transaction of
 // its own: on SQLite's single writer, with synchronous=FULL, one fsync per
