@@ -309,12 +309,12 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		}
 	}
 	if alert {
-		if err := s.danielAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location()); err != nil {
+		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location(), danielsAlert(at)); err != nil {
 			return err
 		}
 	}
 	if sedated {
-		if err := s.sedationAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location()); err != nil {
+		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location(), mayasSedation(at)); err != nil {
 			return err
 		}
 	}
@@ -333,74 +333,66 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	return audited(m, "sign", string(store.SessionDischarged), true)
 }
 
-// danielAlert acknowledges the alert Daniel's readings raised, as Sam did
-// two minutes after the 45-minute reading, and records the hypertension as
-// an adverse event that resolved.
-func (s *seeder) danielAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location) error {
-	sam := s.staff["sam"].ID
-	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
-	if err != nil {
-		return err
-	}
-	// The message kept with the acknowledgement gives its times in the
-	// clinic's zone, as the pages and the PDF do.
-	states := rec.AlertsIn(limits, loc)
-	if len(states) != 1 {
-		return fmt.Errorf("want the one blood-pressure alert, the readings raise %d", len(states))
-	}
-	ack := store.SessionAlertAck{ClinicID: m.ClinicID, SessionID: m.ID, AlertKey: states[0].Key, Message: states[0].Message, By: sam, At: at(47),
-		Note: "Rechecked at 45 min: 182/110. Daniel calm, no headache, chest pain or vision change. Lights dimmed, music lowered; " +
-			"Dr. Lee informed by phone and agreed to recheck every 15 minutes."}
-	if err := s.tx.AckSessionAlert(ctx, &ack); err != nil {
-		return err
-	}
-	if err := s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.alert_ack", ResourceType: "medicine_session", ResourceID: m.ID,
-		ClientID: m.ClientID, Severity: audit.High, Detail: states[0].Key}); err != nil {
-		return err
-	}
-	e := store.SessionAdverseEvent{ClinicID: m.ClinicID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(48),
-		AdverseEvent: session.AdverseEvent{At: at(40), Kind: session.Hypertension, Severity: session.Mild,
-			Description: "Blood pressure 186/112 at the 40-minute peak, without symptoms.",
-			Action:      "Rechecked every 15 minutes; Dr. Lee informed. 138/86 by 75 minutes.", Outcome: session.Resolved}}
-	if err := s.tx.AddSessionAdverseEvent(ctx, &e); err != nil {
-		return err
-	}
-	return s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
-		ClientID: m.ClientID, Detail: "hypertension mild"})
+// alertHandled is how Sam met an alert at the chair: the one alert the
+// session's readings raise (of kind, when one is named), acknowledged at
+// ackAt minutes after the dose with a note, and the adverse event behind
+// it, entered at enterAt.
+type alertHandled struct {
+	kind    session.AlertKind
+	ackAt   int
+	note    string
+	enterAt int
+	event   session.AdverseEvent
 }
 
-// sedationAlert acknowledges the deep-sedation alert Maya's observation at
-// 32 minutes raised, as Sam did at her side, and records the sedation as
-// an adverse event that resolved.
-func (s *seeder) sedationAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location) error {
+// danielsAlert: 186/112 at the 40-minute peak, acknowledged two minutes
+// after the 45-minute reading, and the hypertension it was, resolved.
+func danielsAlert(at func(int) time.Time) alertHandled {
+	return alertHandled{ackAt: 47, enterAt: 48,
+		note: "Rechecked at 45 min: 182/110. Daniel calm, no headache, chest pain or vision change. Lights dimmed, music lowered; " +
+			"Dr. Lee informed by phone and agreed to recheck every 15 minutes.",
+		event: session.AdverseEvent{At: at(40), Kind: session.Hypertension, Severity: session.Mild,
+			Description: "Blood pressure 186/112 at the 40-minute peak, without symptoms.",
+			Action:      "Rechecked every 15 minutes; Dr. Lee informed. 138/86 by 75 minutes.", Outcome: session.Resolved}}
+}
+
+// mayasSedation: the deep sedation Maya's observation at 32 minutes
+// raised, met by Sam at her side, and resolved.
+func mayasSedation(at func(int) time.Time) alertHandled {
+	return alertHandled{kind: session.AlertSedation, ackAt: 34, enterAt: 36,
+		note: "Stayed at her side; airway open, breathing even, SpO2 97%. Turned her on her side, music off; Dr. Lee came in. " +
+			"Rousable to voice by 45 minutes (MOAA/S 3), alert by 70.",
+		event: session.AdverseEvent{At: at(32), Kind: session.Oversedation, Severity: session.Moderate,
+			Description: "Deep sedation at 32 minutes: responded only to a firm squeeze of the shoulder.",
+			Action:      "Recovery position, airway and SpO2 watched, Dr. Lee at the chair. Rousable to voice by 45 minutes.", Outcome: session.Resolved}}
+}
+
+// handleAlert writes h into the session as Sam did: the acknowledgement,
+// whose message gives its times in the clinic's zone as the pages and the
+// PDF do, and the adverse event, each audited by its id as the pages audit
+// them (the log's text holds no clinical value).
+func (s *seeder) handleAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location, h alertHandled) error {
 	sam := s.staff["sam"].ID
 	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
-	// The message kept with the acknowledgement gives its times in the
-	// clinic's zone, as the pages and the PDF do.
 	states := rec.AlertsIn(limits, loc)
-	if len(states) != 1 || states[0].Kind != session.AlertSedation {
-		return fmt.Errorf("want the one sedation alert, the record raises %+v", states)
+	if len(states) != 1 || (h.kind != "" && states[0].Kind != h.kind) {
+		return fmt.Errorf("want the one %s alert, the record raises %+v", h.event.Kind, states)
 	}
-	ack := store.SessionAlertAck{ClinicID: m.ClinicID, SessionID: m.ID, AlertKey: states[0].Key, Message: states[0].Message, By: sam, At: at(34),
-		Note: "Stayed at her side; airway open, breathing even, SpO2 97%. Turned her on her side, music off; Dr. Lee came in. " +
-			"Rousable to voice by 45 minutes (MOAA/S 3), alert by 70."}
+	ack := store.SessionAlertAck{ClinicID: m.ClinicID, SessionID: m.ID, AlertKey: states[0].Key, Message: states[0].Message, By: sam, At: at(h.ackAt), Note: h.note}
 	if err := s.tx.AckSessionAlert(ctx, &ack); err != nil {
 		return err
 	}
 	if err := s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.alert_ack", ResourceType: "medicine_session", ResourceID: m.ID,
-		ClientID: m.ClientID, Severity: audit.High, Detail: states[0].Key}); err != nil {
+		ClientID: m.ClientID, Severity: audit.High, Detail: ack.ID}); err != nil {
 		return err
 	}
-	e := store.SessionAdverseEvent{ClinicID: m.ClinicID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(36),
-		AdverseEvent: session.AdverseEvent{At: at(32), Kind: session.Oversedation, Severity: session.Moderate,
-			Description: "Deep sedation at 32 minutes: responded only to a firm squeeze of the shoulder.",
-			Action:      "Recovery position, airway and SpO2 watched, Dr. Lee at the chair. Rousable to voice by 45 minutes.", Outcome: session.Resolved}}
+	e := store.SessionAdverseEvent{ClinicID: m.ClinicID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(h.enterAt), AdverseEvent: h.event}
 	if err := s.tx.AddSessionAdverseEvent(ctx, &e); err != nil {
 		return err
 	}
 	return s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
-		ClientID: m.ClientID, Detail: "sedation moderate"})
+		ClientID: m.ClientID, Detail: e.ID})
 }
