@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"doorway/internal/seal"
 )
@@ -32,10 +33,18 @@ var clearSince0020 = []struct{ table, column, rowID, writable string }{
 // SealClearText seals, in place, the values that rows written before
 // migration 0020 hold in clear in the columns it sealed, where the database
 // lets a row change; it returns how many it sealed. It needs the master
-// key, so it runs at start-up once the key is set, and finds nothing to do
-// after the first time. Each row is changed only if it still holds the
+// key, so it runs at start-up once the key is set. Once it has been through
+// every column it records itself done (data_upgrades), and later starts do
+// not read the tables again. Each row is changed only if it still holds the
 // value read, so a write made meanwhile is never overwritten.
 func (s *Store) SealClearText(ctx context.Context) (int, error) {
+	var done int
+	if err := s.r.QueryRowContext(ctx, s.eng.rebind(`SELECT COUNT(*) FROM data_upgrades WHERE name = ?`), sealClearTextUpgrade).Scan(&done); err != nil {
+		return 0, err
+	}
+	if done > 0 {
+		return 0, nil
+	}
 	sealed := 0
 	for _, c := range clearSince0020 {
 		err := s.Write(ctx, func(tx *Tx) error {
@@ -69,5 +78,15 @@ func (s *Store) SealClearText(ctx context.Context) (int, error) {
 			return sealed, err
 		}
 	}
-	return sealed, nil
+	// Every column has been through: nothing written from now on is in
+	// clear, so no later start needs to read these tables again.
+	err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO data_upgrades (name, done_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+			sealClearTextUpgrade, time.Now().UTC())
+		return err
+	})
+	return sealed, err
 }
+
+// sealClearTextUpgrade names SealClearText in data_upgrades.
+const sealClearTextUpgrade = "seal clear text since 0020"

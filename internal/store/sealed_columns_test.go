@@ -63,6 +63,7 @@ var textColumnSurvey = map[string]string{
 	"couple_reflections.prompt_key":               "plain: a prompt id",
 	"couples.client_a":                            "plain: a client id",
 	"couples.client_b":                            "plain: a client id",
+	"data_upgrades.name":                          "plain: the name of a one-time upgrade, no one's record",
 	"consent_signatures.duplicate_of":             "plain: an id",
 	"courses.state":                               "plain: a code, queried (caseload)",
 	"dosing_orders.route":                         "plain: a code of the order, which the gates read for many courses at once",
