@@ -208,7 +208,7 @@ func (s *Service) EditArticle(ctx context.Context, a Actor, slug string) (Articl
 		}
 		h.Versions = append(h.Versions, Article{Article: shipped, SavedAt: a.Clinic.CreatedAt, Hidden: hidden[slug]})
 		h.Current = h.Versions[0]
-		h.Names, err = userNames(ctx, tx, a.P.ClinicID)
+		h.Names, err = tx.StaffNames(ctx, a.P.ClinicID)
 		return err
 	})
 	return h, err

@@ -38,7 +38,7 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f store.AuditFilter) (A
 		if p.Entries, err = tx.AuditEntries(ctx, f); err != nil {
 			return err
 		}
-		if p.Names, err = userNames(ctx, tx, a.P.ClinicID); err != nil {
+		if p.Names, err = tx.StaffNames(ctx, a.P.ClinicID); err != nil {
 			return err
 		}
 		clients, _, err := tx.Clients(ctx, store.ClientFilter{ClinicID: a.P.ClinicID, Limit: auditClientNames})
@@ -73,11 +73,6 @@ func (s *Service) ExportAudit(ctx context.Context, a Actor, f store.AuditFilter)
 	return out, s.Record(ctx, a, audit.Entry{Action: "audit.export", ResourceType: "audit_log", Detail: strconv.Itoa(len(out)) + " entries"})
 }
 
-// userNames maps the clinic's staff ids to their names.
-func userNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
-	return tx.StaffNames(ctx, clinicID)
-}
-
 // AccessLog is the client's own accounting of access (SECURITY.md): the
 // newest entries about their record, with the names of the people in them.
 type AccessLog struct {
@@ -102,7 +97,7 @@ func (s *Service) MyAccessLog(ctx context.Context, a Actor, limit int) (AccessLo
 		if out.Emergency, err = tx.ClientBreakGlass(ctx, a.P.ClinicID, a.P.ClientID); err != nil {
 			return err
 		}
-		out.Names, err = userNames(ctx, tx, a.P.ClinicID)
+		out.Names, err = tx.StaffNames(ctx, a.P.ClinicID)
 		return err
 	})
 	return out, err

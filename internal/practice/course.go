@@ -81,7 +81,7 @@ func (s *Service) Course(ctx context.Context, a Actor, clientID string) (ClientC
 		if out.Checklist, _, err = tx.CourseChecklist(ctx, c.ClinicID, out.Course.ID); err != nil {
 			return err
 		}
-		if out.StaffNames, err = staffNames(ctx, tx, c.ClinicID); err != nil {
+		if out.StaffNames, err = tx.StaffNames(ctx, c.ClinicID); err != nil {
 			return err
 		}
 		if out.Goals, err = tx.Goals(ctx, c.ClinicID, out.Course.ID); err != nil {
@@ -182,11 +182,6 @@ func (s *Service) courseGates(ctx context.Context, tx *store.Tx, a Actor, course
 		return nil, err
 	}
 	return care.CourseGates(in, st.Gates, now), nil
-}
-
-// staffNames maps a clinic's staff ids to names.
-func staffNames(ctx context.Context, tx *store.Tx, clinicID string) (map[string]string, error) {
-	return tx.StaffNames(ctx, clinicID)
 }
 
 // latestTotals is the client's latest total on each instrument.

@@ -60,7 +60,7 @@ func (s *Service) MyGoals(ctx context.Context, a Actor) (PortalGoals, error) {
 		if out.Latest, err = latestTotals(ctx, tx, c); err != nil {
 			return err
 		}
-		out.StaffNames, err = staffNames(ctx, tx, c.ClinicID)
+		out.StaffNames, err = tx.StaffNames(ctx, c.ClinicID)
 		return err
 	})
 	if err != nil {

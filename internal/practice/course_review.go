@@ -126,7 +126,7 @@ func loadReview(ctx context.Context, tx *store.Tx, c store.Client, out *CourseRe
 	if out.Choice, err = tx.CourseSummaryChoice(ctx, c.ClinicID, out.Course.ID); err != nil {
 		return err
 	}
-	out.StaffNames, err = staffNames(ctx, tx, c.ClinicID)
+	out.StaffNames, err = tx.StaffNames(ctx, c.ClinicID)
 	return err
 }
 

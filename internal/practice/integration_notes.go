@@ -107,7 +107,7 @@ func (s *Service) Integration(ctx context.Context, a Actor, clientID string) (Cl
 		if out.CoupleWith, out.Partners, err = coupleNames(ctx, tx, c, joint); err != nil {
 			return err
 		}
-		out.StaffNames, err = staffNames(ctx, tx, c.ClinicID)
+		out.StaffNames, err = tx.StaffNames(ctx, c.ClinicID)
 		return err
 	})
 	if err != nil {

@@ -97,7 +97,7 @@ func (s *Service) Screening(ctx context.Context, a Actor, clientID string) (Scre
 		for _, id := range d.Rules {
 			out.RuleTitles = append(out.RuleTitles, screening.RuleTitle(id))
 		}
-		names, err := staffNames(ctx, tx, f.Client.ClinicID)
+		names, err := tx.StaffNames(ctx, f.Client.ClinicID)
 		out.DecidedBy = names[d.DecidedBy]
 		return err
 	})
