@@ -43,7 +43,7 @@ func boot(cfg store.Config) (*server, func(), error) {
 	if err := m.Open(ctx); err != nil {
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}
-	seeded, err := demo.Seed(ctx, m.Store, m.Hasher, m.Now())
+	seeded, err := m.SeedDemo(ctx)
 	if err != nil {
 		m.Close()
 		return nil, nil, fmt.Errorf("seed the demo: %w", err)

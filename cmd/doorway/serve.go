@@ -70,7 +70,7 @@ func (c *cli) serve(name string, args []string, withDemo bool) error {
 	defer m.Close()
 	var logins []demo.Login
 	if withDemo {
-		if logins, err = demo.Seed(ctx, m.Store, m.Hasher, m.Now()); err != nil {
+		if logins, err = m.SeedDemo(ctx); err != nil {
 			return err
 		}
 	}

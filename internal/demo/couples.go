@@ -22,9 +22,7 @@ func seedCouples(ctx context.Context, s *seeder) error {
 		return err
 	}
 	for _, id := range c.Clients() {
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "couple.create", ResourceType: "couple", ResourceID: c.ID, ClientID: id}); err != nil {
-			return err
-		}
+		s.record(clinic.ID, s.staffMember("robin"), c.CreatedAt, audit.Entry{Action: "couple.create", ResourceType: "couple", ResourceID: c.ID, ClientID: id})
 	}
 	after := s.now.Add(-days(5))
 	for _, e := range []struct {

@@ -63,14 +63,15 @@ func TestSeedOnceOnEveryEngine(t *testing.T) {
 				t.Errorf("second seed wrote: %v, then %v", before, after)
 			}
 
-			checkPractice(t, st, hasher)
+			checkPractice(t, st, hasher, now)
 		})
 	}
 }
 
 // checkPractice reads the seeded practice back.
-func checkPractice(t *testing.T, st *store.Store, hasher *auth.Hasher) {
+func checkPractice(t *testing.T, st *store.Store, hasher *auth.Hasher, now time.Time) {
 	t.Helper()
+	staff := map[string]store.User{}
 	err := st.Read(ctx, func(tx *store.Tx) error {
 		first, err := tx.FirstClinic(ctx)
 		if err != nil {
@@ -84,7 +85,6 @@ func checkPractice(t *testing.T, st *store.Store, hasher *auth.Hasher) {
 			t.Errorf("harbor clinic %+v, %v", harbor, err)
 		}
 
-		staff := map[string]store.User{}
 		for _, email := range []string{"alex", "jordan", "sam", "robin"} {
 			u, err := tx.UserByEmail(ctx, email+"@stillwater.example")
 			if err != nil {
@@ -147,16 +147,79 @@ func checkPractice(t *testing.T, st *store.Store, hasher *auth.Hasher) {
 		t.Fatal(err)
 	}
 
+	checkHistory(t, st, staff, now)
+}
+
+// checkHistory reads the demo's audit log back: one valid chain, written as
+// the practice would have written it, each entry by the person who did the
+// thing and dated when it happened, oldest first; only setting up the
+// clinics (the clinic and its first admin, made from the command line) is
+// the system's.
+func checkHistory(t *testing.T, st *store.Store, staff map[string]store.User, now time.Time) {
+	t.Helper()
+	var maya store.User
+	if err := st.Read(ctx, func(tx *store.Tx) (err error) {
+		maya, err = tx.UserByEmail(ctx, "maya@stillwater.example")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	v := audit.NewVerifier()
+	var entries []audit.Entry
 	if err := st.EachAudit(ctx, 1, func(e audit.Entry) error {
-		if e.ActorKind != audit.ActorSystem {
-			t.Errorf("seed audit entry %d by %s, want system", e.Seq, e.ActorKind)
-		}
+		entries = append(entries, e)
 		return v.Add(e)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := v.Finish(); err != nil || res.Count < 17 {
-		t.Errorf("seed audit trail: %+v, %v", res, err)
+	if res, err := v.Finish(); err != nil || res.Count < 100 {
+		t.Fatalf("seed audit trail: %+v, %v", res, err)
+	}
+	// by finds the entries of an action by an actor.
+	by := func(action, actorID string) (n int) {
+		for _, e := range entries {
+			if e.Action == action && e.ActorID == actorID {
+				n++
+			}
+		}
+		return n
+	}
+	var system []string
+	for i, e := range entries {
+		if i > 0 && e.Time.Before(entries[i-1].Time) {
+			t.Errorf("entry %d (%s, %s) is dated before entry %d (%s)", e.Seq, e.Action, e.Time, e.Seq-1, entries[i-1].Time)
+		}
+		if e.Time.After(now) {
+			t.Errorf("entry %d (%s) is dated %s, after the seed's now %s", e.Seq, e.Action, e.Time, now)
+		}
+		if e.ActorKind == audit.ActorSystem {
+			system = append(system, e.Action)
+		}
+	}
+	if want := []string{"clinic.create", "user.create", "clinic.create", "user.create"}; !slices.Equal(system, want) {
+		t.Errorf("the system's entries %v, want %v (each clinic and its admin)", system, want)
+	}
+	// Stillwater was founded 400 days ago, the oldest event.
+	if first := entries[0]; first.Action != "clinic.create" || !first.Time.Equal(now.Add(-400*24*time.Hour)) {
+		t.Errorf("first entry %s at %s, want clinic.create 400 days before %s", first.Action, first.Time, now)
+	}
+	// Alex added the ten Stillwater clients; Maya signed her own consent
+	// and wrote her own journal; Sam entered her sessions' vitals; Dr.
+	// Lee wrote the dosing orders and signed the session records.
+	for _, c := range []struct {
+		action, who string
+		id      string
+		atLeast int
+	}{
+		{"client.create", "Alex", staff["alex"].ID, 10},
+		{"consent.sign", "Maya", maya.ID, 1},
+		{"journal.write", "Maya", maya.ID, 6},
+		{"medicine_session.vitals", "Sam", staff["sam"].ID, 10},
+		{"dosing_order.write", "Dr. Lee", staff["jordan"].ID, 1},
+		{"medicine_session.sign", "Dr. Lee", staff["jordan"].ID, 5},
+	} {
+		if n := by(c.action, c.id); n < c.atLeast {
+			t.Errorf("%d %s entries by %s, want at least %d", n, c.action, c.who, c.atLeast)
+		}
 	}
 }

@@ -98,9 +98,11 @@ func (s *seeder) clinic(ctx context.Context, spec clinicSpec) error {
 		return fmt.Errorf("demo clinic %s: %w", spec.short, err)
 	}
 	s.clinics[spec.short] = c
-	if err := s.record(ctx, c.ID, audit.Entry{Action: "clinic.create", ResourceType: "clinic", ResourceID: c.ID}); err != nil {
-		return err
-	}
+	s.record(c.ID, theSystem, c.CreatedAt, audit.Entry{Action: "clinic.create", ResourceType: "clinic", ResourceID: c.ID})
+	// The first staff member, the clinic's admin, was made at set-up from
+	// the command line, by the system; the admin added the rest, and every
+	// client.
+	creator := theSystem
 	for _, p := range spec.staff {
 		u := store.User{ID: auth.NewID(), ClinicID: c.ID, Email: p.email, Name: p.name, Kind: "staff",
 			PasswordHash: s.hash, Demo: true, Roles: p.roles, CreatedAt: c.CreatedAt.Add(days(1))}
@@ -108,21 +110,23 @@ func (s *seeder) clinic(ctx context.Context, spec clinicSpec) error {
 			return fmt.Errorf("demo staff %s: %w", p.key, err)
 		}
 		s.staff[p.key] = u
-		if err := s.record(ctx, c.ID, audit.Entry{Action: "user.create", ResourceType: "user", ResourceID: u.ID,
-			Severity: audit.High, Detail: "demo seed; roles " + roleText(p.roles)}); err != nil {
-			return err
+		s.record(c.ID, creator, u.CreatedAt, audit.Entry{Action: "user.create", ResourceType: "user", ResourceID: u.ID,
+			Severity: audit.High, Detail: "roles " + roleText(p.roles)})
+		if creator == theSystem {
+			creator = s.staffMember(p.key)
 		}
 	}
 	for _, p := range spec.clients {
-		if err := s.client(ctx, c, p); err != nil {
+		if err := s.client(ctx, c, p, creator); err != nil {
 			return fmt.Errorf("demo client %s: %w", p.key, err)
 		}
 	}
 	return nil
 }
 
-// client creates a client, their portal account and their care team.
-func (s *seeder) client(ctx context.Context, c store.Clinic, p clientSpec) error {
+// client creates a client, their portal account and their care team, as the
+// admin did.
+func (s *seeder) client(ctx context.Context, c store.Clinic, p clientSpec, admin actor) error {
 	since := s.now.Add(-days(p.sinceDays))
 	u := store.User{ID: auth.NewID(), ClinicID: c.ID, Email: p.email, Name: p.given + " " + p.family, Kind: "client",
 		PasswordHash: s.hash, Demo: true, CreatedAt: since}
@@ -135,13 +139,9 @@ func (s *seeder) client(ctx context.Context, c store.Clinic, p clientSpec) error
 		return err
 	}
 	s.clients[p.key] = cl
-	if err := s.record(ctx, c.ID, audit.Entry{Action: "client.create", ResourceType: "client", ResourceID: cl.ID, ClientID: cl.ID}); err != nil {
-		return err
-	}
-	if err := s.record(ctx, c.ID, audit.Entry{Action: "user.create", ResourceType: "user", ResourceID: u.ID, ClientID: cl.ID,
-		Detail: "demo seed; portal account"}); err != nil {
-		return err
-	}
+	s.record(c.ID, admin, since, audit.Entry{Action: "client.create", ResourceType: "client", ResourceID: cl.ID, ClientID: cl.ID})
+	s.record(c.ID, admin, since, audit.Entry{Action: "user.create", ResourceType: "user", ResourceID: u.ID, ClientID: cl.ID,
+		Detail: "portal account"})
 	for _, key := range p.team {
 		staff, ok := s.staff[key]
 		if !ok {
@@ -150,10 +150,8 @@ func (s *seeder) client(ctx context.Context, c store.Clinic, p clientSpec) error
 		if err := s.tx.AddToCareTeam(ctx, cl.ID, staff.ID, since); err != nil {
 			return err
 		}
-		if err := s.record(ctx, c.ID, audit.Entry{Action: "care_team.add", ResourceType: "user", ResourceID: staff.ID,
-			ClientID: cl.ID}); err != nil {
-			return err
-		}
+		s.record(c.ID, admin, since, audit.Entry{Action: "care_team.add", ResourceType: "user", ResourceID: staff.ID,
+			ClientID: cl.ID, Severity: audit.High})
 	}
 	return nil
 }

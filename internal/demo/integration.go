@@ -174,9 +174,10 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 	at := func(d calendar.Day, hour, minute int) time.Time {
 		return time.Date(d.Year, d.Month, d.Date, hour, minute, 0, 0, loc).UTC()
 	}
-	record := func(action, typ, id, detail string) error {
-		return s.record(ctx, clinic.ID, audit.Entry{Action: action, ResourceType: typ, ResourceID: id, ClientID: maya.ID, Detail: detail})
+	record := func(by actor, when time.Time, action, typ, id, detail string) {
+		s.record(clinic.ID, by, when, audit.Entry{Action: action, ResourceType: typ, ResourceID: id, ClientID: maya.ID, Detail: detail})
 	}
+	samActs, mayaActs := s.staffMember("sam"), clientActor(maya)
 	var notes []store.IntegrationNote
 	for i, m := range sessions {
 		day := calendar.Of(m.StartedAt, loc)
@@ -188,9 +189,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 		if err := tx.BookAppointment(ctx, &a); err != nil {
 			return err
 		}
-		if err := record("appointment.create", "appointment", a.ID, ""); err != nil {
-			return err
-		}
+		record(samActs, a.CreatedAt, "appointment.create", "appointment", a.ID, "")
 		// The reflection prompts, answered the morning after and on the
 		// third morning.
 		j := mayaJournal[i]
@@ -205,17 +204,13 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 			if err := tx.SaveJournalEntry(ctx, &entry); err != nil {
 				return err
 			}
-			if err := record("journal.write", "journal_entry", entry.ID, "new entry"); err != nil {
-				return err
-			}
+			record(mayaActs, e.when, "journal.write", "journal_entry", entry.ID, "new entry")
 			if e.share {
 				shared := e.when.Add(2 * time.Hour)
 				if err := tx.ShareJournalEntry(ctx, clinic.ID, maya.ID, entry.ID, &shared); err != nil {
 					return err
 				}
-				if err := record("journal.share", "journal_entry", entry.ID, ""); err != nil {
-					return err
-				}
+				record(mayaActs, shared, "journal.share", "journal_entry", entry.ID, "")
 			}
 		}
 		// Sam's note of the integration session, signed that evening.
@@ -226,9 +221,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 			return err
 		}
 		notes = append(notes, n)
-		if err := record("integration_note.sign", "integration_note", n.ID, spec.template+"; medicine session "+m.ID); err != nil {
-			return err
-		}
+		record(samActs, n.SignedAt, "integration_note.sign", "integration_note", n.ID, spec.template+"; medicine session "+m.ID)
 	}
 	// An addendum to the second note, the next morning.
 	add := store.IntegrationNote{ClinicID: clinic.ID, ClientID: maya.ID, Template: integration.TemplateAddendum, AuthorID: sam,
@@ -237,9 +230,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 	if err := tx.AddIntegrationNote(ctx, &add); err != nil {
 		return err
 	}
-	if err := record("integration_note.addendum", "integration_note", add.ID, "addendum to "+notes[1].ID); err != nil {
-		return err
-	}
+	record(samActs, add.SignedAt, "integration_note.addendum", "integration_note", add.ID, "addendum to "+notes[1].ID)
 
 	// The practices log, shared since her third session.
 	for _, p := range mayaPractices {
@@ -249,9 +240,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 		if err := tx.AddPracticeLog(ctx, &l); err != nil {
 			return err
 		}
-		if err := record("practice.log", "practice_log", l.ID, ""); err != nil {
-			return err
-		}
+		record(mayaActs, l.CreatedAt, "practice.log", "practice_log", l.ID, "")
 	}
 	if err := tx.SetClientSharing(ctx, clinic.ID, maya.ID, store.Sharing{Practices: true}, sessions[2].StartedAt.Add(days(2))); err != nil {
 		return err
@@ -266,9 +255,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 			if err := tx.SaveWorkbookAnswer(ctx, &ans); err != nil {
 				return fmt.Errorf("workbook %s: %w", p.ID, err)
 			}
-			if err := record("workbook.answer", "workbook_answer", ans.ID, p.ID); err != nil {
-				return err
-			}
+			record(mayaActs, when, "workbook.answer", "workbook_answer", ans.ID, p.ID)
 		}
 	}
 	for _, id := range mayaSharedAnswers {
@@ -276,9 +263,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 		if err := tx.ShareWorkbookAnswer(ctx, clinic.ID, maya.ID, id, &at); err != nil {
 			return err
 		}
-		if err := record("workbook.share", "workbook_answer", id, ""); err != nil {
-			return err
-		}
+		record(mayaActs, at, "workbook.share", "workbook_answer", id, "")
 	}
 
 	// Sam's own psychotherapy notes: only Sam reads them.
@@ -288,9 +273,7 @@ func (s *seeder) seedMayaIntegration(ctx context.Context) error {
 		if err := tx.AddPsychotherapyNote(ctx, &n); err != nil {
 			return err
 		}
-		if err := record("psychotherapy_note.write", "psychotherapy_note", n.ID, "new"); err != nil {
-			return err
-		}
+		record(samActs, when, "psychotherapy_note.write", "psychotherapy_note", n.ID, "new")
 	}
 	return nil
 }
@@ -343,9 +326,10 @@ func (s *seeder) seedNoahEnd(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	record := func(action, typ, id, detail string) error {
-		return s.record(ctx, clinic.ID, audit.Entry{Action: action, ResourceType: typ, ResourceID: id, ClientID: noah.ID, Detail: detail})
+	record := func(by actor, when time.Time, action, typ, id, detail string) {
+		s.record(clinic.ID, by, when, audit.Entry{Action: action, ResourceType: typ, ResourceID: id, ClientID: noah.ID, Detail: detail})
 	}
+	samActs, noahActs := s.staffMember("sam"), clientActor(noah)
 	agreed := course.StartedAt.Add(days(6))
 	for _, g := range noahGoals {
 		goal := store.Goal{ID: auth.NewID(), ClinicID: clinic.ID, ClientID: noah.ID, CourseID: course.ID, Kind: store.GoalGoal, Text: g.text,
@@ -353,9 +337,7 @@ func (s *seeder) seedNoahEnd(ctx context.Context) error {
 		if err := tx.AddGoal(ctx, &goal); err != nil {
 			return err
 		}
-		if err := record("goal.add", "goal", goal.ID, ""); err != nil {
-			return err
-		}
+		record(samActs, agreed, "goal.add", "goal", goal.ID, "")
 	}
 	goals, err := tx.Goals(ctx, clinic.ID, course.ID)
 	if err != nil {
@@ -381,16 +363,12 @@ func (s *seeder) seedNoahEnd(ctx context.Context) error {
 		if err := tx.ReviewGoal(ctx, g, outcome, sam, reviewed); err != nil {
 			return err
 		}
-		if err := record("goal.review", "goal", g.ID, string(outcome)); err != nil {
-			return err
-		}
+		record(samActs, reviewed, "goal.review", "goal", g.ID, string(outcome))
 		if words != "" {
 			if err := tx.SetGoalWords(ctx, g, words, worded); err != nil {
 				return err
 			}
-			if err := record("goal.words", "goal", g.ID, ""); err != nil {
-				return err
-			}
+			record(noahActs, worded, "goal.words", "goal", g.ID, "")
 		}
 	}
 	for _, e := range noahJournal {
@@ -399,20 +377,17 @@ func (s *seeder) seedNoahEnd(ctx context.Context) error {
 		if err := tx.SaveJournalEntry(ctx, &entry); err != nil {
 			return err
 		}
-		if err := record("journal.write", "journal_entry", entry.ID, "new entry"); err != nil {
-			return err
-		}
+		record(noahActs, when, "journal.write", "journal_entry", entry.ID, "new entry")
 		if e.share {
 			if err := tx.ShareJournalEntry(ctx, clinic.ID, noah.ID, entry.ID, &when); err != nil {
 				return err
 			}
-			if err := record("journal.share", "journal_entry", entry.ID, ""); err != nil {
-				return err
-			}
+			record(noahActs, when, "journal.share", "journal_entry", entry.ID, "")
 		}
 	}
 	if err := tx.SetCourseSummaryChoice(ctx, course, true, worded); err != nil {
 		return err
 	}
-	return record("course_summary.choice", "course", course.ID, "shared reflections included")
+	record(noahActs, worded, "course_summary.choice", "course", course.ID, "shared reflections included")
+	return nil
 }

@@ -124,10 +124,6 @@ func seedMeasures(ctx context.Context, s *seeder) error {
 				return fmt.Errorf("demo %s %s: %w", sr.client, sr.instrument, err)
 			}
 		}
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "measure.submit", ResourceType: "instrument", ResourceID: in.ID,
-			ClientID: cl.ID, Detail: fmt.Sprintf("demo seed; %d %s scores", len(sr.points), in.ShortTitle)}); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -153,9 +149,10 @@ func (s *seeder) response(ctx context.Context, clinic store.Clinic, cl store.Cli
 	if first {
 		occasion = string(measures.OccasionBaseline)
 	}
-	enteredBy := cl.UserID
+	enteredBy, by, detail := cl.UserID, clientActor(cl), in.ShortTitle
 	if p.paper {
 		occasion, enteredBy = store.OccasionPaper, staffID
+		by, detail = actor{id: staffID, kind: audit.ActorStaff}, in.ShortTitle+"; paper form entered by staff"
 	}
 	a := store.Assignment{ID: auth.NewID(), ClinicID: clinic.ID, ClientID: cl.ID, CourseID: course.ID, InstrumentID: in.ID,
 		Occasion: occasion, DueAt: at, CreatedAt: at}
@@ -171,11 +168,13 @@ func (s *seeder) response(ctx context.Context, clinic store.Clinic, cl store.Cli
 	if err != nil {
 		return err
 	}
+	// Entered as the questionnaire pages enter it: the response, then each
+	// safety flag it raised.
+	s.record(clinic.ID, by, at, audit.Entry{Action: "measure.submit", ResourceType: "instrument_response", ResourceID: r.ID,
+		ClientID: cl.ID, Detail: detail})
 	for _, f := range flags {
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
-			ClientID: cl.ID, Severity: audit.High}); err != nil {
-			return err
-		}
+		s.record(clinic.ID, by, at, audit.Entry{Action: "safety_flag.raise", ResourceType: "safety_flag", ResourceID: f.ID,
+			ClientID: cl.ID, Severity: audit.High, Detail: in.ID})
 	}
 	return nil
 }

@@ -63,8 +63,9 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		if _, err := tx.SignConsent(ctx, &sig, 1); err != nil {
 			return fmt.Errorf("demo consent for %s: %w", key, err)
 		}
-		return s.record(ctx, clinic.ID, audit.Entry{Action: "consent.sign", ResourceType: "consent_signature", ResourceID: sig.ID,
-			ClientID: cl.ID, Severity: audit.High, Detail: "demo seed; " + kind + " version 1"})
+		s.record(clinic.ID, clientActor(cl), sig.SignedAt, audit.Entry{Action: "consent.sign", ResourceType: "consent_signature", ResourceID: sig.ID,
+			ClientID: cl.ID, Severity: audit.High, Detail: kind + " version 1"})
+		return nil
 	}
 	note := func(key, therapist, body, jointWith string, at time.Time) error {
 		cl, co := s.clients[key], courses[key]
@@ -73,7 +74,8 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		if err := tx.AddPrepNote(ctx, &n); err != nil {
 			return fmt.Errorf("demo preparation note for %s: %w", key, err)
 		}
-		return s.record(ctx, clinic.ID, audit.Entry{Action: "prep_note.sign", ResourceType: "prep_note", ResourceID: n.ID, ClientID: cl.ID, Detail: "demo seed"})
+		s.record(clinic.ID, s.staffMember(therapist), n.SignedAt, audit.Entry{Action: "prep_note.sign", ResourceType: "prep_note", ResourceID: n.ID, ClientID: cl.ID})
+		return nil
 	}
 	for _, p := range pastPreparation {
 		if err := sign(p.client, care.ConsentKAP); err != nil {
@@ -136,7 +138,12 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		if err := tx.AddGoal(ctx, &g); err != nil {
 			return fmt.Errorf("demo goal for %s: %w", key, err)
 		}
-		return s.record(ctx, clinic.ID, audit.Entry{Action: "goal.add", ResourceType: "goal", ResourceID: g.ID, ClientID: cl.ID, Detail: "demo seed"})
+		who := actor{id: by, kind: audit.ActorStaff}
+		if by == cl.UserID {
+			who = clientActor(cl)
+		}
+		s.record(clinic.ID, who, at, audit.Entry{Action: "goal.add", ResourceType: "goal", ResourceID: g.ID, ClientID: cl.ID})
+		return nil
 	}
 	maya := courses["maya"].StartedAt
 	sam := s.staff["sam"].ID
@@ -169,13 +176,12 @@ func seedPreparation(ctx context.Context, s *seeder) error {
 		if g.Measure != "phq9<10" {
 			continue
 		}
-		if err := tx.SetGoalStatus(ctx, clinic.ID, g.ClientID, g.ID, store.GoalAchieved, sam, s.now.Add(-days(3)).Truncate(time.Hour)); err != nil {
+		achieved := s.now.Add(-days(3)).Truncate(time.Hour)
+		if err := tx.SetGoalStatus(ctx, clinic.ID, g.ClientID, g.ID, store.GoalAchieved, sam, achieved); err != nil {
 			return fmt.Errorf("demo goal achieved for maya: %w", err)
 		}
-		if err := s.record(ctx, clinic.ID, audit.Entry{Action: "goal.status", ResourceType: "goal", ResourceID: g.ID, ClientID: g.ClientID,
-			Detail: "demo seed; achieved"}); err != nil {
-			return err
-		}
+		s.record(clinic.ID, s.staffMember("sam"), achieved, audit.Entry{Action: "goal.status", ResourceType: "goal", ResourceID: g.ID, ClientID: g.ClientID,
+			Detail: "achieved"})
 	}
 
 	for _, c := range []struct {

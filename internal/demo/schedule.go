@@ -144,6 +144,9 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 		}
 		a := store.Appointment{ID: auth.NewID(), ClinicID: clinic.ID, Kind: v.kind, StartsAt: start, EndsAt: start.Add(length),
 			RoomID: rooms[v.room], NotesForClient: v.notes, CreatedBy: s.staff[v.staff[0]].ID, CreatedAt: start.Add(-days(10))}
+		if a.CreatedAt.After(s.now) { // booked ahead, but never in the future
+			a.CreatedAt = s.now.Add(-days(1))
+		}
 		if a.EndsAt.Before(s.now) {
 			a.Status = store.StatusCompleted
 		}
@@ -161,9 +164,7 @@ func seedSchedule(ctx context.Context, s *seeder) error {
 			return fmt.Errorf("demo %s session for %v: %w", v.kind, v.clients, err)
 		}
 		for _, c := range a.Clients {
-			if err := s.record(ctx, clinic.ID, audit.Entry{Action: "appointment.create", ResourceType: "appointment", ResourceID: a.ID, ClientID: c.ClientID}); err != nil {
-				return err
-			}
+			s.record(clinic.ID, s.staffMember(v.staff[0]), a.CreatedAt, audit.Entry{Action: "appointment.create", ResourceType: "appointment", ResourceID: a.ID, ClientID: c.ClientID})
 		}
 	}
 	return nil
@@ -177,5 +178,6 @@ func (s *seeder) dosingOrder(ctx context.Context, spec orderSpec, c store.Course
 	if err := s.tx.WriteDosingOrder(ctx, &o, settings); err != nil {
 		return fmt.Errorf("demo dosing order for %s: %w", spec.client, err)
 	}
-	return s.record(ctx, c.ClinicID, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ClientID})
+	s.record(c.ClinicID, s.staffMember("jordan"), o.WrittenAt, audit.Entry{Action: "dosing_order.write", ResourceType: "dosing_order", ResourceID: o.ID, ClientID: c.ClientID})
+	return nil
 }

@@ -184,21 +184,20 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		d0 = s.now.Add(-35 * time.Minute)
 	}
 	at := func(min int) time.Time { return d0.Add(time.Duration(min) * time.Minute) }
-	audited := func(m store.MedicineSession, action, detail string, high bool) error {
+	byClinician, byJordan := s.staffMember(therapist), s.staffMember("jordan")
+	audited := func(m store.MedicineSession, by actor, when time.Time, action, detail string, high bool) {
 		e := audit.Entry{Action: "medicine_session." + action, ResourceType: "medicine_session", ResourceID: m.ID, ClientID: cl.ID, Detail: detail}
 		if high {
 			e.Severity = audit.High
 		}
-		return s.record(ctx, clinic.ID, e)
+		s.record(clinic.ID, by, when, e)
 	}
 
 	m := store.MedicineSession{ClinicID: clinic.ID, AppointmentID: a.ID, ClientID: cl.ID, StartedBy: clinician, StartedAt: at(-20)}
 	if err := s.tx.StartMedicineSession(ctx, &m); err != nil {
 		return err
 	}
-	if err := audited(m, "start", "appointment "+a.ID, false); err != nil {
-		return err
-	}
+	audited(m, byClinician, m.StartedAt, "start", "appointment "+a.ID, false)
 	yes, checked, ate := true, at(-15), at(-5*60)
 	intention := p.intentions[min(n, len(p.intentions)-1)]
 	if err := s.tx.SaveSessionChecklist(ctx, clinic.ID, m.ID, store.PreDoseChecklist{CompanionName: p.companion, CompanionPhone: p.phone,
@@ -232,9 +231,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 	if err := s.tx.RecordSessionDose(ctx, clinic.ID, m.ID, d, false); err != nil {
 		return err
 	}
-	if err := audited(m, "dose", d.Route.Label()+" "+d.Mg.String()+" at "+d.Weight.String(), false); err != nil {
-		return err
-	}
+	audited(m, byClinician, d.GivenAt, "dose", d.Route.Label()+" "+d.Mg.String()+" at "+d.Weight.String(), false)
 	if err := s.tx.SaveSessionSetting(ctx, clinic.ID, m.ID, store.SessionSetting{Music: true, EyeMask: true}, a.Staff); err != nil {
 		return err
 	}
@@ -248,9 +245,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		if err := claim.RecordAdministrationEnd(ctx, at(10), clinician); err != nil {
 			return err
 		}
-		if err := audited(m, "administration_end", at(10).In(clinic.Location()).Format("15:04"), false); err != nil {
-			return err
-		}
+		audited(m, byClinician, at(10), "administration_end", at(10).In(clinic.Location()).Format("15:04"), false)
 	}
 
 	readings := p.timeline()
@@ -271,9 +266,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		if err := s.tx.AddSessionVitals(ctx, &v); err != nil {
 			return err
 		}
-		if err := audited(m, "vitals", v.ID, false); err != nil {
-			return err
-		}
+		audited(m, byClinician, v.EnteredAt, "vitals", v.ID, false)
 	}
 	if live {
 		return nil
@@ -304,9 +297,7 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		if err := s.tx.AddSessionObservation(ctx, &obs); err != nil {
 			return err
 		}
-		if err := audited(m, "observation", obs.ID, false); err != nil {
-			return err
-		}
+		audited(m, byClinician, obs.EnteredAt, "observation", obs.ID, false)
 	}
 	if alert {
 		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location(), danielsAlert(at)); err != nil {
@@ -324,13 +315,12 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		AlertOriented: true, By: clinician}); err != nil {
 		return err
 	}
-	if err := audited(m, "discharge", "", false); err != nil {
-		return err
-	}
+	audited(m, byClinician, at(135), "discharge", "", false)
 	if err := s.tx.SignMedicineSession(ctx, clinic.ID, m.ID, jordan, at(150)); err != nil {
 		return err
 	}
-	return audited(m, "sign", string(store.SessionDischarged), true)
+	audited(m, byJordan, at(150), "sign", string(store.SessionDischarged), true)
+	return nil
 }
 
 // alertHandled is how Sam met an alert at the chair: the one alert the
@@ -385,14 +375,13 @@ func (s *seeder) handleAlert(ctx context.Context, m store.MedicineSession, at fu
 	if err := s.tx.AckSessionAlert(ctx, &ack); err != nil {
 		return err
 	}
-	if err := s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.alert_ack", ResourceType: "medicine_session", ResourceID: m.ID,
-		ClientID: m.ClientID, Severity: audit.High, Detail: ack.ID}); err != nil {
-		return err
-	}
+	s.record(m.ClinicID, s.staffMember("sam"), ack.At, audit.Entry{Action: "medicine_session.alert_ack", ResourceType: "medicine_session", ResourceID: m.ID,
+		ClientID: m.ClientID, Severity: audit.High, Detail: ack.ID})
 	e := store.SessionAdverseEvent{ClinicID: m.ClinicID, SessionID: m.ID, EnteredBy: sam, EnteredAt: at(h.enterAt), AdverseEvent: h.event}
 	if err := s.tx.AddSessionAdverseEvent(ctx, &e); err != nil {
 		return err
 	}
-	return s.record(ctx, m.ClinicID, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
+	s.record(m.ClinicID, s.staffMember("sam"), e.EnteredAt, audit.Entry{Action: "medicine_session.adverse_event", ResourceType: "medicine_session", ResourceID: m.ID,
 		ClientID: m.ClientID, Detail: e.ID})
+	return nil
 }

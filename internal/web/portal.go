@@ -158,6 +158,7 @@ var actionWords = map[string]string{
 	"break_glass.open":                    "Opened your record in an emergency (see above)",
 	"client.create":                       "Created your record",
 	"client.invite":                       "Invited you to the portal",
+	"user.create":                         "Set up your portal account",
 	"client.update":                       "Changed your name or contact details",
 	"client.export":                       "Downloaded a report from your record",
 	"care_team.add":                       "Added someone to your care team",
