@@ -45,6 +45,11 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f store.AuditFilter) (A
 		p.ClientNames = map[string]string{}
 		for _, c := range clients {
 			p.ClientNames[c.ID] = c.DisplayName()
+			// A client acts through their portal account: the log names
+			// them, and the person filter offers them, as a client.
+			if c.UserID != "" {
+				p.Names[c.UserID] = c.DisplayName() + " (client)"
+			}
 		}
 		return err
 	})

@@ -286,10 +286,11 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	for _, e := range pg.Entries {
 		client := e.ClientID
 		if n := pg.ClientNames[e.ClientID]; n != "" {
-			client = n + " (" + e.ClientID + ")"
+			client = n
 		}
 		av.Rows = append(av.Rows, view.AuditRow{Seq: e.Seq, When: view.When(e.Time, tf), Actor: actorLabel(e, pg.Names), Action: e.Action,
-			Resource: strings.TrimSpace(e.ResourceType + " " + e.ResourceID), Client: client, Outcome: string(e.Outcome), Severity: string(e.Severity), IP: e.IP})
+			Resource: e.ResourceType, ResourceID: e.ResourceID, Client: client, ClientID: e.ClientID, Outcome: string(e.Outcome),
+			Severity: string(e.Severity), IP: e.IP})
 	}
 	av.People = nameOptions(pg.Names, av.Person)
 	av.Clients = nameOptions(pg.ClientNames, av.Client)
@@ -303,11 +304,19 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, view.AuditLog(s.page(r, "Audit log", "/admin/audit"), av))
 }
 
+// actorLabel names who acted: a person by name (a client marked as one),
+// the server's own work as the clinic's system, and anyone else by kind and
+// id.
 func actorLabel(e audit.Entry, names map[string]string) string {
 	if n, ok := names[e.ActorID]; ok {
 		return n
 	}
-	if e.ActorID == "" {
+	switch {
+	case e.ActorKind == audit.ActorSystem:
+		return "the clinic's system"
+	case e.ActorKind == audit.ActorAnonymous:
+		return "not signed in"
+	case e.ActorID == "":
 		return string(e.ActorKind)
 	}
 	return string(e.ActorKind) + " " + e.ActorID
