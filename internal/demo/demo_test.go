@@ -208,8 +208,8 @@ func checkHistory(t *testing.T, st *store.Store, staff map[string]store.User, no
 	// Lee wrote the dosing orders and signed the session records.
 	for _, c := range []struct {
 		action, who string
-		id      string
-		atLeast int
+		id          string
+		atLeast     int
 	}{
 		{"client.create", "Alex", staff["alex"].ID, 10},
 		{"consent.sign", "Maya", maya.ID, 1},
