@@ -197,7 +197,8 @@ func TestDueNowFields(t *testing.T) {
 	d := ds[0]
 	if d.Occasion != OccasionBeforeSession || !d.Session.Equal(session) || !d.DueAt.Equal(days(7)) || !d.Deadline.Equal(session) || d.Overdue {
 		t.Errorf("due %+v", d)
-	}	// The session at 09:00 UTC on Thursday 15 January is 1:00 AM in Los
+	}
+	// The session at 09:00 UTC on Thursday 15 January is 1:00 AM in Los
 	// Angeles (PST) for a clinic there on the 12-hour clock.
 	la, err := time.LoadLocation("America/Los_Angeles")
 	if err != nil {
