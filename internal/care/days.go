@@ -14,17 +14,17 @@ import (
 
 // loc is the clinic's time zone, UTC when none is set.
 func (s Settings) loc() *time.Location {
-	if s.Location == nil {
+	if s.Time.Loc == nil {
 		return time.UTC
 	}
-	return s.Location
+	return s.Time.Loc
 }
 
 // dayOf is the clinic's calendar day that t falls on.
 func (s Settings) dayOf(t time.Time) calendar.Day { return calendar.Of(t, s.loc()) }
 
-// clock is t's time of day on the clinic's clock, "09:05".
-func (s Settings) clock(t time.Time) string { return t.In(s.loc()).Format("15:04") }
+// clock is t's time of day on the clinic's clock: "09:05", or "9:05 AM".
+func (s Settings) clock(t time.Time) string { return s.Time.Time(t) }
 
 // dayText names a day as the gates' reasons do: "Mon 2 Mar", with the year
 // when it is not the year of today: "Thu 11 Sep 2025".

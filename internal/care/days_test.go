@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"doorway/internal/screening"
+	"doorway/internal/timefmt"
 )
 
 func losAngeles(t *testing.T) *time.Location {
@@ -35,7 +36,7 @@ func clinicTime(t *testing.T, loc *time.Location, s string) time.Time {
 // a day.
 func TestBaselineCountsClinicDays(t *testing.T) {
 	loc := losAngeles(t)
-	set := Settings{Location: loc}
+	set := Settings{Time: timefmt.New(loc, "")}
 	tests := []struct {
 		name string
 		phq9 string // when the PHQ-9 was done, clinic time
@@ -82,7 +83,7 @@ func TestBaselineCountsClinicDays(t *testing.T) {
 // across daylight-saving changes.
 func TestApprovalExpiryCountsClinicDays(t *testing.T) {
 	loc := losAngeles(t)
-	set := Settings{Location: loc}
+	set := Settings{Time: timefmt.New(loc, "")}
 	approval := func(at time.Time, recorded bool) GateInput {
 		d := &ScreeningDecision{Kind: screening.Approve, Tier: screening.Review, At: at, By: "Dr Jordan Lee", ByPrescriber: true}
 		if recorded {
@@ -148,7 +149,7 @@ func TestApprovalExpiryAgreesWithTheGate(t *testing.T) {
 	at := time.Date(2026, 3, 1, 23, 30, 0, 0, la)
 	end := at.Add(30 * 24 * time.Hour) // 31 Mar 00:30 PDT: the next day by the clock
 	d := ScreeningDecision{Kind: screening.Approve, Tier: screening.Clear, At: at, ByPrescriber: true, By: "Dr Lee", ExpiresAt: &end}
-	s := Settings{Location: la}
+	s := Settings{Time: timefmt.New(la, "")}
 	if got := ApprovalExpiry(d, s).String(); got != "2026-03-31" {
 		t.Errorf("expiry day %s, want 2026-03-31", got)
 	}

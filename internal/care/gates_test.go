@@ -8,6 +8,7 @@ import (
 
 	"doorway/internal/problem"
 	"doorway/internal/screening"
+	"doorway/internal/timefmt"
 )
 
 var now = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -528,7 +529,7 @@ func TestGateDaysAreTheClinics(t *testing.T) {
 		{la, "Written by Dr Jordan Lee on Wed 4 Mar."},
 		{nil, "Written by Dr Jordan Lee on Thu 5 Mar."}, // no zone given: UTC
 	} {
-		for _, g := range Gates(in, Settings{Location: tc.loc}, now) {
+		for _, g := range Gates(in, Settings{Time: timefmt.New(tc.loc, "")}, now) {
 			if g.ID == GateDosingOrder && g.Why != tc.want {
 				t.Errorf("%v: %q, want %q", tc.loc, g.Why, tc.want)
 			}

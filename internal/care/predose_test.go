@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // The pre-dose BP, heart rate and SpO2 count only when taken within the 60
@@ -86,8 +87,13 @@ func TestPreDoseReadingWindowSaysTheClinicsTime(t *testing.T) {
 	in := ready()
 	n := clinicTime(t, loc, "2026-03-08 10:59") // the spring-forward day, PDT
 	in.PreDose.Vitals.At = clinicTime(t, loc, "2026-03-08 09:30")
-	g := gateByID(t, Gates(in, Settings{Location: loc}, n), GateBP)
+	g := gateByID(t, Gates(in, Settings{Time: timefmt.New(loc, "")}, n), GateBP)
 	if want := "The pre-dose blood pressure was taken at 09:30, 1 h 29 min before now (10:59); it counts only within the 60 minutes before the dose. Take it again."; g.Why != want {
+		t.Errorf("%q\nwant %q", g.Why, want)
+	}
+	// A clinic on the 12-hour clock reads the same times so.
+	g = gateByID(t, Gates(in, Settings{Time: timefmt.New(loc, timefmt.Clock12)}, n.Add(4*time.Hour)), GateBP)
+	if want := "The pre-dose blood pressure was taken at 9:30 AM, 5 h 29 min before now (2:59 PM); it counts only within the 60 minutes before the dose. Take it again."; g.Why != want {
 		t.Errorf("%q\nwant %q", g.Why, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"doorway/internal/measures"
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // now is Tue 10 Mar 2026 09:00 UTC (see gates_test.go).
@@ -60,7 +61,7 @@ func TestOpenFlagsBlockTheDose(t *testing.T) {
 func TestOpenFlagNamesTheClinicsDay(t *testing.T) {
 	loc := losAngeles(t)
 	in := GateInput{OpenFlags: []SafetyFlag{{Instrument: "QIDS-SR16", Kind: "suicide_risk", RaisedAt: clinicTime(t, loc, "2026-03-02 23:30")}}}
-	g := gateByID(t, Gates(in, Settings{Location: loc}, clinicTime(t, loc, "2026-03-10 10:59")), GateSafetyFlags)
+	g := gateByID(t, Gates(in, Settings{Time: timefmt.New(loc, "")}, clinicTime(t, loc, "2026-03-10 10:59")), GateSafetyFlags)
 	if g.Why != "There is a suicide-risk flag from the QIDS-SR16, open since Mon 2 Mar. No dose until a clinician acknowledges it with a note." {
 		t.Errorf("%q", g.Why)
 	}
@@ -108,7 +109,7 @@ func TestRecentHighCSSRSBlocksTheDose(t *testing.T) {
 			// An older one as well: the latest decides.
 			in.CSSRSHighAt = []time.Time{clinicTime(t, tt.loc, tt.high), clinicTime(t, tt.loc, tt.high).AddDate(0, -3, 0)}
 		}
-		g := gateByID(t, Gates(in, Settings{Location: tt.loc}, clinicTime(t, tt.loc, tt.today)), GateCSSRSHigh)
+		g := gateByID(t, Gates(in, Settings{Time: timefmt.New(tt.loc, "")}, clinicTime(t, tt.loc, tt.today)), GateCSSRSHigh)
 		blocked := strings.Contains(tt.why, "No dose")
 		if g.Why != tt.why || g.Pass == blocked || g.Overridable != blocked || !g.Safety {
 			t.Errorf("%s: pass=%v overridable=%v\n got %q\nwant %q", tt.name, g.Pass, g.Overridable, g.Why, tt.why)

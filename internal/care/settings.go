@@ -5,6 +5,7 @@ import (
 
 	"doorway/internal/problem"
 	"doorway/internal/screening"
+	"doorway/internal/timefmt"
 )
 
 // Settings are the clinic's thresholds for the gates. A zero field takes the
@@ -50,9 +51,10 @@ type Settings struct {
 	// past month" [V R46a, R16]).
 	CSSRSHighMonths int
 
-	// Location is the clinic's time zone: the gates' reasons name days as
-	// the clinic's calendar has them. Nil is UTC.
-	Location *time.Location
+	// Time is the clinic's zone and clock: the gates' reasons name days as
+	// the clinic's calendar has them, and times as its clock does. A nil
+	// zone is UTC.
+	Time timefmt.Format
 }
 
 // Instrument names a measure: ID as the measures package knows it, Name as
@@ -90,8 +92,8 @@ func (s Settings) WithDefaults() Settings { return s.withDefaults() }
 
 func (s Settings) withDefaults() Settings {
 	d := DefaultSettings()
-	if s.Location == nil {
-		s.Location = time.UTC
+	if s.Time.Loc == nil {
+		s.Time.Loc = time.UTC
 	}
 	if s.BaselineInstruments == nil {
 		s.BaselineInstruments = d.BaselineInstruments

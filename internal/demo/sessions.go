@@ -9,6 +9,7 @@ import (
 	"doorway/internal/audit"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // The medicine sessions part: a record for every medicine session the
@@ -299,13 +300,16 @@ func (s *seeder) medicineSession(ctx context.Context, key string, n int, a store
 		}
 		audited(m, byClinician, obs.EnteredAt, "observation", obs.ID, false)
 	}
+	// The demo clinic keeps the default clock; its acknowledgements quote
+	// the alerts as its pages write them.
+	tf := timefmt.New(clinic.Location(), timefmt.Clock24)
 	if alert {
-		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location(), danielsAlert(at)); err != nil {
+		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, tf, danielsAlert(at)); err != nil {
 			return err
 		}
 	}
 	if sedated {
-		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, clinic.Location(), mayasSedation(at)); err != nil {
+		if err := s.handleAlert(ctx, m, at, rules.Settings.Alerts, tf, mayasSedation(at)); err != nil {
 			return err
 		}
 	}
@@ -358,16 +362,16 @@ func mayasSedation(at func(int) time.Time) alertHandled {
 }
 
 // handleAlert writes h into the session as Sam did: the acknowledgement,
-// whose message gives its times in the clinic's zone as the pages and the
-// PDF do, and the adverse event, each audited by its id as the pages audit
+// whose message gives its times in the clinic's zone and clock (tf) as the
+// pages and the PDF do, and the adverse event, each audited by its id as the pages audit
 // them (the log's text holds no clinical value).
-func (s *seeder) handleAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, loc *time.Location, h alertHandled) error {
+func (s *seeder) handleAlert(ctx context.Context, m store.MedicineSession, at func(int) time.Time, limits session.AlertLimits, tf timefmt.Format, h alertHandled) error {
 	sam := s.staff["sam"].ID
 	rec, err := s.tx.SessionRecordOf(ctx, m.ClinicID, m.ID)
 	if err != nil {
 		return err
 	}
-	states := rec.AlertsIn(limits, loc)
+	states := rec.AlertsIn(limits, tf)
 	if len(states) != 1 || (h.kind != "" && states[0].Kind != h.kind) {
 		return fmt.Errorf("want the one %s alert, the record raises %+v", h.event.Kind, states)
 	}

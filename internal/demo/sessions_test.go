@@ -9,6 +9,7 @@ import (
 	"doorway/internal/session"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // TestSessionsTellTheStories reads back the medicine sessions of DEMO.md,
@@ -232,7 +233,7 @@ func TestLenasSessionLeadsWithHerOpenFlag(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				gates := care.SafetyFirst(care.Gates(in, care.Settings{Location: clinic.Location()}, now))
+				gates := care.SafetyFirst(care.Gates(in, care.Settings{Time: timefmt.New(clinic.Location(), "")}, now))
 				if gates[0].ID != care.GateSafetyFlags || gates[0].Pass || gates[0].Cleared() {
 					t.Errorf("Lena's first gate: %+v", gates[0])
 				}

@@ -2,6 +2,7 @@ package measures
 
 import (
 	"cmp"
+	"doorway/internal/timefmt"
 	"fmt"
 	"slices"
 	"time"
@@ -108,8 +109,9 @@ var (
 var occasionOrder = map[Occasion]int{OccasionBaseline: 0, OccasionBeforeSession: 1, OccasionCourseEnd: 2, OccasionRepeat: 3}
 
 // DueNow lists what is due at now, at most one entry per instrument, ordered
-// by deadline. The rules are in the package comment.
-func DueNow(p Protocol, c Course, done []Administration, now time.Time) []Due {
+// by deadline. The rules are in the package comment. The reasons name a
+// session's time as tf writes it, on the clinic's clock.
+func DueNow(p Protocol, c Course, done []Administration, now time.Time, tf timefmt.Format) []Due {
 	p = p.withDefaults()
 	var out []Due
 	for _, rule := range p.Rules {
@@ -130,7 +132,7 @@ func DueNow(p Protocol, c Course, done []Administration, now time.Time) []Due {
 		}
 		if rule.BeforeSession && slices.Contains(beforeSessionPhases, c.Phase) {
 			for _, s := range c.Sessions {
-				add(beforeSession(p, s, times, now))
+				add(beforeSession(p, s, times, now, tf))
 			}
 		}
 		if rule.Every > 0 && slices.Contains(repeatPhases, c.Phase) {
@@ -190,14 +192,14 @@ func baseline(p Protocol, c Course, times []time.Time, now time.Time) (Due, bool
 
 // beforeSession opens SessionLead before the session; the session itself is
 // the deadline.
-func beforeSession(p Protocol, s time.Time, times []time.Time, now time.Time) (Due, bool) {
+func beforeSession(p Protocol, s time.Time, times []time.Time, now time.Time, tf timefmt.Format) (Due, bool) {
 	opens := s.Add(-p.SessionLead)
 	if now.Before(opens) || doneIn(times, opens, s) {
 		return Due{}, false
 	}
 	return Due{
 		Occasion: OccasionBeforeSession,
-		Reason:   "before session on " + s.Format("Mon 2 Jan 2006, 15:04"),
+		Reason:   "before session on " + tf.DateTime(s),
 		Session:  s,
 		DueAt:    opens,
 		Deadline: s,

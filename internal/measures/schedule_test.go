@@ -1,6 +1,7 @@
 package measures
 
 import (
+	"doorway/internal/timefmt"
 	"fmt"
 	"slices"
 	"testing"
@@ -9,6 +10,9 @@ import (
 
 // start is a Monday morning; days counts from it.
 var start = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// utc24 writes the reasons' times in UTC, start's zone, on the 24-hour clock.
+var utc24 = timefmt.New(time.UTC, timefmt.Clock24)
 
 func days(d float64) time.Time { return start.Add(time.Duration(d * float64(day))) }
 
@@ -175,7 +179,7 @@ func TestDueNow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := brief(DueNow(DefaultProtocol(), tc.course, tc.done, tc.now))
+			got := brief(DueNow(DefaultProtocol(), tc.course, tc.done, tc.now, utc24))
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
@@ -186,7 +190,7 @@ func TestDueNow(t *testing.T) {
 func TestDueNowFields(t *testing.T) {
 	session := days(10)
 	ds := DueNow(DefaultProtocol(), Course{Start: start, Phase: "active", Sessions: []time.Time{session}},
-		did(days(1), PHQ9, GAD7, PCL5), days(8))
+		did(days(1), PHQ9, GAD7, PCL5), days(8), utc24)
 	if len(ds) != 2 {
 		t.Fatalf("got %v", brief(ds))
 	}
@@ -194,21 +198,32 @@ func TestDueNowFields(t *testing.T) {
 	if d.Occasion != OccasionBeforeSession || !d.Session.Equal(session) || !d.DueAt.Equal(days(7)) || !d.Deadline.Equal(session) || d.Overdue {
 		t.Errorf("due %+v", d)
 	}
+	// The session at 09:00 UTC on Thursday 15 January is 1:00 AM in Los
+	// Angeles (PST) for a clinic there on the 12-hour clock.
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	ds = DueNow(DefaultProtocol(), Course{Start: start, Phase: "active", Sessions: []time.Time{session}},
+		did(days(1), PHQ9, GAD7, PCL5), days(8), timefmt.New(la, timefmt.Clock12))
+	if len(ds) == 0 || ds[0].Reason != "before session on Thu 15 Jan 2026, 1:00 AM" {
+		t.Errorf("due on the 12-hour clock: %+v", ds)
+	}
 }
 
 // A zero-value Protocol takes default durations, and other intervals are named.
 func TestProtocolDefaultsAndIntervals(t *testing.T) {
 	p := Protocol{Rules: []ScheduleRule{{InstrumentID: QIDSSR16, Every: 14 * day}}}
-	ds := DueNow(p, Course{Start: start, Phase: "active"}, nil, days(14))
+	ds := DueNow(p, Course{Start: start, Phase: "active"}, nil, days(14), utc24)
 	if got := brief(ds); !slices.Equal(got, []string{"qids_sr16 every 14 days 17"}) {
 		t.Errorf("got %q", got)
 	}
 	p.Rules[0].Every = 36 * time.Hour
-	ds = DueNow(p, Course{Start: start, Phase: "active"}, nil, days(2))
+	ds = DueNow(p, Course{Start: start, Phase: "active"}, nil, days(2), utc24)
 	if len(ds) != 1 || ds[0].Reason != "every 36h0m0s" {
 		t.Errorf("got %q", brief(ds))
 	}
-	if DueNow(Protocol{}, Course{Start: start, Phase: "active"}, nil, days(2)) != nil {
+	if DueNow(Protocol{}, Course{Start: start, Phase: "active"}, nil, days(2), utc24) != nil {
 		t.Error("an empty protocol asked for something")
 	}
 }

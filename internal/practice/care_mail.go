@@ -7,6 +7,7 @@ import (
 	"doorway/internal/integration"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // The e-mails that follow a client's care: a questionnaire fallen due, and
@@ -181,9 +182,11 @@ func (s *Service) sendPromptOpen(ctx context.Context, j store.Job) error {
 	l := &o.Letter
 	l.para("Hello " + clientFirstName(cl.Client) + ",")
 	if cl.To.Prefs.Details {
+		// A day alone: the clinic's clock does not come into it.
+		tf := timefmt.New(cl.Clinic.Location(), "")
 		for _, op := range opens {
 			l.heading(op.Set.Title)
-			l.para(op.Set.Intro + " Open in your journal until " + op.ClosesAt.In(cl.Clinic.Location()).Format("Monday 2 January") + ".")
+			l.para(op.Set.Intro + " Open in your journal until " + tf.LongDayMonth(op.ClosesAt) + ".")
 			l.list(op.Set.Prompts...)
 		}
 	} else {

@@ -134,7 +134,7 @@ func (st *Settings) DueNow(cm ClientMeasures, now time.Time) []Due {
 		return out
 	}
 	c := measures.Course{Start: cm.Course.StartedAt, Phase: string(cm.Course.State), Sessions: cm.Sessions, End: cm.Course.End()}
-	for _, d := range measures.DueNow(st.Measures.Protocol, c, cm.Done, now) {
+	for _, d := range measures.DueNow(st.Measures.Protocol, c, cm.Done, now, st.Time) {
 		in, ok := measures.ByID(d.InstrumentID)
 		if !ok || !st.InstrumentEnabled(in) || covered[in.ID] {
 			continue

@@ -14,6 +14,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // A booked medicine session brings its pre-session measures: the schedule
@@ -41,10 +42,10 @@ func TestBookedMedicineSessionBringsPreSessionMeasures(t *testing.T) {
 	c := measures.Course{Start: m.Now.AddDate(0, 0, -30), Phase: "active", Sessions: got}
 	var reasons []string
 	for _, d := range measures.DueNow(measures.DefaultProtocol(), c, []measures.Administration{
-		{InstrumentID: measures.PHQ9, At: m.Now.AddDate(0, 0, -5)}, {InstrumentID: measures.GAD7, At: m.Now.AddDate(0, 0, -5)}}, m.Now) {
+		{InstrumentID: measures.PHQ9, At: m.Now.AddDate(0, 0, -5)}, {InstrumentID: measures.GAD7, At: m.Now.AddDate(0, 0, -5)}}, m.Now, timefmt.New(m.Clinic.Location(), "")) {
 		reasons = append(reasons, d.InstrumentID+": "+d.Reason)
 	}
-	want := "before session on " + m.startA.In(m.Clinic.Location()).Format("Mon 2 Jan 2006, 15:04")
+	want := "before session on " + timefmt.New(m.Clinic.Location(), "").DateTime(m.startA)
 	if !slices.Contains(reasons, "phq9: "+want) || !slices.Contains(reasons, "gad7: "+want) {
 		t.Errorf("due %q, want PHQ-9 and GAD-7 %q", reasons, want)
 	}

@@ -17,6 +17,7 @@ import (
 	"doorway/internal/practice"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // TestBookingRemindsTheDayBefore: a medicine session booked three days
@@ -124,6 +125,54 @@ func TestReminderDetailsAsChosen(t *testing.T) {
 		}
 		if !strings.Contains(rem.HTML, "<li style=\"margin:0 0 8px\">Stop eating at 06:00 on Saturday 20 June") {
 			t.Errorf("the HTML lacks the checklist as a list:\n%s", rem.HTML)
+		}
+	})
+}
+
+// TestMailsOnTheClinicsClock: a clinic on the 12-hour clock writes its
+// booking, reminder and cancellation e-mails so, subject and body, and the
+// getting-ready times too: a session at 14:30 on Saturday 20 June is
+// "2:30 PM", the fast begins at "10:30 AM" four hours before.
+func TestMailsOnTheClinicsClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		p := newMailPractice(t, st, true)
+		ctx := context.Background()
+		if err := st.Write(ctx, func(tx *store.Tx) error {
+			return tx.SetClinicSetting(ctx, p.Clinic.ID, store.SettingClock, timefmt.Clock12, p.Users["admin"].ID, storetest.Now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		appt := p.book("A", 3, "14:30")
+		p.choose("clientA", practice.NotificationChoices{SessionReminders: true, Bookings: true, Details: true})
+		p.runDue()
+		p.advance(2*24*time.Hour + 4*time.Hour)
+		if err := p.app.CancelAppointment(ctx, p.as("assigned"), appt.ID, "The room flooded."); err != nil {
+			t.Fatal(err)
+		}
+		p.runDue()
+		msgs := p.sent()
+		if len(msgs) != 3 {
+			t.Fatalf("%d messages, want the booking, the reminder and the cancellation", len(msgs))
+		}
+		for i, want := range []struct {
+			subject string
+			lines   []string
+		}{
+			{"Booked: Saturday 20 June at 2:30 PM", []string{"Your medicine session at Main Clinic is booked Saturday 20 June, 2:30 PM to 5:30 PM PDT."}},
+			{"Reminder: tomorrow at 2:30 PM", []string{"Your medicine session at Main Clinic is tomorrow, Saturday 20 June, 2:30 PM to 5:30 PM PDT.",
+				"- Stop eating at 10:30 AM on Saturday 20 June, 4 hours before your session.",
+				"- No alcohol or other drugs from 2:30 PM on Friday 19 June, the 24 hours before."}},
+			{"Cancelled: Saturday 20 June at 2:30 PM", []string{"Your medicine session at Main Clinic is cancelled tomorrow, Saturday 20 June, 2:30 PM to 5:30 PM PDT."}},
+		} {
+			l := readLetter(t, msgs[i])
+			if l.Subject != want.subject {
+				t.Errorf("subject %q, want %q", l.Subject, want.subject)
+			}
+			for _, line := range want.lines {
+				if !strings.Contains(l.Text, line) {
+					t.Errorf("%q lacks %q:\n%s", l.Subject, line, l.Text)
+				}
+			}
 		}
 	})
 }

@@ -153,10 +153,12 @@ func (s *Service) RecordAdministrationEnd(ctx context.Context, a Actor, in Admin
 		if m.Dose == nil {
 			return problem.Invalidf(FieldEndedAt, "The dose is not recorded yet.")
 		}
-		// Times on the clinic's clock, as the refusal names them.
-		adm := m.Dose.Administration()
-		adm.Started = adm.Started.In(a.Location())
-		if err := adm.CheckEnd(in.At.In(a.Location()), now); err != nil {
+		// The refusal names times on the clinic's clock.
+		st, err := s.settings(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if err := m.Dose.Administration().CheckEnd(in.At, now, st.Time); err != nil {
 			return err
 		}
 		if err := c.claim.RecordAdministrationEnd(ctx, in.At, a.P.UserID); err != nil {

@@ -9,6 +9,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // How a session ends: stopped early, or the client discharged; then the
@@ -70,7 +71,7 @@ func (s *Service) Discharge(ctx context.Context, a Actor, in DischargeInput) err
 		if err != nil {
 			return err
 		}
-		d := dischargeCheck(rec, st.Session, now, a.Location(), in.AlertOriented, in.ReleasedTo)
+		d := dischargeCheck(rec, st.Session, now, st.Time, in.AlertOriented, in.ReleasedTo)
 		if !d.Ready {
 			var not []string
 			for _, cr := range d.Criteria {
@@ -91,30 +92,23 @@ func (s *Service) Discharge(ctx context.Context, a Actor, in DischargeInput) err
 // dischargeCheck puts the record to session.CheckDischarge with what is
 // said of alertness and who the client leaves with. rec holds the record's
 // readings (the pre-dose one too), observations' sedation scores and
-// acknowledgements; the criteria's reasons name times in loc, the clinic's
-// zone.
-func dischargeCheck(rec store.SessionRecord, rules store.SessionRules, now time.Time, loc *time.Location, alertOriented bool, releasedTo string) session.Discharge {
+// acknowledgements; the criteria's reasons write times as tf does, on the
+// clinic's clock.
+func dischargeCheck(rec store.SessionRecord, rules store.SessionRules, now time.Time, tf timefmt.Format, alertOriented bool, releasedTo string) session.Discharge {
 	m := rec.Session
-	last := store.LatestReading(rec.Vitals)
-	last.At = last.At.In(loc)
-	in := session.DischargeInput{Protocol: rules.Protocol, Limits: rules.Settings.Discharge, Now: now,
-		LastVitals: last, AlertAndOriented: alertOriented, Companion: m.Checklist.CompanionName, ReleasedTo: releasedTo,
-		OpenAlerts: session.OpenAlerts(sessionAlerts(rec, rules, loc))}
+	in := session.DischargeInput{Protocol: rules.Protocol, Limits: rules.Settings.Discharge, Now: now, Time: tf,
+		LastVitals: store.LatestReading(rec.Vitals), AlertAndOriented: alertOriented, Companion: m.Checklist.CompanionName, ReleasedTo: releasedTo,
+		OpenAlerts: session.OpenAlerts(sessionAlerts(rec, rules, tf))}
 	if m.Dose != nil {
 		// The minimum observation counts from the end of administration,
 		// whatever the route.
 		in.DoseTime = m.Dose.GivenAt
 		adm := m.Dose.Administration()
-		adm.Started = adm.Started.In(loc)
-		if !adm.EndedAt.IsZero() {
-			adm.EndedAt = adm.EndedAt.In(loc)
-		}
 		in.Administration = &adm
 	}
 	if pre := store.LatestPreDose(rec.Vitals); pre != nil {
 		// The last reading is compared with the client's own level.
 		v := pre.Vitals
-		v.At = v.At.In(loc)
 		in.PreDose = &v
 	}
 	return session.CheckDischarge(in)

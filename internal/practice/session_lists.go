@@ -52,7 +52,7 @@ func (s *Service) sessionsUnderWay(ctx context.Context, tx *store.Tx, a Actor, c
 				if err != nil {
 					return nil, err
 				}
-				row.OpenAlerts = len(session.OpenAlerts(sessionAlerts(rec, st.Session, a.Location())))
+				row.OpenAlerts = len(session.OpenAlerts(sessionAlerts(rec, st.Session, st.Time)))
 			}
 			out = append(out, row)
 		}

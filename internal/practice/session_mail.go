@@ -14,6 +14,7 @@ import (
 	"doorway/internal/mail"
 	"doorway/internal/problem"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // The e-mails about a session: a booking (with the session as an .ics
@@ -146,6 +147,9 @@ type sessionLetter struct {
 	// details.
 	Clients      []store.Client
 	FastingHours float64
+	// Time writes the letter's days and times as the clinic does: its zone
+	// and its clock.
+	Time timefmt.Format
 	// Companion is the recipient's preparation checklist, which names who
 	// takes them home, when they have filled it in.
 	Companion *store.Checklist
@@ -189,7 +193,7 @@ func (s *Service) loadSessionLetter(ctx context.Context, j store.Job, p mailJob)
 		if err != nil {
 			return err
 		}
-		sl.FastingHours = st.Gates.FastingHours
+		sl.FastingHours, sl.Time = st.Gates.FastingHours, st.Time
 		if sl.Client != nil {
 			for _, ac := range sl.Appt.Clients {
 				if ac.ClientID != sl.Client.ID || ac.CourseID == "" {
@@ -235,17 +239,15 @@ func (s *Service) sendSessionReminder(ctx context.Context, j store.Job) error {
 	case !sl.To.Prefs.SessionReminders:
 		return s.skip(j, "reminders are off")
 	}
-	loc := sl.Clinic.Location()
-	when := sl.Appt.StartsAt.In(loc)
 	o := s.sessionOutgoing(sl)
-	o.Subject = "Reminder: " + dayWords(when, s.Now(), loc) + " at " + when.Format("15:04")
+	o.Subject = "Reminder: " + dayWords(sl.Appt.StartsAt, s.Now(), sl.Time) + " at " + sl.Time.Time(sl.Appt.StartsAt)
 	l := &o.Letter
 	details := sl.To.Prefs.Details
 	l.para("Hello " + firstNameOf(sl) + ",")
 	l.para(sessionSentence(sl, details, "is", s.Now()))
 	if sl.Client != nil && details && sl.Appt.Kind == store.KindMedicine {
 		l.para("Getting ready:")
-		l.list(gettingReady(sl, loc)...)
+		l.list(gettingReady(sl)...)
 		l.para("What to bring:")
 		l.list("Comfortable, loose clothes and a warm layer: you will lie down for a couple of hours.",
 			"An eye mask and music, if you like them. Headphones help.")
@@ -276,10 +278,8 @@ func (s *Service) sendBookingMail(ctx context.Context, j store.Job) error {
 	case !sl.To.Prefs.Bookings:
 		return s.skip(j, "booking e-mails are off")
 	}
-	loc := sl.Clinic.Location()
-	when := sl.Appt.StartsAt.In(loc)
 	o := s.sessionOutgoing(sl)
-	o.Subject = "Booked: " + when.Format("Monday 2 January") + " at " + when.Format("15:04")
+	o.Subject = "Booked: " + sl.Time.LongDayMonth(sl.Appt.StartsAt) + " at " + sl.Time.Time(sl.Appt.StartsAt)
 	l := &o.Letter
 	l.para("Hello " + firstNameOf(sl) + ",")
 	l.para(sessionSentence(sl, sl.To.Prefs.Details, "is booked", s.Now()))
@@ -313,10 +313,8 @@ func (s *Service) sendCancelMail(ctx context.Context, j store.Job) error {
 	case !sl.To.Prefs.Bookings:
 		return s.skip(j, "booking e-mails are off")
 	}
-	loc := sl.Clinic.Location()
-	when := sl.Appt.StartsAt.In(loc)
 	o := s.sessionOutgoing(sl)
-	o.Subject = "Cancelled: " + when.Format("Monday 2 January") + " at " + when.Format("15:04")
+	o.Subject = "Cancelled: " + sl.Time.LongDayMonth(sl.Appt.StartsAt) + " at " + sl.Time.Time(sl.Appt.StartsAt)
 	l := &o.Letter
 	l.para("Hello " + firstNameOf(sl) + ",")
 	l.para(sessionSentence(sl, sl.To.Prefs.Details, "is cancelled", s.Now()))
@@ -350,15 +348,15 @@ func firstNameOf(sl sessionLetter) string {
 }
 
 // dayWords says a day as a person would from now: "today", "tomorrow", or
-// "Tuesday 17 March".
-func dayWords(t, now time.Time, loc *time.Location) string {
-	switch calendar.Of(now, loc).DaysUntil(calendar.Of(t, loc)) {
+// "Tuesday 17 March", on the clinic's calendar.
+func dayWords(t, now time.Time, tf timefmt.Format) string {
+	switch calendar.Of(now, tf.Loc).DaysUntil(calendar.Of(t, tf.Loc)) {
 	case 0:
 		return "today"
 	case 1:
 		return "tomorrow"
 	}
-	return t.In(loc).Format("Monday 2 January")
+	return tf.LongDayMonth(t)
 }
 
 // sessionSentence is the sentence that says which session, when and where:
@@ -367,8 +365,7 @@ func dayWords(t, now time.Time, loc *time.Location) string {
 // appointment" at the clinic; a clinician's names the clients only with
 // details on.
 func sessionSentence(sl sessionLetter, details bool, verb string, now time.Time) string {
-	loc := sl.Clinic.Location()
-	start, end := sl.Appt.StartsAt.In(loc), sl.Appt.EndsAt.In(loc)
+	tf, start, end := sl.Time, sl.Appt.StartsAt, sl.Appt.EndsAt
 	what := "Your appointment at " + sl.Clinic.Name
 	if details && sl.Client != nil {
 		what = "Your " + strings.ToLower(sl.Appt.Kind.Label()) + " at " + sl.Clinic.Name
@@ -383,11 +380,11 @@ func sessionSentence(sl sessionLetter, details bool, verb string, now time.Time)
 			what = "The " + strings.ToLower(sl.Appt.Kind.Label()) + " with " + strings.Join(names, " and ")
 		}
 	}
-	day := dayWords(start, now, loc)
+	day := dayWords(start, now, tf)
 	if day == "today" || day == "tomorrow" {
-		day += ", " + start.Format("Monday 2 January")
+		day += ", " + tf.LongDayMonth(start)
 	}
-	out := fmt.Sprintf("%s %s %s, %s to %s %s", what, verb, day, start.Format("15:04"), end.Format("15:04"), start.Format("MST"))
+	out := fmt.Sprintf("%s %s %s, %s to %s %s", what, verb, day, tf.Time(start), tf.Time(end), tf.Zone(start))
 	if sl.Room != "" {
 		out += ", in " + sl.Room
 		if sl.Client != nil && sl.Clinic.Address != "" {
@@ -400,8 +397,8 @@ func sessionSentence(sl sessionLetter, details bool, verb string, now time.Time)
 // gettingReady is the checklist before a medicine session, as the portal's
 // session page has it, with the clock times worked out (care's rules) and
 // the companion the client named, if they have.
-func gettingReady(sl sessionLetter, loc *time.Location) []string {
-	at := func(t time.Time) string { return t.In(loc).Format("15:04 on Monday 2 January") }
+func gettingReady(sl sessionLetter) []string {
+	at := sl.Time.TimeOn
 	start := sl.Appt.StartsAt
 	items := []string{
 		fmt.Sprintf("Stop eating at %s, %s before your session. Ask your care team what you may drink.",

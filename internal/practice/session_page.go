@@ -10,6 +10,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // What the medicine session record page shows: one page per (appointment,
@@ -35,9 +36,10 @@ type SessionLive struct {
 	// readings and acknowledgements.
 	Record store.SessionRecord
 	Rules  store.SessionRules
-	// Now is when the record was read; Location is the clinic's zone.
-	Now      time.Time
-	Location *time.Location
+	// Now is when the record was read; Time writes times as the clinic
+	// does (its zone and clock).
+	Now  time.Time
+	Time timefmt.Format
 	// CanWrite is whether the reader documents the session (a clinician on
 	// the care team), so the forms are offered.
 	CanWrite bool
@@ -47,12 +49,12 @@ type SessionLive struct {
 func (l *SessionLive) Session() store.MedicineSession { return l.Record.Session }
 
 // Alerts are the record's alerts now, with their acknowledgements, their
-// messages in the clinic's zone.
+// messages on the clinic's clock.
 func (l *SessionLive) Alerts() []session.AlertState {
 	if !l.Started {
 		return nil
 	}
-	return sessionAlerts(l.Record, l.Rules, l.Location)
+	return sessionAlerts(l.Record, l.Rules, l.Time)
 }
 
 // SessionPage is everything the record page shows.
@@ -85,7 +87,7 @@ func (p *SessionPage) Ready() (bool, []string) { return care.Ready(p.Gates), blo
 // Discharge puts the record to session.CheckDischarge with what the form
 // says of alertness and who the client leaves with.
 func (p *SessionPage) Discharge(alertOriented bool, releasedTo string) session.Discharge {
-	return dischargeCheck(p.Record, p.Rules, p.Now, p.Location, alertOriented, releasedTo)
+	return dischargeCheck(p.Record, p.Rules, p.Now, p.Time, alertOriented, releasedTo)
 }
 
 // SessionPageFor is whom the record page is loaded for: a reader, or the
@@ -174,14 +176,14 @@ func (s *Service) sessionPage(ctx context.Context, tx *store.Tx, a Actor, o op, 
 		return nil, err
 	}
 	clinicID := ch.Client.ClinicID
-	p := &SessionPage{SessionLive: SessionLive{Client: ch.Client, AppointmentID: appt.ID, Now: s.Now(), Location: a.Location(),
+	p := &SessionPage{SessionLive: SessionLive{Client: ch.Client, AppointmentID: appt.ID, Now: s.Now(),
 		CanWrite: ch.may(a, access.Write, access.ClinicalCare)},
 		Appointment: appt, CanPrescribe: ch.may(a, access.Write, access.PrescriberOrder)}
 	st, err := s.settings(ctx, tx, a)
 	if err != nil {
 		return nil, err
 	}
-	p.Rules = st.Session
+	p.Rules, p.Time = st.Session, st.Time
 	m, ok, err := tx.MedicineSessionFor(ctx, clinicID, appt.ID, ch.Client.ID)
 	if err != nil {
 		return nil, err
@@ -255,7 +257,7 @@ func (s *Service) sessionPage(ctx context.Context, tx *store.Tx, a Actor, o op, 
 // the session, its readings and acknowledgements, and the session rules.
 // Access and refusals are as the page's.
 func (s *Service) SessionLivePanel(ctx context.Context, a Actor, at SessionTarget) (*SessionLive, error) {
-	l := &SessionLive{AppointmentID: at.AppointmentID, Now: s.Now(), Location: a.Location()}
+	l := &SessionLive{AppointmentID: at.AppointmentID, Now: s.Now()}
 	err := s.read(ctx, a, func(tx *store.Tx) error {
 		ch, err := s.chartFor(ctx, tx, a, opSessionLive, at.ClientID, access.ClientRecord, access.Read)
 		if err != nil {
@@ -284,7 +286,7 @@ func (s *Service) SessionLivePanel(ctx context.Context, a Actor, at SessionTarge
 		rec, st, err := s.readingsOf(ctx, tx, a, m)
 		l.Record = rec
 		if st != nil {
-			l.Rules = st.Session
+			l.Rules, l.Time = st.Session, st.Time
 		}
 		return err
 	})

@@ -2,12 +2,12 @@ package practice
 
 import (
 	"context"
-	"time"
 
 	"doorway/internal/access"
 	"doorway/internal/problem"
 	"doorway/internal/session"
 	"doorway/internal/store"
+	"doorway/internal/timefmt"
 )
 
 // What is added to the record as the session goes on, besides vital signs
@@ -92,7 +92,7 @@ func (s *Service) AcknowledgeAlert(ctx context.Context, a Actor, in AckInput) er
 			return err
 		}
 		var open *session.AlertState
-		for _, al := range sessionAlerts(rec, st.Session, a.Location()) {
+		for _, al := range sessionAlerts(rec, st.Session, st.Time) {
 			if al.Key == in.Key && al.Open() {
 				open = &al
 			}
@@ -127,10 +127,10 @@ func (s *Service) readingsOf(ctx context.Context, tx *store.Tx, a Actor, m store
 }
 
 // sessionAlerts are the record's alerts, evaluated from the readings that
-// count, with their acknowledgements; their messages give times in loc,
-// the clinic's zone.
-func sessionAlerts(rec store.SessionRecord, rules store.SessionRules, loc *time.Location) []session.AlertState {
-	return rec.AlertsIn(rules.Settings.Alerts, loc)
+// count, with their acknowledgements; their messages write times as tf
+// does, on the clinic's clock.
+func sessionAlerts(rec store.SessionRecord, rules store.SessionRules, tf timefmt.Format) []session.AlertState {
+	return rec.AlertsIn(rules.Settings.Alerts, tf)
 }
 
 // AdverseEventInput is an adverse event during the session.

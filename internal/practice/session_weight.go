@@ -46,8 +46,12 @@ func (s *Service) RecordWeight(ctx context.Context, a Actor, in WeightInput) (Se
 		case m.Locked():
 			return errLocked()
 		case m.Dose != nil:
+			st, err := s.settings(ctx, tx, a)
+			if err != nil {
+				return err
+			}
 			return problem.New(problem.Conflict, "The dose was worked out from %s at %s; the day's weight cannot change after the dose.",
-				m.Dose.Weight, m.Dose.GivenAt.In(a.Location()).Format("15:04"))
+				m.Dose.Weight, st.Time.Time(m.Dose.GivenAt))
 		case m.State != store.SessionChecklist:
 			return problem.New(problem.Conflict, "This session is %s; the day's weight is recorded before the dose, while the pre-dose checks are under way.",
 				lower(m.State.Label()))

@@ -144,7 +144,7 @@ func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Sett
 		MaxHeartRate:           alerts.HRAbove,
 		MinSpO2:                alerts.SpO2Below,
 		PreDoseVitalsMinutes:   rules.Protocol.PreDoseWindow,
-		Location:               clinic.Location(),
+		Time:                   timefmt.New(clinic.Location(), raw[store.SettingClock]),
 	}
 	if gs.BaselineInstruments != nil {
 		set.BaselineInstruments = []care.Instrument{}
@@ -157,7 +157,7 @@ func gateSettings(clinic store.Clinic, raw map[string]string, scr screening.Sett
 		// holds (say the session rules moved) must not stop every course
 		// page, so the gates fall back to the defaults, which are safe.
 		def := care.DefaultSettings()
-		def.Location = set.Location
+		def.Time = set.Time
 		return def
 	}
 	return set.WithDefaults()

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // The hard limits of CLINICAL.md §2 that no setting moves: an IV order or
@@ -115,45 +116,46 @@ func CheckAdministration(o Order, a Administration, s Settings) (DoseCheck, erro
 // one before (3 devices: 10 minutes after the first); a lozenge or tablet is
 // spat out about 10 minutes after it is placed; an injection ends as it is
 // given. The minimum observation time counts from this instant. Zero when
-// the dose time is not known.
-func (a Administration) Ended() (time.Time, string) {
+// the dose time is not known. The words write times as tf does.
+func (a Administration) Ended(tf timefmt.Format) (time.Time, string) {
 	if a.Started.IsZero() {
 		return time.Time{}, ""
 	}
 	if !a.EndedAt.IsZero() {
 		switch a.Route {
 		case IV:
-			return a.EndedAt, "the end of the infusion at " + clock(a.EndedAt)
+			return a.EndedAt, "the end of the infusion at " + tf.Time(a.EndedAt)
 		case Intranasal:
-			return a.EndedAt, "the last device at " + clock(a.EndedAt)
+			return a.EndedAt, "the last device at " + tf.Time(a.EndedAt)
 		case Lozenge, RDT:
-			return a.EndedAt, fmt.Sprintf("the %s spat out at %s", a.Route.UnitNoun(), clock(a.EndedAt))
+			return a.EndedAt, fmt.Sprintf("the %s spat out at %s", a.Route.UnitNoun(), tf.Time(a.EndedAt))
 		}
-		return a.EndedAt, "the end of administration at " + clock(a.EndedAt)
+		return a.EndedAt, "the end of administration at " + tf.Time(a.EndedAt)
 	}
 	switch a.Route {
 	case IV:
 		end := a.Started.Add(time.Duration(a.InfusionMinutes) * time.Minute)
-		return end, fmt.Sprintf("the end of the infusion at %s, %d min after it began (its end is not recorded)", clock(end), a.InfusionMinutes)
+		return end, fmt.Sprintf("the end of the infusion at %s, %d min after it began (its end is not recorded)", tf.Time(end), a.InfusionMinutes)
 	case Intranasal:
 		n := max(int64(a.Mg/esketamineDevice), 1)
 		end := a.Started.Add(time.Duration(n-1) * deviceInterval)
-		return end, fmt.Sprintf("the last of %d devices at %s, taken as 5 min apart (its time is not recorded)", n, clock(end))
+		return end, fmt.Sprintf("the last of %d devices at %s, taken as 5 min apart (its time is not recorded)", n, tf.Time(end))
 	case Lozenge, RDT:
 		end := a.Started.Add(sublingualHold)
-		return end, fmt.Sprintf("the %s spat out at about %s, 10 min after the dose (the time is not recorded)", a.Route.UnitNoun(), clock(end))
+		return end, fmt.Sprintf("the %s spat out at about %s, 10 min after the dose (the time is not recorded)", a.Route.UnitNoun(), tf.Time(end))
 	}
-	return a.Started, "the injection at " + clock(a.Started)
+	return a.Started, "the injection at " + tf.Time(a.Started)
 }
 
 // CheckEnd checks the end of administration as it is recorded at now: not
-// before the dose began, and not after now.
-func (a Administration) CheckEnd(ended, now time.Time) error {
+// before the dose began, and not after now. The refusal writes times as tf
+// does.
+func (a Administration) CheckEnd(ended, now time.Time, tf timefmt.Format) error {
 	switch {
 	case ended.IsZero():
 		return problem.Invalidf("ended_at", "Record when administration ended.")
 	case !a.Started.IsZero() && ended.Before(a.Started):
-		return problem.Invalidf("ended_at", "Administration cannot end (%s) before the dose began (%s).", clock(ended), clock(a.Started))
+		return problem.Invalidf("ended_at", "Administration cannot end (%s) before the dose began (%s).", tf.Time(ended), tf.Time(a.Started))
 	case ended.After(now):
 		return problem.Invalidf("ended_at", "The end is timed after now; check the time.")
 	}

@@ -165,20 +165,25 @@ func TestAdministrationEnded(t *testing.T) {
 		{"IM", session.Administration{Route: session.IM, Mg: mg(40), Started: dose}, 0, "the injection at 10:00"},
 	}
 	for _, tt := range tests {
-		end, basis := tt.a.Ended()
+		end, basis := tt.a.Ended(clock24)
 		if !end.Equal(at(tt.end)) || basis != tt.basis {
 			t.Errorf("%s: %s %q, want %s %q", tt.name, end.Format("15:04"), basis, at(tt.end).Format("15:04"), tt.basis)
 		}
 	}
-	if end, _ := (session.Administration{Route: session.IM}).Ended(); !end.IsZero() {
+	// On the 12-hour clock: the infusion begun at 10:00 ends at 10:40 AM.
+	iv := session.Administration{Route: session.IV, Mg: mg(40), Weight: 800, Started: dose, InfusionMinutes: 40}
+	if _, basis := iv.Ended(clock12); basis != "the end of the infusion at 10:40 AM, 40 min after it began (its end is not recorded)" {
+		t.Errorf("12-hour clock: %q", basis)
+	}
+	if end, _ := (session.Administration{Route: session.IM}).Ended(clock24); !end.IsZero() {
 		t.Error("an end without a dose time")
 	}
 }
 
 func TestAdministrationCheckEnd(t *testing.T) {
 	a := session.Administration{Route: session.IV, Started: dose, InfusionMinutes: 40}
-	mustOK(t, a.CheckEnd(at(41), at(45)))
-	mustOK(t, a.CheckEnd(at(0), at(45)))
+	mustOK(t, a.CheckEnd(at(41), at(45), clock24))
+	mustOK(t, a.CheckEnd(at(0), at(45), clock24))
 	for _, tt := range []struct {
 		ended, now time.Time
 	}{
@@ -186,7 +191,7 @@ func TestAdministrationCheckEnd(t *testing.T) {
 		{at(-1), at(45)},
 		{at(46), at(45)},
 	} {
-		mustFail(t, a.CheckEnd(tt.ended, tt.now), problem.Invalid, "ended_at")
+		mustFail(t, a.CheckEnd(tt.ended, tt.now, clock24), problem.Invalid, "ended_at")
 	}
 }
 

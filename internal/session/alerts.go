@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // AlertKind names an alert rule. The values are stored, inside alert keys.
@@ -113,46 +114,47 @@ type Alert struct {
 //   - HR < HRBelow, systolic < SystolicBelow: at the first reading.
 //
 // A reading at or above both BP limits can raise both alerts; they are
-// different rules and each is acknowledged on its own.
-func EvaluateAlerts(readings []Vitals, l AlertLimits) []Alert {
+// different rules and each is acknowledged on its own. The messages write
+// times as tf does: the clinic's zone and clock.
+func EvaluateAlerts(readings []Vitals, l AlertLimits, tf timefmt.Format) []Alert {
 	rs := slices.Clone(readings)
 	slices.SortStableFunc(rs, func(a, b Vitals) int { return a.At.Compare(b.At) })
 
 	var out []Alert
 	for _, ep := range episodes(rs, BP, func(v Vitals) bool { return l.BPSevere.Reached(v.Systolic, v.Diastolic) }) {
 		out = append(out, newAlert(AlertBPSevere, ep, ep[0].At,
-			fmt.Sprintf("Blood pressure %s at %s is at or above %s.", ep[0].BPText(), clock(ep[0].At), l.BPSevere)))
+			fmt.Sprintf("Blood pressure %s at %s is at or above %s.", ep[0].BPText(), tf.Time(ep[0].At), l.BPSevere)))
 	}
 	for _, ep := range episodes(rs, BP, func(v Vitals) bool { return l.BPSustained.Reached(v.Systolic, v.Diastolic) }) {
 		if j := spanIndex(ep, l.BPSustainedMinutes); j > 0 {
 			out = append(out, newAlert(AlertBPSustained, ep, ep[j].At,
 				fmt.Sprintf("Blood pressure at or above %s on readings %d min apart: %s at %s, %s at %s.",
-					l.BPSustained, floorMinutes(ep[j].At.Sub(ep[0].At)), ep[0].BPText(), clock(ep[0].At), ep[j].BPText(), clock(ep[j].At))))
+					l.BPSustained, floorMinutes(ep[j].At.Sub(ep[0].At)), ep[0].BPText(), tf.Time(ep[0].At), ep[j].BPText(), tf.Time(ep[j].At))))
 		}
 	}
 	for _, ep := range episodes(rs, HR, func(v Vitals) bool { return v.HeartRate > l.HRAbove }) {
 		if j := spanIndex(ep, l.HRSustainedMinutes); j > 0 {
 			out = append(out, newAlert(AlertHRSustained, ep, ep[j].At,
 				fmt.Sprintf("Heart rate above %d for %d min: %d at %s, %d at %s.",
-					l.HRAbove, floorMinutes(ep[j].At.Sub(ep[0].At)), ep[0].HeartRate, clock(ep[0].At), ep[j].HeartRate, clock(ep[j].At))))
+					l.HRAbove, floorMinutes(ep[j].At.Sub(ep[0].At)), ep[0].HeartRate, tf.Time(ep[0].At), ep[j].HeartRate, tf.Time(ep[j].At))))
 		}
 	}
 	for _, ep := range episodes(rs, SpO2, func(v Vitals) bool { return v.SpO2 < l.SpO2Below }) {
 		out = append(out, newAlert(AlertSpO2Low, ep, ep[0].At,
-			fmt.Sprintf("SpO2 %d%% at %s is below %d%%.", ep[0].SpO2, clock(ep[0].At), l.SpO2Below)))
+			fmt.Sprintf("SpO2 %d%% at %s is below %d%%.", ep[0].SpO2, tf.Time(ep[0].At), l.SpO2Below)))
 	}
 	for _, ep := range episodes(rs, Alertness, func(v Vitals) bool { return *v.Sedation <= l.SedationAtOrBelow }) {
 		s := *ep[0].Sedation
 		out = append(out, newAlert(AlertSedation, ep, ep[0].At,
-			fmt.Sprintf("MOAA/S %d at %s (%s): deep sedation, at or below %d.", s, clock(ep[0].At), strings.ToLower(s.Label()), l.SedationAtOrBelow)))
+			fmt.Sprintf("MOAA/S %d at %s (%s): deep sedation, at or below %d.", s, tf.Time(ep[0].At), strings.ToLower(s.Label()), l.SedationAtOrBelow)))
 	}
 	for _, ep := range episodes(rs, HR, func(v Vitals) bool { return v.HeartRate < l.HRBelow }) {
 		out = append(out, newAlert(AlertHRLow, ep, ep[0].At,
-			fmt.Sprintf("Heart rate %d at %s is below %d.", ep[0].HeartRate, clock(ep[0].At), l.HRBelow)))
+			fmt.Sprintf("Heart rate %d at %s is below %d.", ep[0].HeartRate, tf.Time(ep[0].At), l.HRBelow)))
 	}
 	for _, ep := range episodes(rs, BP, func(v Vitals) bool { return v.Systolic < l.SystolicBelow }) {
 		out = append(out, newAlert(AlertSystolicLow, ep, ep[0].At,
-			fmt.Sprintf("Systolic pressure %d at %s is below %d (blood pressure %s).", ep[0].Systolic, clock(ep[0].At), l.SystolicBelow, ep[0].BPText())))
+			fmt.Sprintf("Systolic pressure %d at %s is below %d (blood pressure %s).", ep[0].Systolic, tf.Time(ep[0].At), l.SystolicBelow, ep[0].BPText())))
 	}
 	slices.SortStableFunc(out, func(a, b Alert) int { return a.At.Compare(b.At) })
 	return out
@@ -218,10 +220,6 @@ func newAlert(kind AlertKind, ep []Vitals, at time.Time, msg string) Alert {
 		At:       at,
 	}
 }
-
-// clock shows a reading's time in the location it was given in; the caller
-// gives times in the clinic's zone.
-func clock(t time.Time) string { return t.Format("15:04") }
 
 // Ack is a clinician's acknowledgement of an alert. The store keeps it, by the
 // alert's key.

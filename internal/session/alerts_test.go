@@ -8,6 +8,7 @@ import (
 
 	"doorway/internal/problem"
 	"doorway/internal/session"
+	"doorway/internal/timefmt"
 )
 
 func bp(m float64, sys, dia int) session.Vitals {
@@ -85,7 +86,7 @@ func TestEvaluateAlerts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := summary(session.EvaluateAlerts(tt.readings, session.DefaultAlertLimits()))
+			got := summary(session.EvaluateAlerts(tt.readings, session.DefaultAlertLimits(), clock24))
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -94,7 +95,7 @@ func TestEvaluateAlerts(t *testing.T) {
 }
 
 func TestAlertMessages(t *testing.T) {
-	alerts := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(46, 185, 104), spo2(50, 90)}, session.DefaultAlertLimits())
+	alerts := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(46, 185, 104), spo2(50, 90)}, session.DefaultAlertLimits(), clock24)
 	want := []string{
 		"Blood pressure at or above 180/110 on readings 6 min apart: 182/100 at 10:40, 185/104 at 10:46.",
 		"SpO2 90% at 10:50 is below 92%.",
@@ -109,8 +110,43 @@ func TestAlertMessages(t *testing.T) {
 	}
 }
 
+// A clinic on the 12-hour clock reads its alerts so: the readings at 14:05
+// and 14:11 (245 and 251 minutes after the 10:00 dose) are "2:05 PM" and
+// "2:11 PM", and a morning one "10:50 AM".
+func TestAlertMessagesOnTheClinicsClock(t *testing.T) {
+	rs := []session.Vitals{spo2(50, 90), bp(245, 182, 100), bp(251, 185, 104)}
+	for _, tt := range []struct {
+		tf   timefmt.Format
+		want []string
+	}{
+		{clock12, []string{
+			"SpO2 90% at 10:50 AM is below 92%.",
+			"Blood pressure at or above 180/110 on readings 6 min apart: 182/100 at 2:05 PM, 185/104 at 2:11 PM.",
+		}},
+		{clock24, []string{
+			"SpO2 90% at 10:50 is below 92%.",
+			"Blood pressure at or above 180/110 on readings 6 min apart: 182/100 at 14:05, 185/104 at 14:11.",
+		}},
+	} {
+		alerts := session.EvaluateAlerts(rs, session.DefaultAlertLimits(), tt.tf)
+		if len(alerts) != len(tt.want) {
+			t.Fatalf("got %d alerts: %s", len(alerts), summary(alerts))
+		}
+		for i := range tt.want {
+			if alerts[i].Message != tt.want[i] {
+				t.Errorf("message %q, want %q", alerts[i].Message, tt.want[i])
+			}
+		}
+	}
+	// The key does not depend on the clock: an acknowledgement stays with
+	// its alert whichever clock the clinic chooses.
+	if a, b := session.EvaluateAlerts(rs, session.DefaultAlertLimits(), clock12), session.EvaluateAlerts(rs, session.DefaultAlertLimits(), clock24); a[1].Key != b[1].Key {
+		t.Errorf("keys %q and %q differ by clock", a[1].Key, b[1].Key)
+	}
+}
+
 func TestNewAlertMessages(t *testing.T) {
-	alerts := session.EvaluateAlerts([]session.Vitals{moaas(30, 1), hr(35, 44), bp(40, 84, 48), spo2(50, 70)}, session.DefaultAlertLimits())
+	alerts := session.EvaluateAlerts([]session.Vitals{moaas(30, 1), hr(35, 44), bp(40, 84, 48), spo2(50, 70)}, session.DefaultAlertLimits(), clock24)
 	want := []string{
 		"MOAA/S 1 at 10:30 (responds only to a painful squeeze, not to prodding): deep sedation, at or below 1.",
 		"Heart rate 44 at 10:35 is below 50.",
@@ -139,7 +175,7 @@ func TestSedationFromObservations(t *testing.T) {
 	if len(rs) != 2 || !rs[1].At.Equal(at(35)) || *rs[1].Sedation != 1 {
 		t.Fatalf("readings %+v", rs)
 	}
-	if got := summary(session.EvaluateAlerts(append([]session.Vitals{full(30, 120, 80, 70, 97)}, rs...), session.DefaultAlertLimits())); got != "sedation@35/1" {
+	if got := summary(session.EvaluateAlerts(append([]session.Vitals{full(30, 120, 80, 70, 97)}, rs...), session.DefaultAlertLimits(), clock24)); got != "sedation@35/1" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -148,13 +184,13 @@ func TestAlertLimitsAreSettings(t *testing.T) {
 	l := session.DefaultAlertLimits()
 	l.SpO2Below = 94
 	l.HRAbove, l.HRSustainedMinutes = 110, 10
-	got := summary(session.EvaluateAlerts([]session.Vitals{spo2(30, 93), hr(20, 115), hr(25, 115), hr(30, 115)}, l))
+	got := summary(session.EvaluateAlerts([]session.Vitals{spo2(30, 93), hr(20, 115), hr(25, 115), hr(30, 115)}, l, clock24))
 	if want := "hr_sustained@30/3 spo2_low@30/1"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	// A clinic that alerts from MOAA/S 2, HR below 55 and systolic below 100.
 	l.SedationAtOrBelow, l.HRBelow, l.SystolicBelow = 2, 55, 100
-	got = summary(session.EvaluateAlerts([]session.Vitals{moaas(30, 2), hr(35, 54), bp(40, 99, 60)}, l))
+	got = summary(session.EvaluateAlerts([]session.Vitals{moaas(30, 2), hr(35, 54), bp(40, 99, 60)}, l, clock24))
 	if want := "sedation@30/1 hr_low@35/1 systolic_low@40/1"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -168,8 +204,8 @@ func TestAlertLimitsAreSettings(t *testing.T) {
 // not change.
 func TestAlertKeysAreStable(t *testing.T) {
 	l := session.DefaultAlertLimits()
-	early := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(45, 185, 104)}, l)
-	later := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(45, 185, 104), bp(50, 188, 106), full(55, 150, 90, 80, 97)}, l)
+	early := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(45, 185, 104)}, l, clock24)
+	later := session.EvaluateAlerts([]session.Vitals{bp(40, 182, 100), bp(45, 185, 104), bp(50, 188, 106), full(55, 150, 90, 80, 97)}, l, clock24)
 	if len(early) != 1 || len(later) != 1 {
 		t.Fatalf("alerts %d then %d", len(early), len(later))
 	}
@@ -183,14 +219,14 @@ func TestAlertKeysAreStable(t *testing.T) {
 	zone := time.FixedZone("clinic", -7*3600)
 	moved := session.EvaluateAlerts([]session.Vitals{
 		{At: at(40).In(zone), Systolic: 182, Diastolic: 100}, {At: at(45).In(zone), Systolic: 185, Diastolic: 104},
-	}, l)
+	}, l, clock24)
 	if moved[0].Key != early[0].Key {
 		t.Errorf("key depends on zone: %q", moved[0].Key)
 	}
 }
 
 func TestMergeAcks(t *testing.T) {
-	alerts := session.EvaluateAlerts([]session.Vitals{bp(40, 205, 100), spo2(50, 90)}, session.DefaultAlertLimits())
+	alerts := session.EvaluateAlerts([]session.Vitals{bp(40, 205, 100), spo2(50, 90)}, session.DefaultAlertLimits(), clock24)
 	ack := session.Ack{By: "Dr Okafor", Note: "Repeat in 5 min; client calm.", At: at(42)}
 	mustOK(t, ack.Validate())
 	states := session.MergeAcks(alerts, map[string]session.Ack{

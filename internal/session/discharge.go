@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // NoDrivingInstruction is given to every client at discharge [V R3, R37].
@@ -97,6 +98,8 @@ type DischargeInput struct {
 	ReleasedTo string
 	// OpenAlerts are the alerts not yet acknowledged (OpenAlerts).
 	OpenAlerts []Alert
+	// Time writes the times the reasons name: the clinic's zone and clock.
+	Time timefmt.Format
 }
 
 // Criterion keys, stable for templates and the record.
@@ -156,7 +159,7 @@ func observationCriterion(in DischargeInput) Criterion {
 	c := Criterion{Key: CriterionObservation, Label: "Minimum observation time"}
 	from, since := in.DoseTime, "the dose"
 	if in.Administration != nil {
-		from, since = in.Administration.Ended()
+		from, since = in.Administration.Ended(in.Time)
 	}
 	if from.IsZero() {
 		c.Reason = "The dose time is not recorded."
@@ -200,10 +203,10 @@ func ownLevelCriterion(in DischargeInput) Criterion {
 		return c
 	}
 	if !v.Has(BP) || !v.Has(HR) {
-		c.Reason = fmt.Sprintf("The last reading, at %s, needs both blood pressure and heart rate to compare with the client's own level.", clock(v.At))
+		c.Reason = fmt.Sprintf("The last reading, at %s, needs both blood pressure and heart rate to compare with the client's own level.", in.Time.Time(v.At))
 		return c
 	}
-	last := fmt.Sprintf("Blood pressure %s and heart rate %d at %s", v.BPText(), v.HeartRate, clock(v.At))
+	last := fmt.Sprintf("Blood pressure %s and heart rate %d at %s", v.BPText(), v.HeartRate, in.Time.Time(v.At))
 	line := fmt.Sprintf("at or below %s with heart rate %d–%d", l.ReturnBP, l.ReturnHRMin, l.ReturnHRMax)
 
 	var own string // the pre-dose reading and the range around it
@@ -211,13 +214,13 @@ func ownLevelCriterion(in DischargeInput) Criterion {
 	if p := in.PreDose; p != nil && p.Has(BP) && p.Has(HR) {
 		pct := l.WithinPercent
 		own = fmt.Sprintf("the pre-dose %s and heart rate %d at %s (within %d%%: systolic %s, diastolic %s, heart rate %s)",
-			p.BPText(), p.HeartRate, clock(p.At), pct, band(p.Systolic, pct), band(p.Diastolic, pct), band(p.HeartRate, pct))
+			p.BPText(), p.HeartRate, in.Time.Time(p.At), pct, band(p.Systolic, pct), band(p.Diastolic, pct), band(p.HeartRate, pct))
 		outOwn = outsideBand(outOwn, "systolic", v.Systolic, p.Systolic, pct)
 		outOwn = outsideBand(outOwn, "diastolic", v.Diastolic, p.Diastolic, pct)
 		outOwn = outsideBand(outOwn, "heart rate", v.HeartRate, p.HeartRate, pct)
 		if len(outOwn) == 0 {
 			c.Passed = true
-			c.Reason = fmt.Sprintf("%s are within %d%% of the pre-dose %s and heart rate %d at %s.", last, pct, p.BPText(), p.HeartRate, clock(p.At))
+			c.Reason = fmt.Sprintf("%s are within %d%% of the pre-dose %s and heart rate %d at %s.", last, pct, p.BPText(), p.HeartRate, in.Time.Time(p.At))
 			return c
 		}
 	}
@@ -327,7 +330,7 @@ func vitalsCriterion(in DischargeInput) Criterion {
 		return c
 	}
 	c.Passed = true
-	c.Reason = fmt.Sprintf("Within the discharge limits at %s.", clock(v.At))
+	c.Reason = fmt.Sprintf("Within the discharge limits at %s.", in.Time.Time(v.At))
 	return c
 }
 

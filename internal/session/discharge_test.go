@@ -25,6 +25,7 @@ func ready() session.DischargeInput {
 		AlertAndOriented: true,
 		Companion:        "Sam Lee",
 		ReleasedTo:       "  sam   LEE ", // as typed at the door
+		Time:             clock24,
 	}
 }
 
@@ -40,6 +41,20 @@ func TestCheckDischargeReady(t *testing.T) {
 	}
 	if len(d.Instructions) != 1 || !strings.Contains(d.Instructions[0], "drive") || !strings.Contains(d.Instructions[0], "next day") {
 		t.Errorf("instructions %q", d.Instructions)
+	}
+}
+
+// A clinic on the 12-hour clock reads the reasons so: the discharge reading
+// at 12:00 is "12:00 PM".
+func TestDischargeReasonsOnTheClinicsClock(t *testing.T) {
+	in := ready()
+	in.Time = clock12
+	reasons := map[string]string{}
+	for _, c := range session.CheckDischarge(in).Criteria {
+		reasons[c.Key] = c.Reason
+	}
+	if got := reasons[session.CriterionVitals]; got != "Within the discharge limits at 12:00 PM." {
+		t.Errorf("vitals reason %q", got)
 	}
 }
 
@@ -99,7 +114,7 @@ func TestCheckDischarge(t *testing.T) {
 		{"no companion named", func(in *session.DischargeInput) { in.Companion = "" }, session.CriterionCompanion,
 			"No companion was named"},
 		{"open alert", func(in *session.DischargeInput) {
-			in.OpenAlerts = session.EvaluateAlerts([]session.Vitals{spo2(50, 90)}, session.DefaultAlertLimits())
+			in.OpenAlerts = session.EvaluateAlerts([]session.Vitals{spo2(50, 90)}, session.DefaultAlertLimits(), clock24)
 		}, session.CriterionAlerts, "1 alert is not acknowledged: SpO2 90%"},
 	}
 	for _, tt := range tests {

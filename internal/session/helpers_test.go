@@ -6,6 +6,7 @@ import (
 
 	"doorway/internal/problem"
 	"doorway/internal/session"
+	"doorway/internal/timefmt"
 )
 
 // mustFail checks that err is a problem with the given code and field.
@@ -31,6 +32,12 @@ func mustOK(t *testing.T, err error) {
 
 // dose is 10:00 UTC on an ordinary day; at(m) is m minutes after it.
 var dose = time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)
+
+// clock24 and clock12 write times in UTC, the zone of dose, on each clock.
+var (
+	clock24 = timefmt.New(time.UTC, timefmt.Clock24)
+	clock12 = timefmt.New(time.UTC, timefmt.Clock12)
+)
 
 func at(minutes float64) time.Time {
 	return dose.Add(time.Duration(minutes * float64(time.Minute)))

@@ -12,6 +12,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/seal"
 	"doorway/internal/session"
+	"doorway/internal/timefmt"
 )
 
 // What is added to a medicine session record as the session goes on: vital
@@ -623,28 +624,25 @@ func (t *Tx) SessionRecordOf(ctx context.Context, clinicID, id string) (SessionR
 }
 
 // Alerts evaluates the record's alerts from the readings that count, with
-// their acknowledgements; messages give times in UTC. Acknowledgements whose
-// alert no longer evaluates (a reading was struck through) stay in r.Acks
-// for the record.
+// their acknowledgements; messages give times in UTC on the 24-hour clock.
+// Acknowledgements whose alert no longer evaluates (a reading was struck
+// through) stay in r.Acks for the record.
 func (r SessionRecord) Alerts(l session.AlertLimits) []session.AlertState {
-	return r.AlertsIn(l, time.UTC)
+	return r.AlertsIn(l, timefmt.New(time.UTC, timefmt.Clock24))
 }
 
-// AlertsIn is Alerts with the messages' times in loc (the clinic's zone).
-// An alert's key does not depend on the zone.
+// AlertsIn is Alerts with the messages' times written as tf does (the
+// clinic's zone and clock). An alert's key depends on neither.
 //
 // A MOAA/S score noted as an observation raises the sedation alert as one
 // taken with the vital signs does (session.SedationReadings).
-func (r SessionRecord) AlertsIn(l session.AlertLimits, loc *time.Location) []session.AlertState {
+func (r SessionRecord) AlertsIn(l session.AlertLimits, tf timefmt.Format) []session.AlertState {
 	obs := make([]session.Observation, len(r.Observations))
 	for i, o := range r.Observations {
 		obs[i] = o.Observation
 	}
 	rs := append(Readings(r.Vitals), session.SedationReadings(obs)...)
-	for i := range rs {
-		rs[i].At = rs[i].At.In(loc)
-	}
-	return session.MergeAcks(session.EvaluateAlerts(rs, l), AckMap(r.Acks))
+	return session.MergeAcks(session.EvaluateAlerts(rs, l, tf), AckMap(r.Acks))
 }
 
 // OrphanAcks are acknowledgements whose alert no longer evaluates.

@@ -310,9 +310,14 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 	if err != nil {
 		return err
 	}
-	loc := clinic.Location()
-	span := func(s, e time.Time) string {
-		return s.In(loc).Format("15:04") + "–" + e.In(loc).Format("15:04")
+	// clash is the refusal, naming the other session's times on the
+	// clinic's clock, which is read only when there is one.
+	clash := func(field string, s, e time.Time, message func(span string) string) error {
+		tf, err := t.clinicTimeFormat(ctx, clinic)
+		if err != nil {
+			return err
+		}
+		return &problem.Error{Code: problem.Conflict, Field: field, Message: message(tf.Span(s, e))}
 	}
 	var s, e time.Time
 	if a.RoomID != "" {
@@ -321,8 +326,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 			WHERE a.room_id = ? AND `+overlaps+` ORDER BY a.starts_at LIMIT 1`,
 			a.RoomID, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&name, &s, &e)
 		if err == nil {
-			return &problem.Error{Code: problem.Conflict, Field: "room",
-				Message: name + " is booked " + span(s, e) + " for another session."}
+			return clash("room", s, e, func(span string) string { return name + " is booked " + span + " for another session." })
 		} else if err != sql.ErrNoRows {
 			return err
 		}
@@ -334,8 +338,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 			WHERE st.user_id = ? AND `+overlaps+` ORDER BY a.starts_at LIMIT 1`,
 			uid, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&name, &s, &e)
 		if err == nil {
-			return &problem.Error{Code: problem.Conflict, Field: "staff",
-				Message: name + " is booked " + span(s, e) + " for another session."}
+			return clash("staff", s, e, func(span string) string { return name + " is booked " + span + " for another session." })
 		} else if err != sql.ErrNoRows {
 			return err
 		}
@@ -348,8 +351,7 @@ func (t *Tx) checkClashes(ctx context.Context, a *Appointment) error {
 			c.ClientID, a.ClinicID, a.EndsAt, a.StartsAt.Add(-maxAppointmentLength), a.StartsAt).Scan(&given, &family, &preferred, &s, &e)
 		if err == nil {
 			name := Client{GivenName: given, FamilyName: family, PreferredName: preferred}.DisplayName()
-			return &problem.Error{Code: problem.Conflict, Field: "client",
-				Message: name + " already has a session " + span(s, e) + "."}
+			return clash("client", s, e, func(span string) string { return name + " already has a session " + span + "." })
 		} else if err != sql.ErrNoRows {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"doorway/internal/problem"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // la is the practice's zone; clash messages speak in it.
@@ -129,6 +130,24 @@ func TestBookingRefusesClashes(t *testing.T) {
 				}
 				return nil
 			})
+		}
+	})
+}
+
+// A clinic on the 12-hour clock reads the clash on its clock.
+func TestClashOnTheClinicsClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		p := storetest.NewPractice(t, s, at(8, 0))
+		cedar := mustRoom(t, s, p.Clinic.ID, "Cedar Room")
+		if err := book(s, booking(p, "A", cedar.ID, at(10, 0), at(13, 0), "assigned")); err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, s, func(ctx context.Context, tx *store.Tx) error {
+			return tx.SetClinicSetting(ctx, p.Clinic.ID, store.SettingClock, timefmt.Clock12, p.Users["admin"].ID, at(8, 0))
+		})
+		err := book(s, booking(p, "B", cedar.ID, at(12, 0), at(14, 0), "unassigned"))
+		if want := "Cedar Room is booked 10:00 AM–1:00 PM for another session."; problem.MessageOf(err) != want {
+			t.Errorf("got %v, want %q", err, want)
 		}
 	})
 }

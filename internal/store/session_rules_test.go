@@ -11,6 +11,7 @@ import (
 	"doorway/internal/session"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // mustSetRule sets one session rule by its key, as the settings page does.
@@ -89,7 +90,7 @@ func TestSessionRulesSustainedBPAlert(t *testing.T) {
 			{At: dose.Add(40 * time.Minute), Systolic: 168, Diastolic: 104},
 			{At: dose.Add(45 * time.Minute), Systolic: 168, Diastolic: 104},
 		}
-		if a := session.EvaluateAlerts(high, mustRules(t, s, p.Clinic.ID).Settings.Alerts); len(a) != 0 {
+		if a := session.EvaluateAlerts(high, mustRules(t, s, p.Clinic.ID).Settings.Alerts, timefmt.New(time.UTC, "")); len(a) != 0 {
 			t.Fatalf("under the default 180/110, 172/106 raised %v", a)
 		}
 
@@ -104,16 +105,16 @@ func TestSessionRulesSustainedBPAlert(t *testing.T) {
 		if limits.BPSustained != (session.BPLimit{Systolic: 170, Diastolic: 105}) {
 			t.Fatalf("stored limit = %v", limits.BPSustained)
 		}
-		alerts := session.EvaluateAlerts(high, limits)
+		alerts := session.EvaluateAlerts(high, limits, timefmt.New(time.UTC, ""))
 		if len(alerts) != 1 || alerts[0].Kind != session.AlertBPSustained || !alerts[0].At.Equal(dose.Add(45*time.Minute)) {
 			t.Fatalf("172/106 twice 5 min apart: alerts = %+v", alerts)
 		}
-		if a := session.EvaluateAlerts(lower, limits); len(a) != 0 {
+		if a := session.EvaluateAlerts(lower, limits, timefmt.New(time.UTC, "")); len(a) != 0 {
 			t.Errorf("168/104 raised %+v", a)
 		}
 		// Only the second reading, 5 minutes after the first, completes the
 		// rule: one reading alone is not sustained.
-		if a := session.EvaluateAlerts(high[:1], limits); len(a) != 0 {
+		if a := session.EvaluateAlerts(high[:1], limits, timefmt.New(time.UTC, "")); len(a) != 0 {
 			t.Errorf("one reading of 172/106 raised %+v", a)
 		}
 	})

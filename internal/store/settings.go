@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
 
 	"doorway/internal/problem"
+	"doorway/internal/timefmt"
 )
 
 // Clinic settings are key/value rows per clinic. A key that has no row takes
@@ -50,6 +52,18 @@ func (t *Tx) ClinicSettings(ctx context.Context, clinicID string) (map[string]st
 		return nil
 	})
 	return out, err
+}
+
+// clinicTimeFormat is how a clinic writes times, its zone and its clock, for
+// the few refusals the store words itself (a booking's clash names the other
+// session's times).
+func (t *Tx) clinicTimeFormat(ctx context.Context, clinic Clinic) (timefmt.Format, error) {
+	var clock string
+	err := t.queryRow(ctx, `SELECT value FROM clinic_settings WHERE clinic_id = ? AND key = ?`, clinic.ID, SettingClock).Scan(&clock)
+	if err != nil && err != sql.ErrNoRows {
+		return timefmt.Format{}, err
+	}
+	return timefmt.New(clinic.Location(), clock), nil
 }
 
 // SetClinicSetting saves one setting; an empty value removes the row, so

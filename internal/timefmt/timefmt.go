@@ -50,6 +50,8 @@ const (
 	longDateLayout = "Monday 2 January 2006"
 	shortLayout    = "2 Jan"
 	dayLayout      = "Mon 2 Jan"
+	longDayLayout  = "Monday 2 January"
+	monthLayout    = "2 January 2006"
 )
 
 func (f Format) clock(sec bool) string {
@@ -73,6 +75,14 @@ func (f Format) LongDate(t time.Time) string { return f.in(t).Format(longDateLay
 // DayMonth is the day without the year, for a heading within a week:
 // "Mon 7 Dec".
 func (f Format) DayMonth(t time.Time) string { return f.in(t).Format(dayLayout) }
+
+// LongDayMonth is the day written out without the year, for a letter about
+// a day soon: "Monday 7 December".
+func (f Format) LongDayMonth(t time.Time) string { return f.in(t).Format(longDayLayout) }
+
+// TimeOn is the time and then its day, for a letter's "by when":
+// "14:05 on Monday 7 December" or "2:05 PM on Monday 7 December".
+func (f Format) TimeOn(t time.Time) string { return f.Time(t) + " on " + f.LongDayMonth(t) }
 
 // Short is the day and month alone, for a chart's axis: "7 Dec".
 func (f Format) Short(t time.Time) string { return f.in(t).Format(shortLayout) }
@@ -100,6 +110,24 @@ func (f Format) Day(d calendar.Day) string { return noon(d).Format(dateLayout) }
 
 // LongDay is a calendar day written out: "Monday 7 December 2026".
 func (f Format) LongDay(d calendar.Day) string { return noon(d).Format(longDateLayout) }
+
+// LongDayMonthOf is a calendar day written out without the year:
+// "Monday 7 December".
+func (f Format) LongDayMonthOf(d calendar.Day) string { return noon(d).Format(longDayLayout) }
+
+// Week names the days from first to last as briefly as reads well:
+// "16–22 March 2026", "30 March – 5 April 2026", or with both years when
+// they straddle two.
+func (f Format) Week(first, last calendar.Day) string {
+	from, to := noon(first), noon(last)
+	switch {
+	case first.Year != last.Year:
+		return from.Format(monthLayout) + " – " + to.Format(monthLayout)
+	case first.Month != last.Month:
+		return from.Format("2 January") + " – " + to.Format(monthLayout)
+	}
+	return from.Format("2") + "–" + to.Format(monthLayout)
+}
 
 // noon is the day at noon UTC: a calendar day has no zone, and its name
 // does not depend on one.

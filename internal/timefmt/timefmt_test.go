@@ -54,3 +54,48 @@ func TestFormatsInTheClinicsZoneAndClock(t *testing.T) {
 		t.Error("ValidClock accepts the wrong choices")
 	}
 }
+
+func TestLettersDays(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	// 22:05 UTC on Tuesday 17 March 2026 is 15:05 in Los Angeles; 03:00 UTC
+	// on Wednesday 18 March is still Tuesday evening there.
+	afternoon := time.Date(2026, 3, 17, 22, 5, 0, 0, time.UTC)
+	late := time.Date(2026, 3, 18, 3, 0, 0, 0, time.UTC)
+	tests := []struct {
+		f    Format
+		at   time.Time
+		want string
+	}{
+		{New(la, Clock24), afternoon, "15:05 on Tuesday 17 March"},
+		{New(la, Clock12), afternoon, "3:05 PM on Tuesday 17 March"},
+		{New(la, Clock12), late, "8:00 PM on Tuesday 17 March"},
+		{New(nil, ""), late, "03:00 on Wednesday 18 March"},
+	}
+	for _, tt := range tests {
+		if got := tt.f.TimeOn(tt.at); got != tt.want {
+			t.Errorf("TimeOn(%v) = %q, want %q", tt.at, got, tt.want)
+		}
+	}
+	if got := New(la, "").LongDayMonthOf(calendar.Day{Year: 2026, Month: 12, Date: 7}); got != "Monday 7 December" {
+		t.Errorf("LongDayMonthOf = %q", got)
+	}
+}
+
+func TestWeek(t *testing.T) {
+	for _, c := range []struct{ first, want string }{
+		{"2026-06-15", "15–21 June 2026"},
+		{"2026-03-30", "30 March – 5 April 2026"},
+		{"2025-12-29", "29 December 2025 – 4 January 2026"},
+	} {
+		first, err := calendar.Parse(c.first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := New(nil, "").Week(first, first.AddDays(6)); got != c.want {
+			t.Errorf("the week from %s: %q, want %q", c.first, got, c.want)
+		}
+	}
+}

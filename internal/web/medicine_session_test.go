@@ -14,6 +14,7 @@ import (
 	"doorway/internal/session"
 	"doorway/internal/store"
 	"doorway/internal/store/storetest"
+	"doorway/internal/timefmt"
 )
 
 // readyFixture is the shared fixture with client A's course gates cleared,
@@ -669,5 +670,33 @@ func TestSessionFormUnreadableIsRefusedAsTheFormWould(t *testing.T) {
 	mustSee(t, "the therapist's unreadable reading", f.post("assigned", "/vitals", bogus), http.StatusBadRequest, `"high" is not a pressure`)
 	if r := f.post("assigned", "/confirm-dose", url.Values{"confirm_mg": {"lots"}}); r.code != http.StatusNotFound {
 		t.Errorf("a therapist's unreadable confirmation: %d, want 404", r.code)
+	}
+}
+
+// TestSessionAlertOnTheClinicsClock: a clinic on the 12-hour clock reads an
+// alert's message so, on the page and in the live panel. The dose is at
+// 13:20; the readings 40 and 45 minutes later are at 2:00 PM and 2:05 PM.
+func TestSessionAlertOnTheClinicsClock(t *testing.T) {
+	f := readyFixtureOnAt(t, sqliteConfig(t), storetest.At("2026-06-17 13:20"))
+	if err := f.st.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.SetClinicSetting(context.Background(), f.clinic.ID, store.SettingClock, timefmt.Clock12, f.users["admin"].ID, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.dosed(t)
+	start := f.now
+	for _, r := range []struct {
+		minutes  int
+		sys, dia string
+	}{{40, "182", "112"}, {45, "181", "110"}} {
+		f.wait(start.Add(time.Duration(r.minutes) * time.Minute).Sub(f.now))
+		if res := f.post("assigned", "/vitals", url.Values{"systolic": {r.sys}, "diastolic": {r.dia}, "heart_rate": {"96"}, "spo2": {"97"}}); res.code != http.StatusSeeOther {
+			t.Fatalf("reading at %d min: %d %s", r.minutes, res.code, res.body)
+		}
+	}
+	want := "Blood pressure at or above 180/110 on readings 5 min apart: 182/112 at 2:00 PM, 181/110 at 2:05 PM."
+	mustSee(t, "alert", f.page("assigned"), http.StatusOK, want)
+	if live := f.do("assigned", "GET", f.sessionURL()+"/live", nil); !strings.Contains(live.Body.String(), htmlEscape(want)) {
+		t.Errorf("the live panel does not say %q:\n%s", want, live.Body.String())
 	}
 }

@@ -369,12 +369,7 @@ func endedView(m store.MedicineSession, tf timefmt.Format) view.EndedView {
 	if d == nil || m.State != store.SessionDosed || m.Locked() {
 		return view.EndedView{}
 	}
-	adm := d.Administration()
-	adm.Started = adm.Started.In(tf.Loc)
-	if !adm.EndedAt.IsZero() {
-		adm.EndedAt = adm.EndedAt.In(tf.Loc)
-	}
-	_, text := adm.Ended()
+	_, text := d.Administration().Ended(tf)
 	noun := "Administration ended"
 	switch d.Route {
 	case session.IV:

@@ -2,11 +2,10 @@ package web
 
 import (
 	"net/http"
-	"time"
 
-	"doorway/internal/calendar"
 	"doorway/internal/integration"
 	"doorway/internal/practice"
+	"doorway/internal/timefmt"
 	"doorway/internal/web/view"
 )
 
@@ -24,28 +23,10 @@ func (s *Server) practicesRoutes() []Route {
 	}
 }
 
-// dayWords writes a calendar day as layout does.
-func dayWords(d calendar.Day, layout string) string {
-	return time.Date(d.Year, d.Month, d.Date, 12, 0, 0, 0, time.UTC).Format(layout)
-}
-
-// weekWords names the week from first to last as briefly as reads well:
-// "16–22 March 2026", "30 March – 5 April 2026", or with both years when
-// the week straddles two.
-func weekWords(first, last calendar.Day) string {
-	switch {
-	case first.Year != last.Year:
-		return dayWords(first, "2 January 2006") + " – " + dayWords(last, "2 January 2006")
-	case first.Month != last.Month:
-		return dayWords(first, "2 January") + " – " + dayWords(last, "2 January 2006")
-	}
-	return dayWords(first, "2") + "–" + dayWords(last, "2 January 2006")
-}
-
 // weekView is a week of a log; path is the page it is on, for the links to
 // the weeks either side.
-func weekView(w practice.PracticeWeek, path string) view.PracticeWeekView {
-	v := view.PracticeWeekView{Label: weekWords(w.Days[0], w.Days[6])}
+func weekView(w practice.PracticeWeek, path string, tf timefmt.Format) view.PracticeWeekView {
+	v := view.PracticeWeekView{Label: tf.Week(w.Days[0], w.Days[6])}
 	if !w.Prev.IsZero() {
 		v.Prev = path + "?week=" + w.Prev.String()
 	}
@@ -60,7 +41,7 @@ func weekView(w practice.PracticeWeek, path string) view.PracticeWeekView {
 	}
 	v.Count = len(w.Logs)
 	for _, d := range w.Days {
-		v.Days = append(v.Days, view.PracticeDay{Label: dayWords(d, "Monday 2 January"), Today: d == w.Today, Rows: byDay[d.String()]})
+		v.Days = append(v.Days, view.PracticeDay{Label: tf.LongDayMonthOf(d), Today: d == w.Today, Rows: byDay[d.String()]})
 	}
 	return v
 }
@@ -106,7 +87,7 @@ func (s *Server) renderPractices(w http.ResponseWriter, r *http.Request, status 
 	case n != "":
 		p.Flash, p.FlashKind = n, "ok"
 	}
-	v := view.PracticesView{Week: weekView(pw, "/portal/practices"), Form: practiceForm(pw, in, errs), Shared: pw.Shared}
+	v := view.PracticesView{Week: weekView(pw, "/portal/practices", s.timeFormat(r)), Form: practiceForm(pw, in, errs), Shared: pw.Shared}
 	s.render(w, r, status, view.Practices(p, v))
 }
 
@@ -160,6 +141,6 @@ func (s *Server) showSharedPractices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := view.SharedPracticesView{ClientID: c.ID, ClientName: c.DisplayName(), Shared: pw.Shared,
-		Week: weekView(pw, "/clients/"+c.ID+"/practices")}
+		Week: weekView(pw, "/clients/"+c.ID+"/practices", s.timeFormat(r))}
 	s.render(w, r, http.StatusOK, view.SharedPractices(s.page(r, "Practices: "+c.DisplayName(), "/caseload"), v))
 }

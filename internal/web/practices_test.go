@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"doorway/internal/audit"
-	"doorway/internal/calendar"
 )
 
 // The fixture's clock stands on Wednesday 17 June 2026 in the clinic's
@@ -124,19 +123,6 @@ func TestPracticesSharedWithTheTeam(t *testing.T) {
 		"practices.read_shared not shared|practices.read_shared week of 2026-06-15, 1 practice"
 	if got := okActions(f.auditActions("practices.")); got != want {
 		t.Errorf("audit entries, newest first:\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestWeekWords(t *testing.T) {
-	for _, c := range []struct{ first, want string }{
-		{"2026-06-15", "15–21 June 2026"},
-		{"2026-03-30", "30 March – 5 April 2026"},
-		{"2025-12-29", "29 December 2025 – 4 January 2026"},
-	} {
-		first, _ := calendar.Parse(c.first)
-		if got := weekWords(first, first.AddDays(6)); got != c.want {
-			t.Errorf("the week from %s: %q, want %q", c.first, got, c.want)
-		}
 	}
 }
 

@@ -40,7 +40,7 @@ func TestRecordTimesAcrossDaylightSaving(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		alerts := rec.AlertsIn(session.DefaultAlertLimits(), f.clinic.Location())
+		alerts := rec.AlertsIn(session.DefaultAlertLimits(), timefmt.New(f.clinic.Location(), timefmt.Clock24))
 		if len(alerts) != 1 {
 			t.Fatalf("alerts: %+v", alerts)
 		}
