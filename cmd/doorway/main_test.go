@@ -407,7 +407,13 @@ func TestSeed(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d (%s)", bad, r.code, exitUsage, r.stderr)
 		}
 	}
-	r := mustSucceed(t, nil, "seed", "--clients", "12", "--seed", "3", "--data", dir)
+	// The profiler (DOORWAY_PPROF, as for serve) is refused on an address
+	// other machines could reach, before anything is seeded, and offered on
+	// a loopback one while the seed runs.
+	if r := doorway(t, map[string]string{"DOORWAY_PPROF": "0.0.0.0:6060"}, "seed", "--clients", "1", "--data", dir); r.code != 1 || !strings.Contains(r.stderr, "loopback") {
+		t.Errorf("seed with the profiler on 0.0.0.0: exit %d (%s)", r.code, r.stderr)
+	}
+	r := mustSucceed(t, map[string]string{"DOORWAY_PPROF": "127.0.0.1:0"}, "seed", "--clients", "12", "--seed", "3", "--data", dir)
 	for _, want := range []string{"Added 12 clients", "therapist therapist1.s3@synthetic.example", "client    client1.s3@synthetic.example"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the seed's report lacks %q:\n%s", want, r.stdout)

@@ -8,11 +8,12 @@ import (
 	"time"
 )
 
-// profileEnv names the loopback address on which serve, when it is set,
-// offers Go's profiler (/debug/pprof/), for an operator finding out why a
-// practice's pages are slow. It is never on the server's own address, and
-// only a loopback address is accepted: a profile shows what the server is
-// doing, not whose records, but it is still nobody else's business.
+// profileEnv names the loopback address on which serve and seed, when it is
+// set, offer Go's profiler (/debug/pprof/), for an operator finding out why a
+// practice's pages, or a large seed, are slow. It is never on the server's
+// own address, and only a loopback address is accepted: a profile shows
+// what the server is doing, not whose records, but it is still nobody
+// else's business.
 const profileEnv = "DOORWAY_PPROF"
 
 // startProfiler serves the profiler on addr until the process ends.

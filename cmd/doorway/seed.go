@@ -37,6 +37,13 @@ func cmdSeed(c *cli, name string, args []string) error {
 	if err := validate(cfg); err != nil {
 		return err
 	}
+	// A seed of many clients takes long enough to profile while it runs,
+	// which is how one finds out why it slows as the database grows.
+	if addr := c.getenv(profileEnv); addr != "" {
+		if err := startProfiler(addr); err != nil {
+			return err
+		}
+	}
 	m := c.newMain(cfg)
 	if err := m.Open(c.ctx); err != nil {
 		return err

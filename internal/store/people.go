@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"doorway/internal/access"
@@ -25,11 +26,21 @@ type Clinic struct {
 
 // Location returns the clinic's time zone, UTC if it cannot be loaded.
 func (c Clinic) Location() *time.Location {
-	if loc, err := time.LoadLocation(c.TimeZone); err == nil {
-		return loc
+	if loc, ok := zones.Load(c.TimeZone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(c.TimeZone, loc)
+	return loc
 }
+
+// zones holds each time zone loaded, by name. time.LoadLocation reads and
+// parses the zone's file on every call, and a clinic's zone is wanted for
+// every booking and most pages; a loaded Location never changes.
+var zones sync.Map
 
 // Role is a staff role. One person may hold several.
 type Role string

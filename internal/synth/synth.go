@@ -37,6 +37,10 @@ type Config struct {
 	// PasswordHash is every synthetic account's password hash (made once by
 	// the caller: argon2 is slow on purpose).
 	PasswordHash string
+	// Batch, when set, is how many clients go in one transaction instead of
+	// defaultBatch. The practice is the same whatever it is; only the
+	// audit entries, one a transaction, differ.
+	Batch int
 }
 
 // Result says what was made.
@@ -55,9 +59,14 @@ type Result struct {
 	ClientID, SessionAppointment string
 }
 
-// batch is how many clients go in one transaction: big enough that commits
-// are rare, small enough that a transaction stays short.
-const batch = 250
+// defaultBatch is how many clients go in one transaction: big enough that
+// commits are rare, small enough that a transaction stays short (about a
+// second at 10,000 clients on a 2-core machine). A commit writes every page
+// the transaction changed, and the ids that key the indexes are random, so
+// at thousands of clients nearly every leaf of each index changes in every
+// transaction whatever its size: fewer, larger transactions write each page
+// fewer times. 500 seeds 10,000 clients a sixth faster than 250 did.
+const defaultBatch = 500
 
 // Seed adds cfg.Clients synthetic clients to the first clinic, creating the
 // clinic and its staff when there is none.
@@ -68,8 +77,26 @@ func Seed(ctx context.Context, st *store.Store, cfg Config) (Result, error) {
 	}
 	now := cfg.Now.UTC().Truncate(time.Second)
 	p := &practice{cfg: cfg, now: now, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed))} // #nosec G404 -- made-up demo and load data from a fixed seed, so a run can be repeated; no secret comes from it
-	if err := st.Write(ctx, func(tx *store.Tx) error { return p.foundation(ctx, tx) }); err != nil {
+	batch := cfg.Batch
+	if batch < 1 {
+		batch = defaultBatch
+	}
+	err := st.BulkLoad(ctx, func() error { return p.seed(ctx, st, batch) })
+	if err != nil {
 		return Result{}, err
+	}
+	res := p.res
+	res.Clinic, res.Staff, res.Clients, res.Sessions, res.Elapsed = p.clinic, len(p.therapists)+len(p.prescribers)+1, cfg.Clients, p.sessions, time.Since(start)
+	res.Therapist = p.therapists[0].Email
+	return res, nil
+}
+
+// seed writes the foundation, then the clients, batch of them to a
+// transaction, showing the progress after each.
+func (p *practice) seed(ctx context.Context, st *store.Store, batch int) error {
+	cfg := p.cfg
+	if err := st.Write(ctx, func(tx *store.Tx) error { return p.foundation(ctx, tx) }); err != nil {
+		return err
 	}
 	for done := 0; done < cfg.Clients; {
 		n := min(batch, cfg.Clients-done)
@@ -85,7 +112,7 @@ func Seed(ctx context.Context, st *store.Store, cfg Config) (Result, error) {
 			return tx.AppendAudit(ctx, &e)
 		})
 		if err != nil {
-			return Result{}, err
+			return err
 		}
 		done += n
 		if cfg.Progress != nil {
@@ -95,10 +122,7 @@ func Seed(ctx context.Context, st *store.Store, cfg Config) (Result, error) {
 	if cfg.Progress != nil {
 		fmt.Fprintln(cfg.Progress)
 	}
-	res := p.res
-	res.Clinic, res.Staff, res.Clients, res.Sessions, res.Elapsed = p.clinic, len(p.therapists)+len(p.prescribers)+1, cfg.Clients, p.sessions, time.Since(start)
-	res.Therapist = p.therapists[0].Email
-	return res, nil
+	return nil
 }
 
 // practice is the seeding's state: the clinic, its staff, the randomness.
