@@ -68,25 +68,13 @@ func (s *Service) ResolveSession(ctx context.Context, token string) (SignedIn, e
 	}
 	hash := auth.HashSecret(token)
 	now := s.Now()
-	clientID := ""
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if si.Session, err = tx.Session(ctx, hash); err != nil {
-			return err
-		}
-		if si.User, err = tx.User(ctx, si.Session.UserID); err != nil {
-			return err
-		}
-		if si.Clinic, err = tx.Clinic(ctx, si.User.ClinicID); err != nil {
-			return err
-		}
-		if si.User.Kind == "client" {
-			if c, err := tx.ClientByUser(ctx, si.User.ID); err == nil {
-				clientID = c.ID
-			}
-		}
-		return nil
+	var h store.SessionHolder
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		h, err = tx.SessionHolder(ctx, hash)
+		return err
 	})
+	si.Session, si.User, si.Clinic = h.Session, h.User, h.Clinic
+	clientID := h.ClientID
 	if err != nil {
 		return si, problem.New(problem.NotFound, "No session.")
 	}

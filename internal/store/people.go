@@ -182,10 +182,18 @@ const clinicCols = `id, short_name, name, time_zone, contact_email, contact_phon
 
 func scanClinic(sc interface{ Scan(...any) error }) (Clinic, error) {
 	var c Clinic
-	var demo int
-	err := sc.Scan(&c.ID, &c.ShortName, &c.Name, &c.TimeZone, &c.ContactEmail, &c.ContactPhone, &c.Address, &demo, &c.CreatedAt)
-	c.Demo = demo == 1
+	dest, finish := clinicFields(&c)
+	err := sc.Scan(dest...)
+	finish()
 	return c, err
+}
+
+// clinicFields are the destinations of clinicCols for c, and the step that
+// converts what they read once the row is scanned.
+func clinicFields(c *Clinic) ([]any, func()) {
+	var demo int
+	return []any{&c.ID, &c.ShortName, &c.Name, &c.TimeZone, &c.ContactEmail, &c.ContactPhone, &c.Address, &demo, &c.CreatedAt},
+		func() { c.Demo = demo == 1 }
 }
 
 // Clinic loads a clinic by id.
@@ -270,13 +278,23 @@ const userCols = `id, clinic_id, email, name, kind, password_hash, totp_secret, 
 
 func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
+	dest, finish := userFields(&u)
+	err := sc.Scan(dest...)
+	finish()
+	return u, err
+}
+
+// userFields are the destinations of userCols for u, and the step that
+// converts what they read once the row is scanned.
+func userFields(u *User) ([]any, func()) {
 	var en, dis sql.NullTime
 	var demo int
-	err := sc.Scan(&u.ID, &u.ClinicID, &u.Email, &u.Name, &u.Kind, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &en, &dis, &demo, &u.CreatedAt)
-	u.TOTPEnabledAt = nullTime(en)
-	u.DisabledAt = nullTime(dis)
-	u.Demo = demo == 1
-	return u, err
+	return []any{&u.ID, &u.ClinicID, &u.Email, &u.Name, &u.Kind, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &en, &dis, &demo, &u.CreatedAt},
+		func() {
+			u.TOTPEnabledAt = nullTime(en)
+			u.DisabledAt = nullTime(dis)
+			u.Demo = demo == 1
+		}
 }
 
 func nullTime(n sql.NullTime) *time.Time {

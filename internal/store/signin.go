@@ -28,16 +28,6 @@ func (t *Tx) CreateSession(ctx context.Context, s *Session) error {
 	return err
 }
 
-// Session loads a session by token hash.
-func (t *Tx) Session(ctx context.Context, tokenHash string) (Session, error) {
-	var s Session
-	var mfa int
-	err := t.queryRow(ctx, `SELECT token_hash, user_id, created_at, last_seen_at, expires_at, mfa_done, ip FROM sessions WHERE token_hash = ?`,
-		tokenHash).Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &mfa, &s.IP)
-	s.MFADone = mfa == 1
-	return s, notFound(err, "The session")
-}
-
 // TouchSession records activity, which extends the idle timeout.
 func (t *Tx) TouchSession(ctx context.Context, tokenHash string, at time.Time) error {
 	_, err := t.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, at, tokenHash)
@@ -261,4 +251,50 @@ func (t *Tx) UseDevice(ctx context.Context, id string, at, expires time.Time) er
 func (t *Tx) RevokeDevices(ctx context.Context, userID string, at time.Time) error {
 	_, err := t.exec(ctx, `UPDATE signin_devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, at, userID)
 	return err
+}
+
+// SessionHolder is a session with the account that holds it, the account's
+// clinic and, for a client, their client record's id.
+type SessionHolder struct {
+	Session  Session
+	User     User
+	Clinic   Clinic
+	ClientID string // empty for staff
+}
+
+// sessionHolderSelect reads a session, its user, the user's clinic and a
+// client's record id in one statement: every page and API request resolves
+// its cookie or token first, and four statements for it were a good part of
+// a small page's cost.
+var sessionHolderSelect = `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.mfa_done, s.ip, ` +
+	qualified("u", userCols) + `, ` + qualified("k", clinicCols) + `, COALESCE(cl.id, '')
+	FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics k ON k.id = u.clinic_id
+	LEFT JOIN clients cl ON cl.user_id = u.id AND u.kind = 'client'
+	WHERE s.token_hash = ?`
+
+// SessionHolder loads a session by token hash with who holds it (the user
+// with their roles, their clinic, a client's record id).
+func (t *Tx) SessionHolder(ctx context.Context, tokenHash string) (SessionHolder, error) {
+	var h SessionHolder
+	var mfa int
+	dest := []any{&h.Session.TokenHash, &h.Session.UserID, &h.Session.CreatedAt, &h.Session.LastSeenAt, &h.Session.ExpiresAt, &mfa, &h.Session.IP}
+	user, userDone := userFields(&h.User)
+	clinic, clinicDone := clinicFields(&h.Clinic)
+	dest = append(append(append(dest, user...), clinic...), &h.ClientID)
+	if err := t.queryRow(ctx, sessionHolderSelect, tokenHash).Scan(dest...); err != nil {
+		return h, notFound(err, "The session")
+	}
+	userDone()
+	clinicDone()
+	h.Session.MFADone = mfa == 1
+	return h, t.loadRoles(ctx, &h.User)
+}
+
+// qualified prefixes each of a column list's names with a table alias.
+func qualified(alias, cols string) string {
+	names := strings.Split(cols, ",")
+	for i, n := range names {
+		names[i] = alias + "." + strings.TrimSpace(n)
+	}
+	return strings.Join(names, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -133,6 +134,52 @@ func TestUsersRolesAndDuplicateEmail(t *testing.T) {
 	})
 }
 
+// A session is read with the account that holds it, its roles, its clinic
+// and, for a client, their record's id, in one go.
+func TestSessionHolder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := mustClinic(t, s, "c1", "main")
+		mustUser(t, s, c.ID, "u1", "a@example.org", store.RoleTherapist, store.RoleAdmin)
+		now := time.Date(2026, 11, 1, 1, 30, 0, 0, time.UTC)
+		cl := store.Client{ID: "cl1", ClinicID: c.ID, GivenName: "Rosa", FamilyName: "Quint", CreatedAt: now}
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateUser(ctx, &store.User{ID: "u2", ClinicID: c.ID, Email: "rosa@example.org", Name: "Rosa Quint", Kind: "client", CreatedAt: now}); err != nil {
+				return err
+			}
+			cl.UserID = "u2"
+			if err := tx.CreateClient(ctx, &cl); err != nil {
+				return err
+			}
+			for _, sess := range []store.Session{{TokenHash: "staff", UserID: "u1", MFADone: true}, {TokenHash: "client", UserID: "u2", IP: "192.0.2.7"}} {
+				sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = now, now.Add(time.Minute), now.Add(time.Hour)
+				if err := tx.CreateSession(ctx, &sess); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Read(ctx, func(tx *store.Tx) error {
+			h, err := tx.SessionHolder(ctx, "staff")
+			if err != nil || h.User.ID != "u1" || h.Clinic.ID != c.ID || h.Clinic.ShortName != "main" || h.ClientID != "" || !h.Session.MFADone ||
+				!slices.Equal(h.User.Roles, []store.Role{store.RoleAdmin, store.RoleTherapist}) || !h.Session.ExpiresAt.Equal(now.Add(time.Hour)) {
+				t.Errorf("staff session: %+v, %v", h, err)
+			}
+			h, err = tx.SessionHolder(ctx, "client")
+			if err != nil || h.User.ID != "u2" || h.User.Kind != "client" || h.ClientID != "cl1" || h.Session.MFADone || h.Session.IP != "192.0.2.7" ||
+				!h.Session.LastSeenAt.Equal(now.Add(time.Minute)) {
+				t.Errorf("client session: %+v, %v", h, err)
+			}
+			if _, err := tx.SessionHolder(ctx, "nobody"); problem.CodeOf(err) != problem.NotFound {
+				t.Errorf("an unknown session: %v", err)
+			}
+			return nil
+		})
+	})
+}
+
 func TestDisableEndsSessionsAndTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		c := mustClinic(t, s, "c1", "main")
@@ -151,7 +198,7 @@ func TestDisableEndsSessionsAndTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Read(ctx, func(tx *store.Tx) error {
-			if _, err := tx.Session(ctx, "h1"); problem.CodeOf(err) != problem.NotFound {
+			if _, err := tx.SessionHolder(ctx, "h1"); problem.CodeOf(err) != problem.NotFound {
 				t.Errorf("session survived disable: %v", err)
 			}
 			if _, err := tx.APITokenByHash(ctx, "th1"); problem.CodeOf(err) != problem.NotFound {
