@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"doorway/internal/problem"
@@ -138,7 +139,15 @@ const (
 )
 
 // SessionRuleFields lists every editable session rule, section by section.
-func SessionRuleFields() []RuleField {
+// The list is built once: every page that reads the clinic's settings turns
+// the stored rules into SessionRules through it, and building its closures
+// and keys afresh each time was a measurable part of a small page. It is
+// clipped, so a caller's append copies rather than writes into it.
+func SessionRuleFields() []RuleField { return slices.Clip(sessionRuleFields()) }
+
+var sessionRuleFields = sync.OnceValue(buildSessionRuleFields)
+
+func buildSessionRuleFields() []RuleField {
 	var out []RuleField
 	for _, rt := range session.Routes() {
 		prefix := keySession + "routes." + string(rt) + "."
