@@ -322,13 +322,13 @@ func (s *Service) loadSessions(ctx context.Context, tx *store.Tx, rec *ClientRec
 	if err != nil {
 		return err
 	}
-	rec.SessionRecords = map[string]store.SessionRecord{}
+	recs, err := tx.SessionRecordsFrom(ctx, cl.ClinicID, ms)
+	if err != nil {
+		return err
+	}
+	rec.SessionRecords = make(map[string]store.SessionRecord, len(ms))
 	for _, m := range ms {
-		r, err := tx.SessionRecordFrom(ctx, m)
-		if err != nil {
-			return err
-		}
-		rec.SessionRecords[m.AppointmentID] = r
+		rec.SessionRecords[m.AppointmentID] = recs[m.ID]
 	}
 	return nil
 }

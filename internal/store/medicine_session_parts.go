@@ -214,10 +214,24 @@ func (c *SessionClaim) StrikeVitals(ctx context.Context, vitalsID, by, reason st
 
 // SessionVitals lists a record's readings in time order, struck ones too.
 func (t *Tx) SessionVitals(ctx context.Context, clinicID, sessionID string) ([]SessionVitals, error) {
+	return t.sessionVitalsOf(ctx, clinicID, []string{sessionID})
+}
+
+// sessionVitalsOf lists the readings of several sessions in one statement,
+// each session's in the order SessionVitals gives them.
+func (t *Tx) sessionVitalsOf(ctx context.Context, clinicID string, sessionIDs []string) ([]SessionVitals, error) {
+	in, args := inList("session_id", sessionIDs)
 	return sessionParts(ctx, t, clinicID, "medicine_session_vitals",
-		`SELECT `+vitalsCols+` FROM medicine_session_vitals
-		WHERE clinic_id = ? AND session_id = ? ORDER BY taken_at, entered_at, id`, []any{clinicID, sessionID},
-		func(rows *sql.Rows, v *SessionVitals) error { return scanVitals(rows, v, clinicID, sessionID) }, vitalsSealed)
+		`SELECT session_id, `+vitalsCols+` FROM medicine_session_vitals
+		WHERE clinic_id = ? AND `+in+` ORDER BY taken_at, entered_at, id`, append([]any{clinicID}, args...),
+		func(rows *sql.Rows, v *SessionVitals) error {
+			var sessionID string
+			if err := scanVitals(rows, v, clinicID, "", &sessionID); err != nil {
+				return err
+			}
+			v.SessionID = sessionID
+			return nil
+		}, vitalsSealed)
 }
 
 const vitalsCols = `id, taken_at, pre_dose, systolic, diastolic, heart_rate, spo2, sedation,
@@ -340,9 +354,14 @@ func (c *SessionClaim) AddObservation(ctx context.Context, o *SessionObservation
 
 // SessionObservations lists a record's observations in time order.
 func (t *Tx) SessionObservations(ctx context.Context, clinicID, sessionID string) ([]SessionObservation, error) {
+	return t.sessionObservationsOf(ctx, clinicID, []string{sessionID})
+}
+
+func (t *Tx) sessionObservationsOf(ctx context.Context, clinicID string, sessionIDs []string) ([]SessionObservation, error) {
+	in, args := inList("session_id", sessionIDs)
 	return sessionParts(ctx, t, clinicID, "medicine_session_observations",
 		`SELECT id, session_id, clinic_id, observed_at, sedation, dissociation, note, entered_by, entered_at
-		FROM medicine_session_observations WHERE clinic_id = ? AND session_id = ? ORDER BY observed_at, entered_at, id`, []any{clinicID, sessionID},
+		FROM medicine_session_observations WHERE clinic_id = ? AND `+in+` ORDER BY observed_at, entered_at, id`, append([]any{clinicID}, args...),
 		func(rows *sql.Rows, o *SessionObservation) error {
 			var sed sql.NullInt64
 			if err := rows.Scan(&o.ID, &o.SessionID, &o.ClinicID, &o.At, &sed, &o.Dissociation, &o.Note, &o.EnteredBy, &o.EnteredAt); err != nil {
@@ -420,10 +439,15 @@ func (c *SessionClaim) AckAlert(ctx context.Context, a *SessionAlertAck) error {
 
 // SessionAlertAcks lists a record's acknowledgements, oldest first.
 func (t *Tx) SessionAlertAcks(ctx context.Context, clinicID, sessionID string) ([]SessionAlertAck, error) {
+	return t.sessionAlertAcksOf(ctx, clinicID, []string{sessionID})
+}
+
+func (t *Tx) sessionAlertAcksOf(ctx context.Context, clinicID string, sessionIDs []string) ([]SessionAlertAck, error) {
+	in, args := inList("a.session_id", sessionIDs)
 	return sessionParts(ctx, t, clinicID, "medicine_session_alert_acks",
 		`SELECT a.id, a.session_id, a.clinic_id, a.alert_key, a.message, a.note, a.by_user, COALESCE(u.name, ''), a.at
 		FROM medicine_session_alert_acks a LEFT JOIN users u ON u.id = a.by_user
-		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, []any{clinicID, sessionID},
+		WHERE a.clinic_id = ? AND `+in+` ORDER BY a.at, a.id`, append([]any{clinicID}, args...),
 		func(rows *sql.Rows, a *SessionAlertAck) error {
 			err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.AlertKey, &a.Message, &a.Note, &a.By, &a.ByName, &a.At)
 			a.At = a.At.UTC()
@@ -521,9 +545,14 @@ func (t *Tx) SetAdverseEventOutcome(ctx context.Context, clinicID, sessionID, ev
 
 // SessionAdverseEvents lists a record's adverse events in time order.
 func (t *Tx) SessionAdverseEvents(ctx context.Context, clinicID, sessionID string) ([]SessionAdverseEvent, error) {
+	return t.sessionAdverseEventsOf(ctx, clinicID, []string{sessionID})
+}
+
+func (t *Tx) sessionAdverseEventsOf(ctx context.Context, clinicID string, sessionIDs []string) ([]SessionAdverseEvent, error) {
+	in, args := inList("session_id", sessionIDs)
 	return sessionParts(ctx, t, clinicID, "medicine_session_adverse_events",
 		`SELECT id, session_id, clinic_id, occurred_at, kind, description, severity, action, outcome, entered_by, entered_at
-		FROM medicine_session_adverse_events WHERE clinic_id = ? AND session_id = ? ORDER BY occurred_at, entered_at, id`, []any{clinicID, sessionID},
+		FROM medicine_session_adverse_events WHERE clinic_id = ? AND `+in+` ORDER BY occurred_at, entered_at, id`, append([]any{clinicID}, args...),
 		func(rows *sql.Rows, e *SessionAdverseEvent) error {
 			var kind, severity, outcome string
 			if err := rows.Scan(&e.ID, &e.SessionID, &e.ClinicID, &e.At, &kind, &e.Description, &severity, &e.Action, &outcome,
@@ -587,10 +616,15 @@ func (c *SessionClaim) AddAddendum(ctx context.Context, a *SessionAddendum) erro
 
 // SessionAddenda lists a record's addenda, oldest first.
 func (t *Tx) SessionAddenda(ctx context.Context, clinicID, sessionID string) ([]SessionAddendum, error) {
+	return t.sessionAddendaOf(ctx, clinicID, []string{sessionID})
+}
+
+func (t *Tx) sessionAddendaOf(ctx context.Context, clinicID string, sessionIDs []string) ([]SessionAddendum, error) {
+	in, args := inList("a.session_id", sessionIDs)
 	return sessionParts(ctx, t, clinicID, "medicine_session_addenda",
 		`SELECT a.id, a.session_id, a.clinic_id, a.body, a.by_user, COALESCE(u.name, ''), a.at
 		FROM medicine_session_addenda a LEFT JOIN users u ON u.id = a.by_user
-		WHERE a.clinic_id = ? AND a.session_id = ? ORDER BY a.at, a.id`, []any{clinicID, sessionID},
+		WHERE a.clinic_id = ? AND `+in+` ORDER BY a.at, a.id`, append([]any{clinicID}, args...),
 		func(rows *sql.Rows, a *SessionAddendum) error {
 			err := rows.Scan(&a.ID, &a.SessionID, &a.ClinicID, &a.Body, &a.By, &a.ByName, &a.At)
 			a.At = a.At.UTC()
@@ -660,25 +694,74 @@ func (r SessionRecord) OrphanAcks(states []session.AlertState) []SessionAlertAck
 // loaded and opened, as a list of a client's sessions gives them, so that
 // the session is not read and unsealed a second time.
 func (t *Tx) SessionRecordFrom(ctx context.Context, m MedicineSession) (SessionRecord, error) {
-	r := SessionRecord{Session: m}
-	var err error
-	if r.Vitals, err = t.SessionVitals(ctx, m.ClinicID, m.ID); err != nil {
-		return r, err
+	recs, err := t.SessionRecordsFrom(ctx, m.ClinicID, []MedicineSession{m})
+	return recs[m.ID], err
+}
+
+// SessionRecordsFrom loads the parts of the records of several sessions of
+// one clinic, already loaded and opened: each kind of part in one statement
+// for them all, rather than six statements a session (a client's FHIR
+// search reads every record of theirs). The records are by session id.
+func (t *Tx) SessionRecordsFrom(ctx context.Context, clinicID string, ms []MedicineSession) (map[string]SessionRecord, error) {
+	out := make(map[string]SessionRecord, len(ms))
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		out[m.ID], ids[i] = SessionRecord{Session: m}, m.ID
 	}
-	if r.Observations, err = t.SessionObservations(ctx, m.ClinicID, m.ID); err != nil {
-		return r, err
+	if len(ms) == 0 {
+		return out, nil
 	}
-	if r.Acks, err = t.SessionAlertAcks(ctx, m.ClinicID, m.ID); err != nil {
-		return r, err
+	// add files each part under its session's record, keeping the order the
+	// statement gives, which is each session's own order.
+	add := func(sessionID string, to func(r *SessionRecord)) {
+		r := out[sessionID]
+		to(&r)
+		out[sessionID] = r
 	}
-	if r.AdverseEvents, err = t.SessionAdverseEvents(ctx, m.ClinicID, m.ID); err != nil {
-		return r, err
+	vitals, err := t.sessionVitalsOf(ctx, clinicID, ids)
+	if err != nil {
+		return nil, err
 	}
-	if r.Addenda, err = t.SessionAddenda(ctx, m.ClinicID, m.ID); err != nil {
-		return r, err
+	for _, v := range vitals {
+		add(v.SessionID, func(r *SessionRecord) { r.Vitals = append(r.Vitals, v) })
 	}
-	r.Overrides, err = t.SessionOverrides(ctx, m.ClinicID, m.ID)
-	return r, err
+	obs, err := t.sessionObservationsOf(ctx, clinicID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range obs {
+		add(o.SessionID, func(r *SessionRecord) { r.Observations = append(r.Observations, o) })
+	}
+	acks, err := t.sessionAlertAcksOf(ctx, clinicID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range acks {
+		add(a.SessionID, func(r *SessionRecord) { r.Acks = append(r.Acks, a) })
+	}
+	events, err := t.sessionAdverseEventsOf(ctx, clinicID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		add(e.SessionID, func(r *SessionRecord) { r.AdverseEvents = append(r.AdverseEvents, e) })
+	}
+	addenda, err := t.sessionAddendaOf(ctx, clinicID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range addenda {
+		add(a.SessionID, func(r *SessionRecord) { r.Addenda = append(r.Addenda, a) })
+	}
+	in, args := inList("o.session_id", ids)
+	overrides, err := t.overrides(ctx, clinicID, in, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		add(o.SessionID, func(r *SessionRecord) { r.Overrides = append(r.Overrides, o) })
+	}
+	return out, nil
 }
 
 // SessionPart names a table of what is added to a medicine session record,
