@@ -236,7 +236,7 @@ func vitalsMayMatch(s *searchQuery) bool {
 
 // searchScores searches the score Observations, derived from responses.
 func (a *API) searchScores(ctx context.Context, c *caller, s *searchQuery) (page, error) {
-	rs, p, err := a.searchResponses(ctx, c, s, "date", func(name string, alts []string, f *responseFilter) {
+	rs, p, err := a.searchResponses(ctx, c, s, "date", true, func(name string, alts []string, f *responseFilter) {
 		switch name {
 		case "code":
 			f.instruments(alts, func(token string, in *measures.Instrument) bool {

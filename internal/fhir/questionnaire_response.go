@@ -111,7 +111,7 @@ func (a *API) readQuestionnaireResponse(ctx context.Context, c *caller, q practi
 }
 
 func (a *API) searchQuestionnaireResponses(ctx context.Context, c *caller, s *searchQuery) (page, error) {
-	rs, p, err := a.searchResponses(ctx, c, s, "authored", func(name string, alts []string, f *responseFilter) {
+	rs, p, err := a.searchResponses(ctx, c, s, "authored", false, func(name string, alts []string, f *responseFilter) {
 		if name == "questionnaire" {
 			f.instruments(alts, func(v string, in *measures.Instrument) bool { return instrumentOf(ctx, v) == in })
 		}
@@ -177,9 +177,11 @@ func (f *responseFilter) keepIf(ok bool) {
 // scope (s.scope). It reads patient/subject and the date parameter named dateParam,
 // or "date" whatever the type calls it (sorted by _sort on either name); own
 // handles the type's other parameters. The page it returns has the total; the caller adds the hits.
-func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, dateParam string,
+// With totalsOnly the responses come without their answers, for resources
+// built from the totals.
+func (a *API) searchResponses(ctx context.Context, c *caller, s *searchQuery, dateParam string, totalsOnly bool,
 	own func(name string, values []string, f *responseFilter)) ([]store.Response, page, error) {
-	f := &responseFilter{}
+	f := &responseFilter{q: store.ResponseQuery{TotalsOnly: totalsOnly}}
 	loc := c.Clinic.Location()
 	for _, name := range slices.Sorted(maps.Keys(s.values)) {
 		for _, v := range s.values[name] {

@@ -62,6 +62,7 @@ func TestSearchResponses(t *testing.T) {
 			{"page 2", store.ResponseQuery{Limit: 2, Offset: 2}, []int{3, 2}, 4},
 			{"total only", store.ResponseQuery{Limit: -1}, nil, 4},
 			{"another clinic's scope", store.ResponseQuery{ClinicID: p.Other.ID}, nil, 0},
+			{"totals only", store.ResponseQuery{TotalsOnly: true}, []int{0, 1, 3, 2}, 4},
 		} {
 			q := tc.q
 			if q.ClinicID == "" {
@@ -81,8 +82,12 @@ func TestSearchResponses(t *testing.T) {
 				continue
 			}
 			for i, w := range tc.want {
-				if got[i].ID != ids[w] || !got[i].CompletedAt.Equal(rows[w].at) || got[i].Answers["k"] != w {
+				if got[i].ID != ids[w] || !got[i].CompletedAt.Equal(rows[w].at) || got[i].Total != w {
 					t.Errorf("%s: row %d is %+v, want rows[%d]", tc.name, i, got[i], w)
+				}
+				// The answers are opened unless only the totals are asked for.
+				if opened := got[i].Answers != nil; opened == tc.q.TotalsOnly || (opened && got[i].Answers["k"] != w) {
+					t.Errorf("%s: row %d's answers are %v", tc.name, i, got[i].Answers)
 				}
 			}
 		}
