@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,4 +310,30 @@ func TestLoginFailuresCounted(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// The staff's names are read from the clinic's users index alone, never
+// from the table a row at a time: a large practice has thousands of staff
+// and a hundred thousand clients' accounts beside them.
+func TestStaffNamesReadTheIndexAlone(t *testing.T) {
+	counter := store.QueryCounter{Keep: true}
+	s := storetest.OpenConfig(t, store.Config{DataDir: t.TempDir(), Counter: &counter})
+	c := mustClinic(t, s, "c1", "main")
+	mustUser(t, s, c.ID, "u1", "a@example.org", store.RoleTherapist)
+	counter.Reset()
+	var names map[string]string
+	if err := s.Read(ctx, func(tx *store.Tx) (err error) { names, err = tx.StaffNames(ctx, c.ID); return err }); err != nil || len(names) != 1 {
+		t.Fatalf("names %v, %v", names, err)
+	}
+	stmts := counter.Statements()
+	if len(stmts) != 1 {
+		t.Fatalf("%d statements: %v", len(stmts), stmts)
+	}
+	plan, err := s.QueryPlan(ctx, stmts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "SEARCH users USING COVERING INDEX users_clinic (clinic_id=? AND kind=?)"; !slices.Contains(plan, want) {
+		t.Errorf("the staff's names are not read as %q:\n  %s", want, strings.Join(plan, "\n  "))
+	}
 }
