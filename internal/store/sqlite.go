@@ -89,27 +89,6 @@ const bulkCacheKiB = 64 << 10
 // sqliteDefaultCacheKiB is SQLite's own default page cache (cache_size -2000).
 const sqliteDefaultCacheKiB = 2000
 
-// BulkLoad runs fn, which writes many rows in large transactions (the
-// synthetic practice), with the SQLite writer's page cache raised to
-// bulkCacheKiB, and sets it back after. The writer is one connection that is
-// never closed (openSQLite), so the setting holds for fn's transactions; were
-// the connection ever replaced, its successor would only be slower. The
-// server's connections keep SQLite's default: the cache is memory held for
-// as long as the process runs.
-func (s *Store) BulkLoad(ctx context.Context, fn func() error) error {
-	if s.eng != engineSQLite {
-		return fn()
-	}
-	if err := s.setWriteCache(ctx, bulkCacheKiB); err != nil {
-		return err
-	}
-	err := fn()
-	if reset := s.setWriteCache(context.WithoutCancel(ctx), sqliteDefaultCacheKiB); err == nil {
-		err = reset
-	}
-	return err
-}
-
 // setWriteCache sets the writer connection's page cache to kib kibibytes.
 func (s *Store) setWriteCache(ctx context.Context, kib int) error {
 	conn, err := s.w.Conn(ctx)
