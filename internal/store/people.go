@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -255,6 +256,11 @@ func (t *Tx) CreateUser(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
+	if u.Kind == "staff" {
+		if err := t.staffNamesChanged(ctx, `?`, u.ClinicID); err != nil {
+			return err
+		}
+	}
 	return t.SetRoles(ctx, u.ID, u.Roles)
 }
 
@@ -367,6 +373,41 @@ func (t *Tx) Staff(ctx context.Context, clinicID string) ([]User, error) {
 // what a page needs to say who wrote, signed or acknowledged something,
 // without reading every account's roles and secrets.
 func (t *Tx) StaffNames(ctx context.Context, clinicID string) (map[string]string, error) {
+	// The names are kept between requests with the clinic's count of
+	// changes to them, read in the same snapshot: while the count stands,
+	// the names are the same. Only a read-only snapshot, which sees only
+	// what is committed, keeps what it read; a write may yet roll back.
+	// Each caller gets a copy of its own to change.
+	var version int64
+	err := t.queryRow(ctx, `SELECT staff_names_version FROM clinics WHERE id = ?`, clinicID).Scan(&version)
+	if err == sql.ErrNoRows {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kept, ok := t.s.staffNames.Load(clinicID); ok && kept.(staffNamesAt).version == version {
+		return maps.Clone(kept.(staffNamesAt).names), nil
+	}
+	names, err := t.readStaffNames(ctx, clinicID)
+	if err != nil {
+		return nil, err
+	}
+	if t.readOnly {
+		t.s.staffNames.Store(clinicID, staffNamesAt{version: version, names: names})
+	}
+	return maps.Clone(names), nil
+}
+
+// staffNamesAt is a clinic's staff names as they stood at a count of
+// changes to them.
+type staffNamesAt struct {
+	version int64
+	names   map[string]string
+}
+
+// readStaffNames reads a clinic's staff names from the database.
+func (t *Tx) readStaffNames(ctx context.Context, clinicID string) (map[string]string, error) {
 	rows, err := t.query(ctx, `SELECT id, name FROM users WHERE clinic_id = ? AND kind = 'staff'`, clinicID)
 	if err != nil {
 		return nil, err
@@ -430,7 +471,17 @@ func (t *Tx) SetUserName(ctx context.Context, userID, name string) error {
 	if err := problem.Line("name", "The name", strings.TrimSpace(name), maxNameRunes); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `UPDATE users SET name = ? WHERE id = ?`, strings.TrimSpace(name), userID)
+	if _, err := t.exec(ctx, `UPDATE users SET name = ? WHERE id = ?`, strings.TrimSpace(name), userID); err != nil {
+		return err
+	}
+	return t.staffNamesChanged(ctx, `(SELECT clinic_id FROM users WHERE id = ?)`, userID)
+}
+
+// staffNamesChanged counts a change to the staff names of the clinic that
+// clinic (an id, or a subquery giving it) names, in the transaction that
+// makes it, so that every server reads the names again (StaffNames).
+func (t *Tx) staffNamesChanged(ctx context.Context, clinic string, args ...any) error {
+	_, err := t.exec(ctx, `UPDATE clinics SET staff_names_version = staff_names_version + 1 WHERE id = `+clinic, args...)
 	return err
 }
 

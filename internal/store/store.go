@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL through database/sql
 
@@ -41,6 +42,9 @@ type Store struct {
 	keys keyring
 	// audit commits the entries of reads together (audit_group.go).
 	audit auditGroup
+	// staffNames keeps each clinic's staff names between requests, by
+	// clinic id, as a staffNamesAt (StaffNames).
+	staffNames sync.Map
 }
 
 // SQLiteFile is the database's file name inside the data directory.
@@ -136,6 +140,8 @@ type Tx struct {
 	// transaction first read it (sealing.go), so a write sealing many
 	// values asks once.
 	newestKey map[string]int
+	// readOnly marks a Read's snapshot, which sees only what is committed.
+	readOnly bool
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -174,7 +180,7 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return s.classify(err)
 	}
-	t := &Tx{tx: tx, eng: s.eng, s: s}
+	t := &Tx{tx: tx, eng: s.eng, s: s, readOnly: true}
 	defer tx.Rollback()
 	if err := fn(t); err != nil {
 		return s.classify(err)
