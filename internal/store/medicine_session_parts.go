@@ -679,6 +679,17 @@ func (r SessionRecord) AlertsIn(l session.AlertLimits, tf timefmt.Format) []sess
 	return session.MergeAcks(session.EvaluateAlerts(rs, l, tf), AckMap(r.Acks))
 }
 
+// AckMessage is how an acknowledgement reads on the record, the page and the
+// PDF alike: while its alert is among states, the alert's message as it is
+// written now (on the clinic's present clock); once a struck reading has
+// lowered the alert, the words acknowledged then, saying so.
+func AckMessage(a SessionAlertAck, states []session.AlertState) string {
+	if i := slices.IndexFunc(states, func(s session.AlertState) bool { return s.Key == a.AlertKey }); i >= 0 {
+		return states[i].Message
+	}
+	return a.Message + " (no longer raised: a reading was struck through)"
+}
+
 // OrphanAcks are acknowledgements whose alert no longer evaluates.
 func (r SessionRecord) OrphanAcks(states []session.AlertState) []SessionAlertAck {
 	var out []SessionAlertAck
@@ -703,55 +714,50 @@ func (t *Tx) SessionRecordFrom(ctx context.Context, m MedicineSession) (SessionR
 // for them all, rather than six statements a session (a client's FHIR
 // search reads every record of theirs). The records are by session id.
 func (t *Tx) SessionRecordsFrom(ctx context.Context, clinicID string, ms []MedicineSession) (map[string]SessionRecord, error) {
-	out := make(map[string]SessionRecord, len(ms))
+	// Each part is filed under its session's record in the order its
+	// statement gives, which is each session's own order.
+	recs := make(map[string]*SessionRecord, len(ms))
 	ids := make([]string, len(ms))
 	for i, m := range ms {
-		out[m.ID], ids[i] = SessionRecord{Session: m}, m.ID
+		recs[m.ID], ids[i] = &SessionRecord{Session: m}, m.ID
 	}
 	if len(ms) == 0 {
-		return out, nil
-	}
-	// add files each part under its session's record, keeping the order the
-	// statement gives, which is each session's own order.
-	add := func(sessionID string, to func(r *SessionRecord)) {
-		r := out[sessionID]
-		to(&r)
-		out[sessionID] = r
+		return map[string]SessionRecord{}, nil
 	}
 	vitals, err := t.sessionVitalsOf(ctx, clinicID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, v := range vitals {
-		add(v.SessionID, func(r *SessionRecord) { r.Vitals = append(r.Vitals, v) })
+		recs[v.SessionID].Vitals = append(recs[v.SessionID].Vitals, v)
 	}
 	obs, err := t.sessionObservationsOf(ctx, clinicID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range obs {
-		add(o.SessionID, func(r *SessionRecord) { r.Observations = append(r.Observations, o) })
+		recs[o.SessionID].Observations = append(recs[o.SessionID].Observations, o)
 	}
 	acks, err := t.sessionAlertAcksOf(ctx, clinicID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range acks {
-		add(a.SessionID, func(r *SessionRecord) { r.Acks = append(r.Acks, a) })
+		recs[a.SessionID].Acks = append(recs[a.SessionID].Acks, a)
 	}
 	events, err := t.sessionAdverseEventsOf(ctx, clinicID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range events {
-		add(e.SessionID, func(r *SessionRecord) { r.AdverseEvents = append(r.AdverseEvents, e) })
+		recs[e.SessionID].AdverseEvents = append(recs[e.SessionID].AdverseEvents, e)
 	}
 	addenda, err := t.sessionAddendaOf(ctx, clinicID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range addenda {
-		add(a.SessionID, func(r *SessionRecord) { r.Addenda = append(r.Addenda, a) })
+		recs[a.SessionID].Addenda = append(recs[a.SessionID].Addenda, a)
 	}
 	in, args := inList("o.session_id", ids)
 	overrides, err := t.overrides(ctx, clinicID, in, args...)
@@ -759,7 +765,11 @@ func (t *Tx) SessionRecordsFrom(ctx context.Context, clinicID string, ms []Medic
 		return nil, err
 	}
 	for _, o := range overrides {
-		add(o.SessionID, func(r *SessionRecord) { r.Overrides = append(r.Overrides, o) })
+		recs[o.SessionID].Overrides = append(recs[o.SessionID].Overrides, o)
+	}
+	out := make(map[string]SessionRecord, len(recs))
+	for id, r := range recs {
+		out[id] = *r
 	}
 	return out, nil
 }

@@ -106,10 +106,10 @@ func (t *Tx) SearchResponses(ctx context.Context, q ResponseQuery) ([]Response, 
 	}
 	// Opened after the rows are closed: opening may query the clinic's keys
 	// on the same connection.
+	if q.TotalsOnly {
+		return out, total, nil
+	}
 	for i := range out {
-		if q.TotalsOnly {
-			break
-		}
 		if err := t.openAnswers(ctx, &out[i], sealed[i]); err != nil {
 			return nil, 0, err
 		}

@@ -196,20 +196,9 @@ func (s *Server) sessionView(p *practice.SessionPage, form view.SessionForm, vie
 			}
 			sv.Vitals = append(sv.Vitals, row)
 		}
-		// An acknowledgement keeps the alert's words as they read when it
-		// was given; while the alert is still raised its message is written
-		// afresh, as the PDF writes it, so a clinic that has since changed
-		// its clock reads one clock on the whole record.
-		current := map[string]string{}
-		for _, st := range p.Alerts() {
-			current[st.Key] = st.Message
-		}
+		states := p.Alerts()
 		for _, a := range p.Record.Acks {
-			msg, raised := current[a.AlertKey]
-			if !raised {
-				msg = a.Message + " (no longer raised: a reading was struck through)"
-			}
-			sv.Acks = append(sv.Acks, view.AckRow{Message: msg, Note: a.Note, By: a.ByName, At: clock(a.At)})
+			sv.Acks = append(sv.Acks, view.AckRow{Message: store.AckMessage(a, states), Note: a.Note, By: a.ByName, At: clock(a.At)})
 		}
 		for _, o := range p.Record.Observations {
 			row := view.ObservationRow{At: clock(o.At), Dissociation: o.Dissociation, Note: o.Note, By: name(o.EnteredBy)}

@@ -256,7 +256,7 @@ func sessionRecordDoc(p *practice.SessionPage, clinic store.Clinic, tf timefmt.F
 		al.Table.Rows = append(al.Table.Rows, export.TableRow{Cells: []string{a.Message, ack}})
 	}
 	for _, a := range rec.OrphanAcks(states) {
-		al.Table.Rows = append(al.Table.Rows, export.TableRow{Cells: []string{a.Message + " (no longer raised: a reading was struck through)",
+		al.Table.Rows = append(al.Table.Rows, export.TableRow{Cells: []string{store.AckMessage(a, states),
 			a.ByName + ", " + when(a.At) + ": " + a.Note}})
 	}
 	doc.Sections = append(doc.Sections, al)
