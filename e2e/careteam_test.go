@@ -15,6 +15,17 @@ func (b *tab) linkTo(text string) string {
 	return run(b, "find the link "+text, chromedp.Evaluate[string](js))
 }
 
+// chartOf is the chart of a client on the caseload the tab shows, by the
+// client's name as listed; the test stops if they are not there.
+func (b *tab) chartOf(name string) string {
+	b.t.Helper()
+	chart := b.linkTo(name)
+	if chart == "" {
+		b.t.Fatalf("%s is not on the caseload:\n%s", name, b.bodyText())
+	}
+	return chart
+}
+
 // TestCareTeamScope: a therapist opens a client on their care team and sees
 // the chart; a client of the same clinic who is not on their team answers
 // "Not found", with nothing of the record on the page (SECURITY.md).

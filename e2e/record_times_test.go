@@ -38,10 +38,7 @@ func TestRecordTimesMatchItsPDF(t *testing.T) {
 	}
 	sam := newTab(t, srv.URL, desktop)
 	signIn(sam, srv.login(t, "Sam"))
-	chart := sam.linkTo("Daniel Brooks")
-	if chart == "" {
-		t.Fatalf("Daniel is not on Sam's caseload:\n%s", sam.bodyText())
-	}
+	chart := sam.chartOf("Daniel Brooks")
 	sam.open(chart + "/course")
 	records := run(sam, "record links", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="records-h"] a')].map(a => a.href)`))
 	var acks []string

@@ -15,10 +15,7 @@ func TestTrendChartShowsMedicineSessions(t *testing.T) {
 	srv := sqliteServer(t)
 	sam := newTab(t, srv.URL, desktop)
 	signIn(sam, srv.login(t, "Sam"))
-	chart := sam.linkTo("Maya Chen")
-	if chart == "" {
-		t.Fatalf("Maya Chen is not on Sam's caseload:\n%s", sam.bodyText())
-	}
+	chart := sam.chartOf("Maya Chen")
 	for _, vp := range []viewport{desktop, phone} {
 		sam.setViewport(vp)
 		sam.open(chart + "/measures/phq9")
