@@ -267,11 +267,15 @@ func (m *Main) checkAuditAtStart(ctx context.Context) {
 // pinAudit signs a checkpoint of what a command has just written, so that
 // entries written while no server runs are covered as well. A failure is
 // logged, not returned: the command's change is made either way.
-func (m *Main) pinAudit(ctx context.Context) {
+func (m *Main) pinAudit(ctx context.Context) { m.pin(ctx, false) }
+
+// pin signs a checkpoint of the log as it stands, if a signing key is
+// loaded; justWritten is checkpoint's. A failure is logged, not returned.
+func (m *Main) pin(ctx context.Context, justWritten bool) {
 	if len(m.Keys.Audit) == 0 {
 		return
 	}
-	if _, err := m.Checkpoint(ctx); err != nil && !isBreak(err) {
+	if _, err := m.checkpoint(ctx, justWritten); err != nil && !isBreak(err) {
 		m.Logger.Error("audit checkpoint failed", "err", err)
 	}
 }

@@ -20,10 +20,6 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(m.Keys.Audit) > 0 {
-		if _, err := m.checkpoint(ctx, true); err != nil && !isBreak(err) {
-			m.Logger.Error("audit checkpoint of the demo's history failed", "err", err)
-		}
-	}
+	m.pin(ctx, true)
 	return logins, nil
 }
